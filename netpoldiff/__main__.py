@@ -1,0 +1,5 @@
+"""Entry point for ``python -m netpoldiff``."""
+
+from netpoldiff.cli import main
+
+main()

@@ -1,0 +1,116 @@
+"""Matrix: who may reach whom on which connections, with the policies that decided it.
+
+Pure data and queries; ``evaluate`` builds it. Endpoints are numbered, and for each
+destination a *column* maps each distinct ConnectionSet to the bitmask (a Python int) of the
+sources allowed exactly those connections. Columns are shared between destinations that
+policies treat alike, which keeps a 10,000-workload matrix small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
+from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
+
+Column = Mapping[ConnectionSet, int]
+"""Sources of one destination by allowed connections: non-empty sets, disjoint masks."""
+
+
+def iter_bits(mask: int) -> Iterator[int]:
+    """Positions of the set bits of a non-negative int, lowest first."""
+    # One pass over the binary text runs at C speed; shifting a large int per bit does not.
+    bits = format(mask, "b")[::-1]
+    position = bits.find("1")
+    while position >= 0:
+        yield position
+        position = bits.find("1", position + 1)
+
+
+def bit_count(mask: int) -> int:
+    """Number of set bits."""
+    return mask.bit_count()
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One allowed ordered pair and what it may use."""
+
+    src: Endpoint
+    dst: Endpoint
+    connections: ConnectionSet
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """The reachability of one cluster over a numbered list of endpoints.
+
+    ``endpoints`` may hold endpoints absent from this cluster (so two matrices of a diff share
+    numbering); ``present`` masks the ones that exist here. ``ingress_by[i]`` and
+    ``egress_by[i]`` are the policies that select endpoint i in that direction, whether they
+    allow or only isolate: they depend on the endpoint alone, so they survive when a flow closes.
+    """
+
+    endpoints: tuple[Endpoint, ...]
+    present: int
+    columns: tuple[Column, ...]
+    ingress_by: tuple[tuple[PolicyId, ...], ...]
+    egress_by: tuple[tuple[PolicyId, ...], ...]
+
+    def index(self) -> dict[Endpoint, int]:
+        """Endpoint number by endpoint."""
+        return {endpoint: i for i, endpoint in enumerate(self.endpoints)}
+
+    def present_endpoints(self) -> list[Endpoint]:
+        """The endpoints that exist in this cluster, in report order."""
+        return [self.endpoints[i] for i in iter_bits(self.present)]
+
+    def workloads(self) -> list[WorkloadEndpoint]:
+        """The workloads of this cluster, in report order."""
+        return [e for e in self.present_endpoints() if isinstance(e, WorkloadEndpoint)]
+
+    def externals(self) -> list[ExternalEndpoint]:
+        """The external address blocks, in report order."""
+        return [e for e in self.present_endpoints() if isinstance(e, ExternalEndpoint)]
+
+    def get_by_index(self, src: int, dst: int) -> ConnectionSet:
+        """What src may use to reach dst (empty when nothing)."""
+        bit = 1 << src
+        for connections, sources in self.columns[dst].items():
+            if sources & bit:
+                return connections
+        return NO_CONNECTIONS
+
+    def get(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
+        """What src may use to reach dst (empty when nothing)."""
+        index = self.index()
+        return self.get_by_index(index[src], index[dst])
+
+    def flow_indices(self) -> Iterator[tuple[int, int, ConnectionSet]]:
+        """(src, dst, connections) of every allowed pair, by destination then source."""
+        for dst, column in enumerate(self.columns):
+            if not column:
+                continue
+            if len(column) == 1:
+                ((connections, sources),) = column.items()
+                for src in iter_bits(sources):
+                    yield src, dst, connections
+                continue
+            by_source = sorted(
+                (src, connections)
+                for connections, sources in column.items()
+                for src in iter_bits(sources)
+            )
+            for src, connections in by_source:
+                yield src, dst, connections
+
+    def flows(self) -> Iterator[Flow]:
+        """Every allowed pair, by destination then source."""
+        endpoints = self.endpoints
+        for src, dst, connections in self.flow_indices():
+            yield Flow(endpoints[src], endpoints[dst], connections)
+
+    def flow_count(self) -> int:
+        """Number of allowed pairs."""
+        return sum(bit_count(mask) for column in self.columns for mask in column.values())

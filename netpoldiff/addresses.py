@@ -13,6 +13,7 @@ from netpoldiff.intervals import IntervalSet, Range
 
 V4_BITS: Final = 32
 V6_BITS: Final = 128
+EMPTY: Final = IntervalSet()
 V4_SPACE: Final = IntervalSet.of((0, 2**V4_BITS - 1))
 V6_SPACE: Final = IntervalSet.of((0, 2**V6_BITS - 1))
 
@@ -30,8 +31,8 @@ class CidrError(ValueError):
 class IPSet:
     """A set of IP addresses: one IntervalSet per address family."""
 
-    v4: IntervalSet = IntervalSet()
-    v6: IntervalSet = IntervalSet()
+    v4: IntervalSet = EMPTY
+    v6: IntervalSet = EMPTY
 
     def __or__(self, other: IPSet) -> IPSet:
         return IPSet(self.v4 | other.v4, self.v6 | other.v6)
@@ -63,17 +64,7 @@ class IPSet:
 
     def to_cidrs(self) -> list[str]:
         """The minimal sorted list of disjoint CIDRs whose union is exactly this set."""
-        cidrs = [
-            str(ipaddress.IPv4Network((net, prefix)))
-            for lo, hi in self.v4
-            for net, prefix in _range_to_blocks(lo, hi, V4_BITS)
-        ]
-        cidrs.extend(
-            str(ipaddress.IPv6Network((net, prefix)))
-            for lo, hi in self.v6
-            for net, prefix in _range_to_blocks(lo, hi, V6_BITS)
-        )
-        return cidrs
+        return family_cidrs(self.v4, 4) + family_cidrs(self.v6, 6)
 
     def __str__(self) -> str:
         return ",".join(self.to_cidrs()) or "(no address)"
@@ -81,6 +72,21 @@ class IPSet:
 
 ALL_ADDRESSES: Final = IPSet(V4_SPACE, V6_SPACE)
 NO_ADDRESSES: Final = IPSet()
+
+
+def family_cidrs(intervals: IntervalSet, family: int) -> list[str]:
+    """The minimal sorted CIDR list of one family's addresses (``family`` 4 or 6)."""
+    if family == 4:  # noqa: PLR2004
+        return [
+            str(ipaddress.IPv4Network((net, prefix)))
+            for lo, hi in intervals
+            for net, prefix in _range_to_blocks(lo, hi, V4_BITS)
+        ]
+    return [
+        str(ipaddress.IPv6Network((net, prefix)))
+        for lo, hi in intervals
+        for net, prefix in _range_to_blocks(lo, hi, V6_BITS)
+    ]
 
 
 def _range_to_blocks(lo: int, hi: int, bits: int) -> Iterable[tuple[int, int]]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netpoldiff.addresses import IPSet, Partition, partition_of
+from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import Column, Matrix, iter_bits
 from netpoldiff.model import (
     Cluster,
@@ -29,7 +30,6 @@ from netpoldiff.model import (
 )
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet, Protocol
 from netpoldiff.selectors import LabelSelector, Operator
-from netpoldiff.intervals import IntervalSet
 
 NamedPort = tuple[str, Protocol]
 PortMap = tuple[tuple[str, Protocol, int], ...]
@@ -37,14 +37,14 @@ PortMap = tuple[tuple[str, Protocol, int], ...]
 
 def ip_blocks(clusters: Iterable[Cluster]) -> list[IPSet]:
     """The address sets of every ipBlock peer that takes effect in these clusters."""
-    blocks: list[IPSet] = []
-    for cluster in clusters:
-        for policy in cluster.policies:
-            for rule in _effective_rules(policy):
-                for peer in rule.peers or ():
-                    if isinstance(peer, IPBlockPeer):
-                        blocks.append(peer.addresses)
-    return blocks
+    return [
+        peer.addresses
+        for cluster in clusters
+        for policy in cluster.policies
+        for rule in _effective_rules(policy)
+        for peer in rule.peers or ()
+        if isinstance(peer, IPBlockPeer)
+    ]
 
 
 def external_partition(clusters: Iterable[Cluster]) -> Partition:
@@ -87,7 +87,9 @@ class _CompiledPorts:
         for name, protocol in self.named:
             # A named port matches every container port of the destination with that name
             # and protocol; one the destination lacks matches nothing.
-            numbers = [n for (p_name, p_proto, n) in port_map if (p_name, p_proto) == (name, protocol)]
+            numbers = [
+                n for (p_name, p_proto, n) in port_map if (p_name, p_proto) == (name, protocol)
+            ]
             if numbers:
                 result = result | ConnectionSet.of(
                     protocol, IntervalSet.from_ranges((n, n) for n in numbers)
@@ -123,18 +125,21 @@ class _CompiledRule:
     ports: _CompiledPorts
 
 
+def _domain(column: Column) -> int:
+    """Every source a column mentions."""
+    domain = 0
+    for mask in column.values():
+        domain |= mask
+    return domain
+
+
 def _union(f: Column, g: Column) -> Column:
     """Pointwise union of two source→connections functions."""
     if not f:
         return g
     if not g:
         return f
-    f_all = 0
-    for mask in f.values():
-        f_all |= mask
-    g_all = 0
-    for mask in g.values():
-        g_all |= mask
+    f_all, g_all = _domain(f), _domain(g)
     result: dict[ConnectionSet, int] = defaultdict(int)
     for c1, m1 in f.items():
         only = m1 & ~g_all
@@ -239,6 +244,96 @@ class _Selection:
         return namespaces & self.pods(peer.pod_selector)
 
 
+@dataclass(slots=True)
+class _IngressSide:
+    """Per destination workload: the ingress policies that select it and their rules."""
+
+    policies: list[list[PolicyId]]
+    rules: list[list[_CompiledRule]]
+
+    def select(self, subjects: int, policy: PolicyId, rules: list[_CompiledRule]) -> None:
+        for subject in iter_bits(subjects):
+            self.policies[subject].append(policy)
+            self.rules[subject].extend(rules)
+
+    def key(self, dst: int) -> tuple[PolicyId, ...]:
+        """What decides the ingress of ``dst`` apart from its named ports."""
+        return tuple(self.policies[dst])
+
+    def uses_names(self, dst: int) -> bool:
+        return any(rule.ports.named for rule in self.rules[dst])
+
+    def column(self, dst: int, port_map: PortMap, everyone: int) -> Column:
+        """Sources the destination's ingress admits, by connections."""
+        if not self.policies[dst]:
+            # "Traffic is allowed to a pod if there are no NetworkPolicies selecting the pod."
+            return {ALL_CONNECTIONS: everyone}
+        # "... OR if the traffic matches at least one ingress rule across all of the
+        # NetworkPolicy objects whose podSelector matches the pod." Rules are additive.
+        column: Column = {}
+        for rule in self.rules[dst]:
+            connections = rule.ports.resolve(port_map)
+            if connections and rule.peers:
+                column = _union(column, {connections: rule.peers})
+        return column
+
+
+@dataclass(slots=True, eq=False)  # identity: a group is one peer mask
+class _EgressGroup:
+    """Egress rules that share one peer mask: numeric grants merged, named ones kept apart."""
+
+    numeric: Column = field(default_factory=dict)
+    named: list[tuple[int, _CompiledPorts]] = field(default_factory=list)
+
+    def add(self, subjects: int, ports: _CompiledPorts) -> None:
+        if ports.named:
+            self.named.append((subjects, ports))
+        elif ports.numeric:
+            self.numeric = _union(self.numeric, {ports.numeric: subjects})
+
+
+@dataclass(slots=True)
+class _EgressSide:
+    """Per source: the egress policies that select it; per peer mask: the grants toward it."""
+
+    policies: list[list[PolicyId]]
+    isolated: int = 0
+    groups: dict[int, _EgressGroup] = field(default_factory=dict)
+
+    def select(self, subjects: int, policy: PolicyId, rules: list[_CompiledRule]) -> None:
+        self.isolated |= subjects
+        for subject in iter_bits(subjects):
+            self.policies[subject].append(policy)
+        for rule in rules:
+            if rule.peers:
+                self.groups.setdefault(rule.peers, _EgressGroup()).add(subjects, rule.ports)
+
+    def reached_by(self, size: int) -> list[tuple[_EgressGroup, ...]]:
+        """For each destination, the groups whose peers include it."""
+        reaching: list[list[_EgressGroup]] = [[] for _ in range(size)]
+        for mask, group in self.groups.items():
+            for dst in iter_bits(mask):
+                reaching[dst].append(group)
+        return [tuple(groups) for groups in reaching]
+
+    def column(
+        self, groups: tuple[_EgressGroup, ...], port_map: PortMap | None, everyone: int
+    ) -> Column:
+        """Sources whose egress lets them reach a destination, by connections."""
+        # "Outgoing traffic is allowed if there are no NetworkPolicies selecting the pod ...,
+        # OR if the traffic matches at least one egress rule across all of the NetworkPolicy
+        # objects whose podSelector matches the pod." Externals are never isolated.
+        unrestricted = everyone & ~self.isolated
+        column: Column = {ALL_CONNECTIONS: unrestricted} if unrestricted else {}
+        for group in groups:
+            column = _union(column, group.numeric)
+            for subjects, ports in group.named:
+                connections = ports.resolve(port_map)
+                if connections:
+                    column = _union(column, {connections: subjects})
+        return column
+
+
 class _Evaluator:
     def __init__(
         self, cluster: Cluster, externals: Partition, endpoints: tuple[Endpoint, ...]
@@ -247,13 +342,9 @@ class _Evaluator:
         self.endpoints = endpoints
         number = {endpoint: i for i, endpoint in enumerate(endpoints)}
         self.selection = _Selection(cluster, number)
-        self.workload_at: dict[int, Workload] = {
-            number[w.endpoint]: w for w in cluster.workloads
-        }
+        self.workload_at: dict[int, Workload] = {number[w.endpoint]: w for w in cluster.workloads}
         self.external_bit = [1 << number[ExternalEndpoint(atom)] for atom in externals.atoms]
-        self.all_externals = 0
-        for bit in self.external_bit:
-            self.all_externals |= bit
+        self.all_externals = sum(self.external_bit)
         self.externals = externals
         self.present = self.selection.all_workloads | self.all_externals
 
@@ -273,80 +364,53 @@ class _Evaluator:
                     mask |= self.external_bit[atom]
         return _CompiledRule(mask, _compile_ports(rule.ports))
 
-    def run(self) -> Matrix:
+    def sides(self) -> tuple[_IngressSide, _EgressSide]:
+        """Compile every policy once into the grants of each direction."""
         size = len(self.endpoints)
-        ingress_by: list[list[PolicyId]] = [[] for _ in range(size)]
-        egress_by: list[list[PolicyId]] = [[] for _ in range(size)]
-        ingress_rules: list[list[_CompiledRule]] = [[] for _ in range(size)]
-        ingress_key: list[list[int]] = [[] for _ in range(size)]
-        egress_isolated = 0
-        # Egress rules grouped by their peer mask: a destination is reached by a group's
-        # subjects iff it is inside that mask.
-        egress_groups: dict[int, list[tuple[int, _CompiledPorts]]] = defaultdict(list)
-        for number, policy in enumerate(sorted(self.cluster.policies, key=lambda p: p.id)):
+        ingress = _IngressSide([[] for _ in range(size)], [[] for _ in range(size)])
+        egress = _EgressSide([[] for _ in range(size)])
+        for policy in sorted(self.cluster.policies, key=lambda p: p.id):
             # "podSelector selects the pods to which this NetworkPolicy object applies ...
             # An empty podSelector matches all pods in this namespace."
+            namespace = policy.id.namespace
             subjects = self.selection.pods(policy.pod_selector) & self.selection.by_namespace.get(
-                policy.id.namespace, 0
+                namespace, 0
             )
             if not subjects:
                 continue
             if policy.affects_ingress:
-                rules = [self.rule(r, policy.id.namespace) for r in policy.ingress]
-                for subject in iter_bits(subjects):
-                    ingress_by[subject].append(policy.id)
-                    ingress_rules[subject].extend(rules)
-                    ingress_key[subject].append(number)
+                ingress.select(
+                    subjects, policy.id, [self.rule(r, namespace) for r in policy.ingress]
+                )
             if policy.affects_egress:
-                egress_isolated |= subjects
-                for subject in iter_bits(subjects):
-                    egress_by[subject].append(policy.id)
-                for r in policy.egress:
-                    compiled = self.rule(r, policy.id.namespace)
-                    if compiled.peers:
-                        egress_groups[compiled.peers].append((subjects, compiled.ports))
+                egress.select(subjects, policy.id, [self.rule(r, namespace) for r in policy.egress])
+        return ingress, egress
 
-        reached_by: list[list[int]] = [[] for _ in range(size)]
-        group_parts: list[tuple[Column, list[tuple[int, _CompiledPorts]]]] = []
-        for group, (mask, members) in enumerate(egress_groups.items()):
-            numeric: Column = {}
-            named = []
-            for subjects, ports in members:
-                if ports.named:
-                    named.append((subjects, ports))
-                elif ports.numeric:
-                    numeric = _union(numeric, {ports.numeric: subjects})
-            group_parts.append((numeric, named))
-            for dst in iter_bits(mask):
-                reached_by[dst].append(group)
-
-        # Sources that no egress policy isolates may send anything: every external, and
-        # every workload no egress policy selects.
-        unrestricted_egress = self.present & ~egress_isolated
+    def run(self) -> Matrix:
+        ingress, egress = self.sides()
+        reached_by = egress.reached_by(len(self.endpoints))
         columns: list[Column] = []
         cache: dict[tuple[object, ...], Column] = {}
-        for dst in range(size):
+        for dst in range(len(self.endpoints)):
             workload = self.workload_at.get(dst)
             if workload is None and not (self.all_externals >> dst) & 1:
-                columns.append({})
+                columns.append({})  # an endpoint of the other side of a diff
                 continue
             port_map = workload.named_ports() if workload is not None else None
-            groups = tuple(reached_by[dst])
-            uses_names = any(group_parts[g][1] for g in groups) or any(
-                r.ports.named for r in ingress_rules[dst]
-            )
-            key = (
-                workload is None,
-                tuple(ingress_key[dst]),
-                groups,
-                port_map if uses_names else None,
-            )
+            groups = reached_by[dst]
+            uses_names = any(g.named for g in groups) or ingress.uses_names(dst)
+            # Destinations that the same policies, rules and port names decide share a column.
+            key = (workload is None, ingress.key(dst), groups, port_map if uses_names else None)
             column = cache.get(key)
             if column is None:
-                column = self.column(
-                    workload, ingress_rules[dst], groups, group_parts, port_map,
-                    unrestricted_egress, bool(ingress_key[dst]),
-                )
+                if port_map is None:
+                    # An external destination is not a pod: no policy governs its ingress, and
+                    # traffic between two externals is not in the matrix.
+                    admitted: Column = {ALL_CONNECTIONS: self.selection.all_workloads}
+                else:
+                    admitted = ingress.column(dst, port_map, self.present)
+                # Allowed iff the source's egress AND the destination's ingress allow it.
+                column = _intersect(egress.column(groups, port_map, self.present), admitted)
                 cache[key] = column
             if workload is not None and workload.is_bare_pod:
                 column = _without(column, 1 << dst)
@@ -355,49 +419,9 @@ class _Evaluator:
             endpoints=self.endpoints,
             present=self.present,
             columns=tuple(columns),
-            ingress_by=tuple(tuple(ids) for ids in ingress_by),
-            egress_by=tuple(tuple(ids) for ids in egress_by),
+            ingress_by=tuple(tuple(ids) for ids in ingress.policies),
+            egress_by=tuple(tuple(ids) for ids in egress.policies),
         )
-
-    def column(
-        self,
-        workload: Workload | None,
-        ingress_rules: list[_CompiledRule],
-        groups: tuple[int, ...],
-        group_parts: list[tuple[Column, list[tuple[int, _CompiledPorts]]]],
-        port_map: PortMap | None,
-        unrestricted_egress: int,
-        ingress_isolated: bool,
-    ) -> Column:
-        """Sources of one destination by connections: egress allowed AND ingress allowed."""
-        # Egress side. "egress ... Outgoing traffic is allowed if there are no NetworkPolicies
-        # selecting the pod ..., OR if the traffic matches at least one egress rule across all
-        # of the NetworkPolicy objects whose podSelector matches the pod."
-        egress: Column = {ALL_CONNECTIONS: unrestricted_egress} if unrestricted_egress else {}
-        for group in groups:
-            numeric, named = group_parts[group]
-            egress = _union(egress, numeric)
-            for subjects, ports in named:
-                connections = ports.resolve(port_map)
-                if connections:
-                    egress = _union(egress, {connections: subjects})
-        # Ingress side. An external destination is not a pod: no policy governs its ingress,
-        # and traffic between two externals is not in the matrix.
-        if workload is None:
-            ingress: Column = {ALL_CONNECTIONS: self.selection.all_workloads}
-        elif not ingress_isolated:
-            # "Traffic is allowed to a pod if there are no NetworkPolicies selecting the pod."
-            ingress = {ALL_CONNECTIONS: self.present}
-        else:
-            # "... OR if the traffic matches at least one ingress rule across all of the
-            # NetworkPolicy objects whose podSelector matches the pod." Rules are additive.
-            ingress = {}
-            for rule in ingress_rules:
-                connections = rule.ports.resolve(port_map)
-                if connections and rule.peers:
-                    ingress = _union(ingress, {connections: rule.peers})
-        # A flow is allowed iff the source's egress AND the destination's ingress allow it.
-        return _intersect(egress, ingress)
 
 
 def _without(column: Column, bit: int) -> Column:

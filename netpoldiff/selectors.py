@@ -81,7 +81,7 @@ class LabelSelector:
         )
 
     def __str__(self) -> str:
-        """kubectl's selector syntax; ``{}`` for the empty selector."""
+        """The selector in kubectl's syntax; ``{}`` for the empty selector."""
         parts = [f"{key}={value}" for key, value in self.match_labels]
         parts.extend(str(requirement) for requirement in self.expressions)
         return ",".join(parts) if parts else "{}"

@@ -1,0 +1,98 @@
+"""Workload and Namespace manifests to model objects: pod template labels and named ports."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from netpoldiff.errors import InputWarning
+from netpoldiff.manifests.fields import Fields
+from netpoldiff.manifests.policies import port_name_problem, protocol
+from netpoldiff.model import NAMESPACE_NAME_LABEL, ContainerPort, Namespace, Workload, label_pairs
+from netpoldiff.ports import MAX_PORT, MIN_PORT
+
+# Where each kind keeps the template of the pods it runs (Pod: the object itself).
+TEMPLATE_PATHS: Final = {
+    "Pod": (),
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+def _template(fields: Fields, kind: str) -> Fields:
+    template = fields
+    for key in TEMPLATE_PATHS[kind]:
+        nested = template.mapping(key)
+        if nested is None:
+            raise template.error(key, "is required: it holds the pod template")
+        template = nested
+    return template
+
+
+def _container_ports(container: Fields) -> list[ContainerPort]:
+    ports = []
+    for port in container.mappings("ports") or ():
+        number = port.integer("containerPort")
+        if number is None:
+            raise port.error("containerPort", "is required")
+        if not MIN_PORT <= number <= MAX_PORT:
+            raise port.error("containerPort", f"{number} is not between {MIN_PORT} and {MAX_PORT}")
+        port_protocol = protocol(port)
+        name = port.string("name")
+        if name is not None:
+            problem = port_name_problem(name)
+            if problem:
+                raise port.error("name", problem)
+        ports.append(ContainerPort(number, port_protocol, name))
+    return ports
+
+
+def _pod_ports(pod_spec: Fields) -> tuple[ContainerPort, ...]:
+    ports = []
+    for container in pod_spec.mappings("containers") or ():
+        ports.extend(_container_ports(container))
+    for container in pod_spec.mappings("initContainers") or ():
+        # Native sidecars (init containers with restartPolicy Always) keep running beside the
+        # app containers, and their named ports resolve like any other container's.
+        if container.string("restartPolicy") == "Always":
+            ports.extend(_container_ports(container))
+    return tuple(sorted(set(ports)))
+
+
+def workload(
+    fields: Fields, kind: str, name: str, namespace: str, warnings: list[InputWarning]
+) -> Workload | None:
+    """A workload from its manifest, or None for hostNetwork pods (policies do not govern them)."""
+    template = _template(fields, kind)
+    metadata = template.mapping("metadata")
+    labels = metadata.labels("labels") if metadata is not None else {}
+    pod_spec = template.mapping("spec")
+    if pod_spec is None:
+        raise template.error("spec", "is required: it holds the pod's containers")
+    if pod_spec.boolean("hostNetwork"):
+        message = (
+            f"{namespace}/{name}[{kind}] uses hostNetwork: NetworkPolicy does not govern it, "
+            "so it is left out of the matrix"
+        )
+        warnings.append(InputWarning("NPD001", message, pod_spec.where("hostNetwork")))
+        return None
+    return Workload(
+        namespace=namespace,
+        kind=kind,
+        name=name,
+        labels=label_pairs(labels),
+        ports=_pod_ports(pod_spec),
+        origin=fields.where(),
+    )
+
+
+def namespace(fields: Fields, name: str) -> Namespace:
+    """A Namespace; the API server always sets ``kubernetes.io/metadata.name`` to its name."""
+    metadata = fields.mapping("metadata")
+    labels = metadata.labels("labels") if metadata is not None else {}
+    labels[NAMESPACE_NAME_LABEL] = name
+    return Namespace(name, label_pairs(labels), origin=fields.where())

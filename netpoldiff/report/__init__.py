@@ -1,0 +1,1 @@
+"""Reports: one renderer per format, each returning text; nothing here prints."""

@@ -1,0 +1,92 @@
+"""The JSON documents of the machine-readable contract (schema_version 1), written as text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+from netpoldiff.errors import InputError, InputWarning
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import Endpoint, WorkloadEndpoint
+from netpoldiff.ports import ALL_PORTS, ConnectionSet
+
+SCHEMA_VERSION: Final = 1
+
+JsonObject = dict[str, Any]
+
+
+def endpoint_json(endpoint: Endpoint) -> JsonObject:
+    """``{"type": "workload", ...}`` or ``{"type": "external", "cidrs": [...]}``."""
+    if isinstance(endpoint, WorkloadEndpoint):
+        return {
+            "type": "workload",
+            "namespace": endpoint.namespace,
+            "kind": endpoint.kind,
+            "name": endpoint.name,
+        }
+    return {"type": "external", "cidrs": endpoint.addresses.to_cidrs()}
+
+
+def connections_json(connections: ConnectionSet) -> str | list[JsonObject]:
+    """``"all"``, or one entry per protocol in TCP, UDP, SCTP order."""
+    if connections.is_all():
+        return "all"
+    return [
+        {
+            "protocol": protocol.value,
+            "ports": "all" if ports == ALL_PORTS else [[lo, hi] for lo, hi in ports],
+        }
+        for protocol, ports in connections.items()
+    ]
+
+
+def warning_json(warning: InputWarning) -> JsonObject:
+    """One entry of ``warnings``: code, message, and file/line when known."""
+    entry: JsonObject = {"code": warning.code, "message": warning.message}
+    if warning.location is not None:
+        entry["file"] = warning.location.path
+        if warning.location.line is not None:
+            entry["line"] = warning.location.line
+    return entry
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _problems(warnings: Iterable[InputWarning], errors: Iterable[InputError]) -> JsonObject:
+    errors = list(errors)
+    return {
+        "incomplete": bool(errors),
+        "errors": [str(error) for error in errors],
+        "warnings": [warning_json(w) for w in warnings],
+    }
+
+
+def matrix_json(
+    matrix: Matrix,
+    source: str,
+    *,
+    warnings: Iterable[InputWarning] = (),
+    errors: Iterable[InputError] = (),
+) -> Iterator[str]:
+    """The ``matrix --format json`` document, in pieces, so a large matrix streams."""
+    endpoints = matrix.endpoints
+    encoded = [_dump(endpoint_json(e)) for e in endpoints]
+    head: JsonObject = {"schema_version": SCHEMA_VERSION, "source": source}
+    yield _dump(head)[:-1]
+    yield ',\n "endpoints": ['
+    yield ",\n  ".join(encoded[i] for i in range(len(endpoints)) if matrix.present >> i & 1)
+    yield '],\n "flows": ['
+    connection_text: dict[ConnectionSet, str] = {}
+    first = True
+    for src, dst, connections in matrix.flow_indices():
+        text = connection_text.get(connections)
+        if text is None:
+            text = connection_text[connections] = _dump(connections_json(connections))
+        yield ("\n  " if first else ",\n  ") + (
+            f'{{"src": {encoded[src]}, "dst": {encoded[dst]}, "connections": {text}}}'
+        )
+        first = False
+    yield "],\n " + _dump(_problems(warnings, errors))[1:] + "\n"

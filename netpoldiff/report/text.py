@@ -1,0 +1,106 @@
+"""Terminal reports: plain text tables (tabulate), readable at any matrix size."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from typing import Final
+
+from tabulate import tabulate
+
+from netpoldiff.errors import InputError, InputWarning
+from netpoldiff.matrix import Matrix, iter_bits
+from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.report.rows import (
+    ANYWHERE_OUTSIDE,
+    Population,
+    describe_group,
+    endpoint_label,
+    sources_by_connections,
+)
+
+SOURCES_WIDTH: Final = 64
+NOBODY: Final = "(nobody)"
+
+_LEGEND: Final = f"""\
+Each row lists who may open connections to a destination, and on what.
+  ns/name[Kind]  a workload (for a controller, its pods, replicas among them)
+  ns/*           every workload of namespace ns      any workload   every workload
+  {ANYWHERE_OUTSIDE}   every address outside the cluster
+  all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect"""
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 workload``, ``2 workloads``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _wrap(labels: list[str]) -> str:
+    text = ", ".join(labels)
+    return "\n".join(textwrap.wrap(text, SOURCES_WIDTH, break_on_hyphens=False)) or text
+
+
+def problems_text(warnings: Iterable[InputWarning], errors: Iterable[InputError]) -> str:
+    """The warnings and skipped input of a run, or nothing."""
+    lines = []
+    errors = list(errors)
+    if errors:
+        lines.append("INCOMPLETE: this input was skipped (--keep-going):")
+        lines.extend(f"  {error}" for error in errors)
+    warnings = list(warnings)
+    if warnings:
+        lines.append("Warnings:")
+        lines.extend(f"  {warning}" for warning in warnings)
+    return "\n".join(lines)
+
+
+def render_matrix(
+    matrix: Matrix,
+    source: str,
+    *,
+    warnings: Iterable[InputWarning] = (),
+    errors: Iterable[InputError] = (),
+) -> str:
+    """The reachability matrix as one table per destination namespace, sources grouped."""
+    population = Population.of(matrix)
+    sections: dict[str, list[tuple[str, int]]] = {}
+    externals: list[tuple[str, int]] = []
+    for index in iter_bits(matrix.present):
+        endpoint = matrix.endpoints[index]
+        if isinstance(endpoint, WorkloadEndpoint):
+            sections.setdefault(f"Namespace {endpoint.namespace}", []).append(
+                (f"{endpoint.name}[{endpoint.kind}]", index)
+            )
+        else:
+            externals.append((endpoint_label(endpoint), index))
+    if externals:
+        sections["Outside the cluster"] = externals
+    workload_count = sum(population.by_namespace.values())
+    namespace_count = len(population.by_namespace)
+    counts = (
+        f"{plural(workload_count, 'workload')} in {plural(namespace_count, 'namespace')}, "
+        f"{plural(len(externals), 'external address block')}; "
+        f"{plural(matrix.flow_count(), 'allowed flow')}"
+    )
+    out = [f"Reachability matrix of {source}", counts, "", _LEGEND]
+    for title, destinations in sections.items():
+        rows = []
+        for label, index in destinations:
+            groups = list(sources_by_connections(matrix, index))
+            if not groups:
+                rows.append([label, NOBODY, "-"])
+            for position, (connections, members) in enumerate(groups):
+                rows.append(
+                    [
+                        label if position == 0 else "",
+                        _wrap(describe_group(members, population)),
+                        connections,
+                    ]
+                )
+        out.extend(["", title])
+        table = tabulate(rows, headers=["DESTINATION", "SOURCES", "CONNECTIONS"], tablefmt="simple")
+        out.extend("  " + line for line in table.splitlines())
+    problems = problems_text(warnings, errors)
+    if problems:
+        out.extend(["", problems])
+    return "\n".join(out) + "\n"

@@ -1,0 +1,73 @@
+"""Sources: turn a SOURCE argument into the manifest files it holds, as bytes with a path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from netpoldiff.errors import InputWarning, Location, SourceError
+
+MANIFEST_SUFFIXES: Final = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One manifest file of a source: its display path and its raw content."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFiles:
+    """The files of one source, and notes on what was skipped."""
+
+    label: str
+    files: tuple[SourceFile, ...]
+    warnings: tuple[InputWarning, ...] = ()
+
+
+def is_manifest_name(name: str) -> bool:
+    """Whether a file name looks like a manifest (YAML or JSON)."""
+    return name.lower().endswith(MANIFEST_SUFFIXES)
+
+
+def _skipped_symlink(path: str) -> InputWarning:
+    return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+
+
+def read_path(spec: str) -> SourceFiles:
+    """Manifests of a directory (recursively, in path order) or of one file on disk."""
+    root = Path(spec)
+    if root.is_symlink() and root.is_file():
+        return SourceFiles(spec, (), (_skipped_symlink(spec),))
+    if root.is_file():
+        return SourceFiles(spec, (_read(root, spec),))
+    if not root.is_dir():
+        msg = f"{spec}: no such file or directory"
+        raise SourceError(msg)
+    files: list[SourceFile] = []
+    warnings: list[InputWarning] = []
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        for name in sorted(names):
+            if not is_manifest_name(name):
+                continue
+            path = Path(directory) / name
+            display = str(path)
+            if path.is_symlink():
+                warnings.append(_skipped_symlink(display))
+                continue
+            files.append(_read(path, display))
+    files.sort(key=lambda f: f.path)
+    return SourceFiles(spec, tuple(files), tuple(warnings))
+
+
+def _read(path: Path, display: str) -> SourceFile:
+    try:
+        return SourceFile(display, path.read_bytes())
+    except OSError as error:
+        msg = f"{display}: cannot read: {error.strerror}"
+        raise SourceError(msg) from error

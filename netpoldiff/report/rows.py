@@ -75,8 +75,12 @@ def describe_group(endpoints: Sequence[Endpoint], population: Population) -> lis
         for ns, members in by_namespace.items()
         if len(members) == population.by_namespace.get(ns)
     ]
+    absent = sorted(population.by_namespace.keys() - by_namespace.keys())
     if population.by_namespace and len(whole) == len(population.by_namespace):
         labels.append("any workload")
+    elif len(whole) == len(by_namespace) and 0 < len(absent) < len(whole):
+        # Everything but a few namespaces: say which are left out.
+        labels.append("any workload but " + ", ".join(f"{ns}/*" for ns in absent))
     else:
         for namespace in sorted(by_namespace):
             members = by_namespace[namespace]
@@ -86,8 +90,12 @@ def describe_group(endpoints: Sequence[Endpoint], population: Population) -> lis
                 labels.extend(str(member) for member in members)
     if externals and len(externals) == population.externals:
         labels.append(ANYWHERE_OUTSIDE)
-    else:
-        labels.extend(endpoint_label(e) for e in externals)
+    elif externals:
+        # Blocks are disjoint: one label for their union reads better than one per block.
+        union = externals[0].addresses
+        for external in externals[1:]:
+            union = union | external.addresses
+        labels.append(addresses_label(union))
     return labels
 
 

@@ -20,7 +20,9 @@ from netpoldiff.report.rows import (
 )
 
 SOURCES_WIDTH: Final = 64
+DESTINATION_WIDTH: Final = 44
 NOBODY: Final = "(nobody)"
+WHOLE_NAMESPACE_AFTER: Final = 4  # destinations listed by name up to this many
 
 _LEGEND: Final = f"""\
 Each row lists who may open connections to a destination, and on what.
@@ -35,9 +37,9 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _wrap(labels: list[str]) -> str:
+def _wrap(labels: list[str], width: int = SOURCES_WIDTH) -> str:
     text = ", ".join(labels)
-    return "\n".join(textwrap.wrap(text, SOURCES_WIDTH, break_on_hyphens=False)) or text
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
 def problems_text(warnings: Iterable[InputWarning], errors: Iterable[InputError]) -> str:
@@ -52,6 +54,20 @@ def problems_text(warnings: Iterable[InputWarning], errors: Iterable[InputError]
         lines.append("Warnings:")
         lines.extend(f"  {warning}" for warning in warnings)
     return "\n".join(lines)
+
+
+def _same_sources(
+    matrix: Matrix, destinations: list[tuple[str, int]]
+) -> list[tuple[list[str], int]]:
+    """Destinations that exactly the same sources reach on the same connections, merged."""
+    merged: dict[frozenset[tuple[object, int]], tuple[list[str], int]] = {}
+    for label, index in destinations:
+        key = frozenset(matrix.columns[index].items())
+        if key in merged:
+            merged[key][0].append(label)
+        else:
+            merged[key] = ([label], index)
+    return list(merged.values())
 
 
 def render_matrix(
@@ -85,7 +101,9 @@ def render_matrix(
     out = [f"Reachability matrix of {source}", counts, "", _LEGEND]
     for title, destinations in sections.items():
         rows = []
-        for label, index in destinations:
+        for labels, index in _same_sources(matrix, destinations):
+            whole = len(labels) == len(destinations) and len(labels) > WHOLE_NAMESPACE_AFTER
+            label = f"all {len(labels)} workloads" if whole else _wrap(labels, DESTINATION_WIDTH)
             groups = list(sources_by_connections(matrix, index))
             if not groups:
                 rows.append([label, NOBODY, "-"])

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from netpoldiff.addresses import IPSet, Partition, partition_of
 from netpoldiff.intervals import IntervalSet
-from netpoldiff.matrix import Column, Matrix, iter_bits
+from netpoldiff.matrix import (
+    Column,
+    Matrix,
+    column_intersection,
+    column_union,
+    column_without,
+    iter_bits,
+)
 from netpoldiff.model import (
     Cluster,
     Endpoint,
@@ -125,50 +132,6 @@ class _CompiledRule:
     ports: _CompiledPorts
 
 
-def _domain(column: Column) -> int:
-    """Every source a column mentions."""
-    domain = 0
-    for mask in column.values():
-        domain |= mask
-    return domain
-
-
-def _union(f: Column, g: Column) -> Column:
-    """Pointwise union of two source→connections functions."""
-    if not f:
-        return g
-    if not g:
-        return f
-    f_all, g_all = _domain(f), _domain(g)
-    result: dict[ConnectionSet, int] = defaultdict(int)
-    for c1, m1 in f.items():
-        only = m1 & ~g_all
-        if only:
-            result[c1] |= only
-        for c2, m2 in g.items():
-            both = m1 & m2
-            if both:
-                result[c1 | c2] |= both
-    for c2, m2 in g.items():
-        only = m2 & ~f_all
-        if only:
-            result[c2] |= only
-    return dict(result)
-
-
-def _intersect(f: Column, g: Column) -> Column:
-    """Pointwise intersection of two source→connections functions."""
-    result: dict[ConnectionSet, int] = defaultdict(int)
-    for c1, m1 in f.items():
-        for c2, m2 in g.items():
-            both = m1 & m2
-            if both:
-                connections = c1 & c2
-                if connections:
-                    result[connections] |= both
-    return dict(result)
-
-
 class _Selection:
     """Selectors answered as bitmasks over the numbered workloads of one cluster."""
 
@@ -274,7 +237,7 @@ class _IngressSide:
         for rule in self.rules[dst]:
             connections = rule.ports.resolve(port_map)
             if connections and rule.peers:
-                column = _union(column, {connections: rule.peers})
+                column = column_union(column, {connections: rule.peers})
         return column
 
 
@@ -289,7 +252,7 @@ class _EgressGroup:
         if ports.named:
             self.named.append((subjects, ports))
         elif ports.numeric:
-            self.numeric = _union(self.numeric, {ports.numeric: subjects})
+            self.numeric = column_union(self.numeric, {ports.numeric: subjects})
 
 
 @dataclass(slots=True)
@@ -326,11 +289,11 @@ class _EgressSide:
         unrestricted = everyone & ~self.isolated
         column: Column = {ALL_CONNECTIONS: unrestricted} if unrestricted else {}
         for group in groups:
-            column = _union(column, group.numeric)
+            column = column_union(column, group.numeric)
             for subjects, ports in group.named:
                 connections = ports.resolve(port_map)
                 if connections:
-                    column = _union(column, {connections: subjects})
+                    column = column_union(column, {connections: subjects})
         return column
 
 
@@ -410,10 +373,12 @@ class _Evaluator:
                 else:
                     admitted = ingress.column(dst, port_map, self.present)
                 # Allowed iff the source's egress AND the destination's ingress allow it.
-                column = _intersect(egress.column(groups, port_map, self.present), admitted)
+                column = column_intersection(
+                    egress.column(groups, port_map, self.present), admitted
+                )
                 cache[key] = column
             if workload is not None and workload.is_bare_pod:
-                column = _without(column, 1 << dst)
+                column = column_without(column, 1 << dst)
             columns.append(column)
         return Matrix(
             endpoints=self.endpoints,
@@ -422,16 +387,6 @@ class _Evaluator:
             ingress_by=tuple(tuple(ids) for ids in ingress.policies),
             egress_by=tuple(tuple(ids) for ids in egress.policies),
         )
-
-
-def _without(column: Column, bit: int) -> Column:
-    """The column with one source removed."""
-    result = {}
-    for connections, sources in column.items():
-        rest = sources & ~bit
-        if rest:
-            result[connections] = rest
-    return result
 
 
 def evaluate(

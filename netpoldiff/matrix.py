@@ -8,6 +8,7 @@ policies treat alike, which keeps a 10,000-workload matrix small.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -31,6 +32,79 @@ def iter_bits(mask: int) -> Iterator[int]:
 def bit_count(mask: int) -> int:
     """Number of set bits."""
     return mask.bit_count()
+
+
+def column_sources(column: Column) -> int:
+    """Every source a column mentions."""
+    domain = 0
+    for mask in column.values():
+        domain |= mask
+    return domain
+
+
+def column_union(f: Column, g: Column) -> Column:
+    """Pointwise union of two source→connections functions."""
+    if not f:
+        return g
+    if not g:
+        return f
+    f_all, g_all = column_sources(f), column_sources(g)
+    result: dict[ConnectionSet, int] = defaultdict(int)
+    for c1, m1 in f.items():
+        only = m1 & ~g_all
+        if only:
+            result[c1] |= only
+        for c2, m2 in g.items():
+            both = m1 & m2
+            if both:
+                result[c1 | c2] |= both
+    for c2, m2 in g.items():
+        only = m2 & ~f_all
+        if only:
+            result[c2] |= only
+    return dict(result)
+
+
+def column_intersection(f: Column, g: Column) -> Column:
+    """Pointwise intersection of two source→connections functions."""
+    result: dict[ConnectionSet, int] = defaultdict(int)
+    for c1, m1 in f.items():
+        for c2, m2 in g.items():
+            both = m1 & m2
+            if both:
+                connections = c1 & c2
+                if connections:
+                    result[connections] |= both
+    return dict(result)
+
+
+def column_without(column: Column, bit: int) -> Column:
+    """The column with one source removed."""
+    result = {}
+    for connections, sources in column.items():
+        rest = sources & ~bit
+        if rest:
+            result[connections] = rest
+    return result
+
+
+def column_difference(f: Column, g: Column) -> Column:
+    """Pointwise ``f - g``: for each source, what f allows and g does not."""
+    if not g:
+        return f
+    result: dict[ConnectionSet, int] = defaultdict(int)
+    g_all = column_sources(g)
+    for c1, m1 in f.items():
+        only = m1 & ~g_all
+        if only:
+            result[c1] |= only
+        for c2, m2 in g.items():
+            both = m1 & m2
+            if both:
+                rest = c1 - c2
+                if rest:
+                    result[rest] |= both
+    return dict(result)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,11 @@ def read_path(spec: str) -> SourceFiles:
     files: list[SourceFile] = []
     warnings: list[InputWarning] = []
     for directory, subdirectories, names in os.walk(root):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        linked = {d for d in subdirectories if (Path(directory) / d).is_symlink()}
+        warnings.extend(_skipped_symlink(str(Path(directory) / d)) for d in sorted(linked))
+        subdirectories[:] = sorted(
+            d for d in subdirectories if not d.startswith(".") and d not in linked
+        )
         for name in sorted(names):
             if not is_manifest_name(name):
                 continue

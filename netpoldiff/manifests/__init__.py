@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from netpoldiff.errors import InputError, InputWarning, Location
-from netpoldiff.manifests.fields import Fields
+from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import TEMPLATE_PATHS, namespace, workload
 from netpoldiff.manifests.yaml_docs import documents
@@ -40,65 +40,93 @@ class Loaded:
     errors: tuple[InputError, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _HostNetworkWorkload:
+    """A workload left out of the matrix; its name still counts for duplicates."""
+
+    key: tuple[str, str, str]
+    origin: Location
+
+
+_Converted = Namespace | Workload | NetworkPolicy | _HostNetworkWorkload
+
+
 @dataclass(slots=True)
 class _Collector:
     default_namespace: str
     namespaces: dict[str, Namespace] = field(default_factory=dict)
-    workloads: dict[tuple[str, str, str], Workload] = field(default_factory=dict)
+    workloads: dict[tuple[str, str, str], Workload | _HostNetworkWorkload] = field(
+        default_factory=dict
+    )
     policies: dict[PolicyId, NetworkPolicy] = field(default_factory=dict)
     warnings: list[InputWarning] = field(default_factory=list)
 
     def add_document(self, fields: Fields) -> None:
-        for item in _expand_lists(fields):
-            self.add_object(item)
+        """Add every object of a document, or none of them (and none of its warnings)."""
+        warnings: list[InputWarning] = []
+        converted = [
+            found
+            for item in _expand_lists(fields)
+            if (found := self._convert(item, warnings)) is not None
+        ]
+        staged = _Collector(self.default_namespace)
+        for found in converted:
+            staged._add(found, self)
+        self.namespaces.update(staged.namespaces)
+        self.workloads.update(staged.workloads)
+        self.policies.update(staged.policies)
+        self.warnings.extend(warnings)
 
-    def add_object(self, fields: Fields) -> None:
+    def _convert(self, fields: Fields, warnings: list[InputWarning]) -> _Converted | None:
         kind = _modelled_kind(fields)
         if kind is None:
-            return
+            return None
         metadata = fields.mapping("metadata")
         if metadata is None:
             raise fields.error("metadata", "is required")
-        name = metadata.required_string("name")
-        if not name:
-            raise metadata.error("name", "must not be empty")
+        name = object_name(metadata, "name", label=kind == "Namespace")
         if kind == "Namespace":
-            self._add_namespace(namespace(fields, name))
-            return
-        object_namespace = metadata.string("namespace") or self.default_namespace
+            return namespace(fields, name)
+        object_namespace = self.default_namespace
+        if metadata.string("namespace"):  # empty means the default, as kubectl applies it
+            object_namespace = object_name(metadata, "namespace", label=True)
         if kind == "NetworkPolicy":
-            policy_id = PolicyId(object_namespace, name)
-            policy = network_policy(fields, policy_id, self.warnings)
-            earlier = self.policies.get(policy_id)
-            if earlier is not None:
-                msg = f"NetworkPolicy {policy_id} is defined twice (also at {earlier.origin})"
-                raise InputError(fields.where(), msg)
-            self.policies[policy_id] = policy
-            return
-        found = workload(fields, kind, name, object_namespace, self.warnings)
+            return network_policy(fields, PolicyId(object_namespace, name), warnings)
+        found = workload(fields, kind, name, object_namespace, warnings)
         if found is None:
-            return
-        key = (object_namespace, kind, name)
-        previous = self.workloads.get(key)
-        if previous is not None:
-            msg = f"{found.endpoint} is defined twice (also at {previous.origin})"
-            raise InputError(fields.where(), msg)
-        self.workloads[key] = found
+            return _HostNetworkWorkload((object_namespace, kind, name), fields.where())
+        return found
 
-    def _add_namespace(self, declared: Namespace) -> None:
-        earlier = self.namespaces.get(declared.name)
-        if earlier is not None and earlier.labels != declared.labels:
-            msg = (
-                f"Namespace {declared.name} is defined twice with different labels "
-                f"(also at {earlier.origin})"
-            )
-            raise InputError(declared.origin or Location("?"), msg)
-        if earlier is None:
-            self.namespaces[declared.name] = declared
+    def _add(self, found: _Converted, parent: _Collector) -> None:
+        """Add one converted object, refusing names taken here or in ``parent``."""
+        if isinstance(found, Namespace):
+            earlier_namespace = self.namespaces.get(found.name) or parent.namespaces.get(found.name)
+            if earlier_namespace is not None and earlier_namespace.labels != found.labels:
+                msg = (
+                    f"Namespace {found.name} is defined twice with different labels "
+                    f"(also at {earlier_namespace.origin})"
+                )
+                raise InputError(found.origin or Location("?"), msg)
+            self.namespaces.setdefault(found.name, found)
+        elif isinstance(found, NetworkPolicy):
+            earlier_policy = self.policies.get(found.id) or parent.policies.get(found.id)
+            if earlier_policy is not None:
+                msg = f"NetworkPolicy {found.id} is defined twice (also at {earlier_policy.origin})"
+                raise InputError(found.origin or Location("?"), msg)
+            self.policies[found.id] = found
+        else:
+            key = found.key if isinstance(found, _HostNetworkWorkload) else _workload_key(found)
+            earlier = self.workloads.get(key) or parent.workloads.get(key)
+            if earlier is not None:
+                namespace_name, kind, name = key
+                msg = f"{namespace_name}/{name}[{kind}] is defined twice (also at {earlier.origin})"
+                raise InputError(found.origin or Location("?"), msg)
+            self.workloads[key] = found
 
     def cluster(self) -> Cluster:
         namespaces = dict(self.namespaces)
-        used = {w.namespace for w in self.workloads.values()}
+        workloads = {k: w for k, w in self.workloads.items() if isinstance(w, Workload)}
+        used = {w.namespace for w in workloads.values()}
         used.update(p.namespace for p in self.policies)
         for name in used - namespaces.keys():
             # A namespace that objects live in exists even without a manifest, with the one
@@ -106,9 +134,13 @@ class _Collector:
             namespaces[name] = Namespace.implicit(name)
         return Cluster(
             namespaces=tuple(namespaces[name] for name in sorted(namespaces)),
-            workloads=tuple(self.workloads[key] for key in sorted(self.workloads)),
+            workloads=tuple(workloads[key] for key in sorted(workloads)),
             policies=tuple(self.policies[key] for key in sorted(self.policies)),
         )
+
+
+def _workload_key(found: Workload) -> tuple[str, str, str]:
+    return (found.namespace, found.kind, found.name)
 
 
 def _modelled_kind(fields: Fields) -> str | None:
@@ -134,8 +166,9 @@ def _expand_lists(fields: Fields) -> Iterator[Fields]:
     item_kind = kind.removesuffix("List")
     for item in fields.mappings("items") or ():
         if item_kind and not item.has("kind"):
-            implied: dict[Any, Any] = {"apiVersion": fields.get("apiVersion"), "kind": item_kind}
-            implied.update(item.data)
+            implied = with_defaults(
+                item.data, {"apiVersion": fields.get("apiVersion"), "kind": item_kind}
+            )
             item = Fields(implied, item.document, item.path)  # noqa: PLW2901 - the filled-in item
         yield from _expand_lists(item)
 

@@ -25,6 +25,42 @@ _YAML_TYPE_NAMES: Final = {
 }
 
 
+_DNS_LABEL: Final = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+def with_defaults(data: Mapping[Any, Any], defaults: Mapping[str, Any]) -> Mapping[Any, Any]:
+    """``data`` with ``defaults`` for missing keys, keeping its line numbers."""
+    if isinstance(data, Located):
+        filled = Located(data.line)
+        filled.update(defaults)
+        filled.update(data)
+        filled.key_lines.update(data.key_lines)
+        filled.raw.update(data.raw)
+        return filled
+    return {**defaults, **data}
+
+
+def object_name(metadata: Fields, key: str, *, label: bool) -> str:
+    """An object or namespace name, validated as the API server does.
+
+    Namespaces (``label``) must be DNS labels; other objects DNS subdomains.
+    """
+    name = metadata.required_string(key)
+    limit, pattern, kind = (
+        (_NAME_LIMIT, _DNS_LABEL, "a DNS label")
+        if label
+        else (_PREFIX_LIMIT, _DNS_SUBDOMAIN, "a DNS subdomain")
+    )
+    if not name or len(name) > limit or not pattern.fullmatch(name):
+        msg = (
+            f"{name!r} is not a valid name: it must be {kind} (at most {limit} lowercase "
+            "letters, digits, '-'" + ("" if label else " and '.'") + ", starting and ending "
+            "with a letter or digit)"
+        )
+        raise metadata.error(key, msg)
+    return name
+
+
 def label_key_problem(key: str) -> str | None:
     """Why ``key`` is not a valid label key, or None."""
     prefix, _, name = key.rpartition("/")
@@ -193,11 +229,12 @@ class Fields:
         for label_key, value in labels.data.items():
             if not isinstance(label_key, str):
                 raise labels.error(None, f"label key {label_key!r} must be a string")
-            if not isinstance(value, str):
+            text = "" if value is None else value  # the API decodes a null label value as ""
+            if not isinstance(text, str):
                 written = labels._written(label_key, value)  # noqa: SLF001 - same class
                 raise labels.error(label_key, f"label value must be a string, not {written}")
-            problem = label_key_problem(label_key) or label_value_problem(value)
+            problem = label_key_problem(label_key) or label_value_problem(text)
             if problem:
                 raise labels.error(label_key, problem)
-            result[label_key] = value
+            result[label_key] = text
         return result

@@ -7,7 +7,12 @@ from typing import Final
 
 from netpoldiff.addresses import CidrError, parse_cidr
 from netpoldiff.errors import InputWarning
-from netpoldiff.manifests.fields import Fields, describe, label_value_problem
+from netpoldiff.manifests.fields import (
+    Fields,
+    describe,
+    label_key_problem,
+    label_value_problem,
+)
 from netpoldiff.model import (
     IPBlockPeer,
     NetworkPolicy,
@@ -44,6 +49,9 @@ def selector(fields: Fields) -> LabelSelector:
     requirements = []
     for expression in fields.mappings("matchExpressions") or ():
         key = expression.required_string("key")
+        key_problem = label_key_problem(key)
+        if key_problem:
+            raise expression.error("key", key_problem)
         operator_text = expression.required_string("operator")
         try:
             operator = Operator(operator_text)
@@ -118,10 +126,13 @@ def _peer(fields: Fields, warnings: list[InputWarning]) -> Peer:
     return PodPeer(namespace_selector, pod_selector)
 
 
-def protocol(fields: Fields) -> Protocol:
-    """The ``protocol`` field; "If not specified, this field defaults to TCP."."""
+def protocol(fields: Fields, *, empty_means_tcp: bool = False) -> Protocol:
+    """The ``protocol`` field, TCP when not specified.
+
+    A container port's empty protocol is defaulted too; a policy port's is rejected.
+    """
     text = fields.string("protocol")
-    if text is None:
+    if text is None or (empty_means_tcp and not text):
         return Protocol.TCP
     try:
         return Protocol(text)

@@ -41,7 +41,7 @@ def _container_ports(container: Fields) -> list[ContainerPort]:
             raise port.error("containerPort", "is required")
         if not MIN_PORT <= number <= MAX_PORT:
             raise port.error("containerPort", f"{number} is not between {MIN_PORT} and {MAX_PORT}")
-        port_protocol = protocol(port)
+        port_protocol = protocol(port, empty_means_tcp=True)
         name = port.string("name")
         if name is not None:
             problem = port_name_problem(name)

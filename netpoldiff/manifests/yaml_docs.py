@@ -37,28 +37,47 @@ class Located(dict[Any, Any]):
         return self.key_lines.get(key, self.line)
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Loader(_BaseLoader):
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # noqa: ANN401
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, AttributeError, OverflowError) as error:
+            # A scalar its tag cannot hold (a date like 2023-02-30, ``!!int twelve``).
+            tag = node.tag.rsplit(":", 1)[-1]
+            message = f"cannot read {node.value!r} as {tag} ({error})"
+            raise _LoadProblem(node.start_mark.line + 1, message) from None
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:
+        explicit = {id(key_node) for key_node, _ in node.value if key_node.tag != _MERGE_TAG}
+        # Merge keys (``<<``) come first after flattening; written keys then override them.
         self.flatten_mapping(node)
         mapping = Located(node.start_mark.line + 1)
+        written: set[Any] = set()
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
             try:
                 hash(key)
             except TypeError:
-                raise _LoadProblem(
-                    key_node.start_mark.line + 1, "a mapping key must be a scalar"
-                ) from None
-            if key in mapping:
-                raise _LoadProblem(
-                    key_node.start_mark.line + 1,
-                    f"duplicate key {key!r} (the first one is on line {mapping.key_lines[key]})",
-                )
+                raise _LoadProblem(line, "a mapping key must be a scalar") from None
+            if id(key_node) in explicit:
+                if key in written:
+                    first = mapping.key_lines[key]
+                    message = f"duplicate key {key!r} (the first one is on line {first})"
+                    raise _LoadProblem(line, message)
+                written.add(key)
+            elif key in mapping:
+                continue  # of two merged mappings, the earlier one wins
             mapping[key] = self.construct_object(value_node, deep=deep)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
+            mapping.key_lines[key] = line
+            mapping.raw.pop(key, None)
             if (
                 isinstance(value_node, yaml.ScalarNode)
-                and value_node.tag != "tag:yaml.org,2002:str"
+                and value_node.tag != _STR_TAG
                 and not value_node.style  # plain (None from PyYAML, "" from libyaml)
             ):
                 mapping.raw[key] = value_node.value
@@ -103,6 +122,24 @@ def decode(data: bytes, path: str) -> str:
         raise InputError(Location(path, line=line), msg) from None
 
 
+def _document_at(text: str, line: int) -> int:
+    """The 1-based index of the document that holds ``line``, from the ``---`` markers.
+
+    Parsers report some errors only while looking for the next document, so the count of
+    documents read so far can be one too high; the markers before the line cannot.
+    """
+    index = 1
+    has_content = False
+    for row in text.splitlines()[: line - 1]:
+        if row.startswith("---") and row[3:4] in {"", " ", "\t"}:
+            if has_content:
+                index += 1
+            has_content = True
+        elif row.strip() and not row.startswith(("#", "%")):
+            has_content = True
+    return index
+
+
 def documents(data: bytes, path: str) -> Iterator[Document]:
     """The documents of one file, in order; raises InputError on a syntax or encoding error."""
     text = decode(data, path)
@@ -121,10 +158,17 @@ def documents(data: bytes, path: str) -> Iterator[Document]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
+        document = _document_at(text, line) if line is not None else current
         problem_text = error.problem or error.context or "invalid YAML"
-        raise InputError(Location(path, current, line), f"invalid YAML: {problem_text}") from None
+        raise InputError(Location(path, document, line), f"invalid YAML: {problem_text}") from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        message = f"invalid YAML: {error.reason} {character!r}"
+        raise InputError(Location(path, _document_at(text, line), line), message) from None
     except yaml.YAMLError as error:
-        raise InputError(Location(path, current), f"invalid YAML: {error}") from None
+        message = f"invalid YAML: {str(error).splitlines()[0]}"
+        raise InputError(Location(path, current), message) from None
     except RecursionError:
         msg = "invalid YAML: nesting too deep or a recursive alias"
         raise InputError(Location(path, current), msg) from None

@@ -68,7 +68,10 @@ class LabelSelector:
         cls, match_labels: Mapping[str, str], expressions: tuple[Requirement, ...] = ()
     ) -> LabelSelector:
         """A selector in canonical form: pairs and requirements sorted, duplicates dropped."""
-        return cls(tuple(sorted(match_labels.items())), tuple(sorted(set(expressions))))
+        canonical = {
+            Requirement(r.key, r.operator, tuple(sorted(set(r.values)))) for r in expressions
+        }
+        return cls(tuple(sorted(match_labels.items())), tuple(sorted(canonical)))
 
     def is_empty(self) -> bool:
         """Whether this selector matches everything."""

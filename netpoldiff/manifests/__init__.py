@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from netpoldiff.errors import InputError, InputWarning, Location
+from netpoldiff.manifests.cache import ParseCache
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import TEMPLATE_PATHS, namespace, workload
-from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.model import Cluster, Namespace, NetworkPolicy, PolicyId, Workload
 from netpoldiff.sources import SourceFile
 
@@ -51,6 +51,12 @@ class _HostNetworkWorkload:
 _Converted = Namespace | Workload | NetworkPolicy | _HostNetworkWorkload
 
 
+@dataclass(frozen=True, slots=True)
+class _ConvertedDocument:
+    objects: tuple[_Converted, ...]
+    warnings: tuple[InputWarning, ...]
+
+
 @dataclass(slots=True)
 class _Collector:
     default_namespace: str
@@ -61,14 +67,19 @@ class _Collector:
     policies: dict[PolicyId, NetworkPolicy] = field(default_factory=dict)
     warnings: list[InputWarning] = field(default_factory=list)
 
-    def add_document(self, fields: Fields) -> None:
-        """Add every object of a document, or none of them (and none of its warnings)."""
+    def convert_document(self, fields: Fields) -> _ConvertedDocument:
+        """The objects of one document and the warnings found in them; raises InputError."""
         warnings: list[InputWarning] = []
         converted = [
             found
             for item in _expand_lists(fields)
             if (found := self._convert(item, warnings)) is not None
         ]
+        return _ConvertedDocument(tuple(converted), tuple(warnings))
+
+    def add_document(self, document: _ConvertedDocument) -> None:
+        """Add every object of a document, or none of them (and none of its warnings)."""
+        converted, warnings = document.objects, document.warnings
         staged = _Collector(self.default_namespace)
         for found in converted:
             staged._add(found, self)
@@ -173,35 +184,76 @@ def _expand_lists(fields: Fields) -> Iterator[Fields]:
         yield from _expand_lists(item)
 
 
+_FileResult = list[_ConvertedDocument | InputError] | InputError
+
+
+class Loader:
+    """Loads sources into clusters, converting each (content, path) once across sources.
+
+    The two sides of a diff share most files: the second side reuses the first's work.
+    """
+
+    def __init__(
+        self, cache: ParseCache | None = None, *, default_namespace: str = "default"
+    ) -> None:
+        self.cache = cache if cache is not None else ParseCache()
+        self.default_namespace = default_namespace
+        self._converted: dict[tuple[str, str], _FileResult] = {}
+
+    def _convert_file(self, source_file: SourceFile) -> _FileResult:
+        key = (source_file.object_id or "", source_file.path)
+        if source_file.object_id is not None and key in self._converted:
+            return self._converted[key]
+        converter = _Collector(self.default_namespace)
+        result: _FileResult
+        try:
+            parsed = self.cache.documents(source_file)
+        except InputError as error:
+            result = error
+        else:
+            result = []
+            for document in parsed:
+                if not isinstance(document.content, Mapping):
+                    continue  # empty documents and non-objects are no manifests
+                location = Location(source_file.path, document.index)
+                try:
+                    result.append(
+                        converter.convert_document(Fields(document.content, location, ""))
+                    )
+                except InputError as error:
+                    result.append(error)
+        if source_file.object_id is not None:
+            self._converted[key] = result
+        return result
+
+    def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
+        """Read every document of every file into one Cluster.
+
+        Without ``keep_going`` the first invalid input raises InputError. With it, a file that
+        cannot be parsed, or a document that is invalid, is skipped and recorded in ``errors``.
+        """
+        collector = _Collector(self.default_namespace)
+        errors: list[InputError] = []
+        for source_file in files:
+            result = self._convert_file(source_file)
+            documents_or_errors = [result] if isinstance(result, InputError) else result
+            for item in documents_or_errors:
+                try:
+                    if isinstance(item, InputError):
+                        raise item
+                    collector.add_document(item)
+                except InputError as error:
+                    if not keep_going:
+                        raise
+                    errors.append(error)
+        return Loaded(collector.cluster(), tuple(collector.warnings), tuple(errors))
+
+
 def load_cluster(
     files: Iterable[SourceFile], *, default_namespace: str = "default", keep_going: bool = False
 ) -> Loaded:
-    """Read every document of every file into one Cluster.
-
-    Without ``keep_going`` the first invalid input raises InputError. With it, a file that
-    cannot be parsed, or a document that is invalid, is skipped and recorded in ``errors``.
-    """
-    collector = _Collector(default_namespace)
-    errors: list[InputError] = []
-    for source_file in files:
-        try:
-            parsed = list(documents(source_file.data, source_file.path))
-        except InputError as error:
-            if not keep_going:
-                raise
-            errors.append(error)
-            continue
-        for document in parsed:
-            if not isinstance(document.content, Mapping):
-                continue  # empty documents and non-objects are no manifests
-            location = Location(source_file.path, document.index)
-            try:
-                collector.add_document(Fields(document.content, location, ""))
-            except InputError as error:
-                if not keep_going:
-                    raise
-                errors.append(error)
-    return Loaded(collector.cluster(), tuple(collector.warnings), tuple(errors))
+    """Read every document of every file into one Cluster (see ``Loader.load``)."""
+    return Loader(default_namespace=default_namespace).load(files, keep_going=keep_going)
 
 
-__all__ = ["TEMPLATE_PATHS", "Loaded", "load_cluster"]
+__all__ = ["TEMPLATE_PATHS", "Loaded", "Loader", "ParseCache", "load_cluster"]

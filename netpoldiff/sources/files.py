@@ -1,4 +1,4 @@
-"""Sources: turn a SOURCE argument into the manifest files it holds, as bytes with a path."""
+"""Manifest files on disk: one file, or a directory read recursively."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class SourceFile:
 
     path: str
     data: bytes
+    object_id: str | None = None  # git's name for the content, when known: the parse cache key
 
 
 @dataclass(frozen=True, slots=True)

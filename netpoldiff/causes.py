@@ -1,0 +1,264 @@
+"""Why a flow changed: the policies that decide it, and what changed in them or around them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from deepdiff import DeepDiff
+
+from netpoldiff.diff import MatrixDiff, PairChange
+from netpoldiff.model import (
+    Cluster,
+    IPBlockPeer,
+    NetworkPolicy,
+    PolicyId,
+    PolicyPort,
+    Rule,
+    Workload,
+    WorkloadEndpoint,
+)
+from netpoldiff.selectors import LabelSelector
+
+ChangeKind = Literal["added", "removed", "modified", "unchanged"]
+_ORDER: Final[Mapping[str, int]] = {"modified": 0, "added": 1, "removed": 2, "unchanged": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A policy that decides a changed flow, and how the change touched it."""
+
+    policy: PolicyId
+    change: ChangeKind
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectChange:
+    """A change outside the policies that can move a flow: a workload or namespace edit."""
+
+    subject: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.what}"
+
+
+def _labels_text(labels: Iterable[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{k}={v}" for k, v in labels) + "}"
+
+
+def _pairs_change(before: Iterable[tuple[str, str]], after: Iterable[tuple[str, str]]) -> str:
+    old, new = dict(before), dict(after)
+    parts = [f"+{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v and k not in old]
+    parts += [f"{k}={old[k]}->{v}" for k, v in sorted(new.items()) if k in old and old[k] != v]
+    parts += [f"-{k}={v}" for k, v in sorted(old.items()) if k not in new]
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """Everything the two sides of a diff declare differently, by object."""
+
+    old_policies: Mapping[PolicyId, NetworkPolicy]
+    new_policies: Mapping[PolicyId, NetworkPolicy]
+    old_workloads: Mapping[WorkloadEndpoint, Workload]
+    new_workloads: Mapping[WorkloadEndpoint, Workload]
+    old_namespaces: Mapping[str, tuple[tuple[str, str], ...]]
+    new_namespaces: Mapping[str, tuple[tuple[str, str], ...]]
+
+    @classmethod
+    def between(cls, old: Cluster, new: Cluster) -> ChangeSet:
+        """The per-object changes from ``old`` to ``new``."""
+        return cls(
+            {p.id: p for p in old.policies},
+            {p.id: p for p in new.policies},
+            {w.endpoint: w for w in old.workloads},
+            {w.endpoint: w for w in new.workloads},
+            old.namespace_labels(),
+            new.namespace_labels(),
+        )
+
+    def policy_change(self, policy: PolicyId) -> ChangeKind:
+        """How one policy changed; equality ignores where it is written."""
+        before, after = self.old_policies.get(policy), self.new_policies.get(policy)
+        if before is None:
+            return "added"
+        if after is None:
+            return "removed"
+        return "unchanged" if before == after else "modified"
+
+    def changed_policies(self) -> list[tuple[PolicyId, ChangeKind]]:
+        """Every policy that was added, removed or modified, by namespace and name."""
+        ids = sorted(self.old_policies.keys() | self.new_policies.keys())
+        changes = [(policy, self.policy_change(policy)) for policy in ids]
+        return [(policy, kind) for policy, kind in changes if kind != "unchanged"]
+
+    def causes(self, change: PairChange, diff: MatrixDiff) -> tuple[Cause, ...]:
+        """The policies selecting the source (egress) or destination (ingress) on either side."""
+        ids = {
+            *diff.old.egress_by[change.src],
+            *diff.new.egress_by[change.src],
+            *diff.old.ingress_by[change.dst],
+            *diff.new.ingress_by[change.dst],
+        }
+        causes = [Cause(policy, self.policy_change(policy)) for policy in ids]
+        return tuple(sorted(causes, key=lambda c: (_ORDER[c.change], c.policy)))
+
+    def subject_changes(self, change: PairChange, diff: MatrixDiff) -> list[SubjectChange]:
+        """What changed on the pair's workloads and their namespaces (not in policies)."""
+        found: list[SubjectChange] = []
+        namespaces: list[str] = []
+        for index in (change.src, change.dst):
+            endpoint = diff.endpoints[index]
+            if not isinstance(endpoint, WorkloadEndpoint):
+                continue
+            namespaces.append(endpoint.namespace)
+            found.extend(self._workload_changes(endpoint))
+        for namespace in dict.fromkeys(namespaces):
+            before = self.old_namespaces.get(namespace)
+            after = self.new_namespaces.get(namespace)
+            if before is not None and after is not None and before != after:
+                what = f"labels {_pairs_change(before, after)}"
+                found.append(SubjectChange(f"namespace {namespace}", what))
+        return found
+
+    def _workload_changes(self, endpoint: WorkloadEndpoint) -> list[SubjectChange]:
+        before = self.old_workloads.get(endpoint)
+        after = self.new_workloads.get(endpoint)
+        subject = str(endpoint)
+        if before is None and after is not None:
+            return [SubjectChange(subject, f"added with labels {_labels_text(after.labels)}")]
+        if after is None or before is None:
+            return [SubjectChange(subject, "removed")]
+        found = []
+        if before.labels != after.labels:
+            found.append(
+                SubjectChange(subject, f"labels {_pairs_change(before.labels, after.labels)}")
+            )
+        if before.named_ports() != after.named_ports():
+            old_ports = {f"{n}/{p}": str(num) for n, p, num in before.named_ports()}
+            new_ports = {f"{n}/{p}": str(num) for n, p, num in after.named_ports()}
+            what = f"named ports {_pairs_change(old_ports.items(), new_ports.items())}"
+            found.append(SubjectChange(subject, what))
+        return found
+
+    def policy_edits(self, policy: PolicyId) -> list[str]:
+        """What changed inside a modified policy, field by field (empty if not modified)."""
+        before, after = self.old_policies.get(policy), self.new_policies.get(policy)
+        if before is None or after is None or before == after:
+            return []
+        return describe_policy_edits(before, after)
+
+
+# ---- policy field changes, in the manifest's own vocabulary ---------------------------------
+
+
+def _selector(selector: LabelSelector) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if selector.match_labels:
+        result["matchLabels"] = dict(selector.match_labels)
+    if selector.expressions:
+        result["matchExpressions"] = [
+            {
+                "key": r.key,
+                "operator": str(r.operator),
+                **({"values": list(r.values)} if r.values else {}),
+            }
+            for r in selector.expressions
+        ]
+    return result
+
+
+def _port(port: PolicyPort) -> dict[str, Any]:
+    result: dict[str, Any] = {"protocol": str(port.protocol)}
+    if port.port is not None:
+        result["port"] = port.port
+    if port.end_port is not None:
+        result["endPort"] = port.end_port
+    return result
+
+
+def _rule(rule: Rule, peers_key: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if rule.peers is not None:
+        peers = []
+        for peer in rule.peers:
+            if isinstance(peer, IPBlockPeer):
+                block: dict[str, Any] = {"cidr": peer.cidr}
+                if peer.excepts:
+                    block["except"] = list(peer.excepts)
+                peers.append({"ipBlock": block})
+                continue
+            entry: dict[str, Any] = {}
+            if peer.namespace_selector is not None:
+                entry["namespaceSelector"] = _selector(peer.namespace_selector)
+            if peer.pod_selector is not None:
+                entry["podSelector"] = _selector(peer.pod_selector)
+            peers.append(entry)
+        result[peers_key] = peers
+    if rule.ports:
+        result["ports"] = [_port(p) for p in rule.ports]
+    return result
+
+
+def policy_document(policy: NetworkPolicy) -> dict[str, Any]:
+    """A policy's spec after defaulting, shaped like its manifest."""
+    types = [
+        t
+        for t, on in (("Ingress", policy.affects_ingress), ("Egress", policy.affects_egress))
+        if on
+    ]
+    return {
+        "podSelector": _selector(policy.pod_selector),
+        "policyTypes": types,
+        "ingress": [_rule(r, "from") for r in policy.ingress],
+        "egress": [_rule(r, "to") for r in policy.egress],
+    }
+
+
+_PATH_PART: Final = re.compile(r"\[(?:'([^']*)'|(\d+))\]")
+
+
+def _path(deepdiff_path: str) -> str:
+    """``root['ingress'][0]['from']`` as ``ingress[0].from``."""
+    text = ""
+    for key, index in _PATH_PART.findall(deepdiff_path.removeprefix("root")):
+        text += f"[{index}]" if index else (f".{key}" if text else key)
+    return text or "spec"
+
+
+def compact(value: object) -> str:
+    """A value in flow-style YAML: ``{namespaceSelector: {}}``."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {compact(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(compact(v) for v in value) + "]"
+    return str(value)
+
+
+def describe_policy_edits(before: NetworkPolicy, after: NetworkPolicy) -> list[str]:
+    """Field-level edits from one version of a policy to the next, in manifest terms."""
+    old_doc, new_doc = policy_document(before), policy_document(after)
+    if not DeepDiff(old_doc, new_doc, ignore_order=True):
+        return ["rules reordered (same rules)"]
+    diff = DeepDiff(old_doc, new_doc, verbose_level=2)
+    lines: list[str] = []
+    for kind, verb in (
+        ("values_changed", "changed"),
+        ("type_changes", "changed"),
+        ("dictionary_item_added", "added"),
+        ("iterable_item_added", "added"),
+        ("dictionary_item_removed", "removed"),
+        ("iterable_item_removed", "removed"),
+    ):
+        for path, detail in diff.get(kind, {}).items():
+            where = _path(path)
+            if verb == "changed":
+                lines.append(
+                    f"{where}: {compact(detail['old_value'])} -> {compact(detail['new_value'])}"
+                )
+            else:
+                lines.append(f"{where} {verb}: {compact(detail)}")
+    return sorted(lines)

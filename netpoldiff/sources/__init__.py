@@ -1,0 +1,105 @@
+"""Sources: turn a SOURCE argument (revision, index, working tree, directory, file) into files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from netpoldiff.errors import SourceError
+from netpoldiff.sources.files import SourceFile, SourceFiles, is_manifest_name, read_path
+from netpoldiff.sources.git_repo import GitRepository
+
+WORKING_TREE = "working tree"
+INDEX = "index"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Where a command runs: its directory, and the git repository around it if any."""
+
+    start: Path
+    repository: GitRepository | None
+
+    @classmethod
+    def at(cls, start: Path) -> Workspace:
+        """The workspace of a directory; no repository is fine for directory sources."""
+        try:
+            repository: GitRepository | None = GitRepository(start)
+        except SourceError:
+            if not start.is_dir():
+                raise
+            repository = None
+        return cls(start, repository)
+
+    def _repository(self, spec: str) -> GitRepository:
+        if self.repository is None:
+            msg = (
+                f"{spec!r} is neither an existing file or directory nor a revision "
+                "(not in a git repository)"
+            )
+            raise SourceError(msg)
+        return self.repository
+
+    def read(self, spec: str, paths: tuple[str, ...] = ()) -> SourceFiles:
+        """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree."""
+        if spec == WORKING_TREE:
+            repository = self._repository(spec)
+            return repository.worktree_files(repository.repo_paths(paths))
+        if spec == INDEX:
+            repository = self._repository(spec)
+            return repository.tree_files(repository.index_tree(), repository.repo_paths(paths))
+        on_disk = (self.start / spec).exists()
+        is_revision = self.repository is not None and self.repository.is_revision(spec)
+        if on_disk and is_revision:
+            msg = (
+                f"{spec!r} is both a revision and a path: write ./{spec} for the path or "
+                f"{spec}^{{commit}} for the revision"
+            )
+            raise SourceError(msg)
+        if on_disk:
+            root = self.start / spec
+            files = read_path(str(root))
+            selected = _under(files.files, self.start, root, paths)
+            return SourceFiles(spec, _relabel(selected, self.start), files.warnings)
+        repository = self._repository(spec)
+        return repository.tree_files(repository.resolve(spec), repository.repo_paths(paths))
+
+
+def _under(
+    files: tuple[SourceFile, ...], start: Path, root: Path, paths: tuple[str, ...]
+) -> tuple[SourceFile, ...]:
+    """The files inside any of ``paths``, each given from where the command runs or from root."""
+    if not paths:
+        return files
+    wanted = [(base / p).resolve() for p in paths for base in (start, root)]
+    kept = []
+    for source_file in files:
+        path = Path(source_file.path).resolve()
+        if any(path == w or path.is_relative_to(w) for w in wanted):
+            kept.append(source_file)
+    return tuple(kept)
+
+
+def _relabel(files: tuple[SourceFile, ...], start: Path) -> tuple[SourceFile, ...]:
+    """Show paths relative to where the command runs, as the user typed them."""
+    result = []
+    for source_file in files:
+        path = Path(source_file.path)
+        try:
+            shown = str(path.relative_to(start)) if path.is_absolute() else source_file.path
+        except ValueError:
+            shown = source_file.path
+        result.append(SourceFile(shown, source_file.data, source_file.object_id))
+    return tuple(result)
+
+
+__all__ = [
+    "INDEX",
+    "WORKING_TREE",
+    "GitRepository",
+    "SourceFile",
+    "SourceFiles",
+    "Workspace",
+    "is_manifest_name",
+    "read_path",
+]

@@ -1,0 +1,238 @@
+"""Git sources: revisions, the index and the working tree, read without touching any of them."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Final
+
+import git
+
+from netpoldiff.errors import InputWarning, Location, SourceError
+from netpoldiff.sources.files import SourceFile, SourceFiles, is_manifest_name
+
+_REGULAR_MODES: Final = {"100644", "100755"}
+_SYMLINK_MODE: Final = "120000"
+_SUBMODULE_MODE: Final = "160000"
+_SHALLOW_HINT: Final = (
+    "this clone is shallow and lacks that history: fetch it with `git fetch --deepen=N` or "
+    "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A revision resolved once to an object name, with the label reports show."""
+
+    tree_ish: str
+    label: str
+
+
+def _decode(raw: bytes) -> str:
+    # Paths are bytes to git; undecodable ones survive as surrogates and print escaped.
+    return raw.decode("utf-8", "surrogateescape")
+
+
+class GitRepository:
+    """The repository a command runs in, read through git itself (no checkout, no archive)."""
+
+    def __init__(self, start: Path) -> None:
+        try:
+            self.repo = git.Repo(start, search_parent_directories=True)
+        except git.NoSuchPathError:
+            msg = f"{start}: no such directory"
+            raise SourceError(msg) from None
+        except git.InvalidGitRepositoryError:
+            msg = f"{start.resolve()} is not inside a git repository"
+            raise SourceError(msg) from None
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            msg = f"{start.resolve()}: bare repositories have no working tree to compare"
+            raise SourceError(msg)
+        self.root = Path(self.repo.working_tree_dir)
+        self.start = start.resolve()
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            output: bytes = self.repo.git.execute(
+                ["git", *args], stdout_as_string=False, strip_newline_in_stdout=False
+            )
+        except git.GitCommandError as error:
+            raise SourceError(self._explain(error)) from None
+        return output
+
+    def _explain(self, error: git.GitCommandError) -> str:
+        raw: object = error.stderr
+        stderr = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+        lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+        detail = next(
+            (line for line in lines if line.startswith("fatal:")), lines[0] if lines else ""
+        )
+        detail = detail.removeprefix("stderr: ").strip("'").removeprefix("fatal: ")
+        if "dubious ownership" in stderr:
+            return (
+                f"git refuses to read {self.root}: it is owned by another user; trust it with "
+                f"`git config --global --add safe.directory {self.root}`"
+            )
+        return f"git: {detail}" if detail else f"git failed: {' '.join(map(str, error.command))}"
+
+    def is_shallow(self) -> bool:
+        """Whether this is a shallow clone (some history is missing)."""
+        return self._git("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def _commit(self, revision: str) -> str | None:
+        if revision.startswith("-"):
+            msg = f"revision {revision!r} must not start with '-'"
+            raise SourceError(msg)
+        try:
+            output = self.repo.git.execute(
+                [
+                    "git",
+                    "rev-parse",
+                    "--verify",
+                    "--quiet",
+                    "--end-of-options",
+                    f"{revision}^{{commit}}",
+                ],
+                stdout_as_string=False,
+            )
+        except git.GitCommandError:
+            return None
+        return _decode(output).strip() or None
+
+    def is_revision(self, revision: str) -> bool:
+        """Whether ``revision`` (or ``A...B``) names commits in this repository."""
+        if revision.startswith("-"):
+            return False
+        parts = revision.split("...") if "..." in revision else [revision]
+        return all(self._commit(part or "HEAD") is not None for part in parts)
+
+    def empty_tree(self) -> str:
+        """The empty tree's name in this repository's hash (it differs for SHA-256)."""
+        return _decode(self._git("hash-object", "-t", "tree", os.devnull)).strip()
+
+    def has_commits(self) -> bool:
+        """Whether HEAD points at a commit (false on an unborn branch)."""
+        return self._commit("HEAD") is not None
+
+    def resolve(self, revision: str) -> Resolved:
+        """Resolve a revision, or ``A...B`` (their merge base), once to a commit."""
+        if "..." in revision:
+            left, _, right = revision.partition("...")
+            left_sha = self._resolve_one(left or "HEAD")
+            right_sha = self._resolve_one(right or "HEAD")
+            try:
+                output = self.repo.git.execute(
+                    ["git", "merge-base", left_sha, right_sha], stdout_as_string=False
+                )
+            except git.GitCommandError:
+                hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
+                msg = f"{revision}: {left or 'HEAD'} and {right or 'HEAD'} have no merge base{hint}"
+                raise SourceError(msg) from None
+            sha = _decode(output).strip()
+            return Resolved(sha, f"{revision} (merge base {sha[:7]})")
+        if revision == "HEAD" and not self.has_commits():
+            # An unborn branch (before the first commit) has the empty tree.
+            return Resolved(self.empty_tree(), "HEAD (no commits yet)")
+        sha = self._resolve_one(revision)
+        return Resolved(sha, f"{revision} ({sha[:7]})")
+
+    def _resolve_one(self, revision: str) -> str:
+        sha = self._commit(revision)
+        if sha is not None:
+            return sha
+        if self.is_shallow():
+            msg = f"unknown revision {revision!r}: {_SHALLOW_HINT}"
+        else:
+            msg = f"unknown revision {revision!r} (not a commit of {self.root})"
+        raise SourceError(msg)
+
+    def index_tree(self) -> Resolved:
+        """The index as a tree (``git write-tree`` honours GIT_INDEX_FILE during commits)."""
+        tree = _decode(self._git("write-tree")).strip()
+        return Resolved(tree, f"index ({tree[:7]})")
+
+    def repo_paths(self, paths: tuple[str, ...]) -> tuple[str, ...]:
+        """User paths (relative to where the command runs) as repository paths."""
+        result = []
+        for path in paths:
+            absolute = (
+                (self.start / path).resolve()
+                if not Path(path).is_absolute()
+                else Path(path).resolve()
+            )
+            try:
+                relative = absolute.relative_to(self.root.resolve())
+            except ValueError:
+                msg = f"{path}: outside the repository {self.root}"
+                raise SourceError(msg) from None
+            result.append(PurePosixPath(relative).as_posix() if relative.parts else ".")
+        return tuple(result)
+
+    def tree_files(self, resolved: Resolved, paths: tuple[str, ...]) -> SourceFiles:
+        """The manifests of a tree: regular blobs only, read from the object database."""
+        listing = self._git(
+            "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
+        )
+        entries: list[tuple[str, str]] = []
+        warnings: list[InputWarning] = []
+        for record in listing.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, _kind, object_id, _size = meta.decode().split()
+            path = _decode(raw_path)
+            if not is_manifest_name(path):
+                continue
+            if mode == _SYMLINK_MODE:
+                warnings.append(
+                    InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+                )
+            elif mode == _SUBMODULE_MODE:
+                warnings.append(InputWarning("NPD004", "submodule skipped", Location(path)))
+            elif mode in _REGULAR_MODES:
+                entries.append((path, object_id))
+        files = [
+            SourceFile(path, self.repo.odb.stream(bytes.fromhex(object_id)).read(), object_id)
+            for path, object_id in entries
+        ]
+        return SourceFiles(resolved.label, tuple(files), tuple(warnings))
+
+    def worktree_files(self, paths: tuple[str, ...]) -> SourceFiles:
+        """Tracked manifests as they are on disk now (what ``git diff`` compares)."""
+        listing = self._git("ls-files", "-z", "--full-name", "--", *(f":/{p}" for p in paths))
+        files: list[SourceFile] = []
+        warnings: list[InputWarning] = []
+        for raw_path in dict.fromkeys(listing.split(b"\0")):
+            if not raw_path:
+                continue
+            path = _decode(raw_path)
+            if not is_manifest_name(path):
+                continue
+            on_disk = self.root / os.fsdecode(raw_path)
+            if on_disk.is_symlink():
+                warnings.append(
+                    InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+                )
+            elif on_disk.is_file():
+                try:
+                    data = on_disk.read_bytes()
+                except OSError as error:
+                    msg = f"{path}: cannot read: {error.strerror}"
+                    raise SourceError(msg) from None
+                files.append(SourceFile(path, data, _blob_id(data, self._object_format)))
+        return SourceFiles("working tree", tuple(files), tuple(warnings))
+
+    @functools.cached_property
+    def _object_format(self) -> str:
+        return _decode(self._git("rev-parse", "--show-object-format")).strip() or "sha1"
+
+
+def _blob_id(data: bytes, object_format: str) -> str:
+    """The object name git would give this content, so caches match across sources."""
+    digest = hashlib.sha256() if object_format == "sha256" else hashlib.sha1()  # noqa: S324
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()

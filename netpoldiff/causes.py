@@ -144,6 +144,25 @@ class ChangeSet:
             found.append(SubjectChange(subject, what))
         return found
 
+    def renames(self) -> dict[PolicyId, PolicyId]:
+        """Added policies that repeat a removed one of the same namespace: new id -> old id."""
+        removed = {
+            policy: policy_document(self.old_policies[policy])
+            for policy, kind in self.changed_policies()
+            if kind == "removed"
+        }
+        renamed: dict[PolicyId, PolicyId] = {}
+        for policy, kind in self.changed_policies():
+            if kind != "added":
+                continue
+            document = policy_document(self.new_policies[policy])
+            for old_id, old_document in removed.items():
+                if old_id.namespace == policy.namespace and old_document == document:
+                    renamed[policy] = old_id
+                    del removed[old_id]
+                    break
+        return renamed
+
     def policy_edits(self, policy: PolicyId) -> list[str]:
         """What changed inside a modified policy, field by field (empty if not modified)."""
         before, after = self.old_policies.get(policy), self.new_policies.get(policy)

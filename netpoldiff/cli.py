@@ -7,54 +7,98 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import click
 
 from netpoldiff import __version__
-from netpoldiff.commands import FailOn, MatrixFormat, Report, matrix_command
+from netpoldiff.commands import (
+    DiffFormat,
+    FailOn,
+    MatrixFormat,
+    Report,
+    Settings,
+    diff_command,
+    matrix_command,
+)
 from netpoldiff.errors import NetpoldiffError
 
 EXIT_INPUT_ERROR: Final = 2
 EXIT_INTERNAL_ERROR: Final = 3
+DEFAULT_COMMAND: Final = "diff"
 
 F = TypeVar("F", bound=Callable[..., Any])
+ColorMode = Literal["auto", "always", "never"]
 
 
-def _common_options(function: F) -> F:
-    """Options every analysing command takes, defined once."""
-    decorators = [
-        click.option(
-            "--output",
-            "-o",
-            "output",
-            type=click.Path(dir_okay=False, writable=True),
-            help="Write the report to this file instead of standard output.",
-        ),
-        click.option(
-            "--namespace",
-            "default_namespace",
-            default="default",
-            show_default=True,
-            help="Namespace of objects that do not name one.",
-        ),
-        click.option(
-            "--keep-going",
-            is_flag=True,
-            help="Skip unreadable or invalid input and mark the report incomplete.",
-        ),
-        click.option(
-            "--fail-on",
-            "fail_on",
-            type=click.Choice(["warnings"]),
-            multiple=True,
-            help="Exit 1 when the input has warnings (or the analysis is incomplete).",
-        ),
-        click.option("--debug", is_flag=True, help="Show the full traceback of an internal error."),
-    ]
-    for decorator in reversed(decorators):
-        function = decorator(function)
-    return function
+def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+_directory_option = click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False),
+    help="Run as if started in this directory.",
+)
+
+# Options every analysing command takes, defined once.
+_source_options = _options(
+    _directory_option,
+    click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False),
+        help="Write the report to this file instead of standard output.",
+    ),
+    click.option(
+        "--namespace",
+        "default_namespace",
+        default="default",
+        show_default=True,
+        help="Namespace of objects that do not name one.",
+    ),
+    click.option(
+        "--keep-going",
+        is_flag=True,
+        help="Skip unreadable or invalid input and mark the report incomplete.",
+    ),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache."),
+    click.option("--debug", is_flag=True, help="Show the full traceback of an internal error."),
+)
+
+
+def _settings(
+    context: click.Context,
+    directory: str | None,
+    default_namespace: str,
+    keep_going: bool,
+    no_cache: bool,
+) -> Settings:
+    start = directory or (context.obj or {}).get("directory")
+    return Settings(
+        start=Path(start).resolve() if start else Path.cwd(),
+        default_namespace=default_namespace,
+        keep_going=keep_going,
+        use_cache=not no_cache,
+    )
+
+
+def _use_color(mode: ColorMode, output: str | None) -> bool:
+    """Colour only on a terminal: --color, then NO_COLOR / FORCE_COLOR, then isatty."""
+    if mode != "auto":
+        return mode == "always"
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _write(report: Report, output: str | None) -> None:
@@ -76,15 +120,110 @@ def _write(report: Report, output: str | None) -> None:
         raise
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _paths(context: click.Context) -> tuple[str, ...]:
+    return tuple((context.obj or {}).get("paths", ()))
+
+
+class _DefaultGroup(click.Group):
+    """A group that runs ``diff`` when the first word is not a command: ``netpoldiff A B``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        position = 0
+        while position < len(args) and args[position] == "-C":
+            position += 2  # the group's own -C DIR
+        rest = args[position:]
+        if not rest or (
+            rest[0] not in self.commands and rest[0] not in {"--help", "-h", "--version"}
+        ):
+            args = [*args[:position], DEFAULT_COMMAND, *rest]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="netpoldiff")
-def cli() -> None:
-    """What a change does to who-can-talk-to-whom: Kubernetes NetworkPolicy reachability."""
+@_directory_option
+@click.pass_context
+def cli(context: click.Context, directory: str | None) -> None:
+    """What a change does to who-can-talk-to-whom: Kubernetes NetworkPolicy reachability.
+
+    Without a command, runs ``diff``: ``netpoldiff HEAD~1 HEAD``, ``netpoldiff main...HEAD``,
+    or ``netpoldiff`` alone for HEAD against the working tree.
+    """
+    context.ensure_object(dict)
+    if directory:
+        context.obj["directory"] = directory
+
+
+@cli.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--staged", is_flag=True, help="Compare OLD (default HEAD) with the index.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when reachability changed.")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["opened", "closed", "any", "warnings"]),
+    multiple=True,
+    help="Exit 1 when flows open, close, either, or the input has warnings (repeatable).",
+)
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (auto: on a terminal; NO_COLOR and FORCE_COLOR honoured).",
+)
+@_source_options
+@click.pass_context
+def diff(
+    context: click.Context,
+    *,
+    old: str | None,
+    new: str | None,
+    staged: bool,
+    output_format: DiffFormat,
+    exit_code: bool,
+    fail_on: Sequence[FailOn],
+    color: ColorMode,
+    directory: str | None,
+    output: str | None,
+    default_namespace: str,
+    keep_going: bool,
+    no_cache: bool,
+    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+) -> None:
+    """Show the flows NEW opens and closes relative to OLD.
+
+    OLD and NEW are git revisions (HEAD~1, a branch, a tag, a sha, A...B for the merge base of
+    A and B) or directories / files of manifests. OLD defaults to HEAD and NEW to the working
+    tree (tracked files), or the index with --staged. PATHS after -- restrict both sides.
+    """
+    report = diff_command(
+        old,
+        new,
+        _paths(context),
+        staged=staged,
+        output_format=output_format,
+        settings=_settings(context, directory, default_namespace, keep_going, no_cache),
+        exit_code=exit_code,
+        fail_on=fail_on,
+        color=_use_color(color, output),
+    )
+    _write(report, output)
+    sys.exit(report.exit_status)
 
 
 @cli.command("matrix")
 @click.argument("source")
-@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "output_format",
@@ -93,28 +232,37 @@ def cli() -> None:
     show_default=True,
     help="Report format.",
 )
-@_common_options
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["warnings"]),
+    multiple=True,
+    help="Exit 1 when the input has warnings (or the analysis is incomplete).",
+)
+@_source_options
+@click.pass_context
 def matrix(
+    context: click.Context,
     *,
     source: str,
-    paths: Sequence[str],
     output_format: MatrixFormat,
+    fail_on: Sequence[FailOn],
+    directory: str | None,
     output: str | None,
     default_namespace: str,
     keep_going: bool,
-    fail_on: Sequence[FailOn],
+    no_cache: bool,
     debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
 ) -> None:
-    """Print the reachability matrix of SOURCE (a directory or file of manifests).
+    """Print the reachability matrix of SOURCE (a directory, a file or a git revision).
 
-    PATHS (after --) restrict the analysis to those files or folders of SOURCE.
+    PATHS after -- restrict the analysis to those files or folders.
     """
     report = matrix_command(
         source,
-        paths,
+        _paths(context),
         output_format=output_format,
-        default_namespace=default_namespace,
-        keep_going=keep_going,
+        settings=_settings(context, directory, default_namespace, keep_going, no_cache),
         fail_on=fail_on,
     )
     _write(report, output)
@@ -124,6 +272,11 @@ def matrix(
 def main(argv: Iterable[str] | None = None) -> None:
     """Run the command line; map every failure to one line on stderr and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # Everything after the first "--" is a PATH, never an option or a revision.
+    paths: list[str] = []
+    if "--" in args:
+        split = args.index("--")
+        args, paths = args[:split], args[split + 1 :]
     debug = "--debug" in args
     # Names from manifests may not be encodable on this terminal: never fail on printing them.
     for stream in (sys.stdout, sys.stderr):
@@ -131,7 +284,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     try:
-        cli.main(args=args, prog_name="netpoldiff", standalone_mode=False)
+        cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj={"paths": paths})
     except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
         sys.exit(_click_status(error))
     except BrokenPipeError:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import PurePosixPath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
-from netpoldiff.errors import InputError, InputWarning
-from netpoldiff.evaluate import evaluate
-from netpoldiff.manifests import load_cluster
+from netpoldiff.causes import ChangeSet
+from netpoldiff.diff import MatrixDiff, diff_matrices
+from netpoldiff.errors import InputError, InputWarning, SourceError
+from netpoldiff.evaluate import evaluate, external_partition, universe
+from netpoldiff.manifests import Loader, ParseCache
+from netpoldiff.manifests.cache import default_directory
 from netpoldiff.model import Cluster
-from netpoldiff.report.json_report import matrix_json
-from netpoldiff.report.text import render_matrix
-from netpoldiff.sources import SourceFile, read_path
+from netpoldiff.report.changes import change_lines
+from netpoldiff.report.json_report import diff_json, matrix_json
+from netpoldiff.report.markdown import render_diff_markdown
+from netpoldiff.report.text import DiffHeader, render_diff, render_matrix
+from netpoldiff.sources import INDEX, WORKING_TREE, Workspace
 
 MatrixFormat = Literal["text", "json"]
+DiffFormat = Literal["text", "markdown", "json"]
 FailOn = Literal["opened", "closed", "any", "warnings"]
 
 
@@ -28,56 +34,39 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class Settings:
+    """How sources are read, shared by every command."""
+
+    start: Path = field(default_factory=Path.cwd)
+    default_namespace: str = "default"
+    keep_going: bool = False
+    use_cache: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class LoadedSource:
     """One source read into a Cluster, with everything worth telling about the reading."""
 
+    spec: str
     label: str
     cluster: Cluster
     warnings: tuple[InputWarning, ...]
     errors: tuple[InputError, ...]
 
 
-def _selected(files: Sequence[SourceFile], root: str, paths: Sequence[str]) -> list[SourceFile]:
-    """The files under any of ``paths``, given relative to the source root or as shown."""
-    if not paths:
-        return list(files)
-    wanted = [PurePosixPath(p.replace("\\", "/")) for p in paths]
-    root_path = PurePosixPath(root.replace("\\", "/"))
-    kept = []
-    for source_file in files:
-        shown = PurePosixPath(source_file.path.replace("\\", "/"))
-        candidates = [shown]
-        if shown.is_relative_to(root_path):
-            candidates.append(shown.relative_to(root_path))
-        if any(c == w or c.is_relative_to(w) for c in candidates for w in wanted):
-            kept.append(source_file)
-    return kept
+def _loader(settings: Settings) -> Loader:
+    cache = ParseCache(default_directory() if settings.use_cache else None)
+    return Loader(cache, default_namespace=settings.default_namespace)
 
 
-def load_source(
-    spec: str,
-    paths: Sequence[str] = (),
-    *,
-    default_namespace: str = "default",
-    keep_going: bool = False,
+def _load(
+    workspace: Workspace, loader: Loader, spec: str, paths: tuple[str, ...], settings: Settings
 ) -> LoadedSource:
-    """Read a directory or file SOURCE, restricted to ``paths``, into a Cluster."""
-    source_files = read_path(spec)
-    loaded = load_cluster(
-        _selected(source_files.files, spec, paths),
-        default_namespace=default_namespace,
-        keep_going=keep_going,
-    )
+    files = workspace.read(spec, paths)
+    loaded = loader.load(files.files, keep_going=settings.keep_going)
     return LoadedSource(
-        spec, loaded.cluster, source_files.warnings + loaded.warnings, loaded.errors
+        spec, files.label, loaded.cluster, files.warnings + loaded.warnings, loaded.errors
     )
-
-
-def _fails(fail_on: Iterable[FailOn], source: LoadedSource) -> bool:
-    fail_on = set(fail_on)
-    if fail_on and source.errors:
-        return True  # an incomplete analysis cannot vouch for anything
-    return "warnings" in fail_on and bool(source.warnings)
 
 
 def matrix_command(
@@ -85,16 +74,87 @@ def matrix_command(
     paths: Sequence[str] = (),
     *,
     output_format: MatrixFormat = "text",
-    default_namespace: str = "default",
-    keep_going: bool = False,
+    settings: Settings | None = None,
     fail_on: Sequence[FailOn] = (),
 ) -> Report:
     """``netpoldiff matrix SOURCE``: the reachability matrix of one source."""
-    source = load_source(spec, paths, default_namespace=default_namespace, keep_going=keep_going)
+    settings = settings or Settings()
+    workspace = Workspace.at(settings.start)
+    source = _load(workspace, _loader(settings), spec, tuple(paths), settings)
     matrix = evaluate(source.cluster)
-    chunks: Iterator[str] | list[str]
     if output_format == "json":
-        chunks = matrix_json(matrix, spec, warnings=source.warnings, errors=source.errors)
+        chunks: Iterable[str] = matrix_json(
+            matrix, spec, warnings=source.warnings, errors=source.errors
+        )
     else:
         chunks = [render_matrix(matrix, spec, warnings=source.warnings, errors=source.errors)]
-    return Report(chunks, 1 if _fails(fail_on, source) else 0)
+    failed = _fails(fail_on, errors=source.errors, warnings=source.warnings)
+    return Report(chunks, 1 if failed else 0)
+
+
+def _fails(
+    fail_on: Iterable[FailOn],
+    *,
+    errors: Sequence[InputError],
+    warnings: Sequence[InputWarning],
+    diff: MatrixDiff | None = None,
+) -> bool:
+    conditions = set(fail_on)
+    if conditions and errors:
+        return True  # an incomplete analysis cannot vouch for anything
+    opened = diff is not None and any(diff.opened)
+    closed = diff is not None and any(diff.closed)
+    return (
+        ("warnings" in conditions and bool(warnings))
+        or ("opened" in conditions and opened)
+        or ("closed" in conditions and closed)
+        or ("any" in conditions and (opened or closed))
+    )
+
+
+def diff_command(
+    old_spec: str | None,
+    new_spec: str | None,
+    paths: Sequence[str] = (),
+    *,
+    staged: bool = False,
+    output_format: DiffFormat = "text",
+    settings: Settings | None = None,
+    exit_code: bool = False,
+    fail_on: Sequence[FailOn] = (),
+    color: bool = False,
+) -> Report:
+    """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD."""
+    settings = settings or Settings()
+    if staged and new_spec is not None:
+        msg = "--staged compares OLD with the index: give OLD only"
+        raise SourceError(msg)
+    workspace = Workspace.at(settings.start)
+    loader = _loader(settings)
+    old_spec = old_spec or "HEAD"
+    new_spec = new_spec or (INDEX if staged else WORKING_TREE)
+    old = _load(workspace, loader, old_spec, tuple(paths), settings)
+    new = _load(workspace, loader, new_spec, tuple(paths), settings)
+    externals = external_partition([old.cluster, new.cluster])
+    endpoints = universe([old.cluster, new.cluster], externals)
+    diff = diff_matrices(
+        evaluate(old.cluster, externals=externals, endpoints=endpoints),
+        evaluate(new.cluster, externals=externals, endpoints=endpoints),
+    )
+    changes = ChangeSet.between(old.cluster, new.cluster)
+    errors = old.errors + new.errors
+    warnings = new.warnings
+    chunks: Iterable[str]
+    if output_format == "json":
+        chunks = diff_json(diff, changes, old_spec, new_spec, warnings=warnings, errors=errors)
+    else:
+        header = DiffHeader(old.label, new.label)
+        lines = change_lines(diff, changes)
+        render = render_diff_markdown if output_format == "markdown" else render_diff
+        chunks = [
+            render(header, diff, changes, lines, warnings=warnings, errors=errors, color=color)
+        ]
+    failed = _fails(fail_on, errors=errors, warnings=warnings, diff=diff) or (
+        exit_code and not diff.is_empty()
+    )
+    return Report(chunks, 1 if failed else 0)

@@ -50,7 +50,7 @@ class Namespace:
         return cls(name, ((NAMESPACE_NAME_LABEL, name),))
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class ContainerPort:
     """A port a container declares; only named ones matter to policies."""
 

@@ -80,7 +80,7 @@ def test_bad_input_is_one_line_on_stderr_with_status_2(
 def test_missing_source_is_an_input_error(run_cli: CliRunner) -> None:
     result = run_cli("matrix", "no/such/dir")
     assert result.status == 2
-    assert result.err == "netpoldiff: no/such/dir: no such file or directory\n"
+    assert result.err == "netpoldiff: 'no/such/dir': no such revision, file or directory\n"
 
 
 def test_unknown_option_is_a_usage_error(run_cli: CliRunner) -> None:

@@ -60,7 +60,7 @@ def _pod_ports(pod_spec: Fields) -> tuple[ContainerPort, ...]:
         # app containers, and their named ports resolve like any other container's.
         if container.string("restartPolicy") == "Always":
             ports.extend(_container_ports(container))
-    return tuple(sorted(set(ports)))
+    return tuple(sorted(set(ports), key=lambda p: (p.number, p.protocol, p.name or "")))
 
 
 def workload(

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
+from netpoldiff.causes import Cause, ChangeSet
+from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, WorkloadEndpoint
@@ -90,3 +92,66 @@ def matrix_json(
         )
         first = False
     yield "],\n " + _dump(_problems(warnings, errors))[1:] + "\n"
+
+
+def cause_json(cause: Cause) -> JsonObject:
+    """One CAUSE of the contract."""
+    return {
+        "namespace": cause.policy.namespace,
+        "name": cause.policy.name,
+        "kind": "NetworkPolicy",
+        "change": cause.change,
+    }
+
+
+def _flow_entries(
+    diff: MatrixDiff,
+    changes: ChangeSet,
+    encoded: list[str],
+    opened: bool,
+) -> Iterator[str]:
+    connection_text: dict[ConnectionSet, str] = {}
+    causes_text: dict[tuple[object, ...], str] = {}
+    first = True
+    for change in diff.changes():
+        connections = change.opened if opened else change.closed
+        if not connections:
+            continue
+        text = connection_text.get(connections)
+        if text is None:
+            text = connection_text[connections] = _dump(connections_json(connections))
+        # Causes depend on the source only through the policies selecting it for egress.
+        key = (diff.old.egress_by[change.src], diff.new.egress_by[change.src], change.dst)
+        causes = causes_text.get(key)
+        if causes is None:
+            causes = causes_text[key] = _dump([cause_json(c) for c in changes.causes(change, diff)])
+        yield ("\n  " if first else ",\n  ") + (
+            f'{{"src": {encoded[change.src]}, "dst": {encoded[change.dst]}, '
+            f'"connections": {text}, "causes": {causes}}}'
+        )
+        first = False
+
+
+def diff_json(
+    diff: MatrixDiff,
+    changes: ChangeSet,
+    old: str,
+    new: str,
+    *,
+    warnings: Iterable[InputWarning] = (),
+    errors: Iterable[InputError] = (),
+) -> Iterator[str]:
+    """The ``diff --format json`` document, in pieces, so a large diff streams."""
+    encoded = [_dump(endpoint_json(e)) for e in diff.endpoints]
+    head: JsonObject = {"schema_version": SCHEMA_VERSION, "old": old, "new": new}
+    yield _dump(head)[:-1]
+    yield ',\n "added_endpoints": ['
+    yield ", ".join(_dump(endpoint_json(e)) for e in diff.added_endpoints())
+    yield '],\n "removed_endpoints": ['
+    yield ", ".join(_dump(endpoint_json(e)) for e in diff.removed_endpoints())
+    yield '],\n "opened": ['
+    yield from _flow_entries(diff, changes, encoded, opened=True)
+    yield '],\n "closed": ['
+    yield from _flow_entries(diff, changes, encoded, opened=False)
+    summary = {"opened": diff.opened_count(), "closed": diff.closed_count()}
+    yield f'],\n "summary": {_dump(summary)},\n ' + _dump(_problems(warnings, errors))[1:] + "\n"

@@ -50,9 +50,14 @@ class Population:
     @classmethod
     def of(cls, matrix: Matrix) -> Population:
         """The population of the endpoints present in a matrix."""
+        return cls.of_endpoints(matrix.present_endpoints())
+
+    @classmethod
+    def of_endpoints(cls, endpoints: Iterable[Endpoint]) -> Population:
+        """The population of some endpoints."""
         counts: dict[str, int] = defaultdict(int)
         externals = 0
-        for endpoint in matrix.present_endpoints():
+        for endpoint in endpoints:
             if isinstance(endpoint, WorkloadEndpoint):
                 counts[endpoint.namespace] += 1
             else:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
 from tabulate import tabulate
 
+from netpoldiff.causes import ChangeSet
+from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
 from netpoldiff.matrix import Matrix, iter_bits
 from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.report.changes import OUTSIDE, ChangeLine
 from netpoldiff.report.rows import (
     ANYWHERE_OUTSIDE,
     Population,
@@ -121,4 +125,115 @@ def render_matrix(
     problems = problems_text(warnings, errors)
     if problems:
         out.extend(["", problems])
+    return "\n".join(out) + "\n"
+
+
+# ---- diff ------------------------------------------------------------------------------------
+
+_COLORS: Final = {"+": "\033[32m", "-": "\033[31m", "~": "\033[33m"}
+_RESET: Final = "\033[0m"
+_BOLD: Final = "\033[1m"
+WHY_WIDTH: Final = 48
+
+
+@dataclass(frozen=True, slots=True)
+class DiffHeader:
+    """How the two sides are named in a report (revision, short sha, ref)."""
+
+    old: str
+    new: str
+
+
+def why(line: ChangeLine) -> str:
+    """The deciding policies of a line, or what else changed when no policy did."""
+    changed = [c for c in line.causes if c.change != "unchanged"]
+    if changed:
+        return ", ".join(f"{c.policy} ({c.change})" for c in changed)
+    if line.subject_changes:
+        return "; ".join(str(s) for s in line.subject_changes)
+    if line.causes:
+        return ", ".join(f"{c.policy}" for c in line.causes)
+    return "no policy selects either side"
+
+
+def policy_change_lines(changes: ChangeSet) -> list[tuple[str, str, str]]:
+    """(sign, policy, what changed) for every policy object that changed textually."""
+    renames = changes.renames()
+    renamed_from = set(renames.values())
+    rows: list[tuple[str, str, str]] = []
+    for policy, kind in changes.changed_policies():
+        if kind == "modified":
+            rows.extend(("~", str(policy), edit) for edit in changes.policy_edits(policy))
+        elif kind == "added" and policy in renames:
+            rows.append((">", str(policy), f"renamed from {renames[policy]} (same rules)"))
+        elif kind == "added":
+            rows.append(("+", str(policy), "added"))
+        elif policy not in renamed_from:
+            rows.append(("-", str(policy), "removed"))
+    return rows
+
+
+def summary_line(diff: MatrixDiff) -> str:
+    """``Reachability: 3 opened, 1 closed.`` or ``No reachability changes.``."""
+    if diff.is_empty():
+        return "No reachability changes."
+    return f"Reachability: {diff.opened_count()} opened, {diff.closed_count()} closed."
+
+
+def render_diff(
+    header: DiffHeader,
+    diff: MatrixDiff,
+    changes: ChangeSet,
+    lines: list[ChangeLine],
+    *,
+    warnings: Iterable[InputWarning] = (),
+    errors: Iterable[InputError] = (),
+    color: bool = False,
+) -> str:
+    """A terraform-like terminal report: one line per group of changed flows, then why."""
+
+    def paint(sign: str, text: str) -> str:
+        return f"{_COLORS[sign]}{text}{_RESET}" if color and sign in _COLORS else text
+
+    bold = (lambda text: f"{_BOLD}{text}{_RESET}") if color else (lambda text: text)
+    legend = (
+        f"Flows: {paint('+', '+ opened')}   {paint('-', '- closed')}   "
+        f"{paint('~', '~ opened and closed')}   (SOURCE -> DESTINATION  CONNECTIONS  WHY)"
+    )
+    out = [bold(f"netpoldiff {header.old} -> {header.new}"), legend]
+    sections: dict[str, list[list[str]]] = {}
+    for line in lines:
+        title = (
+            "Outside the cluster"
+            if line.destination_namespace == OUTSIDE
+            else f"Namespace {line.destination_namespace}"
+        )
+        sections.setdefault(title, []).append(
+            [
+                paint(line.sign, line.sign),
+                _wrap(line.sources, DESTINATION_WIDTH),
+                "->",
+                _wrap(line.destinations, DESTINATION_WIDTH),
+                paint(line.sign, line.connections),
+                "\n".join(textwrap.wrap(why(line), WHY_WIDTH)),
+            ]
+        )
+    for title, rows in sections.items():
+        out.extend(["", bold(title)])
+        table = tabulate(rows, tablefmt="plain")
+        out.extend("  " + row for row in table.splitlines())
+    added, removed = diff.added_endpoints(), diff.removed_endpoints()
+    workload_rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
+    if workload_rows:
+        out.extend(["", bold("Workloads added and removed")])
+        out.extend(f"  {paint(sign, sign)} {name}" for sign, name in workload_rows)
+    policy_rows = policy_change_lines(changes)
+    if policy_rows:
+        out.extend(["", bold("Policy objects changed")])
+        table = tabulate([[paint(s, s), p, w] for s, p, w in policy_rows], tablefmt="plain")
+        out.extend("  " + row for row in table.splitlines())
+    problems = problems_text(warnings, errors)
+    if problems:
+        out.extend(["", problems])
+    out.extend(["", bold(summary_line(diff))])
     return "\n".join(out) + "\n"

@@ -62,6 +62,8 @@ class Workspace:
             selected = _under(files.files, self.start, root, paths)
             return SourceFiles(spec, _relabel(selected, self.start), files.warnings)
         repository = self._repository(spec)
+        if not is_revision and spec != "HEAD" and "..." not in spec:
+            repository.unknown(spec)
         return repository.tree_files(repository.resolve(spec), repository.repo_paths(paths))
 
 

@@ -7,7 +7,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Final, NoReturn
 
 import git
 
@@ -147,6 +147,16 @@ class GitRepository:
             msg = f"unknown revision {revision!r}: {_SHALLOW_HINT}"
         else:
             msg = f"unknown revision {revision!r} (not a commit of {self.root})"
+        raise SourceError(msg)
+
+    def unknown(self, spec: str) -> NoReturn:
+        """Fail for a SOURCE that is neither a revision here nor a path on disk."""
+        if spec.startswith("-"):
+            msg = f"revision {spec!r} must not start with '-'"
+        elif self.is_shallow():
+            msg = f"{spec!r}: no such revision, file or directory; {_SHALLOW_HINT}"
+        else:
+            msg = f"{spec!r}: no such revision, file or directory"
         raise SourceError(msg)
 
     def index_tree(self) -> Resolved:

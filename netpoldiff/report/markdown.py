@@ -1,0 +1,202 @@
+"""The pull-request comment: a Markdown report that stays readable, safe and under budget."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from netpoldiff.causes import ChangeSet
+from netpoldiff.diff import MatrixDiff
+from netpoldiff.errors import InputError, InputWarning
+from netpoldiff.model import NetworkPolicy
+from netpoldiff.report.changes import ChangeLine
+from netpoldiff.report.text import DiffHeader, plural, policy_change_lines, why
+
+MARKER: Final = "<!-- netpoldiff -->"
+BUDGET: Final = 60_000  # characters; GitHub refuses comments over 65,536
+_SIGN_EMOJI: Final = {"+": "🟢 opened", "-": "🔴 closed", "~": "🟡 changed"}
+_MENTION: Final = re.compile(r"([@#])(?=\w)")
+
+
+def escape(text: str) -> str:
+    """Text safe in a Markdown table cell: no HTML, no table breaks, no mentions or links."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("|", "\\|").replace("`", "'").replace("*", "\\*").replace("_", "\\_")
+    # A zero-width space after @ and # stops @org/team mentions and #123 links.
+    return _MENTION.sub("\\1\u200b", text)
+
+
+def code(text: str) -> str:
+    """Inline code for a name: mentions and HTML are inert inside it; pipes still need escaping."""
+    text = " ".join(text.split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def _is_default_deny(policy: NetworkPolicy, direction: str) -> bool:
+    if not policy.pod_selector.is_empty():
+        return False
+    if direction == "ingress":
+        return policy.affects_ingress and not policy.ingress
+    return policy.affects_egress and not policy.egress
+
+
+def _removed_default_denies(changes: ChangeSet) -> list[str]:
+    """Policies that denied all traffic of a direction in a namespace and no longer do."""
+    found: list[str] = []
+    for policy_id, kind in changes.changed_policies():
+        before = changes.old_policies.get(policy_id)
+        after = changes.new_policies.get(policy_id)
+        if before is None or kind == "added":
+            continue
+        found.extend(
+            f"{code(str(policy_id))} no longer denies all {direction}"
+            for direction in ("ingress", "egress")
+            if _is_default_deny(before, direction)
+            and (after is None or not _is_default_deny(after, direction))
+        )
+    return found
+
+
+def _warnings(lines: list[ChangeLine], changes: ChangeSet) -> list[str]:
+    opened = [line for line in lines if line.opened]
+    notes = []
+    outside = [line for line in opened if line.from_outside]
+    if outside:
+        targets = sorted({d for line in outside for d in line.destinations})
+        shown = ", ".join(code(t) for t in targets[:5])
+        more = f" and {len(targets) - 5} more" if len(targets) > 5 else ""  # noqa: PLR2004
+        notes.append(f"Opens flows **from outside the cluster** to {shown}{more}.")
+    across = [line for line in opened if line.cross_namespace]
+    if across:
+        notes.append(f"Opens flows **across namespaces** ({plural(len(across), 'line')} below).")
+    notes.extend(f"Removes a default deny: {text}." for text in _removed_default_denies(changes))
+    return notes
+
+
+def _flow_table(lines: list[ChangeLine], limit: int) -> list[str]:
+    rows = ["| | Source | Destination | Ports | Why |", "|---|---|---|---|---|"]
+    rows.extend(
+        f"| {_SIGN_EMOJI[line.sign]} | {'<br>'.join(code(s) for s in line.sources)} "
+        f"| {'<br>'.join(code(d) for d in line.destinations)} "
+        f"| {escape(line.connections)} | {escape(why(line))} |"
+        for line in lines[:limit]
+    )
+    if len(lines) > limit:
+        rows.append(f"| | … {len(lines) - limit} more lines not shown | | | |")
+    return rows
+
+
+def _diff_block(lines: list[ChangeLine], limit: int) -> list[str]:
+    body = [
+        f"{'!' if line.sign == '~' else line.sign} {', '.join(line.sources)} -> "
+        f"{', '.join(line.destinations)}  {line.connections}"
+        for line in lines[:limit]
+    ]
+    if len(lines) > limit:
+        body.append(f"# … {len(lines) - limit} more lines not shown")
+    longest = max((len(run) for text in body for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}diff", *body, fence]
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    header: DiffHeader
+    diff: MatrixDiff
+    changes: ChangeSet
+    lines: list[ChangeLine]
+    warnings: list[InputWarning]
+    errors: list[InputError]
+
+    def headline(self) -> list[str]:
+        if self.diff.is_empty():
+            title = "### netpoldiff: no reachability changes"
+        else:
+            opened, closed = self.diff.opened_count(), self.diff.closed_count()
+            title = f"### netpoldiff: {plural(opened, 'flow')} opened, {closed} closed"
+        return [MARKER, title, f"{code(self.header.old)} → {code(self.header.new)}"]
+
+    def alerts(self, limit: int) -> list[str]:
+        out = []
+        if self.errors:
+            out += ["", "> [!CAUTION]", "> **Incomplete analysis**: some input could not be read."]
+            out += [f"> - {escape(str(e))}" for e in self.errors[:limit]]
+        notes = _warnings(self.lines, self.changes)
+        if notes:
+            out += ["", "> [!WARNING]", *(f"> {note}" for note in notes)]
+        return out
+
+    def flows(self, limit: int) -> list[str]:
+        out = []
+        for title, selected in (
+            ("Opened", [line for line in self.lines if line.sign in "+~"]),
+            ("Closed", [line for line in self.lines if line.sign == "-"]),
+        ):
+            if selected:
+                out += ["", f"#### {title}", "", *_flow_table(selected, limit)]
+        if self.lines:
+            out += ["", "<details><summary>All changes as a diff</summary>", ""]
+            out += [*_diff_block(self.lines, limit), "", "</details>"]
+        return out
+
+    def policies(self, limit: int) -> list[str]:
+        rows = policy_change_lines(self.changes)
+        if not rows:
+            return []
+        out = (
+            ["", "The manifests changed, but not who can reach whom."]
+            if self.diff.is_empty()
+            else []
+        )
+        out += [
+            "",
+            f"<details><summary>Policy objects changed ({len({p for _, p, _ in rows})})</summary>",
+            "",
+        ]
+        out += ["| | Policy | Change |", "|---|---|---|"]
+        out += [f"| {s} | {code(p)} | {escape(w)} |" for s, p, w in rows[:limit]]
+        if len(rows) > limit:
+            out.append(f"| | … {len(rows) - limit} more not shown | |")
+        return [*out, "", "</details>"]
+
+    def problems(self, limit: int) -> list[str]:
+        if not self.warnings:
+            return []
+        out = ["", f"<details><summary>{plural(len(self.warnings), 'warning')}</summary>", ""]
+        out += [f"- {escape(str(w))}" for w in self.warnings[:limit]]
+        return [*out, "", "</details>"]
+
+    def render(self, limit: int) -> str:
+        parts = [
+            *self.headline(),
+            *self.alerts(limit),
+            *self.flows(limit),
+            *self.policies(limit),
+            *self.problems(limit),
+        ]
+        return "\n".join(parts) + "\n"
+
+
+def render_diff_markdown(
+    header: DiffHeader,
+    diff: MatrixDiff,
+    changes: ChangeSet,
+    lines: list[ChangeLine],
+    *,
+    warnings: Iterable[InputWarning] = (),
+    errors: Iterable[InputError] = (),
+    color: bool = False,  # noqa: ARG001 - same signature as the text renderer
+) -> str:
+    """The Markdown report, cut to fit ``BUDGET`` characters with honest "N more" lines."""
+    page = _Page(header, diff, changes, lines, list(warnings), list(errors))
+    limit = max(len(lines), len(page.warnings), len(page.errors), 1) + 1_000
+    while True:
+        text = page.render(limit)
+        if len(text) <= BUDGET or limit <= 1:
+            return text
+        limit = max(1, min(limit, len(lines)) // 2)

@@ -57,8 +57,10 @@ def test_matrix_json_is_the_contract_document(run_cli: CliRunner) -> None:
     [
         ("a: [1, 2\n", "bad.yaml (document 1, line 2): invalid YAML"),
         (
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
-            "spec:\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.0/33}\n",
+            (
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+                "spec:\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.0/33}\n"
+            ),
             "bad.yaml (document 1, line 7): spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR",
         ),
     ],
@@ -100,7 +102,8 @@ def test_internal_error_exits_3_with_a_hint_and_no_traceback(
     result = run_cli("matrix", "fixtures/demo/new")
     assert result.status == 3
     assert result.err == (
-        "netpoldiff: internal error: RuntimeError: boom (run again with --debug for the traceback)\n"
+        "netpoldiff: internal error: RuntimeError: boom "
+        "(run again with --debug for the traceback)\n"
     )
 
 

@@ -1,4 +1,7 @@
-"""Golden reports: every fixture with an expected/ folder, in every format, byte for byte."""
+"""Golden reports: every fixture case with old/ and new/, in every format, byte for byte.
+
+Run ``make update-golden`` after an intended change and review the diff of fixtures/.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +11,34 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO_ROOT, CliRunner
 
-# (fixture, source inside it, expected file, extra arguments)
-CASES = [
-    ("demo", "new", "matrix.txt", ()),
-    ("demo", "new", "matrix.json", ("--format", "json")),
-    ("demo", "old", "matrix-old.txt", ()),
+DIFF_FORMATS = {"diff.txt": "text", "diff.md": "markdown", "diff.json": "json"}
+MATRIX_CASES = [
+    ("demo", "new", "matrix.txt", "text"),
+    ("demo", "new", "matrix.json", "json"),
+    ("demo", "old", "matrix-old.txt", "text"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("fixture", "source", "expected_name", "extra"),
-    CASES,
-    ids=[f"{fixture}-{name}" for fixture, _, name, _ in CASES],
-)
-def test_report_matches_golden_file(
-    run_cli: CliRunner,
-    update_golden: bool,
-    fixture: str,
-    source: str,
-    expected_name: str,
-    extra: tuple[str, ...],
-) -> None:
-    source_path = (FIXTURES / fixture / source).relative_to(REPO_ROOT).as_posix()
-    result = run_cli("matrix", source_path, *extra)
-    assert result.status == 0, result.err
-    expected_path = FIXTURES / fixture / "expected" / expected_name
+def _diff_cases() -> list[tuple[str, str, str]]:
+    return [
+        (case.name, name, output_format)
+        for case in sorted(FIXTURES.iterdir())
+        if (case / "old").is_dir() and (case / "new").is_dir()
+        for name, output_format in DIFF_FORMATS.items()
+    ]
+
+
+DIFF_CASES = _diff_cases()
+
+
+def _check(result_out: str, expected_path: Path, update_golden: bool) -> None:
     if update_golden:
         expected_path.parent.mkdir(parents=True, exist_ok=True)
-        expected_path.write_text(result.out, encoding="utf-8")
-    actual_path = expected_path.with_name(f"actual_{expected_name}")
+        expected_path.write_text(result_out, encoding="utf-8")
+    actual_path = expected_path.with_name(f"actual_{expected_path.name}")
     expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else ""
-    if result.out != expected:
-        actual_path.write_text(result.out, encoding="utf-8")
+    if result_out != expected:
+        actual_path.write_text(result_out, encoding="utf-8")
         pytest.fail(
             f"{expected_path.relative_to(REPO_ROOT)} differs from the output; the output is in "
             f"{actual_path.relative_to(REPO_ROOT)}. Review, then run `make update-golden`."
@@ -47,11 +46,45 @@ def test_report_matches_golden_file(
     actual_path.unlink(missing_ok=True)
 
 
+@pytest.mark.parametrize(
+    ("case", "expected_name", "output_format"),
+    DIFF_CASES,
+    ids=[f"{case}-{name}" for case, name, _ in DIFF_CASES],
+)
+def test_diff_report_matches_golden_file(
+    run_cli: CliRunner, update_golden: bool, case: str, expected_name: str, output_format: str
+) -> None:
+    old, new = (f"fixtures/{case}/{side}" for side in ("old", "new"))
+    result = run_cli(old, new, "--format", output_format, "--color", "never", "--no-cache")
+    assert result.status == 0, result.err
+    _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "expected_name", "output_format"),
+    MATRIX_CASES,
+    ids=[f"{case}-{name}" for case, _, name, _ in MATRIX_CASES],
+)
+def test_matrix_report_matches_golden_file(
+    run_cli: CliRunner,
+    update_golden: bool,
+    case: str,
+    source: str,
+    expected_name: str,
+    output_format: str,
+) -> None:
+    result = run_cli("matrix", f"fixtures/{case}/{source}", "--format", output_format)
+    assert result.status == 0, result.err
+    _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
+
+
 def test_every_expected_file_is_checked() -> None:
-    checked = {Path(fixture) / "expected" / name for fixture, _, name, _ in CASES}
+    checked = {Path(case) / "expected" / name for case, name, _ in DIFF_CASES}
+    checked |= {Path(case) / "expected" / name for case, _, name, _ in MATRIX_CASES}
     present = {
         p.relative_to(FIXTURES)
         for p in FIXTURES.glob("*/expected/*")
         if not p.name.startswith("actual_")
     }
     assert present == checked
+    assert len(DIFF_CASES) >= len(DIFF_FORMATS)  # the discovery found the demo at least

@@ -75,7 +75,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def _layer(module: str) -> str:
-    return module.split(".")[0]
+    return module.split(".", maxsplit=1)[0]
 
 
 MODULES = _modules()

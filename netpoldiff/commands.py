@@ -52,6 +52,7 @@ class LoadedSource:
     cluster: Cluster
     warnings: tuple[InputWarning, ...]
     errors: tuple[InputError, ...]
+    file_count: int
 
 
 def _loader(settings: Settings) -> Loader:
@@ -65,8 +66,21 @@ def _load(
     files = workspace.read(spec, paths)
     loaded = loader.load(files.files, keep_going=settings.keep_going)
     return LoadedSource(
-        spec, files.label, loaded.cluster, files.warnings + loaded.warnings, loaded.errors
+        spec,
+        files.label,
+        loaded.cluster,
+        files.warnings + loaded.warnings,
+        loaded.errors,
+        len(files.files),
     )
+
+
+def _check_paths(paths: Sequence[str], *sides: LoadedSource) -> None:
+    """A PATH filter that matches no manifest on any side is a mistake, not "no change"."""
+    if paths and not any(side.file_count for side in sides):
+        shown = " ".join(paths)
+        msg = f"no manifest (*.yaml, *.yml, *.json) matches the paths {shown}"
+        raise SourceError(msg)
 
 
 def matrix_command(
@@ -81,6 +95,7 @@ def matrix_command(
     settings = settings or Settings()
     workspace = Workspace.at(settings.start)
     source = _load(workspace, _loader(settings), spec, tuple(paths), settings)
+    _check_paths(paths, source)
     matrix = evaluate(source.cluster)
     if output_format == "json":
         chunks: Iterable[str] = matrix_json(
@@ -135,6 +150,7 @@ def diff_command(
     new_spec = new_spec or (INDEX if staged else WORKING_TREE)
     old = _load(workspace, loader, old_spec, tuple(paths), settings)
     new = _load(workspace, loader, new_spec, tuple(paths), settings)
+    _check_paths(paths, old, new)
     externals = external_partition([old.cluster, new.cluster])
     endpoints = universe([old.cluster, new.cluster], externals)
     diff = diff_matrices(

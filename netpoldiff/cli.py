@@ -18,8 +18,12 @@ from netpoldiff.commands import (
     MatrixFormat,
     Report,
     Settings,
+    Stage,
     diff_command,
+    hook_install_command,
     matrix_command,
+    post_pr_comment,
+    pre_push_command,
 )
 from netpoldiff.errors import NetpoldiffError
 
@@ -71,6 +75,31 @@ _source_options = _options(
     ),
     click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache."),
     click.option("--debug", is_flag=True, help="Show the full traceback of an internal error."),
+)
+
+
+_fail_on_option = click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["opened", "closed", "any", "warnings"]),
+    multiple=True,
+    help="Exit 1 when flows open, close, either, or the input has warnings (repeatable).",
+)
+_diff_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+_color_option = click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (auto: on a terminal; NO_COLOR and FORCE_COLOR honoured).",
 )
 
 
@@ -158,30 +187,10 @@ def cli(context: click.Context, directory: str | None) -> None:
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option("--staged", is_flag=True, help="Compare OLD (default HEAD) with the index.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@_diff_format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when reachability changed.")
-@click.option(
-    "--fail-on",
-    "fail_on",
-    type=click.Choice(["opened", "closed", "any", "warnings"]),
-    multiple=True,
-    help="Exit 1 when flows open, close, either, or the input has warnings (repeatable).",
-)
-@click.option(
-    "--color",
-    "color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text report (auto: on a terminal; NO_COLOR and FORCE_COLOR honoured).",
-)
+@_fail_on_option
+@_color_option
 @_source_options
 @click.pass_context
 def diff(
@@ -266,6 +275,172 @@ def matrix(
         fail_on=fail_on,
     )
     _write(report, output)
+    sys.exit(report.exit_status)
+
+
+@cli.group("hook")
+def hook() -> None:
+    """Plain git hooks, for teams that do not use the pre-commit framework."""
+
+
+@hook.command("install")
+@click.option("--pre-commit", "stage", flag_value="pre-commit", default=True, help="(default)")
+@click.option("--pre-push", "stage", flag_value="pre-push", help="Check pushed commits instead.")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["opened", "closed", "any", "warnings"]),
+    multiple=True,
+    default=("opened",),
+    show_default=True,
+    help="What makes the hook refuse (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Replace a hook that netpoldiff did not write.")
+@_directory_option
+@click.pass_context
+def hook_install(
+    context: click.Context,
+    *,
+    stage: Stage,
+    fail_on: Sequence[FailOn],
+    force: bool,
+    directory: str | None,
+) -> None:
+    """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on."""
+    arguments = [item for condition in fail_on for item in ("--fail-on", condition)]
+    settings = _settings(context, directory, "default", keep_going=False, no_cache=False)
+    target = hook_install_command(stage, arguments, force=force, settings=settings)
+    click.echo(f"netpoldiff: installed {target}", err=True)
+
+
+@hook.command("run")
+@click.option("--pre-commit", "stage", flag_value="pre-commit", default=True, help="(default)")
+@click.option("--pre-push", "stage", flag_value="pre-push", help="Read git's pre-push input.")
+@click.argument("remote", required=False)
+@click.argument("url", required=False)
+@_diff_format_option
+@_fail_on_option
+@_color_option
+@_source_options
+@click.pass_context
+def hook_run(
+    context: click.Context,
+    *,
+    stage: Stage,
+    remote: str | None,
+    url: str | None,  # noqa: ARG001 - git passes it; the remote name is enough
+    output_format: DiffFormat,
+    fail_on: Sequence[FailOn],
+    color: ColorMode,
+    directory: str | None,
+    output: str | None,
+    default_namespace: str,
+    keep_going: bool,
+    no_cache: bool,
+    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+) -> None:
+    """What a git hook runs: the staged change (pre-commit) or each pushed ref (pre-push)."""
+    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
+    if stage == "pre-push":
+        report = pre_push_command(
+            remote or "origin",
+            sys.stdin if not sys.stdin.isatty() else [],
+            output_format=output_format,
+            settings=settings,
+            fail_on=fail_on,
+            color=_use_color(color, output),
+        )
+    else:
+        report = diff_command(
+            None,
+            None,
+            _paths(context),
+            staged=True,
+            output_format=output_format,
+            settings=settings,
+            fail_on=fail_on,
+            color=_use_color(color, output),
+        )
+    _write(report, output)
+    if report.exit_status:
+        verb = "push" if stage == "pre-push" else "commit"
+        conditions = ", ".join(fail_on) or "changes"
+        click.echo(
+            f"netpoldiff: {verb} refused (--fail-on {conditions}); "
+            f"review the report above, or bypass with `git {verb} --no-verify`",
+            err=True,
+        )
+    sys.exit(report.exit_status)
+
+
+@cli.command("pr-comment")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--repo", "repository", required=True, help="OWNER/NAME of the repository.")
+@click.option("--pr", "number", type=click.IntRange(min=1), required=True, help="Pull request.")
+@click.option(
+    "--body-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Post this Markdown instead of running the diff.",
+)
+@click.option(
+    "--skip-no-change",
+    is_flag=True,
+    help="Post nothing when nothing changed and there is no earlier comment.",
+)
+@_fail_on_option
+@_source_options
+@click.pass_context
+def pr_comment(
+    context: click.Context,
+    *,
+    old: str | None,
+    new: str | None,
+    repository: str,
+    number: int,
+    body_file: str | None,
+    skip_no_change: bool,
+    fail_on: Sequence[FailOn],
+    directory: str | None,
+    output: str | None,
+    default_namespace: str,
+    keep_going: bool,
+    no_cache: bool,
+    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+) -> None:
+    """Post the Markdown report of OLD..NEW as the pull request's one netpoldiff comment.
+
+    Edits the comment it posted before (found by a hidden marker) instead of adding another.
+    Reads GITHUB_TOKEN and GITHUB_API_URL; appends the report to GITHUB_STEP_SUMMARY when set.
+    """
+    if body_file is not None:
+        report = Report([Path(body_file).read_text(encoding="utf-8")], 0, changed=True)
+    else:
+        settings = _settings(context, directory, default_namespace, keep_going, no_cache)
+        report = diff_command(
+            old, new, _paths(context), output_format="markdown", settings=settings, fail_on=fail_on
+        )
+    body = "".join(report.chunks)
+    _write(Report([body], report.exit_status), output)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with Path(summary).open("a", encoding="utf-8") as stream:
+            stream.write(body)
+    posted = post_pr_comment(
+        body,
+        repository=repository,
+        number=number,
+        token=os.environ.get("GITHUB_TOKEN", ""),
+        api_url=os.environ.get("GITHUB_API_URL") or None,
+        skip_if_new=skip_no_change and not report.changed,
+    )
+    where = f"{repository}#{number}"
+    if posted.action == "skipped":
+        click.echo(
+            f"netpoldiff: no change and no earlier comment on {where}: nothing posted", err=True
+        )
+    else:
+        click.echo(f"netpoldiff: {posted.action} comment {posted.comment_id} on {where}", err=True)
     sys.exit(report.exit_status)
 
 

@@ -11,14 +11,16 @@ from netpoldiff.causes import ChangeSet
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import InputError, InputWarning, SourceError
 from netpoldiff.evaluate import evaluate, external_partition, universe
+from netpoldiff.github import DEFAULT_API_URL, GitHubClient, Posted, PullRequest, sticky_comment
+from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.manifests import Loader, ParseCache
 from netpoldiff.manifests.cache import default_directory
 from netpoldiff.model import Cluster
 from netpoldiff.report.changes import change_lines
 from netpoldiff.report.json_report import diff_json, matrix_json
-from netpoldiff.report.markdown import render_diff_markdown
+from netpoldiff.report.markdown import MARKER, render_diff_markdown
 from netpoldiff.report.text import DiffHeader, render_diff, render_matrix
-from netpoldiff.sources import INDEX, WORKING_TREE, Workspace
+from netpoldiff.sources import INDEX, WORKING_TREE, GitRepository, Workspace
 
 MatrixFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json"]
@@ -31,6 +33,7 @@ class Report:
 
     chunks: Iterable[str]
     exit_status: int
+    changed: bool = False  # whether reachability changed (diff only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,4 +176,88 @@ def diff_command(
     failed = _fails(fail_on, errors=errors, warnings=warnings, diff=diff) or (
         exit_code and not diff.is_empty()
     )
-    return Report(chunks, 1 if failed else 0)
+    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty())
+
+
+# ---- hooks and the pull-request bot ------------------------------------------------------------
+
+
+def hook_install_command(
+    stage: Stage, arguments: Sequence[str], *, force: bool, settings: Settings | None = None
+) -> Path:
+    """``netpoldiff hook install``: write a plain git hook; returns where."""
+    settings = settings or Settings()
+    return install(GitRepository(settings.start), stage, arguments, force=force)
+
+
+def pre_push_command(
+    remote: str,
+    stdin_lines: Iterable[str],
+    *,
+    output_format: DiffFormat = "text",
+    settings: Settings | None = None,
+    fail_on: Sequence[FailOn] = (),
+    color: bool = False,
+) -> Report:
+    """``netpoldiff hook run --pre-push``: check every pushed ref against what the remote has."""
+    settings = settings or Settings()
+    given = pre_commit_range()
+    if given is not None:
+        ranges = [PushRange("", *given)]
+    else:
+        ranges = push_ranges(stdin_lines, GitRepository(settings.start), remote)
+    chunks: list[str] = []
+    status = 0
+    changed = False
+    for pushed in ranges:
+        report = diff_command(
+            pushed.old,
+            pushed.new,
+            output_format=output_format,
+            settings=settings,
+            fail_on=fail_on,
+            color=color,
+        )
+        if pushed.ref:
+            chunks.append(f"Pushing {pushed.ref}:\n")
+        chunks.extend(report.chunks)
+        status = max(status, report.exit_status)
+        changed = changed or report.changed
+    return Report(chunks, status, changed=changed)
+
+
+def post_pr_comment(
+    body: str,
+    *,
+    repository: str,
+    number: int,
+    token: str,
+    api_url: str | None = None,
+    skip_if_new: bool = False,
+) -> Posted:
+    """Post the report as the pull request's one netpoldiff comment, or update that comment."""
+    if not token:
+        msg = "pr-comment needs a GitHub token in GITHUB_TOKEN"
+        raise SourceError(msg)
+    if repository.count("/") != 1 or not all(repository.split("/")):
+        msg = f"--repo {repository!r} must be OWNER/NAME"
+        raise SourceError(msg)
+    client = GitHubClient(api_url or DEFAULT_API_URL, token)
+    return sticky_comment(
+        client, PullRequest(repository, number), body, marker=MARKER, skip_if_new=skip_if_new
+    )
+
+
+__all__ = [
+    "DiffFormat",
+    "FailOn",
+    "MatrixFormat",
+    "Report",
+    "Settings",
+    "Stage",
+    "diff_command",
+    "hook_install_command",
+    "matrix_command",
+    "post_pr_comment",
+    "pre_push_command",
+]

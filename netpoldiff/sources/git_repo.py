@@ -159,6 +159,31 @@ class GitRepository:
             msg = f"{spec!r}: no such revision, file or directory"
         raise SourceError(msg)
 
+    def hooks_directory(self) -> Path:
+        """Where git runs hooks from (honours core.hooksPath)."""
+        relative = _decode(self._git("rev-parse", "--git-path", "hooks")).strip()
+        path = Path(relative)
+        return path if path.is_absolute() else (self.start / path).resolve()
+
+    def exists(self, sha: str) -> bool:
+        """Whether a commit is in the local object database."""
+        return self._commit(sha) is not None
+
+    def pushed_base(self, local_sha: str, remote: str) -> str | None:
+        """For a new branch, the newest commit the remote already has (its empty tree if none).
+
+        None when the remote already has every commit of ``local_sha``.
+        """
+        output = _decode(
+            self._git(
+                "rev-list", "--topo-order", "--reverse", local_sha, "--not", f"--remotes={remote}"
+            )
+        ).split()
+        if not output:
+            return None
+        parent = self._commit(f"{output[0]}^")
+        return parent if parent is not None else self.empty_tree()
+
     def index_tree(self) -> Resolved:
         """The index as a tree (``git write-tree`` honours GIT_INDEX_FILE during commits)."""
         tree = _decode(self._git("write-tree")).strip()

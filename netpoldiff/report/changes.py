@@ -30,6 +30,7 @@ class ChangeLine:
     sign: Sign
     sources: list[str]
     destinations: list[str]
+    source_namespace: str
     destination_namespace: str
     opened: ConnectionSet
     closed: ConnectionSet
@@ -145,6 +146,7 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
                 sign=sign,
                 sources=describe_group(source_endpoints, population),
                 destinations=describe_group(destination_endpoints, population),
+                source_namespace=_common_namespace(source_endpoints),
                 destination_namespace=namespace,
                 opened=gained,
                 closed=lost,
@@ -165,6 +167,15 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
         )
     )
     return lines
+
+
+SEVERAL_NAMESPACES = "several namespaces"
+
+
+def _common_namespace(endpoints: list[Endpoint]) -> str:
+    """The one namespace of these endpoints, OUTSIDE for externals only, or several."""
+    namespaces = {_namespace_of(e) for e in endpoints}
+    return namespaces.pop() if len(namespaces) == 1 else SEVERAL_NAMESPACES
 
 
 def _crosses_namespaces(sources: list[Endpoint], destinations: list[Endpoint]) -> bool:

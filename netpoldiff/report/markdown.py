@@ -46,18 +46,25 @@ def _is_default_deny(policy: NetworkPolicy, direction: str) -> bool:
 
 
 def _removed_default_denies(changes: ChangeSet) -> list[str]:
-    """Policies that denied all traffic of a direction in a namespace and no longer do."""
+    """Namespaces that denied all traffic of a direction by default and no longer do.
+
+    Judged per namespace, so renaming or splitting the deny policy is not a removal.
+    """
     found: list[str] = []
-    for policy_id, kind in changes.changed_policies():
-        before = changes.old_policies.get(policy_id)
-        after = changes.new_policies.get(policy_id)
-        if before is None or kind == "added":
-            continue
+    for direction in ("ingress", "egress"):
+        before = {
+            p.id.namespace: p.id
+            for p in changes.old_policies.values()
+            if _is_default_deny(p, direction)
+        }
+        after = {
+            p.id.namespace for p in changes.new_policies.values() if _is_default_deny(p, direction)
+        }
         found.extend(
-            f"{code(str(policy_id))} no longer denies all {direction}"
-            for direction in ("ingress", "egress")
-            if _is_default_deny(before, direction)
-            and (after is None or not _is_default_deny(after, direction))
+            f"namespace {code(namespace)} no longer denies all {direction} by default "
+            f"({code(str(policy))} is gone or changed)"
+            for namespace, policy in sorted(before.items())
+            if namespace not in after
         )
     return found
 

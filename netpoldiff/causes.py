@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ class Cause:
 
     policy: PolicyId
     change: ChangeKind
+
+
+def cause_order(cause: Cause) -> tuple[int, PolicyId]:
+    """Modified, added, removed, then unchanged policies; by namespace and name within each."""
+    return (_ORDER[cause.change], cause.policy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +87,28 @@ class ChangeSet:
         )
 
     def policy_change(self, policy: PolicyId) -> ChangeKind:
-        """How one policy changed; equality ignores where it is written."""
+        """How one policy changed in meaning: reordered or repeated rules are unchanged."""
         before, after = self.old_policies.get(policy), self.new_policies.get(policy)
         if before is None:
             return "added"
         if after is None:
             return "removed"
-        return "unchanged" if before == after else "modified"
+        if before == after or canonical_document(before) == canonical_document(after):
+            return "unchanged"
+        return "modified"
 
     def changed_policies(self) -> list[tuple[PolicyId, ChangeKind]]:
-        """Every policy that was added, removed or modified, by namespace and name."""
-        ids = sorted(self.old_policies.keys() | self.new_policies.keys())
-        changes = [(policy, self.policy_change(policy)) for policy in ids]
-        return [(policy, kind) for policy, kind in changes if kind != "unchanged"]
+        """Every policy whose manifest changed (even if not in meaning), by namespace and name."""
+        result: list[tuple[PolicyId, ChangeKind]] = []
+        for policy in sorted(self.old_policies.keys() | self.new_policies.keys()):
+            before, after = self.old_policies.get(policy), self.new_policies.get(policy)
+            if before is None:
+                result.append((policy, "added"))
+            elif after is None:
+                result.append((policy, "removed"))
+            elif before != after:
+                result.append((policy, "modified"))
+        return result
 
     def causes(self, change: PairChange, diff: MatrixDiff) -> tuple[Cause, ...]:
         """The policies selecting the source (egress) or destination (ingress) on either side."""
@@ -104,7 +119,7 @@ class ChangeSet:
             *diff.new.ingress_by[change.dst],
         }
         causes = [Cause(policy, self.policy_change(policy)) for policy in ids]
-        return tuple(sorted(causes, key=lambda c: (_ORDER[c.change], c.policy)))
+        return tuple(sorted(causes, key=cause_order))
 
     def subject_changes(self, change: PairChange, diff: MatrixDiff) -> list[SubjectChange]:
         """What changed on the pair's workloads and their namespaces (not in policies)."""
@@ -237,6 +252,24 @@ def policy_document(policy: NetworkPolicy) -> dict[str, Any]:
     }
 
 
+def _canonical(value: Any) -> Any:  # noqa: ANN401 - a policy document
+    """Lists as sorted sets, recursively.
+
+    The order and repetition of rules, peers and ports never change what a policy allows.
+    """
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = {json.dumps(_canonical(item), sort_keys=True): _canonical(item) for item in value}
+        return [items[key] for key in sorted(items)]
+    return value
+
+
+def canonical_document(policy: NetworkPolicy) -> dict[str, Any]:
+    """The policy document with every list read as a set."""
+    return dict(_canonical(policy_document(policy)))
+
+
 _PATH_PART: Final = re.compile(r"\[(?:'([^']*)'|(\d+))\]")
 
 
@@ -260,8 +293,10 @@ def compact(value: object) -> str:
 def describe_policy_edits(before: NetworkPolicy, after: NetworkPolicy) -> list[str]:
     """Field-level edits from one version of a policy to the next, in manifest terms."""
     old_doc, new_doc = policy_document(before), policy_document(after)
-    if not DeepDiff(old_doc, new_doc, ignore_order=True):
-        return ["rules reordered (same rules)"]
+    if canonical_document(before) == canonical_document(after):
+        if not DeepDiff(old_doc, new_doc, ignore_order=True, report_repetition=True):
+            return ["rules reordered (same rules)"]
+        return ["repeated entries added or removed (same rules)"]
     diff = DeepDiff(old_doc, new_doc, verbose_level=2)
     lines: list[str] = []
     for kind, verb in (

@@ -130,14 +130,23 @@ def _use_color(mode: ColorMode, output: str | None) -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def _write(report: Report, output: str | None) -> None:
-    """Send the report to a file (replaced atomically) or to standard output."""
+def _write(report: Report, output: str | None, settings: Settings) -> None:
+    """Send the report to a file (replaced atomically) or to standard output.
+
+    A relative FILE is relative to where the command runs (``-C DIR`` included).
+    """
     if output is None:
         for chunk in report.chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()
         return
-    target = Path(output)
+    target = settings.start / output
+    if target.exists() and not target.is_file():
+        # /dev/null, a pipe, /dev/stdout: write through, never replace the special file.
+        with target.open("w", encoding="utf-8", errors="backslashreplace") as stream:
+            for chunk in report.chunks:
+                stream.write(chunk)
+        return
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
@@ -216,18 +225,19 @@ def diff(
     A and B) or directories / files of manifests. OLD defaults to HEAD and NEW to the working
     tree (tracked files), or the index with --staged. PATHS after -- restrict both sides.
     """
+    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
     report = diff_command(
         old,
         new,
         _paths(context),
         staged=staged,
         output_format=output_format,
-        settings=_settings(context, directory, default_namespace, keep_going, no_cache),
+        settings=settings,
         exit_code=exit_code,
         fail_on=fail_on,
         color=_use_color(color, output),
     )
-    _write(report, output)
+    _write(report, output, settings)
     sys.exit(report.exit_status)
 
 
@@ -267,14 +277,15 @@ def matrix(
 
     PATHS after -- restrict the analysis to those files or folders.
     """
+    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
     report = matrix_command(
         source,
         _paths(context),
         output_format=output_format,
-        settings=_settings(context, directory, default_namespace, keep_going, no_cache),
+        settings=settings,
         fail_on=fail_on,
     )
-    _write(report, output)
+    _write(report, output, settings)
     sys.exit(report.exit_status)
 
 
@@ -361,7 +372,7 @@ def hook_run(
             fail_on=fail_on,
             color=_use_color(color, output),
         )
-    _write(report, output)
+    _write(report, output, settings)
     if report.exit_status:
         verb = "push" if stage == "pre-push" else "commit"
         conditions = ", ".join(fail_on) or "changes"
@@ -413,15 +424,15 @@ def pr_comment(
     Edits the comment it posted before (found by a hidden marker) instead of adding another.
     Reads GITHUB_TOKEN and GITHUB_API_URL; appends the report to GITHUB_STEP_SUMMARY when set.
     """
+    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
     if body_file is not None:
         report = Report([Path(body_file).read_text(encoding="utf-8")], 0, changed=True)
     else:
-        settings = _settings(context, directory, default_namespace, keep_going, no_cache)
         report = diff_command(
             old, new, _paths(context), output_format="markdown", settings=settings, fail_on=fail_on
         )
     body = "".join(report.chunks)
-    _write(Report([body], report.exit_status), output)
+    _write(Report([body], report.exit_status), output, settings)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with Path(summary).open("a", encoding="utf-8") as stream:
@@ -485,8 +496,12 @@ def _click_status(error: click.exceptions.Exit | click.ClickException | click.Ab
     """Exit status for click's own outcomes: --help/--version, usage errors, Ctrl-C."""
     if isinstance(error, click.exceptions.Exit):
         return error.exit_code
-    if isinstance(error, click.ClickException):
-        error.show()
+    if isinstance(error, click.UsageError):
+        # One line, like every other error: the problem and where to read more.
+        command = error.ctx.command_path if error.ctx is not None else "netpoldiff"
+        click.echo(f"netpoldiff: {error.format_message()} (see `{command} --help`)", err=True)
+    elif isinstance(error, click.ClickException):
+        click.echo(f"netpoldiff: {error.format_message()}", err=True)
     else:
         click.echo("netpoldiff: aborted", err=True)
     return EXIT_INPUT_ERROR

@@ -161,7 +161,8 @@ def diff_command(
         evaluate(new.cluster, externals=externals, endpoints=endpoints),
     )
     changes = ChangeSet.between(old.cluster, new.cluster)
-    errors = old.errors + new.errors
+    # A file broken on both sides is one problem, not two.
+    errors = tuple({str(e): e for e in old.errors + new.errors}.values())
     warnings = new.warnings
     chunks: Iterable[str]
     if output_format == "json":

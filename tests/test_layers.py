@@ -37,6 +37,7 @@ CORE_STDLIB = {
     "heapq",
     "bisect",
     "math",
+    "json",  # canonical ordering of policy documents
 }
 # Edge modules, and the other edges each may import.
 EDGE_ALLOWED = {

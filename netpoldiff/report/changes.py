@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from netpoldiff.causes import Cause, ChangeSet, SubjectChange
+from netpoldiff.causes import Cause, ChangeSet, SubjectChange, cause_order
 from netpoldiff.diff import MatrixDiff, PairChange
 from netpoldiff.matrix import column_sources, iter_bits
 from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
@@ -35,6 +35,7 @@ class ChangeLine:
     opened: ConnectionSet
     closed: ConnectionSet
     causes: tuple[Cause, ...]
+    deciding: tuple[Cause, ...]
     subject_changes: tuple[SubjectChange, ...]
     pairs: int
     from_outside: bool
@@ -48,12 +49,6 @@ class ChangeLine:
         if self.sign == "-":
             return str(self.closed)
         return f"+{self.opened} -{self.closed}"
-
-    @property
-    def deciding(self) -> tuple[Cause, ...]:
-        """The causes that changed, or every cause when none did."""
-        changed = tuple(c for c in self.causes if c.change != "unchanged")
-        return changed or self.causes
 
 
 def _namespace_of(endpoint: Endpoint) -> str:
@@ -125,6 +120,7 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
             group = merged.setdefault((namespace, sources, gained, lost), _Group(sources))
             group.destinations.append(dst)
     index = _CauseIndex(diff)
+    renamed = {policy for pair in changes.renames().items() for policy in pair}
     lines = []
     for (namespace, sources, gained, lost), group in merged.items():
         source_endpoints = [endpoints[i] for i in iter_bits(sources)]
@@ -134,12 +130,11 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
                 Cause(policy, changes.policy_change(policy))
                 for policy in index.policies(sources, group.destinations)
             ),
-            key=lambda c: (c.change == "unchanged", c.policy),
+            key=cause_order,
         )
-        first_src = next(iter_bits(sources))
-        subject_changes = changes.subject_changes(
-            PairChange(first_src, group.destinations[0], gained, lost), diff
-        )
+        # A renamed policy changed its name, not what it allows: it decides nothing.
+        deciding = [c for c in causes if c.change != "unchanged" and c.policy not in renamed]
+        subject_changes = _subject_changes(changes, diff, sources, group.destinations)
         sign: Sign = "~" if gained and lost else ("+" if gained else "-")
         lines.append(
             ChangeLine(
@@ -151,6 +146,7 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
                 opened=gained,
                 closed=lost,
                 causes=tuple(causes),
+                deciding=tuple(deciding),
                 subject_changes=tuple(subject_changes),
                 pairs=sources.bit_count() * len(group.destinations),
                 from_outside=any(isinstance(e, ExternalEndpoint) for e in source_endpoints),
@@ -167,6 +163,25 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
         )
     )
     return lines
+
+
+SUBJECT_CHANGES_SHOWN = 6
+
+
+def _subject_changes(
+    changes: ChangeSet, diff: MatrixDiff, sources: int, destinations: list[int]
+) -> list[SubjectChange]:
+    """What changed on the line's workloads and namespaces, across all of its pairs."""
+    found: dict[SubjectChange, None] = {}
+    for dst in destinations:
+        for src in iter_bits(sources):
+            for change in changes.subject_changes(
+                PairChange(src, dst, NO_CONNECTIONS, NO_CONNECTIONS), diff
+            ):
+                found[change] = None
+            if len(found) > SUBJECT_CHANGES_SHOWN:
+                return list(found)[:SUBJECT_CHANGES_SHOWN]
+    return list(found)
 
 
 SEVERAL_NAMESPACES = "several namespaces"

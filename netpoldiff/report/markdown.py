@@ -52,18 +52,18 @@ def _removed_default_denies(changes: ChangeSet) -> list[str]:
     """
     found: list[str] = []
     for direction in ("ingress", "egress"):
-        before = {
-            p.id.namespace: p.id
-            for p in changes.old_policies.values()
-            if _is_default_deny(p, direction)
-        }
+        before: dict[str, list[str]] = {}
+        for policy in changes.old_policies.values():
+            if _is_default_deny(policy, direction):
+                what = "changed" if policy.id in changes.new_policies else "removed"
+                before.setdefault(policy.id.namespace, []).append(f"{code(str(policy.id))} {what}")
         after = {
             p.id.namespace for p in changes.new_policies.values() if _is_default_deny(p, direction)
         }
         found.extend(
             f"namespace {code(namespace)} no longer denies all {direction} by default "
-            f"({code(str(policy))} is gone or changed)"
-            for namespace, policy in sorted(before.items())
+            f"({', '.join(policies)})"
+            for namespace, policies in sorted(before.items())
             if namespace not in after
         )
     return found
@@ -141,14 +141,27 @@ class _Page:
     def flows(self, limit: int) -> list[str]:
         out = []
         for title, selected in (
-            ("Opened", [line for line in self.lines if line.sign in "+~"]),
+            ("Opened", [line for line in self.lines if line.sign == "+"]),
             ("Closed", [line for line in self.lines if line.sign == "-"]),
+            ("Opened and closed", [line for line in self.lines if line.sign == "~"]),
         ):
             if selected:
                 out += ["", f"#### {title}", "", *_flow_table(selected, limit)]
         if self.lines:
             out += ["", "<details><summary>All changes as a diff</summary>", ""]
             out += [*_diff_block(self.lines, limit), "", "</details>"]
+        added, removed = self.diff.added_endpoints(), self.diff.removed_endpoints()
+        if added or removed:
+            rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
+            out += [
+                "",
+                f"<details><summary>Workloads added and removed ({len(rows)})</summary>",
+                "",
+            ]
+            out += [f"- {sign} {code(name)}" for sign, name in rows[:limit]]
+            if len(rows) > limit:
+                out.append(f"- … {len(rows) - limit} more not shown")
+            out += ["", "</details>"]
         return out
 
     def policies(self, limit: int) -> list[str]:

@@ -43,7 +43,13 @@ def plural(count: int, noun: str) -> str:
 
 def _wrap(labels: list[str], width: int = SOURCES_WIDTH) -> str:
     text = ", ".join(labels)
-    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+    return _wrap_text(text, width)
+
+
+def _wrap_text(text: str, width: int) -> str:
+    """Wrap at spaces only: names and addresses are never cut."""
+    wrapped = textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+    return "\n".join(wrapped) or text
 
 
 def problems_text(warnings: Iterable[InputWarning], errors: Iterable[InputError]) -> str:
@@ -146,9 +152,8 @@ class DiffHeader:
 
 def why(line: ChangeLine) -> str:
     """The deciding policies of a line, or what else changed when no policy did."""
-    changed = [c for c in line.causes if c.change != "unchanged"]
-    if changed:
-        return ", ".join(f"{c.policy} ({c.change})" for c in changed)
+    if line.deciding:
+        return ", ".join(f"{c.policy} ({c.change})" for c in line.deciding)
     if line.subject_changes:
         return "; ".join(str(s) for s in line.subject_changes)
     if line.causes:
@@ -215,7 +220,7 @@ def render_diff(
                 "->",
                 _wrap(line.destinations, DESTINATION_WIDTH),
                 paint(line.sign, line.connections),
-                "\n".join(textwrap.wrap(why(line), WHY_WIDTH)),
+                _wrap_text(why(line), WHY_WIDTH),
             ]
         )
     for title, rows in sections.items():

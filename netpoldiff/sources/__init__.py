@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from netpoldiff.errors import SourceError
+from netpoldiff.errors import InputWarning, Location, SourceError
 from netpoldiff.sources.files import SourceFile, SourceFiles, is_manifest_name, read_path
 from netpoldiff.sources.git_repo import GitRepository
 
@@ -40,6 +40,12 @@ class Workspace:
             raise SourceError(msg)
         return self.repository
 
+    def _in_git_dir(self, path: Path) -> bool:
+        """Whether a path is repository metadata (``.git/HEAD``, a bare repository's files)."""
+        return self.repository is not None and path.resolve().is_relative_to(
+            self.repository.git_dir
+        )
+
     def read(self, spec: str, paths: tuple[str, ...] = ()) -> SourceFiles:
         """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree."""
         if spec == WORKING_TREE:
@@ -48,7 +54,7 @@ class Workspace:
         if spec == INDEX:
             repository = self._repository(spec)
             return repository.tree_files(repository.index_tree(), repository.repo_paths(paths))
-        on_disk = (self.start / spec).exists()
+        on_disk = (self.start / spec).exists() and not self._in_git_dir(self.start / spec)
         is_revision = self.repository is not None and self.repository.is_revision(spec)
         if on_disk and is_revision:
             msg = (
@@ -60,7 +66,13 @@ class Workspace:
             root = self.start / spec
             files = read_path(str(root))
             selected = _under(files.files, self.start, root, paths)
-            return SourceFiles(spec, _relabel(selected, self.start), files.warnings)
+            warnings = tuple(
+                InputWarning(w.code, w.message, Location(_shown(w.location.path, self.start)))
+                if w.location is not None
+                else w
+                for w in files.warnings
+            )
+            return SourceFiles(spec, _relabel(selected, self.start), warnings)
         repository = self._repository(spec)
         if not is_revision and spec != "HEAD" and "..." not in spec:
             repository.unknown(spec)
@@ -82,17 +94,17 @@ def _under(
     return tuple(kept)
 
 
+def _shown(path_text: str, start: Path) -> str:
+    """A path relative to where the command runs when it lies below it."""
+    path = Path(path_text)
+    if path.is_absolute() and path.is_relative_to(start):
+        return str(path.relative_to(start))
+    return path_text
+
+
 def _relabel(files: tuple[SourceFile, ...], start: Path) -> tuple[SourceFile, ...]:
     """Show paths relative to where the command runs, as the user typed them."""
-    result = []
-    for source_file in files:
-        path = Path(source_file.path)
-        try:
-            shown = str(path.relative_to(start)) if path.is_absolute() else source_file.path
-        except ValueError:
-            shown = source_file.path
-        result.append(SourceFile(shown, source_file.data, source_file.object_id))
-    return tuple(result)
+    return tuple(SourceFile(_shown(f.path, start), f.data, f.object_id) for f in files)
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from typing import Final
 from netpoldiff.errors import InputWarning, Location, SourceError
 
 MANIFEST_SUFFIXES: Final = (".yaml", ".yml", ".json")
+_METADATA_FOLDERS: Final = frozenset({".git", ".hg", ".svn"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +55,9 @@ def read_path(spec: str) -> SourceFiles:
     for directory, subdirectories, names in os.walk(root):
         linked = {d for d in subdirectories if (Path(directory) / d).is_symlink()}
         warnings.extend(_skipped_symlink(str(Path(directory) / d)) for d in sorted(linked))
+        # Like git, which tracks dot-folders too; only repository metadata is left out.
         subdirectories[:] = sorted(
-            d for d in subdirectories if not d.startswith(".") and d not in linked
+            d for d in subdirectories if d not in _METADATA_FOLDERS and d not in linked
         )
         for name in sorted(names):
             if not is_manifest_name(name):

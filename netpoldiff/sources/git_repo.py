@@ -48,16 +48,23 @@ class GitRepository:
         except git.InvalidGitRepositoryError:
             msg = f"{start.resolve()} is not inside a git repository"
             raise SourceError(msg) from None
-        if self.repo.bare or self.repo.working_tree_dir is None:
-            msg = f"{start.resolve()}: bare repositories have no working tree to compare"
-            raise SourceError(msg)
-        self.root = Path(self.repo.working_tree_dir)
+        self.bare = self.repo.bare or self.repo.working_tree_dir is None
+        self.git_dir = Path(self.repo.git_dir).resolve()
+        self.root = Path(self.repo.working_tree_dir or self.repo.git_dir)
         self.start = start.resolve()
+
+    def _require_working_tree(self, what: str) -> None:
+        if self.bare:
+            msg = f"{self.root} is a bare repository: it has no {what}"
+            raise SourceError(msg)
 
     def _git(self, *args: str) -> bytes:
         try:
+            # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
             output: bytes = self.repo.git.execute(
-                ["git", *args], stdout_as_string=False, strip_newline_in_stdout=False
+                ["git", "--literal-pathspecs", *args],
+                stdout_as_string=False,
+                strip_newline_in_stdout=False,
             )
         except git.GitCommandError as error:
             raise SourceError(self._explain(error)) from None
@@ -70,7 +77,12 @@ class GitRepository:
         detail = next(
             (line for line in lines if line.startswith("fatal:")), lines[0] if lines else ""
         )
-        detail = detail.removeprefix("stderr: ").strip("'").removeprefix("fatal: ")
+        detail = detail.removeprefix("stderr: ")
+        if detail.startswith("'") and detail.endswith("'"):
+            detail = detail[1:-1]  # GitPython quotes the captured stderr
+        detail = detail.removeprefix("fatal: ").removeprefix("error: ")
+        if "unmerged" in stderr or "error building trees" in stderr:
+            return "git cannot read the index as a tree: it has unmerged paths (finish the merge)"
         if "dubious ownership" in stderr:
             return (
                 f"git refuses to read {self.root}: it is owned by another user; trust it with "
@@ -186,6 +198,7 @@ class GitRepository:
 
     def index_tree(self) -> Resolved:
         """The index as a tree (``git write-tree`` honours GIT_INDEX_FILE during commits)."""
+        self._require_working_tree("index")
         tree = _decode(self._git("write-tree")).strip()
         return Resolved(tree, f"index ({tree[:7]})")
 
@@ -193,13 +206,10 @@ class GitRepository:
         """User paths (relative to where the command runs) as repository paths."""
         result = []
         for path in paths:
-            absolute = (
-                (self.start / path).resolve()
-                if not Path(path).is_absolute()
-                else Path(path).resolve()
-            )
+            # Lexically, like git: a path through a symbolic link is not the link's target.
+            absolute = Path(os.path.normpath(self.start / path))
             try:
-                relative = absolute.relative_to(self.root.resolve())
+                relative = absolute.relative_to(self.root)
             except ValueError:
                 msg = f"{path}: outside the repository {self.root}"
                 raise SourceError(msg) from None
@@ -219,15 +229,10 @@ class GitRepository:
             meta, _, raw_path = record.partition(b"\t")
             mode, _kind, object_id, _size = meta.decode().split()
             path = _decode(raw_path)
-            if not is_manifest_name(path):
-                continue
-            if mode == _SYMLINK_MODE:
-                warnings.append(
-                    InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
-                )
-            elif mode == _SUBMODULE_MODE:
-                warnings.append(InputWarning("NPD004", "submodule skipped", Location(path)))
-            elif mode in _REGULAR_MODES:
+            skipped = _skipped(mode, path)
+            if skipped is not None:
+                warnings.append(skipped)
+            elif mode in _REGULAR_MODES and is_manifest_name(path):
                 entries.append((path, object_id))
         files = [
             SourceFile(path, self.repo.odb.stream(bytes.fromhex(object_id)).read(), object_id)
@@ -237,21 +242,33 @@ class GitRepository:
 
     def worktree_files(self, paths: tuple[str, ...]) -> SourceFiles:
         """Tracked manifests as they are on disk now (what ``git diff`` compares)."""
-        listing = self._git("ls-files", "-z", "--full-name", "--", *(f":/{p}" for p in paths))
+        self._require_working_tree("working tree")
+        # Run from the top, so the (literal) paths are repository paths.
+        listing = self._git(
+            "-C", str(self.root), "ls-files", "-s", "-z", "--full-name", "--", *paths
+        )
         files: list[SourceFile] = []
         warnings: list[InputWarning] = []
-        for raw_path in dict.fromkeys(listing.split(b"\0")):
-            if not raw_path:
+        linked_directories: dict[Path, bool] = {}
+        for record in dict.fromkeys(listing.split(b"\0")):
+            if not record:
                 continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode = meta.decode().split()[0]
             path = _decode(raw_path)
-            if not is_manifest_name(path):
-                continue
             on_disk = self.root / os.fsdecode(raw_path)
             if on_disk.is_symlink():
+                mode = _SYMLINK_MODE  # what is on disk now is what git diff would compare
+            elif _under_symlink(self.root, on_disk, linked_directories):
+                # git sees the tracked file as deleted when a folder above it became a link.
                 warnings.append(
-                    InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+                    InputWarning("NPD004", "inside a symbolic link, not followed", Location(path))
                 )
-            elif on_disk.is_file():
+                continue
+            skipped = _skipped(mode, path)
+            if skipped is not None:
+                warnings.append(skipped)
+            elif is_manifest_name(path) and on_disk.is_file():
                 try:
                     data = on_disk.read_bytes()
                 except OSError as error:
@@ -263,6 +280,32 @@ class GitRepository:
     @functools.cached_property
     def _object_format(self) -> str:
         return _decode(self._git("rev-parse", "--show-object-format")).strip() or "sha1"
+
+
+def _skipped(mode: str, path: str) -> InputWarning | None:
+    """The note for an entry that is not read: symbolic links and submodules, never followed.
+
+    Any submodule may hold manifests; a link may be a file or a folder, so links are noted
+    unless their name says they are neither a manifest nor a folder.
+    """
+    if mode == _SUBMODULE_MODE:
+        return InputWarning("NPD004", "submodule skipped", Location(path))
+    if mode == _SYMLINK_MODE and (is_manifest_name(path) or not PurePosixPath(path).suffix):
+        return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+    return None
+
+
+def _under_symlink(root: Path, path: Path, seen: dict[Path, bool]) -> bool:
+    """Whether a folder between ``root`` and ``path`` is a symbolic link."""
+    for parent in path.relative_to(root).parents:
+        if parent == Path():
+            continue
+        folder = root / parent
+        if folder not in seen:
+            seen[folder] = folder.is_symlink()
+        if seen[folder]:
+            return True
+    return False
 
 
 def _blob_id(data: bytes, object_format: str) -> str:

@@ -64,7 +64,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
                 "sub/.cache/q.yml",
                 "k.yaml",
             ],
-            ["k.yaml"],
+            [".hidden/z.yaml", "k.yaml", "sub/.cache/q.yml"],
         ),
         (
             ["zeta.yaml", "a/b.yaml", "a.yaml", "a-b.yaml", "B.yaml", "a/a/z.yaml", "a0.yaml"],
@@ -76,7 +76,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         "suffixes",
         "suffixes-case-insensitive",
         "recursion",
-        "hidden-directories",
+        "metadata-directories",
         "order",
         "empty",
     ],

@@ -1,0 +1,615 @@
+"""What each fixture case's diff means: exact opened/closed pairs, causes, and report wording.
+
+Every case under fixtures/ (besides the demo) differs between old/ and new/ by one named change.
+The JSON report is checked pair by pair (source, destination, connections, and each cause with
+its change label); the text report is parsed back into its rows (sign, sources, destinations,
+connections, why), its policy and workload sections and its summary; the Markdown report for the
+warnings a reviewer must see. The tests after the table reproduce report bugs, one each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netpoldiff.commands import DiffFormat, Settings, diff_command
+from tests.conftest import FIXTURES, REPO_ROOT
+
+# --- endpoints of the fixture apps -----------------------------------------------------------
+
+FRONTEND = "web/frontend[Deployment]"
+ORDERS = "api/orders[Deployment]"
+USERS = "api/users[Deployment]"
+PAYMENTS = "api/payments[Deployment]"
+POSTGRES = "data/postgres[StatefulSet]"
+BACKUP = "data/backup[CronJob]"
+OUTSIDE = "ext:0.0.0.0/0,::/0"
+"""The one external block of a case without ipBlocks: every address."""
+
+TEAM_A_WEB = "team-a/web[Deployment]"
+TEAM_A_WORKER = "team-a/worker[Deployment]"
+TEAM_B_API = "team-b/api[Deployment]"
+TEAM_B_REPORT = "team-b/report[CronJob]"
+REDIS = "data/redis[StatefulSet]"
+
+ALLOW_FROM_WEB = "api/allow-from-web"
+ALLOW_POSTGRES = "data/allow-postgres"
+DEFAULT_DENY = "data/default-deny"
+POSTGRES_POLICIES = frozenset({f"{ALLOW_POSTGRES}:unchanged", f"{DEFAULT_DENY}:unchanged"})
+
+Pair = tuple[str, str]
+Flows = dict[Pair, tuple[str, frozenset[str]]]
+"""(source, destination) -> (connections, {"ns/policy:change", ...})."""
+
+
+# --- reading the reports ---------------------------------------------------------------------
+
+
+def run(
+    old: Path | str, new: Path | str, output_format: DiffFormat, start: Path = REPO_ROOT
+) -> str:
+    report = diff_command(
+        str(old), str(new), output_format=output_format, settings=Settings(start, use_cache=False)
+    )
+    assert report.exit_status == 0
+    return "".join(report.chunks)
+
+
+def run_case(case: str, output_format: DiffFormat) -> str:
+    return run(f"fixtures/{case}/old", f"fixtures/{case}/new", output_format)
+
+
+def endpoint_name(endpoint: Mapping[str, Any]) -> str:
+    """``ns/name[Kind]`` for a workload, ``ext:`` and its CIDRs for an external block."""
+    if endpoint["type"] == "workload":
+        return f"{endpoint['namespace']}/{endpoint['name']}[{endpoint['kind']}]"
+    return "ext:" + ",".join(endpoint["cidrs"])
+
+
+def connections_text(connections: str | Sequence[Mapping[str, Any]]) -> str:
+    """``all``, or ``TCP/80,8000-8080 UDP/all`` (the text report's notation)."""
+    if connections == "all":
+        return "all"
+    parts = []
+    for entry in connections:
+        assert isinstance(entry, Mapping)
+        ports = entry["ports"]
+        shown = (
+            "all"
+            if ports == "all"
+            else ",".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in ports)
+        )
+        parts.append(f"{entry['protocol']}/{shown}")
+    return " ".join(parts)
+
+
+def json_flows(entries: Iterable[Mapping[str, Any]]) -> Flows:
+    flows: Flows = {}
+    for entry in entries:
+        pair = (endpoint_name(entry["src"]), endpoint_name(entry["dst"]))
+        assert pair not in flows, f"{pair} listed twice"
+        causes = frozenset(f"{c['namespace']}/{c['name']}:{c['change']}" for c in entry["causes"])
+        assert len(causes) == len(entry["causes"]), f"{pair}: a cause listed twice"
+        flows[pair] = (connections_text(entry["connections"]), causes)
+    return flows
+
+
+@dataclass(frozen=True)
+class Row:
+    """One flow row of the text report, its wrapped cells joined with spaces."""
+
+    sign: str
+    sources: str
+    destinations: str
+    connections: str
+    why: str
+
+
+@dataclass
+class TextReport:
+    rows: list[Row] = field(default_factory=list)
+    workloads: list[tuple[str, str]] = field(default_factory=list)
+    policies: list[tuple[str, str, str]] = field(default_factory=list)
+    summary: str = ""
+
+
+def _flow_rows(lines: list[str]) -> list[Row]:
+    """Rows of a tabulate "plain" table; a row's first line fixes where each column starts."""
+    rows: list[Row] = []
+    cells: list[list[str]] = []
+    starts: list[int] = []
+    for line in lines:
+        body = line[2:]
+        if body[0] != " ":
+            fields = re.split(r" {2,}", body.rstrip())
+            assert len(fields) == 6, f"not a flow row: {line!r}"
+            assert fields[2] == "->"
+            starts, position = [], 0
+            for text in fields:
+                position = body.index(text, position)
+                starts.append(position)
+                position += len(text)
+            cells.append(fields)
+            continue
+        for column in (1, 3, 5):
+            end = starts[column + 1] if column + 1 < len(starts) else len(body)
+            piece = body[starts[column] : end].strip()
+            if piece:
+                cells[-1][column] += " " + piece
+    rows.extend(Row(c[0], c[1], c[3], c[4], c[5]) for c in cells)
+    return rows
+
+
+def parse_text(text: str) -> TextReport:
+    """The text report read back: flow rows, workloads added/removed, policy rows, summary."""
+    sections = text.rstrip("\n").split("\n\n")
+    report = TextReport(summary=sections[-1])
+    for section in sections[1:-1]:
+        title, *lines = section.split("\n")
+        if title.startswith("Namespace ") or title == "Outside the cluster":
+            report.rows.extend(_flow_rows(lines))
+        elif title == "Workloads added and removed":
+            report.workloads.extend((line[2], line[4:]) for line in lines)
+        elif title == "Policy objects changed":
+            for line in lines:
+                sign, policy, what = re.split(r" {2,}", line[2:], maxsplit=2)
+                report.policies.append((sign, policy, what))
+        else:
+            pytest.fail(f"unexpected section {title!r}")
+    return report
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def flows(*entries: tuple[str, str, str, Iterable[str]]) -> Flows:
+    return {(src, dst): (conn, frozenset(causes)) for src, dst, conn, causes in entries}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    opened: Flows = field(default_factory=dict)
+    closed: Flows = field(default_factory=dict)
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    policies: tuple[tuple[str, str, str], ...] = ()
+    markdown: tuple[str, ...] = ()
+    """Lines the Markdown report must hold."""
+
+
+def _added_payments(why: str) -> tuple[Row, ...]:
+    return (
+        Row("+", FRONTEND, PAYMENTS, "TCP/8080", why),
+        Row("+", PAYMENTS, POSTGRES, "TCP/5432", why),
+        Row("+", PAYMENTS, FRONTEND, "all", why),
+        Row("+", PAYMENTS, "anywhere outside the cluster", "all", why),
+    )
+
+
+def _removed_users(why: str) -> tuple[Row, ...]:
+    return tuple(
+        Row(
+            "-",
+            row.sources.replace(PAYMENTS, USERS),
+            row.destinations.replace(PAYMENTS, USERS),
+            row.connections,
+            why,
+        )
+        for row in _added_payments(why)
+    )
+
+
+NO_CHANGE_MARKDOWN = (
+    "### netpoldiff: no reachability changes",
+    "The manifests changed, but not who can reach whom.",
+)
+EGRESS_CLOSED = f"{ALLOW_FROM_WEB}:modified"
+
+CASES = [
+    Case(
+        "workload-added",
+        opened=flows(
+            (FRONTEND, PAYMENTS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
+            (PAYMENTS, POSTGRES, "TCP/5432", POSTGRES_POLICIES),
+            (PAYMENTS, FRONTEND, "all", []),
+            (PAYMENTS, OUTSIDE, "all", []),
+        ),
+        added=(PAYMENTS,),
+        rows=_added_payments(f"{PAYMENTS}: added with labels {{app=payments, tier=backend}}"),
+        markdown=("> Opens flows **across namespaces** (3 lines below).",),
+    ),
+    Case(
+        "workload-removed",
+        closed=flows(
+            (FRONTEND, USERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
+            (USERS, POSTGRES, "TCP/5432", POSTGRES_POLICIES),
+            (USERS, FRONTEND, "all", []),
+            (USERS, OUTSIDE, "all", []),
+        ),
+        removed=(USERS,),
+        rows=_removed_users(f"{USERS}: removed"),
+        markdown=("### netpoldiff: 0 flows opened, 4 closed",),
+    ),
+    Case(
+        "workload-labels-changed",
+        closed=flows((USERS, POSTGRES, "TCP/5432", POSTGRES_POLICIES)),
+        rows=(Row("-", USERS, POSTGRES, "TCP/5432", f"{USERS}: labels tier=backend->edge"),),
+    ),
+    Case(
+        "namespace-labels-changed",
+        closed=flows(
+            (FRONTEND, ORDERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
+            (FRONTEND, USERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
+        ),
+        rows=(
+            Row("-", FRONTEND, "api/*", "TCP/8080", "namespace web: labels team=web->storefront"),
+        ),
+    ),
+    Case(
+        "policy-renamed",
+        policies=((">", "data/postgres-clients", f"renamed from {ALLOW_POSTGRES} (same rules)"),),
+        markdown=NO_CHANGE_MARKDOWN,
+    ),
+    Case(
+        "rules-reordered",
+        policies=(("~", ALLOW_POSTGRES, "rules reordered (same rules)"),),
+        markdown=NO_CHANGE_MARKDOWN,
+    ),
+    Case(
+        "policy-split",
+        policies=(
+            ("-", ALLOW_POSTGRES, "removed"),
+            ("+", "data/allow-postgres-from-api", "added"),
+            ("+", "data/allow-postgres-from-backup", "added"),
+        ),
+        markdown=NO_CHANGE_MARKDOWN,
+    ),
+    Case(
+        "named-port-renumbered",
+        opened=flows((FRONTEND, ORDERS, "TCP/9090", [f"{ALLOW_FROM_WEB}:unchanged"])),
+        closed=flows((FRONTEND, ORDERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"])),
+        rows=(
+            Row(
+                "~",
+                FRONTEND,
+                ORDERS,
+                "+TCP/9090 -TCP/8080",
+                f"{ORDERS}: named ports http/TCP=8080->9090",
+            ),
+        ),
+        markdown=("### netpoldiff: 1 flow opened, 1 closed",),
+    ),
+    Case(
+        "ipblock-except-removed",
+        opened=flows(("ext:10.0.0.0/8", FRONTEND, "TCP/8080", ["web/allow-frontend:modified"])),
+        rows=(Row("+", "10.0.0.0/8", FRONTEND, "TCP/8080", "web/allow-frontend (modified)"),),
+        policies=(
+            ("~", "web/allow-frontend", "ingress[0].from[0].ipBlock.except removed: [10.0.0.0/8]"),
+        ),
+        markdown=(f"> Opens flows **from outside the cluster** to `{FRONTEND}`.",),
+    ),
+    Case(
+        "egress-added-to-policytypes",
+        closed=flows(
+            (ORDERS, POSTGRES, "TCP/5432", {EGRESS_CLOSED, *POSTGRES_POLICIES}),
+            (USERS, POSTGRES, "TCP/5432", {EGRESS_CLOSED, *POSTGRES_POLICIES}),
+            (ORDERS, FRONTEND, "all", [EGRESS_CLOSED]),
+            (USERS, FRONTEND, "all", [EGRESS_CLOSED]),
+            (ORDERS, OUTSIDE, "all", [EGRESS_CLOSED]),
+            (USERS, OUTSIDE, "all", [EGRESS_CLOSED]),
+        ),
+        rows=(
+            Row("-", "api/*", POSTGRES, "TCP/5432", f"{ALLOW_FROM_WEB} (modified)"),
+            Row("-", "api/*", FRONTEND, "all", f"{ALLOW_FROM_WEB} (modified)"),
+            Row(
+                "-", "api/*", "anywhere outside the cluster", "all", f"{ALLOW_FROM_WEB} (modified)"
+            ),
+        ),
+        policies=(("~", ALLOW_FROM_WEB, "policyTypes[1] added: Egress"),),
+    ),
+    Case(
+        "default-deny-removed",
+        opened=flows(
+            *(
+                (src, BACKUP, "all", [f"{DEFAULT_DENY}:removed"])
+                for src in (FRONTEND, ORDERS, USERS, POSTGRES, BACKUP, OUTSIDE)
+            )
+        ),
+        rows=(
+            Row(
+                "+",
+                "any workload, anywhere outside the cluster",
+                BACKUP,
+                "all",
+                f"{DEFAULT_DENY} (removed)",
+            ),
+        ),
+        policies=(("-", DEFAULT_DENY, "removed"),),
+        markdown=(
+            (
+                "> Removes a default deny: namespace `data` no longer denies all ingress by default"
+                f" (`{DEFAULT_DENY}` removed)."
+            ),
+            f"> Opens flows **from outside the cluster** to `{BACKUP}`.",
+        ),
+    ),
+    Case(
+        "cross-namespace-opened",
+        opened=flows(
+            *(
+                (src, dst, "all", ["data/allow-internal:modified"])
+                for src in (TEAM_A_WEB, TEAM_A_WORKER, TEAM_B_API)
+                for dst in (POSTGRES, REDIS)
+            ),
+            (
+                TEAM_B_REPORT,
+                POSTGRES,
+                "TCP/5432",
+                ["data/allow-internal:modified", "team-b/report-egress:unchanged"],
+            ),
+        ),
+        rows=(
+            Row("+", f"team-a/*, {TEAM_B_API}", "data/*", "all", "data/allow-internal (modified)"),
+            Row("+", TEAM_B_REPORT, POSTGRES, "TCP/5432", "data/allow-internal (modified)"),
+        ),
+        policies=(
+            ("~", "data/allow-internal", "ingress[0].from[1] added: {namespaceSelector: {}}"),
+        ),
+        markdown=("> Opens flows **across namespaces** (2 lines below).",),
+    ),
+]
+IDS = [case.name for case in CASES]
+
+
+def test_the_table_covers_every_fixture_case_but_the_demo() -> None:
+    cases = {p.name for p in FIXTURES.iterdir() if (p / "old").is_dir() and (p / "new").is_dir()}
+    assert cases - {"demo"} == set(IDS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_json_lists_exactly_the_opened_and_closed_pairs_with_their_causes(case: Case) -> None:
+    document = json.loads(run_case(case.name, "json"))
+    assert json_flows(document["opened"]) == case.opened
+    assert json_flows(document["closed"]) == case.closed
+    assert [endpoint_name(e) for e in document["added_endpoints"]] == list(case.added)
+    assert [endpoint_name(e) for e in document["removed_endpoints"]] == list(case.removed)
+    assert document["summary"] == {"opened": len(case.opened), "closed": len(case.closed)}
+    assert document["old"] == f"fixtures/{case.name}/old"
+    assert document["new"] == f"fixtures/{case.name}/new"
+    assert (document["incomplete"], document["errors"], document["warnings"]) == (False, [], [])
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_text_report_rows_sections_and_summary(case: Case) -> None:
+    report = parse_text(run_case(case.name, "text"))
+    assert report.rows == list(case.rows)
+    workloads = [("+", e) for e in case.added] + [("-", e) for e in case.removed]
+    assert report.workloads == workloads
+    assert report.policies == list(case.policies)
+    if case.opened or case.closed:
+        expected = f"Reachability: {len(case.opened)} opened, {len(case.closed)} closed."
+    else:
+        expected = "No reachability changes."
+    assert report.summary == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_markdown_report_carries_the_warnings_and_headline(case: Case) -> None:
+    lines = run_case(case.name, "markdown").splitlines()
+    assert lines[0] == "<!-- netpoldiff -->"
+    for expected in case.markdown:
+        assert expected in lines
+    removes_deny = any(line.startswith("> Removes a default deny") for line in lines)
+    assert removes_deny == (case.name == "default-deny-removed")
+    from_outside = any("**from outside the cluster**" in line for line in lines)
+    assert from_outside == any(src.startswith("ext:") for src, _ in case.opened)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_swapping_old_and_new_swaps_opened_and_closed(case: Case) -> None:
+    document = json.loads(run(f"fixtures/{case.name}/new", f"fixtures/{case.name}/old", "json"))
+    swap = {
+        "added": "removed",
+        "removed": "added",
+        "modified": "modified",
+        "unchanged": "unchanged",
+    }
+
+    def mirrored(table: Flows) -> Flows:
+        return {
+            pair: (
+                conn,
+                frozenset(f"{c.rpartition(':')[0]}:{swap[c.rpartition(':')[2]]}" for c in causes),
+            )
+            for pair, (conn, causes) in table.items()
+        }
+
+    assert json_flows(document["opened"]) == mirrored(case.closed)
+    assert json_flows(document["closed"]) == mirrored(case.opened)
+    assert [endpoint_name(e) for e in document["added_endpoints"]] == list(case.removed)
+    assert [endpoint_name(e) for e in document["removed_endpoints"]] == list(case.added)
+
+
+# --- bugs: each test below fails today ---------------------------------------------------------
+
+
+def variant(tmp_path: Path, case: str, edits: Sequence[tuple[str, str, str]]) -> tuple[Path, Path]:
+    """old/ of a fixture case as both sides, with ``edits`` (file, before, after) made to new/."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(FIXTURES / case / "old", old)
+    shutil.copytree(FIXTURES / case / "old", new)
+    for name, before, after in edits:
+        path = new / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(before) == 1, before
+        path.write_text(text.replace(before, after), encoding="utf-8")
+    return old, new
+
+
+USERS_TO_EDGE = (
+    "api.yaml",
+    "metadata: {labels: {app: users, tier: backend}}",
+    "metadata: {labels: {app: users, tier: edge}}",
+)
+ORDERS_TO_EDGE = (
+    "api.yaml",
+    "metadata: {labels: {app: orders, tier: backend}}",
+    "metadata: {labels: {app: orders, tier: edge}}",
+)
+BACKUP_RULE = """    - from:
+        - podSelector: {matchLabels: {app: backup}}
+      ports:
+        - {protocol: TCP, port: 5432}
+"""
+API_RULE = """    - from:
+        - namespaceSelector: {matchLabels: {team: api}}
+          podSelector: {matchLabels: {tier: backend}}
+      ports:
+        - {protocol: TCP, port: 5432}
+"""
+
+
+def text_rows(tmp_path: Path, old: Path, new: Path) -> list[Row]:
+    return parse_text(run(old, new, "text", start=tmp_path)).rows
+
+
+def test_renaming_a_default_deny_does_not_warn_that_a_default_deny_was_removed(
+    tmp_path: Path,
+) -> None:
+    # Regression: the page said there were no reachability changes and that the policy was
+    # renamed with the same rules, yet warned that data/default-deny no longer denied all
+    # ingress (fixed in 865c5c8, which judges default denies per namespace).
+    old, new = variant(
+        tmp_path,
+        "policy-renamed",
+        [
+            (
+                "data.yaml",
+                "{name: default-deny, namespace: data}",
+                "{name: deny-all, namespace: data}",
+            )
+        ],
+    )
+    markdown = run(old, new, "markdown", start=tmp_path)
+    assert "renamed from data/default-deny (same rules)" in markdown
+    assert "Removes a default deny" not in markdown
+
+
+def test_a_line_grouping_several_sources_names_the_change_of_each(tmp_path: Path) -> None:
+    # Both api workloads move to tier=edge and lose postgres; the one row says only why
+    # api/orders did.
+    old, new = variant(tmp_path, "workload-labels-changed", [USERS_TO_EDGE, ORDERS_TO_EDGE])
+    (row,) = text_rows(tmp_path, old, new)
+    assert (row.sign, row.sources, row.destinations) == ("-", "api/*", POSTGRES)
+    assert f"{ORDERS}: labels tier=backend->edge" in row.why
+    assert f"{USERS}: labels tier=backend->edge" in row.why
+
+
+def test_removing_a_duplicate_rule_is_not_reported_as_a_reorder(tmp_path: Path) -> None:
+    # DeepDiff(ignore_order=True) also ignores repetitions: a rule deleted outright is
+    # described as "rules reordered (same rules)".
+    old, new = variant(tmp_path, "rules-reordered", [])
+    old_data = old / "data.yaml"  # the backup rule twice in old, once in new
+    old_data.write_text(
+        old_data.read_text(encoding="utf-8").replace(BACKUP_RULE, BACKUP_RULE + BACKUP_RULE),
+        encoding="utf-8",
+    )
+    report = parse_text(run(old, new, "text", start=tmp_path))
+    assert report.summary == "No reachability changes."
+    ((sign, policy, what),) = report.policies
+    assert (sign, policy) == ("~", ALLOW_POSTGRES)
+    assert "reordered" not in what
+
+
+def test_a_policy_whose_rules_were_only_reordered_is_not_given_as_why_a_flow_closed(
+    tmp_path: Path,
+) -> None:
+    # users loses postgres because its label changed; the why column blames
+    # "data/allow-postgres (modified)", a policy the same report says has the same rules.
+    old, new = variant(
+        tmp_path,
+        "rules-reordered",
+        [("data.yaml", API_RULE + BACKUP_RULE, BACKUP_RULE + API_RULE), USERS_TO_EDGE],
+    )
+    (row,) = text_rows(tmp_path, old, new)
+    assert (row.sign, row.sources, row.destinations) == ("-", USERS, POSTGRES)
+    assert f"{USERS}: labels tier=backend->edge" in row.why
+
+
+def test_a_renamed_policy_is_not_given_as_why_a_flow_closed(tmp_path: Path) -> None:
+    # Same as above with a rename: the why column says "data/allow-postgres (removed),
+    # data/postgres-clients (added)" instead of the label change.
+    old, new = variant(
+        tmp_path,
+        "policy-renamed",
+        [
+            (
+                "data.yaml",
+                "{name: allow-postgres, namespace: data}",
+                "{name: postgres-clients, namespace: data}",
+            ),
+            USERS_TO_EDGE,
+        ],
+    )
+    (row,) = text_rows(tmp_path, old, new)
+    assert (row.sign, row.sources, row.destinations) == ("-", USERS, POSTGRES)
+    assert f"{USERS}: labels tier=backend->edge" in row.why
+
+
+def test_the_why_column_does_not_break_policy_names_at_hyphens(tmp_path: Path) -> None:
+    # textwrap breaks on hyphens by default: "data/default-" / "deny-ingress (added)".
+    old, new = variant(
+        tmp_path,
+        "workload-labels-changed",
+        [
+            (
+                "data.yaml",
+                "        - podSelector: {matchLabels: {app: backup}}\n",
+                "        - podSelector: {matchLabels: {app: pg-backup}}\n",
+            ),
+            (
+                "data.yaml",
+                "{name: default-deny, namespace: data}",
+                "{name: default-deny-ingress, namespace: data}",
+            ),
+        ],
+    )
+    (row,) = text_rows(tmp_path, old, new)
+    assert (row.sign, row.sources, row.destinations) == ("-", BACKUP, POSTGRES)
+    # The rename decides nothing; the edited policy is named whole.
+    assert row.why == "data/allow-postgres (modified)"
+
+
+def test_the_source_column_does_not_split_an_address_across_lines(tmp_path: Path) -> None:
+    # A block label longer than the column is cut mid-address: "172.1" / "6.0.0/12".
+    policy = """---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-public, namespace: web}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 0.0.0.0/0
+            except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10]
+"""
+    old, new = variant(tmp_path, "workload-added", [])
+    (new / "web.yaml").write_text(
+        (new / "web.yaml").read_text(encoding="utf-8") + policy, encoding="utf-8"
+    )
+    text = run(old, new, "text", start=tmp_path)
+    blocks = "10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16"
+    assert [row.sources for row in parse_text(text).rows] == [f"any workload, {blocks} and ::/0"]
+    for cidr in blocks.split(","):
+        assert any(cidr in line for line in text.splitlines()), f"{cidr} is cut in:\n{text}"

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from deepdiff import DeepDiff
-
 from netpoldiff.diff import MatrixDiff, PairChange
 from netpoldiff.model import (
     Cluster,
@@ -292,6 +290,8 @@ def compact(value: object) -> str:
 
 def describe_policy_edits(before: NetworkPolicy, after: NetworkPolicy) -> list[str]:
     """Field-level edits from one version of a policy to the next, in manifest terms."""
+    from deepdiff import DeepDiff  # noqa: PLC0415 - only modified policies need it; it loads slowly
+
     old_doc, new_doc = policy_document(before), policy_document(after)
     if canonical_document(before) == canonical_document(after):
         if not DeepDiff(old_doc, new_doc, ignore_order=True, report_repetition=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +61,8 @@ class LoadedSource:
 
 def _loader(settings: Settings) -> Loader:
     cache = ParseCache(default_directory() if settings.use_cache else None)
-    return Loader(cache, default_namespace=settings.default_namespace)
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
+    return Loader(cache, default_namespace=settings.default_namespace, workers=workers)
 
 
 def _load(

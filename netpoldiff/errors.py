@@ -34,6 +34,10 @@ class InputError(NetpoldiffError):
         self.location = location
         self.message = message
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[Location, str]]:
+        # Errors travel back from the processes that parse files in parallel.
+        return (type(self), (self.location, self.message))
+
 
 class SourceError(NetpoldiffError):
     """A source (revision, directory, file) that cannot be resolved or read."""

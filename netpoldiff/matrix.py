@@ -161,23 +161,22 @@ class Matrix:
         index = self.index()
         return self.get_by_index(index[src], index[dst])
 
+    def sources_of(self, dst: int) -> list[tuple[int, ConnectionSet]]:
+        """(src, connections) of every source allowed to reach ``dst``, in endpoint order."""
+        column = self.columns[dst]
+        if len(column) == 1:
+            ((connections, sources),) = column.items()
+            return [(src, connections) for src in iter_bits(sources)]
+        pairs = [(src, c) for c, sources in column.items() for src in iter_bits(sources)]
+        pairs.sort(key=lambda pair: pair[0])
+        return pairs
+
     def flow_indices(self) -> Iterator[tuple[int, int, ConnectionSet]]:
         """(src, dst, connections) of every allowed pair, by destination then source."""
         for dst, column in enumerate(self.columns):
-            if not column:
-                continue
-            if len(column) == 1:
-                ((connections, sources),) = column.items()
-                for src in iter_bits(sources):
+            if column:
+                for src, connections in self.sources_of(dst):
                     yield src, dst, connections
-                continue
-            by_source = sorted(
-                (src, connections)
-                for connections, sources in column.items()
-                for src in iter_bits(sources)
-            )
-            for src, connections in by_source:
-                yield src, dst, connections
 
     def flows(self) -> Iterator[Flow]:
         """Every allowed pair, by destination then source."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 from netpoldiff.errors import InputError, InputWarning, Location
@@ -194,16 +196,27 @@ class Loader:
     """
 
     def __init__(
-        self, cache: ParseCache | None = None, *, default_namespace: str = "default"
+        self,
+        cache: ParseCache | None = None,
+        *,
+        default_namespace: str = "default",
+        workers: int = 1,
     ) -> None:
         self.cache = cache if cache is not None else ParseCache()
         self.default_namespace = default_namespace
+        self.workers = workers
         self._converted: dict[tuple[str, str], _FileResult] = {}
 
     def _convert_file(self, source_file: SourceFile) -> _FileResult:
         key = (source_file.object_id or "", source_file.path)
         if source_file.object_id is not None and key in self._converted:
             return self._converted[key]
+        result = self._convert_uncached(source_file)
+        if source_file.object_id is not None:
+            self._converted[key] = result
+        return result
+
+    def _convert_uncached(self, source_file: SourceFile) -> _FileResult:
         converter = _Collector(self.default_namespace)
         result: _FileResult
         try:
@@ -222,9 +235,26 @@ class Loader:
                     )
                 except InputError as error:
                     result.append(error)
-        if source_file.object_id is not None:
-            self._converted[key] = result
         return result
+
+    def _convert_in_parallel(self, files: list[SourceFile]) -> None:
+        """Convert the files not converted yet on several cores, when there is enough to do."""
+        todo = [f for f in files if (f.object_id or "", f.path) not in self._converted]
+        if self.workers < 2 or sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:  # noqa: PLR2004
+            return
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - platforms without fork parse in one process
+            return
+        # Largest first, dealt round-robin: the processes finish at about the same time.
+        todo.sort(key=lambda f: -len(f.data))
+        chunks = [todo[i :: self.workers] for i in range(self.workers)]
+        directory = self.cache.directory
+        with context.Pool(self.workers) as pool:
+            tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
+            for chunk_results in pool.imap_unordered(_convert_chunk, tasks):
+                for key, result in chunk_results:
+                    self._converted[key] = result
 
     def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
         """Read every document of every file into one Cluster.
@@ -232,6 +262,8 @@ class Loader:
         Without ``keep_going`` the first invalid input raises InputError. With it, a file that
         cannot be parsed, or a document that is invalid, is skipped and recorded in ``errors``.
         """
+        files = list(files)
+        self._convert_in_parallel(files)
         collector = _Collector(self.default_namespace)
         errors: list[InputError] = []
         for source_file in files:
@@ -247,6 +279,18 @@ class Loader:
                         raise
                     errors.append(error)
         return Loaded(collector.cluster(), tuple(collector.warnings), tuple(errors))
+
+
+PARALLEL_THRESHOLD: Final = 4 * 1024 * 1024  # bytes of YAML before parsing is worth a process
+
+
+def _convert_chunk(
+    task: tuple[list[SourceFile], Path | None, str],
+) -> list[tuple[tuple[str, str], _FileResult]]:
+    """In a worker process: parse and convert some files; model objects travel back."""
+    files, directory, default_namespace = task
+    loader = Loader(ParseCache(directory, versioned=False), default_namespace=default_namespace)
+    return [((f.object_id or "", f.path), loader._convert_uncached(f)) for f in files]  # noqa: SLF001
 
 
 def load_cluster(

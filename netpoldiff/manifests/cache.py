@@ -71,8 +71,10 @@ def default_directory() -> Path:
 class ParseCache:
     """Parsed documents by blob id; ``directory`` None keeps them in memory only."""
 
-    def __init__(self, directory: Path | None = None) -> None:
-        self.directory = directory / f"v{__version__}" if directory is not None else None
+    def __init__(self, directory: Path | None = None, *, versioned: bool = True) -> None:
+        if directory is not None and versioned:
+            directory = directory / f"v{__version__}"
+        self.directory = directory
         self._memory: dict[str, list[Document]] = {}
         self.parsed = 0  # blobs parsed from text in this run (the rest came from a cache)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
 from netpoldiff.errors import InputError, Location
+from netpoldiff.manifests.prune import prune_document
 
 if TYPE_CHECKING:
     _BaseLoader = yaml.SafeLoader
@@ -39,9 +40,49 @@ class Located(dict[Any, Any]):
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+_RESOLVED_LIMIT = 200_000
 
 
 class _Loader(_BaseLoader):
+    # Plain scalars repeat endlessly in manifests (keys, "TCP", "http"): resolving each one's
+    # implicit tag with PyYAML's regular expressions is a large share of the parse, so the
+    # answers are remembered, per value, across documents and files.
+    _resolved: ClassVar[dict[str, str]] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:  # noqa: ANN401
+        if kind is yaml.ScalarNode and implicit[0] and type(value) is str:
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+                if len(self._resolved) < _RESOLVED_LIMIT:
+                    self._resolved[value] = tag
+            return tag
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        """No path resolvers are registered: skip PyYAML's per-node bookkeeping."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers are registered: skip PyYAML's per-node bookkeeping."""
+
+    def build(self, node: yaml.Node) -> Any:  # noqa: ANN401 - YAML values
+        """Construct a node, taking the short way for strings, lists and mappings.
+
+        Anything else (numbers, booleans, dates, explicit tags) goes through PyYAML.
+        """
+        tag = node.tag
+        if tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if tag == _SEQ_TAG and isinstance(node, yaml.SequenceNode):
+            return [self.build(item) for item in node.value]
+        if tag == _MAP_TAG and isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node)
+        return self.construct_object(node, deep=True)
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # noqa: ANN401
         try:
             return super().construct_object(node, deep=deep)
@@ -51,14 +92,14 @@ class _Loader(_BaseLoader):
             message = f"cannot read {node.value!r} as {tag} ({error})"
             raise _LoadProblem(node.start_mark.line + 1, message) from None
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:  # noqa: ARG002
         explicit = {id(key_node) for key_node, _ in node.value if key_node.tag != _MERGE_TAG}
         # Merge keys (``<<``) come first after flattening; written keys then override them.
         self.flatten_mapping(node)
         mapping = Located(node.start_mark.line + 1)
         written: set[Any] = set()
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            key = self.build(key_node)
             line = key_node.start_mark.line + 1
             try:
                 hash(key)
@@ -72,7 +113,7 @@ class _Loader(_BaseLoader):
                 written.add(key)
             elif key in mapping:
                 continue  # of two merged mappings, the earlier one wins
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            mapping[key] = self.build(value_node)
             mapping.key_lines[key] = line
             mapping.raw.pop(key, None)
             if (
@@ -151,7 +192,7 @@ def documents(data: bytes, path: str) -> Iterator[Document]:
             if not loader.check_node():
                 break
             node = loader.get_node()
-            content = loader.construct_document(node) if node is not None else None
+            content = loader.build(prune_document(node)) if node is not None else None
             yield Document(current, content)
     except _LoadProblem as problem:
         raise InputError(Location(path, current, problem.line), problem.message) from None

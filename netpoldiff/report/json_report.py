@@ -82,15 +82,20 @@ def matrix_json(
     yield ",\n  ".join(encoded[i] for i in range(len(endpoints)) if matrix.present >> i & 1)
     yield '],\n "flows": ['
     connection_text: dict[ConnectionSet, str] = {}
-    first = True
-    for src, dst, connections in matrix.flow_indices():
-        text = connection_text.get(connections)
-        if text is None:
-            text = connection_text[connections] = _dump(connections_json(connections))
-        yield ("\n  " if first else ",\n  ") + (
-            f'{{"src": {encoded[src]}, "dst": {encoded[dst]}, "connections": {text}}}'
+    separator = "\n  "
+    for dst, column in enumerate(matrix.columns):
+        if not column:
+            continue
+        for connections in column:
+            if connections not in connection_text:
+                connection_text[connections] = _dump(connections_json(connections))
+        # One piece per destination: a large matrix is millions of flows.
+        tail = f', "dst": {encoded[dst]}, "connections": '
+        yield separator + ",\n  ".join(
+            f'{{"src": {encoded[src]}{tail}{connection_text[connections]}}}'
+            for src, connections in matrix.sources_of(dst)
         )
-        first = False
+        separator = ",\n  "
     yield "],\n " + _dump(_problems(warnings, errors))[1:] + "\n"
 
 

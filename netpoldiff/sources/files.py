@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,17 @@ def read_path(spec: str) -> SourceFiles:
 
 def _read(path: Path, display: str) -> SourceFile:
     try:
-        return SourceFile(display, path.read_bytes())
+        data = path.read_bytes()
     except OSError as error:
         msg = f"{display}: cannot read: {error.strerror}"
         raise SourceError(msg) from error
+    # Named like git would name the content, so the parse cache serves directories too.
+    return SourceFile(display, data, blob_id(data))
+
+
+def blob_id(data: bytes, object_format: str = "sha1") -> str:
+    """The object name git would give this content, so caches match across sources."""
+    digest = hashlib.sha256() if object_format == "sha256" else hashlib.sha1()  # noqa: S324
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()

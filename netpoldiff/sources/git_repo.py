@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -12,7 +11,7 @@ from typing import Final, NoReturn
 import git
 
 from netpoldiff.errors import InputWarning, Location, SourceError
-from netpoldiff.sources.files import SourceFile, SourceFiles, is_manifest_name
+from netpoldiff.sources.files import SourceFile, SourceFiles, blob_id, is_manifest_name
 
 _REGULAR_MODES: Final = {"100644", "100755"}
 _SYMLINK_MODE: Final = "120000"
@@ -274,7 +273,7 @@ class GitRepository:
                 except OSError as error:
                     msg = f"{path}: cannot read: {error.strerror}"
                     raise SourceError(msg) from None
-                files.append(SourceFile(path, data, _blob_id(data, self._object_format)))
+                files.append(SourceFile(path, data, blob_id(data, self._object_format)))
         return SourceFiles("working tree", tuple(files), tuple(warnings))
 
     @functools.cached_property
@@ -306,11 +305,3 @@ def _under_symlink(root: Path, path: Path, seen: dict[Path, bool]) -> bool:
         if seen[folder]:
             return True
     return False
-
-
-def _blob_id(data: bytes, object_format: str) -> str:
-    """The object name git would give this content, so caches match across sources."""
-    digest = hashlib.sha256() if object_format == "sha256" else hashlib.sha1()  # noqa: S324
-    digest.update(b"blob %d\0" % len(data))
-    digest.update(data)
-    return digest.hexdigest()

@@ -1353,13 +1353,6 @@ ERROR_CASES: dict[str, Bad] = {
         7,
         ("duplicate key 'a'", "line 7"),
     ),
-    "duplicate-key-in-ignored-kind": Bad(
-        CONFIGMAP + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n"
-        "data:\n  x: '1'\n  y: '2'\n  x: '3'\n",
-        2,
-        11,
-        ("duplicate key 'x'", "first one is on line 9"),
-    ),
     "syntax-error-in-second-document": Bad(
         CONFIGMAP + "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n   labels: {}\n",
         2,
@@ -1378,11 +1371,23 @@ ERROR_CASES: dict[str, Bad] = {
     "syntax-dedent-inside-last-document": Bad(
         "a: 1\n---\nb: 2\n---\n  c: d\n e: f\n", 3, 6, ("invalid YAML",)
     ),
-    "mapping-key-not-a-scalar": Bad("? [a, b]\n: c\n", 1, 1, ("mapping key must be a scalar",)),
+    "mapping-key-not-a-scalar": Bad(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+        "spec:\n  ? [a, b]\n  : c\n",
+        1,
+        5,
+        ("mapping key must be a scalar",),
+    ),
     "unknown-tag": Bad(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: !shout p\n", 1, 4, ("invalid YAML", "!shout")
     ),
-    "recursive-alias": Bad("a: &x\n  b: *x\n", 1, 1, ("invalid YAML",)),
+    "recursive-alias": Bad(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+        "spec: &x\n  b: *x\n",
+        1,
+        None,
+        ("invalid YAML",),
+    ),
     "latin-1-bytes": Bad(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n".encode("latin-1"),
         None,
@@ -1667,3 +1672,17 @@ def test_keep_going_skips_a_whole_list_document_with_an_invalid_item() -> None:
     loaded = load(text, keep_going=True)
     assert [e.location for e in loaded.errors] == [Location(PATH, 1, 5)]
     assert summary(loaded.cluster) == (["default/web[Pod]"], [])
+
+
+def test_fields_netpoldiff_does_not_read_are_not_parsed_or_validated() -> None:
+    # Only the fields that decide reachability are built from YAML (for speed): a duplicate key
+    # in a ConfigMap's data, or a container's env, is not netpoldiff's to judge.
+    text = (
+        CONFIGMAP
+        + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata:\n  x: '1'\n  x: '3'\n"
+        + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        + "  - name: c\n    env: [{name: A, value: '1'}]\n"
+        + "    resources: {limits: {cpu: 1, cpu: 2}}\n"
+    )
+    loaded = load_cluster([SourceFile("m.yaml", text.encode())])
+    assert [w.name for w in loaded.cluster.workloads] == ["p"]

@@ -9,6 +9,7 @@ import pytest
 
 from netpoldiff.errors import InputWarning, Location, SourceError
 from netpoldiff.sources import SourceFile, SourceFiles, read_path
+from netpoldiff.sources.files import blob_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,7 +105,8 @@ def test_directory_named_like_a_manifest_is_walked(tmp_path: Path) -> None:
 def test_contents_are_the_raw_bytes(tmp_path: Path) -> None:
     data = b"\xff\xfea\x00:\x00 \x001\x00\n\x00"  # UTF-16 with a BOM: decoding is not ours
     (tmp_path / "x.yaml").write_bytes(data)
-    assert read_path(str(tmp_path)).files == (SourceFile(f"{tmp_path}/x.yaml", data),)
+    expected = SourceFile(f"{tmp_path}/x.yaml", data, blob_id(data))
+    assert read_path(str(tmp_path)).files == (expected,)
 
 
 @pytest.mark.parametrize("suffix", ["", "/"], ids=["plain", "trailing-slash"])
@@ -193,7 +195,8 @@ def test_single_file(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, name, "apiVersion: v1\n")
     write(tmp_path, "sibling.yaml")
     found = read_path(str(path))
-    assert found == SourceFiles(str(path), (SourceFile(str(path), b"apiVersion: v1\n"),))
+    data = b"apiVersion: v1\n"
+    assert found == SourceFiles(str(path), (SourceFile(str(path), data, blob_id(data)),))
 
 
 def test_single_file_given_as_a_symlink_is_skipped_with_warning(
@@ -232,3 +235,8 @@ def test_unreadable_file_is_a_source_error(tmp_path: Path, monkeypatch: pytest.M
         read_path(str(tmp_path))
     assert f"{tmp_path}/locked.yaml" in str(caught.value)
     assert "Permission denied" in str(caught.value)
+
+
+def test_blob_id_names_content_as_git_does() -> None:
+    # `printf 'apiVersion: v1\n' | git hash-object --stdin`
+    assert blob_id(b"apiVersion: v1\n") == "9cde8e8dd9d6d5d927fef48b9acf681addb6ce6a"

@@ -89,10 +89,10 @@ _fail_on_option = click.option(
 _diff_format_option = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(["text", "markdown", "json", "dot"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format (dot: a Graphviz graph of the changed flows).",
 )
 _color_option = click.option(
     "--color",

@@ -18,13 +18,14 @@ from netpoldiff.manifests import Loader, ParseCache
 from netpoldiff.manifests.cache import default_directory
 from netpoldiff.model import Cluster
 from netpoldiff.report.changes import change_lines
+from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
 from netpoldiff.report.markdown import MARKER, render_diff_markdown
 from netpoldiff.report.text import DiffHeader, render_diff, render_matrix
 from netpoldiff.sources import INDEX, WORKING_TREE, GitRepository, Workspace
 
 MatrixFormat = Literal["text", "json"]
-DiffFormat = Literal["text", "markdown", "json"]
+DiffFormat = Literal["text", "markdown", "json", "dot"]
 FailOn = Literal["opened", "closed", "any", "warnings"]
 
 
@@ -169,6 +170,8 @@ def diff_command(
     chunks: Iterable[str]
     if output_format == "json":
         chunks = diff_json(diff, changes, old_spec, new_spec, warnings=warnings, errors=errors)
+    elif output_format == "dot":
+        chunks = [dot(change_lines(diff, changes))]
     else:
         header = DiffHeader(old.label, new.label)
         lines = change_lines(diff, changes)

@@ -11,7 +11,12 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO_ROOT, CliRunner
 
-DIFF_FORMATS = {"diff.txt": "text", "diff.md": "markdown", "diff.json": "json"}
+DIFF_FORMATS = {
+    "diff.txt": "text",
+    "diff.md": "markdown",
+    "diff.json": "json",
+    "diff.dot": "dot",
+}
 MATRIX_CASES = [
     ("demo", "new", "matrix.txt", "text"),
     ("demo", "new", "matrix.json", "json"),

@@ -12,6 +12,7 @@ from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
 from netpoldiff.model import NetworkPolicy
 from netpoldiff.report.changes import ChangeLine
+from netpoldiff.report.graph import MAX_EDGES, mermaid
 from netpoldiff.report.text import DiffHeader, plural, policy_change_lines, why
 
 MARKER: Final = "<!-- netpoldiff -->"
@@ -148,6 +149,14 @@ class _Page:
             if selected:
                 out += ["", f"#### {title}", "", *_flow_table(selected, limit)]
         if self.lines:
+            out += ["", "<details><summary>Graph of the changes</summary>", ""]
+            out += [
+                "```mermaid",
+                mermaid(self.lines, min(limit, MAX_EDGES)),
+                "```",
+                "",
+                "</details>",
+            ]
             out += ["", "<details><summary>All changes as a diff</summary>", ""]
             out += [*_diff_block(self.lines, limit), "", "</details>"]
         added, removed = self.diff.added_endpoints(), self.diff.removed_endpoints()

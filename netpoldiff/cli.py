@@ -14,6 +14,7 @@ import click
 
 from netpoldiff import __version__
 from netpoldiff.commands import (
+    DEFAULT_MAX_FILE_SIZE,
     DiffFormat,
     FailOn,
     MatrixFormat,
@@ -75,6 +76,13 @@ _source_options = _options(
         help="Skip unreadable or invalid input and mark the report incomplete.",
     ),
     click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache."),
+    click.option(
+        "--max-file-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_FILE_SIZE,
+        show_default=True,
+        help="Bytes above which a manifest is refused, checked before reading it.",
+    ),
     click.option("--debug", is_flag=True, help="Show the full traceback of an internal error."),
 )
 
@@ -104,19 +112,16 @@ _color_option = click.option(
 )
 
 
-def _settings(
-    context: click.Context,
-    directory: str | None,
-    default_namespace: str,
-    keep_going: bool,
-    no_cache: bool,
-) -> Settings:
-    start = directory or (context.obj or {}).get("directory")
+def _settings(context: click.Context) -> Settings:
+    """The source options of the running command (defined once in ``_source_options``)."""
+    params = context.params
+    start = params.get("directory") or (context.obj or {}).get("directory")
     return Settings(
         start=Path(start).resolve() if start else Path.cwd(),
-        default_namespace=default_namespace,
-        keep_going=keep_going,
-        use_cache=not no_cache,
+        default_namespace=params.get("default_namespace", "default"),
+        keep_going=bool(params.get("keep_going", False)),
+        use_cache=not params.get("no_cache", False),
+        max_file_size=int(params.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
     )
 
 
@@ -205,6 +210,7 @@ def cli(context: click.Context, directory: str | None) -> None:
 @click.pass_context
 def diff(
     context: click.Context,
+    /,
     *,
     old: str | None,
     new: str | None,
@@ -213,12 +219,8 @@ def diff(
     exit_code: bool,
     fail_on: Sequence[FailOn],
     color: ColorMode,
-    directory: str | None,
     output: str | None,
-    default_namespace: str,
-    keep_going: bool,
-    no_cache: bool,
-    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+    **_source_options: object,  # read by _settings(context); --debug by main()
 ) -> None:
     """Show the flows NEW opens and closes relative to OLD.
 
@@ -226,7 +228,7 @@ def diff(
     A and B) or directories / files of manifests. OLD defaults to HEAD and NEW to the working
     tree (tracked files), or the index with --staged. PATHS after -- restrict both sides.
     """
-    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
+    settings = _settings(context)
     report = diff_command(
         old,
         new,
@@ -263,22 +265,19 @@ def diff(
 @click.pass_context
 def matrix(
     context: click.Context,
+    /,
     *,
     source: str,
     output_format: MatrixFormat,
     fail_on: Sequence[FailOn],
-    directory: str | None,
     output: str | None,
-    default_namespace: str,
-    keep_going: bool,
-    no_cache: bool,
-    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+    **_source_options: object,  # read by _settings(context); --debug by main()
 ) -> None:
     """Print the reachability matrix of SOURCE (a directory, a file or a git revision).
 
     PATHS after -- restrict the analysis to those files or folders.
     """
-    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
+    settings = _settings(context)
     report = matrix_command(
         source,
         _paths(context),
@@ -312,15 +311,16 @@ def hook() -> None:
 @click.pass_context
 def hook_install(
     context: click.Context,
+    /,
     *,
     stage: Stage,
     fail_on: Sequence[FailOn],
     force: bool,
-    directory: str | None,
+    **_source_options: object,  # read by _settings(context); --debug by main()
 ) -> None:
     """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on."""
     arguments = [item for condition in fail_on for item in ("--fail-on", condition)]
-    settings = _settings(context, directory, "default", keep_going=False, no_cache=False)
+    settings = _settings(context)
     target = hook_install_command(stage, arguments, force=force, settings=settings)
     click.echo(f"netpoldiff: installed {target}", err=True)
 
@@ -337,6 +337,7 @@ def hook_install(
 @click.pass_context
 def hook_run(
     context: click.Context,
+    /,
     *,
     stage: Stage,
     remote: str | None,
@@ -344,15 +345,11 @@ def hook_run(
     output_format: DiffFormat,
     fail_on: Sequence[FailOn],
     color: ColorMode,
-    directory: str | None,
     output: str | None,
-    default_namespace: str,
-    keep_going: bool,
-    no_cache: bool,
-    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+    **_source_options: object,  # read by _settings(context); --debug by main()
 ) -> None:
     """What a git hook runs: the staged change (pre-commit) or each pushed ref (pre-push)."""
-    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
+    settings = _settings(context)
     if stage == "pre-push":
         report = pre_push_command(
             remote or "origin",
@@ -405,6 +402,7 @@ def hook_run(
 @click.pass_context
 def pr_comment(
     context: click.Context,
+    /,
     *,
     old: str | None,
     new: str | None,
@@ -413,19 +411,15 @@ def pr_comment(
     body_file: str | None,
     skip_no_change: bool,
     fail_on: Sequence[FailOn],
-    directory: str | None,
     output: str | None,
-    default_namespace: str,
-    keep_going: bool,
-    no_cache: bool,
-    debug: bool,  # noqa: ARG001 - read from argv by main() before click runs
+    **_source_options: object,  # read by _settings(context); --debug by main()
 ) -> None:
     """Post the Markdown report of OLD..NEW as the pull request's one netpoldiff comment.
 
     Edits the comment it posted before (found by a hidden marker) instead of adding another.
     Reads GITHUB_TOKEN and GITHUB_API_URL; appends the report to GITHUB_STEP_SUMMARY when set.
     """
-    settings = _settings(context, directory, default_namespace, keep_going, no_cache)
+    settings = _settings(context)
     if body_file is not None:
         report = Report([Path(body_file).read_text(encoding="utf-8")], 0, changed=True)
     else:

@@ -22,7 +22,13 @@ from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
 from netpoldiff.report.markdown import MARKER, render_diff_markdown
 from netpoldiff.report.text import DiffHeader, render_diff, render_matrix
-from netpoldiff.sources import INDEX, WORKING_TREE, GitRepository, Workspace
+from netpoldiff.sources import (
+    DEFAULT_MAX_FILE_SIZE,
+    INDEX,
+    WORKING_TREE,
+    GitRepository,
+    Workspace,
+)
 
 MatrixFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json", "dot"]
@@ -46,6 +52,7 @@ class Settings:
     default_namespace: str = "default"
     keep_going: bool = False
     use_cache: bool = True
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +77,15 @@ def _load(
     workspace: Workspace, loader: Loader, spec: str, paths: tuple[str, ...], settings: Settings
 ) -> LoadedSource:
     files = workspace.read(spec, paths)
+    if files.errors and not settings.keep_going:
+        raise files.errors[0]
     loaded = loader.load(files.files, keep_going=settings.keep_going)
     return LoadedSource(
         spec,
         files.label,
         loaded.cluster,
         files.warnings + loaded.warnings,
-        loaded.errors,
+        files.errors + loaded.errors,
         len(files.files),
     )
 
@@ -99,7 +108,7 @@ def matrix_command(
 ) -> Report:
     """``netpoldiff matrix SOURCE``: the reachability matrix of one source."""
     settings = settings or Settings()
-    workspace = Workspace.at(settings.start)
+    workspace = Workspace.at(settings.start, settings.max_file_size)
     source = _load(workspace, _loader(settings), spec, tuple(paths), settings)
     _check_paths(paths, source)
     matrix = evaluate(source.cluster)
@@ -150,7 +159,7 @@ def diff_command(
     if staged and new_spec is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise SourceError(msg)
-    workspace = Workspace.at(settings.start)
+    workspace = Workspace.at(settings.start, settings.max_file_size)
     loader = _loader(settings)
     old_spec = old_spec or "HEAD"
     new_spec = new_spec or (INDEX if staged else WORKING_TREE)
@@ -255,6 +264,7 @@ def post_pr_comment(
 
 
 __all__ = [
+    "DEFAULT_MAX_FILE_SIZE",
     "DiffFormat",
     "FailOn",
     "MatrixFormat",

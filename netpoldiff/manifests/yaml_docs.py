@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from netpoldiff.errors import InputError, Location
+from netpoldiff.manifests.limits import LimitExceeded, check_expansion, check_nesting
 from netpoldiff.manifests.prune import prune_document
 
 if TYPE_CHECKING:
@@ -184,16 +185,38 @@ def _document_at(text: str, line: int) -> int:
 def documents(data: bytes, path: str) -> Iterator[Document]:
     """The documents of one file, in order; raises InputError on a syntax or encoding error."""
     text = decode(data, path)
+    try:
+        check_nesting(text)
+    except LimitExceeded as error:
+        where = Location(path, _document_at(text, error.line) if error.line else None, error.line)
+        raise InputError(where, str(error)) from None
+    return _parse(text, path)
+
+
+def _content(loader: _Loader, node: yaml.Node | None, *, check_aliases: bool) -> object:
+    """A composed document cut to what the loader reads, checked, then built."""
+    if node is None:
+        return None
+    kept = prune_document(node)
+    if check_aliases:
+        check_expansion(kept)
+    return loader.build(kept)
+
+
+def _parse(text: str, path: str) -> Iterator[Document]:
     loader = _Loader(text)
     current = 0  # the document being read when something goes wrong
+    check_aliases = "*" in text  # without an alias there is nothing to expand
     try:
         while True:
             current += 1
             if not loader.check_node():
                 break
-            node = loader.get_node()
-            content = loader.build(prune_document(node)) if node is not None else None
-            yield Document(current, content)
+            yield Document(
+                current, _content(loader, loader.get_node(), check_aliases=check_aliases)
+            )
+    except LimitExceeded as error:
+        raise InputError(Location(path, current, error.line), str(error)) from None
     except _LoadProblem as problem:
         raise InputError(Location(path, current, problem.line), problem.message) from None
     except yaml.MarkedYAMLError as error:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from netpoldiff.errors import InputWarning, Location, SourceError
-from netpoldiff.sources.files import SourceFile, SourceFiles, is_manifest_name, read_path
+from netpoldiff.errors import InputError, InputWarning, Location, SourceError
+from netpoldiff.sources.files import (
+    DEFAULT_MAX_FILE_SIZE,
+    SourceFile,
+    SourceFiles,
+    is_manifest_name,
+    read_path,
+)
 from netpoldiff.sources.git_repo import GitRepository
 
 WORKING_TREE = "working tree"
@@ -19,9 +26,10 @@ class Workspace:
 
     start: Path
     repository: GitRepository | None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     @classmethod
-    def at(cls, start: Path) -> Workspace:
+    def at(cls, start: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Workspace:
         """The workspace of a directory; no repository is fine for directory sources."""
         try:
             repository: GitRepository | None = GitRepository(start)
@@ -29,7 +37,7 @@ class Workspace:
             if not start.is_dir():
                 raise
             repository = None
-        return cls(start, repository)
+        return cls(start, repository, max_file_size)
 
     def _repository(self, spec: str) -> GitRepository:
         if self.repository is None:
@@ -50,10 +58,12 @@ class Workspace:
         """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree."""
         if spec == WORKING_TREE:
             repository = self._repository(spec)
-            return repository.worktree_files(repository.repo_paths(paths))
+            return repository.worktree_files(repository.repo_paths(paths), self.max_file_size)
         if spec == INDEX:
             repository = self._repository(spec)
-            return repository.tree_files(repository.index_tree(), repository.repo_paths(paths))
+            return repository.tree_files(
+                repository.index_tree(), repository.repo_paths(paths), self.max_file_size
+            )
         on_disk = (self.start / spec).exists() and not self._in_git_dir(self.start / spec)
         is_revision = self.repository is not None and self.repository.is_revision(spec)
         if on_disk and is_revision:
@@ -64,34 +74,41 @@ class Workspace:
             raise SourceError(msg)
         if on_disk:
             root = self.start / spec
-            files = read_path(str(root))
-            selected = _under(files.files, self.start, root, paths)
+            files = read_path(str(root), self.max_file_size)
+            inside = _within(self.start, root, paths)
+            selected = tuple(f for f in files.files if inside(f.path))
             warnings = tuple(
                 InputWarning(w.code, w.message, Location(_shown(w.location.path, self.start)))
                 if w.location is not None
                 else w
                 for w in files.warnings
             )
-            return SourceFiles(spec, _relabel(selected, self.start), warnings)
+            errors = tuple(
+                InputError(Location(_shown(e.location.path, self.start)), e.message)
+                for e in files.errors
+                if inside(e.location.path)
+            )
+            return SourceFiles(spec, _relabel(selected, self.start), warnings, errors)
         repository = self._repository(spec)
         if not is_revision and spec != "HEAD" and "..." not in spec:
             repository.unknown(spec)
-        return repository.tree_files(repository.resolve(spec), repository.repo_paths(paths))
+        return repository.tree_files(
+            repository.resolve(spec), repository.repo_paths(paths), self.max_file_size
+        )
 
 
-def _under(
-    files: tuple[SourceFile, ...], start: Path, root: Path, paths: tuple[str, ...]
-) -> tuple[SourceFile, ...]:
-    """The files inside any of ``paths``, each given from where the command runs or from root."""
-    if not paths:
-        return files
+def _within(start: Path, root: Path, paths: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a file is inside any of ``paths`` (all files when none is given).
+
+    Each path may be given from where the command runs or from the source's root.
+    """
     wanted = [(base / p).resolve() for p in paths for base in (start, root)]
-    kept = []
-    for source_file in files:
-        path = Path(source_file.path).resolve()
-        if any(path == w or path.is_relative_to(w) for w in wanted):
-            kept.append(source_file)
-    return tuple(kept)
+
+    def inside(path_text: str) -> bool:
+        path = Path(path_text).resolve()
+        return not paths or any(path == w or path.is_relative_to(w) for w in wanted)
+
+    return inside
 
 
 def _shown(path_text: str, start: Path) -> str:
@@ -108,6 +125,7 @@ def _relabel(files: tuple[SourceFile, ...], start: Path) -> tuple[SourceFile, ..
 
 
 __all__ = [
+    "DEFAULT_MAX_FILE_SIZE",
     "INDEX",
     "WORKING_TREE",
     "GitRepository",

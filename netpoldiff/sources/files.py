@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from netpoldiff.errors import InputWarning, Location, SourceError
+from netpoldiff.errors import InputError, InputWarning, Location, SourceError
 
 MANIFEST_SUFFIXES: Final = (".yaml", ".yml", ".json")
 _METADATA_FOLDERS: Final = frozenset({".git", ".hg", ".svn"})
@@ -30,6 +30,16 @@ class SourceFiles:
     label: str
     files: tuple[SourceFile, ...]
     warnings: tuple[InputWarning, ...] = ()
+    errors: tuple[InputError, ...] = ()  # files not read, like those over the size limit
+
+
+DEFAULT_MAX_FILE_SIZE: Final = 32 * 1024 * 1024
+
+
+def too_large(path: str, size: int, limit: int) -> InputError:
+    """The error for a file over the size limit (checked before it is read)."""
+    message = f"{size:,} bytes is over the limit of {limit:,} (--max-file-size)"
+    return InputError(Location(path), message)
 
 
 def is_manifest_name(name: str) -> bool:
@@ -41,18 +51,21 @@ def _skipped_symlink(path: str) -> InputWarning:
     return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
 
 
-def read_path(spec: str) -> SourceFiles:
+def read_path(spec: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> SourceFiles:
     """Manifests of a directory (recursively, in path order) or of one file on disk."""
     root = Path(spec)
     if root.is_symlink() and root.is_file():
         return SourceFiles(spec, (), (_skipped_symlink(spec),))
     if root.is_file():
+        if root.stat().st_size > max_bytes:
+            return SourceFiles(spec, (), (), (too_large(spec, root.stat().st_size, max_bytes),))
         return SourceFiles(spec, (_read(root, spec),))
     if not root.is_dir():
         msg = f"{spec}: no such file or directory"
         raise SourceError(msg)
     files: list[SourceFile] = []
     warnings: list[InputWarning] = []
+    errors: list[InputError] = []
     for directory, subdirectories, names in os.walk(root):
         linked = {d for d in subdirectories if (Path(directory) / d).is_symlink()}
         warnings.extend(_skipped_symlink(str(Path(directory) / d)) for d in sorted(linked))
@@ -68,9 +81,13 @@ def read_path(spec: str) -> SourceFiles:
             if path.is_symlink():
                 warnings.append(_skipped_symlink(display))
                 continue
+            size = path.stat().st_size
+            if size > max_bytes:
+                errors.append(too_large(display, size, max_bytes))
+                continue
             files.append(_read(path, display))
     files.sort(key=lambda f: f.path)
-    return SourceFiles(spec, tuple(files), tuple(warnings))
+    return SourceFiles(spec, tuple(files), tuple(warnings), tuple(errors))
 
 
 def _read(path: Path, display: str) -> SourceFile:

@@ -10,8 +10,15 @@ from typing import Final, NoReturn
 
 import git
 
-from netpoldiff.errors import InputWarning, Location, SourceError
-from netpoldiff.sources.files import SourceFile, SourceFiles, blob_id, is_manifest_name
+from netpoldiff.errors import InputError, InputWarning, Location, SourceError
+from netpoldiff.sources.files import (
+    DEFAULT_MAX_FILE_SIZE,
+    SourceFile,
+    SourceFiles,
+    blob_id,
+    is_manifest_name,
+    too_large,
+)
 
 _REGULAR_MODES: Final = {"100644", "100755"}
 _SYMLINK_MODE: Final = "120000"
@@ -215,31 +222,39 @@ class GitRepository:
             result.append(PurePosixPath(relative).as_posix() if relative.parts else ".")
         return tuple(result)
 
-    def tree_files(self, resolved: Resolved, paths: tuple[str, ...]) -> SourceFiles:
+    def tree_files(
+        self, resolved: Resolved, paths: tuple[str, ...], max_bytes: int = DEFAULT_MAX_FILE_SIZE
+    ) -> SourceFiles:
         """The manifests of a tree: regular blobs only, read from the object database."""
         listing = self._git(
             "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
         )
         entries: list[tuple[str, str]] = []
         warnings: list[InputWarning] = []
+        errors: list[InputError] = []
         for record in listing.split(b"\0"):
             if not record:
                 continue
             meta, _, raw_path = record.partition(b"\t")
-            mode, _kind, object_id, _size = meta.decode().split()
+            mode, _kind, object_id, size = meta.decode().split()
             path = _decode(raw_path)
             skipped = _skipped(mode, path)
             if skipped is not None:
                 warnings.append(skipped)
             elif mode in _REGULAR_MODES and is_manifest_name(path):
-                entries.append((path, object_id))
+                if int(size) > max_bytes:
+                    errors.append(too_large(path, int(size), max_bytes))
+                else:
+                    entries.append((path, object_id))
         files = [
             SourceFile(path, self.repo.odb.stream(bytes.fromhex(object_id)).read(), object_id)
             for path, object_id in entries
         ]
-        return SourceFiles(resolved.label, tuple(files), tuple(warnings))
+        return SourceFiles(resolved.label, tuple(files), tuple(warnings), tuple(errors))
 
-    def worktree_files(self, paths: tuple[str, ...]) -> SourceFiles:
+    def worktree_files(
+        self, paths: tuple[str, ...], max_bytes: int = DEFAULT_MAX_FILE_SIZE
+    ) -> SourceFiles:
         """Tracked manifests as they are on disk now (what ``git diff`` compares)."""
         self._require_working_tree("working tree")
         # Run from the top, so the (literal) paths are repository paths.
@@ -248,6 +263,7 @@ class GitRepository:
         )
         files: list[SourceFile] = []
         warnings: list[InputWarning] = []
+        errors: list[InputError] = []
         linked_directories: dict[Path, bool] = {}
         for record in dict.fromkeys(listing.split(b"\0")):
             if not record:
@@ -268,13 +284,16 @@ class GitRepository:
             if skipped is not None:
                 warnings.append(skipped)
             elif is_manifest_name(path) and on_disk.is_file():
+                if on_disk.stat().st_size > max_bytes:
+                    errors.append(too_large(path, on_disk.stat().st_size, max_bytes))
+                    continue
                 try:
                     data = on_disk.read_bytes()
                 except OSError as error:
                     msg = f"{path}: cannot read: {error.strerror}"
                     raise SourceError(msg) from None
                 files.append(SourceFile(path, data, blob_id(data, self._object_format)))
-        return SourceFiles("working tree", tuple(files), tuple(warnings))
+        return SourceFiles("working tree", tuple(files), tuple(warnings), tuple(errors))
 
     @functools.cached_property
     def _object_format(self) -> str:

@@ -1385,8 +1385,8 @@ ERROR_CASES: dict[str, Bad] = {
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
         "spec: &x\n  b: *x\n",
         1,
-        None,
-        ("invalid YAML",),
+        4,
+        ("recursive alias",),
     ),
     "latin-1-bytes": Bad(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n".encode("latin-1"),

@@ -36,6 +36,7 @@ fmt: venv
 
 bench: venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/diff.py
 
 update-golden: venv
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden -q

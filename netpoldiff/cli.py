@@ -190,8 +190,8 @@ class _DefaultGroup(click.Group):
 def cli(context: click.Context, directory: str | None) -> None:
     """What a change does to who-can-talk-to-whom: Kubernetes NetworkPolicy reachability.
 
-    Without a command, runs ``diff``: ``netpoldiff HEAD~1 HEAD``, ``netpoldiff main...HEAD``,
-    or ``netpoldiff`` alone for HEAD against the working tree.
+    Without a command, runs diff: "netpoldiff HEAD~1 HEAD", "netpoldiff main...HEAD", or
+    "netpoldiff" alone for HEAD against the working tree.
     """
     context.ensure_object(dict)
     if directory:

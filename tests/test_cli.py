@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -175,3 +178,102 @@ def test_module_entry_point_runs_in_a_subprocess() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["source"] == "fixtures/demo/old"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "coloured"),
+    [
+        ((), {}, False),  # not a terminal
+        (("--color", "always"), {}, True),
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),
+    ],
+    ids=[
+        "auto-pipe",
+        "always",
+        "never-beats-force",
+        "force",
+        "no-color-beats-force",
+        "always-beats-no-color",
+    ],
+)
+def test_colour_follows_the_flag_then_no_color_then_force_color(
+    run_cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: tuple[str, ...],
+    environment: dict[str, str],
+    coloured: bool,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = run_cli("fixtures/demo/old", "fixtures/demo/new", *arguments)
+    assert result.status == 0
+    assert ("\033[" in result.out) is coloured
+    assert "Reachability: 2 opened, 1 closed." in result.out
+
+
+def test_colour_is_off_when_writing_to_a_file(
+    run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    target = tmp_path / "report.txt"
+    assert run_cli("fixtures/demo/old", "fixtures/demo/new", "-o", str(target)).status == 0
+    assert "\033[" not in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status"),
+    [
+        (("--exit-code",), 1),
+        (("--fail-on", "opened"), 1),
+        (("--fail-on", "closed"), 1),
+        (("--fail-on", "any"), 1),
+        (("--fail-on", "warnings"), 0),
+        ((), 0),
+    ],
+    ids=[
+        "exit-code",
+        "fail-on-opened",
+        "fail-on-closed",
+        "fail-on-any",
+        "fail-on-warnings",
+        "plain",
+    ],
+)
+def test_diff_exit_status_follows_the_gate(
+    run_cli: CliRunner, arguments: tuple[str, ...], status: int
+) -> None:
+    result = run_cli("fixtures/demo/old", "fixtures/demo/new", *arguments)
+    assert result.status == status
+    assert result.out.endswith("Reachability: 2 opened, 1 closed.\n")
+
+
+def test_a_change_that_moves_no_flow_passes_every_gate(run_cli: CliRunner) -> None:
+    result = run_cli(
+        "fixtures/policy-renamed/old",
+        "fixtures/policy-renamed/new",
+        "--exit-code",
+        "--fail-on",
+        "any",
+    )
+    assert result.status == 0
+    assert result.out.endswith("No reachability changes.\n")
+
+
+def test_writing_to_a_special_file_writes_through_and_never_replaces_it(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    # Like /dev/null or /dev/stdout: replacing the file atomically would destroy it.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = run_cli("fixtures/demo/old", "fixtures/demo/new", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.status == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received
+    assert received[0].endswith("Reachability: 2 opened, 1 closed.\n")

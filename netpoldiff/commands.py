@@ -257,6 +257,8 @@ def post_pr_comment(
     if repository.count("/") != 1 or not all(repository.split("/")):
         msg = f"--repo {repository!r} must be OWNER/NAME"
         raise SourceError(msg)
+    if MARKER not in body:
+        body = f"{MARKER}\n{body}"  # the marker is how the next run finds this comment
     client = GitHubClient(api_url or DEFAULT_API_URL, token)
     return sticky_comment(
         client, PullRequest(repository, number), body, marker=MARKER, skip_if_new=skip_if_new

@@ -31,6 +31,34 @@ class PullRequest:
     number: int
 
 
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but never carry the token to another host."""
+
+    def redirect_request(  # noqa: PLR0917 - urllib calls it with six positional arguments
+        self,
+        req: urllib.request.Request,
+        fp: Any,  # noqa: ANN401 - urllib's signature
+        code: int,
+        msg: str,
+        headers: Any,  # noqa: ANN401 - urllib's signature
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        redirected = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if redirected is not None and _origin(newurl) != _origin(req.full_url):
+            for name in ("Authorization",):
+                redirected.headers.pop(name, None)
+                redirected.unredirected_hdrs.pop(name, None)
+        return redirected
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+_OPENER: Final = urllib.request.build_opener(_SameOriginRedirects)
+
+
 class GitHubClient:
     """The three calls the bot needs: list comments (paginated), create one, update one."""
 
@@ -50,7 +78,7 @@ class GitHubClient:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=_TIMEOUT) as response:
                 payload = response.read()
                 link = response.headers.get("Link", "")
         except urllib.error.HTTPError as error:

@@ -40,6 +40,8 @@ def install(
         msg = f"{target} exists and was not written by netpoldiff: use --force to replace it"
         raise NetpoldiffError(msg)
     directory.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink():
+        target.unlink()  # replace the link itself, never the file it points to
     target.write_text(hook_script(stage, arguments), encoding="utf-8")
     target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return target

@@ -90,7 +90,12 @@ class Workspace:
             )
             return SourceFiles(spec, _relabel(selected, self.start), warnings, errors)
         repository = self._repository(spec)
-        if not is_revision and spec != "HEAD" and "..." not in spec:
+        if (
+            not is_revision
+            and spec != "HEAD"
+            and "..." not in spec
+            and not repository.is_empty_tree(spec)
+        ):
             repository.unknown(spec)
         return repository.tree_files(
             repository.resolve(spec), repository.repo_paths(paths), self.max_file_size

@@ -135,8 +135,14 @@ class GitRepository:
         """Whether HEAD points at a commit (false on an unborn branch)."""
         return self._commit("HEAD") is not None
 
+    def is_empty_tree(self, spec: str) -> bool:
+        """Whether ``spec`` names the empty tree (what a branch with no history compares to)."""
+        return spec == self.empty_tree()
+
     def resolve(self, revision: str) -> Resolved:
         """Resolve a revision, or ``A...B`` (their merge base), once to a commit."""
+        if self.is_empty_tree(revision):
+            return Resolved(revision, f"empty tree ({revision[:7]})")
         if "..." in revision:
             left, _, right = revision.partition("...")
             left_sha = self._resolve_one(left or "HEAD")
@@ -181,7 +187,8 @@ class GitRepository:
         """Where git runs hooks from (honours core.hooksPath)."""
         relative = _decode(self._git("rev-parse", "--git-path", "hooks")).strip()
         path = Path(relative)
-        return path if path.is_absolute() else (self.start / path).resolve()
+        # git answers relative to where it runs, which is the top of the working tree.
+        return path if path.is_absolute() else (self.root / path).resolve()
 
     def exists(self, sha: str) -> bool:
         """Whether a commit is in the local object database."""

@@ -13,6 +13,8 @@ import yaml
 
 MAX_DEPTH: Final = 1000  # libyaml's C parser overflows its stack near 50,000 levels
 MAX_EXPANDED_NODES: Final = 1_000_000  # after expanding every alias
+MAX_EXPANSION_RATIO: Final = 10  # expanded nodes per written node, past _RATIO_FLOOR
+_RATIO_FLOOR: Final = 100_000
 _DEEP_LINE: Final = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH},}}", re.MULTILINE)
 _FLOW_OR_QUOTE: Final = re.compile(r"[\[\]{}'\"\n#]")
 
@@ -106,4 +108,10 @@ def check_expansion(node: yaml.Node) -> None:
         sizes[key] = total
         return total
 
-    size(node)
+    expanded = size(node)
+    if expanded > _RATIO_FLOOR and expanded > MAX_EXPANSION_RATIO * len(sizes):
+        msg = (
+            f"aliases expand {len(sizes):,} nodes to {expanded:,} "
+            f"(more than {MAX_EXPANSION_RATIO} times; an alias bomb?)"
+        )
+        raise LimitExceeded(msg, node.start_mark.line + 1)

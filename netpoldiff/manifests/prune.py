@@ -68,13 +68,28 @@ def _scalar(node: yaml.MappingNode, key: str) -> str | None:
     return None
 
 
-def _prune(node: yaml.Node, schema: Schema | Each | None) -> yaml.Node:
+_Memo = dict[tuple[int, int], yaml.Node]
+
+
+def _prune(node: yaml.Node, schema: Schema | Each | None, memo: _Memo) -> yaml.Node:
     if schema is None:
         return node
+    # An alias is the same node met twice: prune it once, so the copy stays as small as the
+    # original (an alias bomb must reach the expansion check unexpanded).
+    key = (id(node), id(schema))
+    done = memo.get(key)
+    if done is not None:
+        return done
+    pruned = _prune_uncached(node, schema, memo)
+    memo[key] = pruned
+    return pruned
+
+
+def _prune_uncached(node: yaml.Node, schema: Schema | Each, memo: _Memo) -> yaml.Node:
     if isinstance(schema, Each):
         if not isinstance(node, yaml.SequenceNode):
             return node  # not a list: left whole, for the loader to report
-        items = [_prune(item, schema.schema) for item in node.value]
+        items = [_prune(item, schema.schema, memo) for item in node.value]
         return yaml.SequenceNode(node.tag, items, node.start_mark, node.end_mark, node.flow_style)
     if not isinstance(node, yaml.MappingNode):
         return node  # not a mapping: left whole, for the loader to report
@@ -83,12 +98,36 @@ def _prune(node: yaml.Node, schema: Schema | Each | None) -> yaml.Node:
         if key_node.tag == _MERGE_TAG:
             kept.append((key_node, value_node))  # merged mappings are kept as written
         elif isinstance(key_node, yaml.ScalarNode) and key_node.value in schema:
-            kept.append((key_node, _prune(value_node, schema[key_node.value])))
+            kept.append((key_node, _prune(value_node, schema[key_node.value], memo)))
     return yaml.MappingNode(node.tag, kept, node.start_mark, node.end_mark, node.flow_style)
 
 
-def prune_document(node: yaml.Node, implied_kind: str | None = None) -> yaml.Node:
+def prune_document(node: yaml.Node) -> yaml.Node:
     """The parts of one manifest (or of each item of a List) that the loader reads."""
+    return _prune_object(node, None, {}, {})
+
+
+def _prune_object(
+    node: yaml.Node,
+    implied_kind: str | None,
+    memo: _Memo,
+    objects: dict[tuple[int, str | None], yaml.Node],
+) -> yaml.Node:
+    key = (id(node), implied_kind)
+    done = objects.get(key)
+    if done is not None:
+        return done  # a List met again through an alias: shared, not copied
+    pruned = _prune_object_uncached(node, implied_kind, memo, objects)
+    objects[key] = pruned
+    return pruned
+
+
+def _prune_object_uncached(
+    node: yaml.Node,
+    implied_kind: str | None,
+    memo: _Memo,
+    objects: dict[tuple[int, str | None], yaml.Node],
+) -> yaml.Node:
     if not isinstance(node, yaml.MappingNode):
         return node
     kind = _scalar(node, "kind") or implied_kind
@@ -103,7 +142,7 @@ def prune_document(node: yaml.Node, implied_kind: str | None = None) -> yaml.Nod
                 continue
             if key_node.value == "items" and isinstance(value_node, yaml.SequenceNode):
                 item_kind = kind.removesuffix("List") or None
-                items = [prune_document(item, item_kind) for item in value_node.value]
+                items = [_prune_object(item, item_kind, memo, objects) for item in value_node.value]
                 value_node = yaml.SequenceNode(  # noqa: PLW2901 - the pruned items
                     value_node.tag,
                     items,
@@ -113,4 +152,4 @@ def prune_document(node: yaml.Node, implied_kind: str | None = None) -> yaml.Nod
                 )
             kept.append((key_node, value_node))
         return yaml.MappingNode(node.tag, kept, node.start_mark, node.end_mark, node.flow_style)
-    return _prune(node, _SCHEMAS.get(kind or "", _HEAD))
+    return _prune(node, _SCHEMAS.get(kind or "", _HEAD), memo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,6 +47,8 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 
 
 _RESOLVED_LIMIT = 200_000
+# An alias is "*name" where a node starts; "* * *" in a cron schedule is not one.
+_ALIAS = re.compile(r"(?:^|[\s\[{,:?-])\*[^\s,\]}]", re.MULTILINE)
 
 
 class _Loader(_BaseLoader):
@@ -206,7 +209,7 @@ def _content(loader: _Loader, node: yaml.Node | None, *, check_aliases: bool) ->
 def _parse(text: str, path: str) -> Iterator[Document]:
     loader = _Loader(text)
     current = 0  # the document being read when something goes wrong
-    check_aliases = "*" in text  # without an alias there is nothing to expand
+    check_aliases = _ALIAS.search(text) is not None  # without an alias nothing can expand
     try:
         while True:
             current += 1

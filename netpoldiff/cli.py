@@ -27,7 +27,7 @@ from netpoldiff.commands import (
     post_pr_comment,
     pre_push_command,
 )
-from netpoldiff.errors import NetpoldiffError
+from netpoldiff.errors import NetpoldiffError, SourceError
 
 EXIT_INPUT_ERROR: Final = 2
 EXIT_INTERNAL_ERROR: Final = 3
@@ -147,6 +147,9 @@ def _write(report: Report, output: str | None, settings: Settings) -> None:
         sys.stdout.flush()
         return
     target = settings.start / output
+    if not target.parent.is_dir():
+        msg = f"{output}: cannot write the report: no such directory {target.parent}"
+        raise SourceError(msg)
     if target.exists() and not target.is_file():
         # /dev/null, a pipe, /dev/stdout: write through, never replace the special file.
         with target.open("w", encoding="utf-8", errors="backslashreplace") as stream:
@@ -430,7 +433,7 @@ def pr_comment(
     _write(Report([body], report.exit_status), output, settings)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with Path(summary).open("a", encoding="utf-8") as stream:
+        with Path(summary).open("a", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(body)
     posted = post_pr_comment(
         body,
@@ -467,6 +470,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     # A run builds millions of long-lived objects and few cycles: the cyclic collector would
     # spend about as long rescanning them as the run takes, and a run is short.
     gc.disable()
+    # Documents may nest MAX_DEPTH levels; building them recurses a few frames per level.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     try:
         cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj={"paths": paths})
     except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
@@ -480,7 +485,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         if debug:
             raise
         if isinstance(error, NetpoldiffError):
-            click.echo(f"netpoldiff: {error}", err=True)
+            click.echo(f"netpoldiff: {' '.join(str(error).splitlines())}", err=True)
             sys.exit(EXIT_INPUT_ERROR)
         click.echo(
             f"netpoldiff: internal error: {type(error).__name__}: {error} "

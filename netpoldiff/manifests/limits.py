@@ -13,6 +13,7 @@ import yaml
 
 MAX_DEPTH: Final = 1000  # libyaml's C parser overflows its stack near 50,000 levels
 MAX_EXPANDED_NODES: Final = 1_000_000  # after expanding every alias
+MAX_DOCUMENTS: Final = 100_000  # in one file
 MAX_EXPANSION_RATIO: Final = 10  # expanded nodes per written node, past _RATIO_FLOOR
 _RATIO_FLOOR: Final = 100_000
 _DEEP_LINE: Final = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH},}}", re.MULTILINE)

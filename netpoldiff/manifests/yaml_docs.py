@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests.limits import LimitExceeded, check_expansion, check_nesting
+from netpoldiff.manifests.limits import (
+    MAX_DOCUMENTS,
+    LimitExceeded,
+    check_expansion,
+    check_nesting,
+)
 from netpoldiff.manifests.prune import prune_document
 
 if TYPE_CHECKING:
@@ -196,6 +201,12 @@ def documents(data: bytes, path: str) -> Iterator[Document]:
     return _parse(text, path)
 
 
+def _check_count(documents_read: int) -> None:
+    if documents_read > MAX_DOCUMENTS:
+        msg = f"more than {MAX_DOCUMENTS:,} documents in one file"
+        raise LimitExceeded(msg)
+
+
 def _content(loader: _Loader, node: yaml.Node | None, *, check_aliases: bool) -> object:
     """A composed document cut to what the loader reads, checked, then built."""
     if node is None:
@@ -215,6 +226,7 @@ def _parse(text: str, path: str) -> Iterator[Document]:
             current += 1
             if not loader.check_node():
                 break
+            _check_count(current)
             yield Document(
                 current, _content(loader, loader.get_node(), check_aliases=check_aliases)
             )

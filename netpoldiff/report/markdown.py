@@ -26,6 +26,8 @@ def escape(text: str) -> str:
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("|", "\\|").replace("`", "'").replace("*", "\\*").replace("_", "\\_")
+    # No links or images: [text](url) and ![alt](url) lose their brackets' meaning.
+    text = text.replace("[", "\\[").replace("]", "\\]").replace("](", "]\u200b(")
     # A zero-width space after @ and # stops @org/team mentions and #123 links.
     return _MENTION.sub("\\1\u200b", text)
 
@@ -188,7 +190,7 @@ class _Page:
             "",
         ]
         out += ["| | Policy | Change |", "|---|---|---|"]
-        out += [f"| {s} | {code(p)} | {escape(w)} |" for s, p, w in rows[:limit]]
+        out += [f"| {s} | {code(p)} | {code(w)} |" for s, p, w in rows[:limit]]
         if len(rows) > limit:
             out.append(f"| | … {len(rows) - limit} more not shown | |")
         return [*out, "", "</details>"]

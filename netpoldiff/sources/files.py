@@ -74,20 +74,39 @@ def read_path(spec: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> SourceFiles:
             d for d in subdirectories if d not in _METADATA_FOLDERS and d not in linked
         )
         for name in sorted(names):
-            if not is_manifest_name(name):
-                continue
-            path = Path(directory) / name
-            display = str(path)
-            if path.is_symlink():
-                warnings.append(_skipped_symlink(display))
-                continue
-            size = path.stat().st_size
-            if size > max_bytes:
-                errors.append(too_large(display, size, max_bytes))
-                continue
-            files.append(_read(path, display))
+            if is_manifest_name(name):
+                _collect(Path(directory) / name, max_bytes, files, warnings, errors)
     files.sort(key=lambda f: f.path)
     return SourceFiles(spec, tuple(files), tuple(warnings), tuple(errors))
+
+
+def _collect(
+    path: Path,
+    max_bytes: int,
+    files: list[SourceFile],
+    warnings: list[InputWarning],
+    errors: list[InputError],
+) -> None:
+    """Read one manifest of a directory, or note why it is not read."""
+    display = shown_path(str(path))
+    if path.is_symlink():
+        warnings.append(_skipped_symlink(display))
+        return
+    size = path.stat().st_size
+    if size > max_bytes:
+        errors.append(too_large(display, size, max_bytes))
+        return
+    try:
+        files.append(_read(path, display))
+    except SourceError as error:
+        errors.append(InputError(Location(display), str(error).removeprefix(f"{display}: ")))
+
+
+def shown_path(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 become backslash escapes."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    # A newline or escape sequence in a name must not start a line (or a workflow command).
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _read(path: Path, display: str) -> SourceFile:

@@ -17,6 +17,7 @@ from netpoldiff.sources.files import (
     SourceFiles,
     blob_id,
     is_manifest_name,
+    shown_path,
     too_large,
 )
 
@@ -38,8 +39,13 @@ class Resolved:
 
 
 def _decode(raw: bytes) -> str:
-    # Paths are bytes to git; undecodable ones survive as surrogates and print escaped.
-    return raw.decode("utf-8", "surrogateescape")
+    return raw.decode("utf-8", "replace")
+
+
+def _path_text(raw: bytes) -> str:
+    # Paths are bytes to git. A name that is not UTF-8 is shown with \xNN escapes: valid text
+    # in every report (JSON included); files are read by object id or raw bytes, not by it.
+    return shown_path(raw.decode("utf-8", "surrogateescape"))
 
 
 class GitRepository:
@@ -236,7 +242,7 @@ class GitRepository:
         listing = self._git(
             "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
         )
-        entries: list[tuple[str, str]] = []
+        entries: list[tuple[str, str, int]] = []
         warnings: list[InputWarning] = []
         errors: list[InputError] = []
         for record in listing.split(b"\0"):
@@ -244,7 +250,7 @@ class GitRepository:
                 continue
             meta, _, raw_path = record.partition(b"\t")
             mode, _kind, object_id, size = meta.decode().split()
-            path = _decode(raw_path)
+            path = _path_text(raw_path)
             skipped = _skipped(mode, path)
             if skipped is not None:
                 warnings.append(skipped)
@@ -252,12 +258,24 @@ class GitRepository:
                 if int(size) > max_bytes:
                     errors.append(too_large(path, int(size), max_bytes))
                 else:
-                    entries.append((path, object_id))
+                    entries.append((path, object_id, int(size)))
         files = [
-            SourceFile(path, self.repo.odb.stream(bytes.fromhex(object_id)).read(), object_id)
-            for path, object_id in entries
+            SourceFile(path, self._blob(path, object_id, size), object_id)
+            for path, object_id, size in entries
         ]
         return SourceFiles(resolved.label, tuple(files), tuple(warnings), tuple(errors))
+
+    def _blob(self, path: str, object_id: str, size: int) -> bytes:
+        """A blob's content, checked against the size git listed for it."""
+        try:
+            data: bytes = self.repo.odb.stream(bytes.fromhex(object_id)).read()
+        except (ValueError, OSError, git.GitCommandError) as error:
+            msg = f"{path}: cannot read git object {object_id[:12]} ({error}); run `git fsck`"
+            raise SourceError(msg) from None
+        if len(data) != size:
+            msg = f"{path}: git object {object_id[:12]} is corrupt or truncated; run `git fsck`"
+            raise SourceError(msg)
+        return data
 
     def worktree_files(
         self, paths: tuple[str, ...], max_bytes: int = DEFAULT_MAX_FILE_SIZE
@@ -277,7 +295,7 @@ class GitRepository:
                 continue
             meta, _, raw_path = record.partition(b"\t")
             mode = meta.decode().split()[0]
-            path = _decode(raw_path)
+            path = _path_text(raw_path)
             on_disk = self.root / os.fsdecode(raw_path)
             if on_disk.is_symlink():
                 mode = _SYMLINK_MODE  # what is on disk now is what git diff would compare

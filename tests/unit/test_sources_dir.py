@@ -224,17 +224,21 @@ def test_missing_path_is_a_source_error(tmp_path: Path, relative: str) -> None:
     assert spec.rstrip("/") in str(caught.value)
 
 
-def test_unreadable_file_is_a_source_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_file_is_an_error_of_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Recorded per file, so --keep-going can skip it and the run says it is incomplete.
     write(tmp_path, "locked.yaml")
 
     def refuse(self: Path) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(SourceError) as caught:
-        read_path(str(tmp_path))
-    assert f"{tmp_path}/locked.yaml" in str(caught.value)
-    assert "Permission denied" in str(caught.value)
+    found = read_path(str(tmp_path))
+    assert found.files == ()
+    (error,) = found.errors
+    assert error.location.path == f"{tmp_path}/locked.yaml"
+    assert "Permission denied" in error.message
 
 
 def test_blob_id_names_content_as_git_does() -> None:

@@ -11,6 +11,7 @@ from netpoldiff.matrix import Matrix, iter_bits
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 
 ANYWHERE_OUTSIDE = "anywhere outside the cluster"
+LISTED_PER_NAMESPACE = 8  # workloads of one namespace named in a row before they are counted
 
 
 def _family_text(addresses: IPSet, family: int) -> str | None:
@@ -65,34 +66,35 @@ class Population:
         return cls(dict(counts), externals)
 
 
-def describe_group(endpoints: Sequence[Endpoint], population: Population) -> list[str]:
-    """Short labels for a set of endpoints: whole namespaces as ``ns/*``, then the rest."""
-    by_namespace: dict[str, list[WorkloadEndpoint]] = defaultdict(list)
-    externals: list[ExternalEndpoint] = []
-    for endpoint in endpoints:
-        if isinstance(endpoint, WorkloadEndpoint):
-            by_namespace[endpoint.namespace].append(endpoint)
-        else:
-            externals.append(endpoint)
+def _labels(
+    whole: set[str],
+    names: dict[str, list[str]],
+    population: Population,
+    externals: list[ExternalEndpoint],
+) -> list[str]:
+    """Labels for whole namespaces (``ns/*``), listed workloads, then external addresses.
+
+    ``names`` lists the members of every namespace only partly included, and of whole
+    namespaces with a single workload (a name says more than ``ns/*`` there).
+    """
+    present = whole | names.keys()
+    absent = sorted(population.by_namespace.keys() - present)
     labels: list[str] = []
-    whole = [
-        ns
-        for ns, members in by_namespace.items()
-        if len(members) == population.by_namespace.get(ns)
-    ]
-    absent = sorted(population.by_namespace.keys() - by_namespace.keys())
     if population.by_namespace and len(whole) == len(population.by_namespace):
         labels.append("any workload")
-    elif len(whole) == len(by_namespace) and 0 < len(absent) < len(whole):
+    elif whole == present and 0 < len(absent) < len(whole):
         # Everything but a few namespaces: say which are left out.
         labels.append("any workload but " + ", ".join(f"{ns}/*" for ns in absent))
     else:
-        for namespace in sorted(by_namespace):
-            members = by_namespace[namespace]
-            if namespace in whole and len(members) > 1:
+        for namespace in sorted(present):
+            total = population.by_namespace.get(namespace, 0)
+            if namespace in whole and total > 1:
                 labels.append(f"{namespace}/*")
+            elif len(names[namespace]) > LISTED_PER_NAMESPACE:
+                # A long list of names reads as noise: count them (JSON lists every pair).
+                labels.append(f"{namespace}/ ({len(names[namespace])} of {total} workloads)")
             else:
-                labels.extend(str(member) for member in members)
+                labels.extend(names[namespace])
     if externals and len(externals) == population.externals:
         labels.append(ANYWHERE_OUTSIDE)
     elif externals:
@@ -104,11 +106,63 @@ def describe_group(endpoints: Sequence[Endpoint], population: Population) -> lis
     return labels
 
 
-def sources_by_connections(matrix: Matrix, dst: int) -> Iterable[tuple[str, list[Endpoint]]]:
-    """The sources of one destination grouped by allowed connections, widest group first."""
-    groups = []
-    for connections, sources in matrix.columns[dst].items():
-        members = [matrix.endpoints[i] for i in iter_bits(sources)]
-        groups.append((str(connections), members, connections.is_all()))
-    groups.sort(key=lambda group: (not group[2], -len(group[1]), group[0]))
-    return [(text, members) for text, members, _ in groups]
+def describe_group(endpoints: Sequence[Endpoint], population: Population) -> list[str]:
+    """Short labels for a set of endpoints: whole namespaces as ``ns/*``, then the rest."""
+    by_namespace: dict[str, list[str]] = defaultdict(list)
+    externals: list[ExternalEndpoint] = []
+    for endpoint in endpoints:
+        if isinstance(endpoint, WorkloadEndpoint):
+            by_namespace[endpoint.namespace].append(str(endpoint))
+        else:
+            externals.append(endpoint)
+    whole = {
+        ns
+        for ns, members in by_namespace.items()
+        if len(members) == population.by_namespace.get(ns)
+    }
+    return _labels(whole, dict(by_namespace), population, externals)
+
+
+class MaskDescriber:
+    """``describe_group`` for bitmasks of a matrix, without listing whole namespaces."""
+
+    def __init__(self, matrix: Matrix) -> None:
+        self.matrix = matrix
+        self.population = Population.of(matrix)
+        self.namespace_masks: dict[str, int] = defaultdict(int)
+        self.externals = 0
+        for index in iter_bits(matrix.present):
+            endpoint = matrix.endpoints[index]
+            if isinstance(endpoint, WorkloadEndpoint):
+                self.namespace_masks[endpoint.namespace] |= 1 << index
+            else:
+                self.externals |= 1 << index
+
+    def describe(self, mask: int) -> list[str]:
+        """Short labels for the endpoints of ``mask``."""
+        endpoints = self.matrix.endpoints
+        whole: set[str] = set()
+        names: dict[str, list[str]] = {}
+        for namespace, members in self.namespace_masks.items():
+            part = mask & members
+            if not part:
+                continue
+            if part == members:
+                whole.add(namespace)
+                if self.population.by_namespace[namespace] > 1:
+                    continue
+            names[namespace] = [str(endpoints[i]) for i in iter_bits(part)]
+        externals = [endpoints[i] for i in iter_bits(mask & self.externals)]
+        return _labels(
+            whole, names, self.population, [e for e in externals if isinstance(e, ExternalEndpoint)]
+        )
+
+
+def sources_by_connections(matrix: Matrix, dst: int) -> list[tuple[str, int]]:
+    """The sources of one destination as (connections, source mask), widest group first."""
+    groups = [
+        (str(connections), sources, connections.is_all())
+        for connections, sources in matrix.columns[dst].items()
+    ]
+    groups.sort(key=lambda group: (not group[2], -group[1].bit_count(), group[0]))
+    return [(text, sources) for text, sources, _ in groups]

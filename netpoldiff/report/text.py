@@ -17,8 +17,7 @@ from netpoldiff.model import WorkloadEndpoint
 from netpoldiff.report.changes import OUTSIDE, ChangeLine
 from netpoldiff.report.rows import (
     ANYWHERE_OUTSIDE,
-    Population,
-    describe_group,
+    MaskDescriber,
     endpoint_label,
     sources_by_connections,
 )
@@ -32,6 +31,7 @@ _LEGEND: Final = f"""\
 Each row lists who may open connections to a destination, and on what.
   ns/name[Kind]  a workload (for a controller, its pods, replicas among them)
   ns/*           every workload of namespace ns      any workload   every workload
+  ns/ (k of n workloads)   some workloads of ns, counted (--format json lists them)
   {ANYWHERE_OUTSIDE}   every address outside the cluster
   all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect"""
 
@@ -88,7 +88,8 @@ def render_matrix(
     errors: Iterable[InputError] = (),
 ) -> str:
     """The reachability matrix as one table per destination namespace, sources grouped."""
-    population = Population.of(matrix)
+    describer = MaskDescriber(matrix)
+    population = describer.population
     sections: dict[str, list[tuple[str, int]]] = {}
     externals: list[tuple[str, int]] = []
     for index in iter_bits(matrix.present):
@@ -117,11 +118,11 @@ def render_matrix(
             groups = list(sources_by_connections(matrix, index))
             if not groups:
                 rows.append([label, NOBODY, "-"])
-            for position, (connections, members) in enumerate(groups):
+            for position, (connections, sources) in enumerate(groups):
                 rows.append(
                     [
                         label if position == 0 else "",
-                        _wrap(describe_group(members, population)),
+                        _wrap(describer.describe(sources)),
                         connections,
                     ]
                 )

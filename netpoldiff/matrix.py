@@ -29,11 +29,6 @@ def iter_bits(mask: int) -> Iterator[int]:
         position = bits.find("1", position + 1)
 
 
-def bit_count(mask: int) -> int:
-    """Number of set bits."""
-    return mask.bit_count()
-
-
 def column_sources(column: Column) -> int:
     """Every source a column mentions."""
     domain = 0
@@ -186,4 +181,4 @@ class Matrix:
 
     def flow_count(self) -> int:
         """Number of allowed pairs."""
-        return sum(bit_count(mask) for column in self.columns for mask in column.values())
+        return sum(mask.bit_count() for column in self.columns for mask in column.values())

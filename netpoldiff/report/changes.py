@@ -17,7 +17,7 @@ from netpoldiff.diff import MatrixDiff, PairChange
 from netpoldiff.matrix import column_sources, iter_bits
 from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
-from netpoldiff.report.rows import Population, describe_group, endpoint_label
+from netpoldiff.report.rows import Population, describe_group
 
 Sign = Literal["+", "-", "~"]
 OUTSIDE = "outside the cluster"
@@ -200,8 +200,3 @@ def _crosses_namespaces(sources: list[Endpoint], destinations: list[Endpoint]) -
     if not source_namespaces or not destination_namespaces:
         return False
     return len(source_namespaces | destination_namespaces) > 1
-
-
-def endpoint_labels(endpoints: Iterable[Endpoint]) -> list[str]:
-    """Labels of endpoints in report order."""
-    return [endpoint_label(e) for e in endpoints]

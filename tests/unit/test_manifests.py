@@ -1686,3 +1686,23 @@ def test_fields_netpoldiff_does_not_read_are_not_parsed_or_validated() -> None:
     )
     loaded = load_cluster([SourceFile("m.yaml", text.encode())])
     assert [w.name for w in loaded.cluster.workloads] == ["p"]
+
+
+def test_parsing_in_worker_processes_gives_the_same_cluster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Large inputs are parsed in parallel; force that path on the demo and compare.
+    from pathlib import Path
+
+    from netpoldiff import manifests
+    from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.sources import read_path
+
+    files = read_path(str(Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "new")).files
+    sequential = Loader(ParseCache(None), workers=1).load(files)
+    monkeypatch.setattr(manifests, "PARALLEL_THRESHOLD", 0)
+    parallel_loader = Loader(ParseCache(None), workers=2)
+    parallel = parallel_loader.load(files)
+    assert parallel.cluster == sequential.cluster
+    assert parallel.warnings == sequential.warnings
+    assert parallel_loader.cache.parsed == 0  # every file came back from a worker

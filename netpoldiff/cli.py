@@ -356,7 +356,7 @@ def hook_run(
     if stage == "pre-push":
         report = pre_push_command(
             remote or "origin",
-            sys.stdin if not sys.stdin.isatty() else [],
+            sys.stdin if sys.stdin is not None and not sys.stdin.isatty() else [],
             output_format=output_format,
             settings=settings,
             fail_on=fail_on,

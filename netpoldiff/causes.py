@@ -11,6 +11,7 @@ from typing import Any, Final, Literal
 from netpoldiff.diff import MatrixDiff, PairChange
 from netpoldiff.model import (
     Cluster,
+    Endpoint,
     IPBlockPeer,
     NetworkPolicy,
     PolicyId,
@@ -121,20 +122,21 @@ class ChangeSet:
 
     def subject_changes(self, change: PairChange, diff: MatrixDiff) -> list[SubjectChange]:
         """What changed on the pair's workloads and their namespaces (not in policies)."""
-        found: list[SubjectChange] = []
-        namespaces: list[str] = []
+        found: dict[SubjectChange, None] = {}
         for index in (change.src, change.dst):
-            endpoint = diff.endpoints[index]
-            if not isinstance(endpoint, WorkloadEndpoint):
-                continue
-            namespaces.append(endpoint.namespace)
-            found.extend(self._workload_changes(endpoint))
-        for namespace in dict.fromkeys(namespaces):
-            before = self.old_namespaces.get(namespace)
-            after = self.new_namespaces.get(namespace)
-            if before is not None and after is not None and before != after:
-                what = f"labels {_pairs_change(before, after)}"
-                found.append(SubjectChange(f"namespace {namespace}", what))
+            found.update(dict.fromkeys(self.endpoint_changes(diff.endpoints[index])))
+        return list(found)
+
+    def endpoint_changes(self, endpoint: Endpoint) -> list[SubjectChange]:
+        """What changed on one workload and on its namespace; nothing for an external block."""
+        if not isinstance(endpoint, WorkloadEndpoint):
+            return []
+        found = self._workload_changes(endpoint)
+        before = self.old_namespaces.get(endpoint.namespace)
+        after = self.new_namespaces.get(endpoint.namespace)
+        if before is not None and after is not None and before != after:
+            what = f"labels {_pairs_change(before, after)}"
+            found.append(SubjectChange(f"namespace {endpoint.namespace}", what))
         return found
 
     def _workload_changes(self, endpoint: WorkloadEndpoint) -> list[SubjectChange]:

@@ -94,14 +94,19 @@ def test_unknown_option_is_a_usage_error(run_cli: CliRunner) -> None:
     assert "No such option" in result.err
 
 
-def test_internal_error_exits_3_with_a_hint_and_no_traceback(
-    run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def broken_evaluator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the evaluator fail as a bug would."""
+
     def broken(*_args: object, **_kwargs: object) -> None:
         message = "boom"
         raise RuntimeError(message)
 
     monkeypatch.setattr("netpoldiff.commands.evaluate", broken)
+
+
+@pytest.mark.usefixtures("broken_evaluator")
+def test_internal_error_exits_3_with_a_hint_and_no_traceback(run_cli: CliRunner) -> None:
     result = run_cli("matrix", "fixtures/demo/new")
     assert result.status == 3
     assert result.err == (
@@ -110,14 +115,8 @@ def test_internal_error_exits_3_with_a_hint_and_no_traceback(
     )
 
 
-def test_debug_reraises_internal_errors(
-    run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(*_args: object, **_kwargs: object) -> None:
-        message = "boom"
-        raise RuntimeError(message)
-
-    monkeypatch.setattr("netpoldiff.commands.evaluate", broken)
+@pytest.mark.usefixtures("broken_evaluator")
+def test_debug_reraises_internal_errors(run_cli: CliRunner) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         run_cli("matrix", "fixtures/demo/new", "--debug")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from netpoldiff.causes import Cause, ChangeSet, SubjectChange, cause_order
-from netpoldiff.diff import MatrixDiff, PairChange
+from netpoldiff.diff import MatrixDiff
 from netpoldiff.matrix import column_sources, iter_bits
 from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
@@ -171,17 +171,17 @@ SUBJECT_CHANGES_SHOWN = 6
 def _subject_changes(
     changes: ChangeSet, diff: MatrixDiff, sources: int, destinations: list[int]
 ) -> list[SubjectChange]:
-    """What changed on the line's workloads and namespaces, across all of its pairs."""
+    """What changed on the line's workloads and namespaces.
+
+    Changes belong to endpoints, not pairs: each endpoint is looked at once, so a line of a
+    million pairs costs its sources plus its destinations.
+    """
     found: dict[SubjectChange, None] = {}
-    for dst in destinations:
-        for src in iter_bits(sources):
-            for change in changes.subject_changes(
-                PairChange(src, dst, NO_CONNECTIONS, NO_CONNECTIONS), diff
-            ):
-                found[change] = None
-            if len(found) > SUBJECT_CHANGES_SHOWN:
-                return list(found)[:SUBJECT_CHANGES_SHOWN]
-    return list(found)
+    for index in (*iter_bits(sources), *destinations):
+        found.update(dict.fromkeys(changes.endpoint_changes(diff.endpoints[index])))
+        if len(found) >= SUBJECT_CHANGES_SHOWN:
+            break
+    return list(found)[:SUBJECT_CHANGES_SHOWN]
 
 
 SEVERAL_NAMESPACES = "several namespaces"

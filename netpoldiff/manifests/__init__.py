@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -205,16 +205,21 @@ class Loader:
         self.cache = cache if cache is not None else ParseCache()
         self.default_namespace = default_namespace
         self.workers = workers
-        self._converted: dict[tuple[str, str], _FileResult] = {}
+        # By content: the path the result was made for, and the result.
+        self._converted: dict[str, tuple[str, _FileResult]] = {}
 
     def _convert_file(self, source_file: SourceFile) -> _FileResult:
-        key = (source_file.object_id or "", source_file.path)
-        if source_file.object_id is not None and key in self._converted:
-            return self._converted[key]
-        result = self._convert_uncached(source_file)
-        if source_file.object_id is not None:
-            self._converted[key] = result
-        return result
+        object_id = source_file.object_id
+        if object_id is None:
+            return self._convert_uncached(source_file)
+        known = self._converted.get(object_id)
+        if known is None:
+            known = (source_file.path, self._convert_uncached(source_file))
+            self._converted[object_id] = known
+        path, result = known
+        # The same content under another path (``old/x`` and ``new/x`` of two directories)
+        # converts to the same objects, found at another place.
+        return result if path == source_file.path else _relocated(result, source_file.path)
 
     def _convert_uncached(self, source_file: SourceFile) -> _FileResult:
         converter = _Collector(self.default_namespace)
@@ -239,8 +244,8 @@ class Loader:
 
     def _convert_in_parallel(self, files: list[SourceFile]) -> None:
         """Convert the files not converted yet on several cores, when there is enough to do."""
-        todo = [f for f in files if (f.object_id or "", f.path) not in self._converted]
-        if self.workers < 2 or sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:  # noqa: PLR2004
+        todo = [f for f in _distinct_contents(files) if f.object_id not in self._converted]
+        if not todo or self.workers < 2 or sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:  # noqa: PLR2004
             return
         try:
             context = multiprocessing.get_context("fork")
@@ -253,8 +258,8 @@ class Loader:
         with context.Pool(self.workers) as pool:
             tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
             for chunk_results in pool.imap_unordered(_convert_chunk, tasks):
-                for key, result in chunk_results:
-                    self._converted[key] = result
+                for object_id, path, result in chunk_results:
+                    self._converted[object_id] = (path, result)
 
     def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
         """Read every document of every file into one Cluster.
@@ -286,11 +291,52 @@ PARALLEL_THRESHOLD: Final = 4 * 1024 * 1024  # bytes of YAML before parsing is w
 
 def _convert_chunk(
     task: tuple[list[SourceFile], Path | None, str],
-) -> list[tuple[tuple[str, str], _FileResult]]:
+) -> list[tuple[str, str, _FileResult]]:
     """In a worker process: parse and convert some files; model objects travel back."""
     files, directory, default_namespace = task
     loader = Loader(ParseCache(directory, versioned=False), default_namespace=default_namespace)
-    return [((f.object_id or "", f.path), loader._convert_uncached(f)) for f in files]  # noqa: SLF001
+    return [
+        (f.object_id or "", f.path, loader._convert_uncached(f))  # noqa: SLF001
+        for f in files
+    ]
+
+
+def _distinct_contents(files: Iterable[SourceFile]) -> list[SourceFile]:
+    """One file per content among those git could name (the others convert in order)."""
+    seen: dict[str, SourceFile] = {}
+    for source_file in files:
+        if source_file.object_id is not None:
+            seen.setdefault(source_file.object_id, source_file)
+    return list(seen.values())
+
+
+def _moved(location: Location | None, path: str) -> Location | None:
+    return None if location is None else replace(location, path=path)
+
+
+def _relocated_error(error: InputError, path: str) -> InputError:
+    return type(error)(replace(error.location, path=path), error.message)
+
+
+def _relocated_object(found: _Converted, path: str) -> _Converted:
+    if isinstance(found, _HostNetworkWorkload):
+        return replace(found, origin=replace(found.origin, path=path))
+    return replace(found, origin=_moved(found.origin, path))
+
+
+def _relocated(result: _FileResult, path: str) -> _FileResult:
+    """A file's conversion as it reads at ``path``: every location names that file."""
+    if isinstance(result, InputError):
+        return _relocated_error(result, path)
+    return [
+        _relocated_error(item, path)
+        if isinstance(item, InputError)
+        else _ConvertedDocument(
+            tuple(_relocated_object(found, path) for found in item.objects),
+            tuple(replace(w, location=_moved(w.location, path)) for w in item.warnings),
+        )
+        for item in result
+    ]
 
 
 def load_cluster(

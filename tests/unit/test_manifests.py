@@ -1706,3 +1706,91 @@ def test_parsing_in_worker_processes_gives_the_same_cluster(
     assert parallel.cluster == sequential.cluster
     assert parallel.warnings == sequential.warnings
     assert parallel_loader.cache.parsed == 0  # every file came back from a worker
+
+
+SAME_CONTENT = textwrap.dedent(
+    """\
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: shop}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web, namespace: shop, labels: {app: web}}
+    spec:
+      hostNetwork: true
+      containers: [{name: c}]
+    ---
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: deny, namespace: shop}
+    spec: {podSelector: {}}
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: api, namespace: shop}
+    spec: {template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: broken, namespace: shop}
+    spec: {containers: [{name: c, ports: [{containerPort: 0}]}]}
+    """
+)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_same_content_under_another_path_is_converted_once_and_placed_there(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two directories share most files by content: old/m.yaml and new/m.yaml parse once,
+    # but every origin, warning and error of the second names new/m.yaml.
+    from netpoldiff import manifests
+    from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.sources.files import blob_id
+
+    monkeypatch.setattr(manifests, "PARALLEL_THRESHOLD", 0)
+    data = SAME_CONTENT.encode()
+    loader = Loader(ParseCache(None), workers=workers)
+    old = loader.load([SourceFile("old/m.yaml", data, blob_id(data))], keep_going=True)
+    parsed_after_old = loader.cache.parsed
+
+    def no_second_conversion(*_: object) -> None:
+        pytest.fail("content converted before was converted again")
+
+    monkeypatch.setattr(loader, "_convert_uncached", no_second_conversion)
+    monkeypatch.setattr(manifests, "_convert_chunk", no_second_conversion)
+    new = loader.load([SourceFile("new/m.yaml", data, blob_id(data))], keep_going=True)
+
+    assert loader.cache.parsed == parsed_after_old
+    assert new.cluster == old.cluster
+    assert {w.name for w in new.cluster.workloads} == {"api"}
+
+    def origins(loaded: Loaded) -> list[str]:
+        cluster = loaded.cluster
+        namespaces = [str(n.origin) for n in cluster.namespaces]
+        workloads = [str(w.origin) for w in cluster.workloads]
+        return namespaces + workloads + [str(p.origin) for p in cluster.policies]
+
+    assert origins(old) == [
+        "old/m.yaml (document 1, line 1)",
+        "old/m.yaml (document 4, line 17)",
+        "old/m.yaml (document 3, line 12)",
+    ]
+    assert origins(new) == [o.replace("old/", "new/") for o in origins(old)]
+    assert [str(w.location) for w in old.warnings] == ["old/m.yaml (document 2, line 9)"]
+    assert [str(w.location) for w in new.warnings] == ["new/m.yaml (document 2, line 9)"]
+    assert [str(e.location) for e in old.errors] == ["old/m.yaml (document 5, line 25)"]
+    assert [str(e.location) for e in new.errors] == ["new/m.yaml (document 5, line 25)"]
+    assert [e.message for e in new.errors] == [e.message for e in old.errors]
+
+
+def test_same_content_under_another_path_keeps_its_duplicate_check() -> None:
+    # Relocation must not hide that one file's objects are defined twice in one source.
+    from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.sources.files import blob_id
+
+    data = b"apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: [{name: c}]}\n"
+    files = [SourceFile(p, data, blob_id(data)) for p in ("a.yaml", "b.yaml")]
+    with pytest.raises(InputError, match=r"^b\.yaml.*defined twice \(also at a\.yaml"):
+        Loader(ParseCache(None)).load(files)

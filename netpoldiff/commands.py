@@ -11,7 +11,7 @@ from typing import Literal
 from netpoldiff.causes import ChangeSet
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import InputError, InputWarning, SourceError
-from netpoldiff.evaluate import evaluate, external_partition, universe
+from netpoldiff.evaluate import evaluate, evaluate_pair
 from netpoldiff.github import DEFAULT_API_URL, GitHubClient, Posted, PullRequest, sticky_comment
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.manifests import Loader, ParseCache
@@ -166,12 +166,7 @@ def diff_command(
     old = _load(workspace, loader, old_spec, tuple(paths), settings)
     new = _load(workspace, loader, new_spec, tuple(paths), settings)
     _check_paths(paths, old, new)
-    externals = external_partition([old.cluster, new.cluster])
-    endpoints = universe([old.cluster, new.cluster], externals)
-    diff = diff_matrices(
-        evaluate(old.cluster, externals=externals, endpoints=endpoints),
-        evaluate(new.cluster, externals=externals, endpoints=endpoints),
-    )
+    diff = diff_matrices(*evaluate_pair(old.cluster, new.cluster))
     changes = ChangeSet.between(old.cluster, new.cluster)
     # A file broken on both sides is one problem, not two.
     errors = tuple({str(e): e for e in old.errors + new.errors}.values())

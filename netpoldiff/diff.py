@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from netpoldiff.matrix import Column, Matrix, column_difference, iter_bits
+from netpoldiff.bitsets import iter_bits
+from netpoldiff.matrix import Column, Matrix, column_difference
 from netpoldiff.model import Endpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 

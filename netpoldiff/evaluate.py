@@ -4,15 +4,21 @@ Selectors become bitmasks over numbered endpoints (one label index, each distinc
 answered once). A destination's column is then computed from what decides it: the ingress
 policies that select it, the egress rules whose peers include it, and its named ports. Many
 destinations share those, and share one computed column.
+
+The two sides of a diff usually differ in a few policies. ``evaluate_pair`` evaluates the
+second side with what the first computed: unchanged policies keep their compiled form, and a
+destination decided by the same compiled policies and grants gets the very same column, which
+the diff then skips by identity.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netpoldiff.addresses import IPSet, Partition, partition_of
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import (
     Column,
@@ -20,7 +26,6 @@ from netpoldiff.matrix import (
     column_intersection,
     column_union,
     column_without,
-    iter_bits,
 )
 from netpoldiff.model import (
     Cluster,
@@ -132,21 +137,33 @@ class _CompiledRule:
     ports: _CompiledPorts
 
 
+@dataclass(slots=True, eq=False)  # identity: shared by both sides of a diff when unchanged
+class _CompiledPolicy:
+    """A policy as masks: the workloads it selects, and its rules per direction it affects."""
+
+    id: PolicyId
+    subjects: int
+    ingress: tuple[_CompiledRule, ...] | None
+    egress: tuple[_CompiledRule, ...] | None
+
+
 class _Selection:
     """Selectors answered as bitmasks over the numbered workloads of one cluster."""
 
     def __init__(self, cluster: Cluster, number: dict[Endpoint, int]) -> None:
-        self.by_pair: dict[tuple[str, str], int] = defaultdict(int)
-        self.by_key: dict[str, int] = defaultdict(int)
-        self.by_namespace: dict[str, int] = defaultdict(int)
-        self.all_workloads = 0
+        by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_namespace: dict[str, list[int]] = defaultdict(list)
         for workload in cluster.workloads:
-            bit = 1 << number[workload.endpoint]
-            self.all_workloads |= bit
-            self.by_namespace[workload.namespace] |= bit
+            position = number[workload.endpoint]
+            by_namespace[workload.namespace].append(position)
             for key, value in workload.labels:
-                self.by_pair[key, value] |= bit
-                self.by_key[key] |= bit
+                by_pair[key, value].append(position)
+                by_key[key].append(position)
+        self.by_pair = {pair: mask_of(members) for pair, members in by_pair.items()}
+        self.by_key = {key: mask_of(members) for key, members in by_key.items()}
+        self.by_namespace = {name: mask_of(members) for name, members in by_namespace.items()}
+        self.all_workloads = mask_of(number[w.endpoint] for w in cluster.workloads)
         self.namespaces = cluster.namespaces
         self._pods: dict[LabelSelector, int] = {}
         self._namespaces: dict[LabelSelector, int] = {}
@@ -209,22 +226,22 @@ class _Selection:
 
 @dataclass(slots=True)
 class _IngressSide:
-    """Per destination workload: the ingress policies that select it and their rules."""
+    """Per destination workload: the compiled policies that select it for ingress."""
 
-    policies: list[list[PolicyId]]
-    rules: list[list[_CompiledRule]]
+    policies: list[list[_CompiledPolicy]]
 
-    def select(self, subjects: int, policy: PolicyId, rules: list[_CompiledRule]) -> None:
-        for subject in iter_bits(subjects):
+    def select(self, policy: _CompiledPolicy) -> None:
+        for subject in iter_bits(policy.subjects):
             self.policies[subject].append(policy)
-            self.rules[subject].extend(rules)
 
-    def key(self, dst: int) -> tuple[PolicyId, ...]:
+    def key(self, dst: int) -> tuple[_CompiledPolicy, ...]:
         """What decides the ingress of ``dst`` apart from its named ports."""
         return tuple(self.policies[dst])
 
     def uses_names(self, dst: int) -> bool:
-        return any(rule.ports.named for rule in self.rules[dst])
+        return any(
+            rule.ports.named for policy in self.policies[dst] for rule in policy.ingress or ()
+        )
 
     def column(self, dst: int, port_map: PortMap, everyone: int) -> Column:
         """Sources the destination's ingress admits, by connections."""
@@ -234,25 +251,35 @@ class _IngressSide:
         # "... OR if the traffic matches at least one ingress rule across all of the
         # NetworkPolicy objects whose podSelector matches the pod." Rules are additive.
         column: Column = {}
-        for rule in self.rules[dst]:
-            connections = rule.ports.resolve(port_map)
-            if connections and rule.peers:
-                column = column_union(column, {connections: rule.peers})
+        for policy in self.policies[dst]:
+            for rule in policy.ingress or ():
+                connections = rule.ports.resolve(port_map)
+                if connections and rule.peers:
+                    column = column_union(column, {connections: rule.peers})
         return column
 
 
-@dataclass(slots=True, eq=False)  # identity: a group is one peer mask
+Grant = tuple[int, _CompiledPorts]
+"""Egress of some sources (a mask) on some ports, toward a rule's peers."""
+
+
+@dataclass(slots=True, eq=False)  # identity: a group is one peer mask's grants
 class _EgressGroup:
     """Egress rules that share one peer mask: numeric grants merged, named ones kept apart."""
 
-    numeric: Column = field(default_factory=dict)
-    named: list[tuple[int, _CompiledPorts]] = field(default_factory=list)
+    numeric: Column
+    named: tuple[Grant, ...]
 
-    def add(self, subjects: int, ports: _CompiledPorts) -> None:
-        if ports.named:
-            self.named.append((subjects, ports))
-        elif ports.numeric:
-            self.numeric = column_union(self.numeric, {ports.numeric: subjects})
+    @classmethod
+    def of(cls, grants: Iterable[Grant]) -> _EgressGroup:
+        numeric: Column = {}
+        named: list[Grant] = []
+        for subjects, ports in grants:
+            if ports.named:
+                named.append((subjects, ports))
+            elif ports.numeric:
+                numeric = column_union(numeric, {ports.numeric: subjects})
+        return cls(numeric, tuple(named))
 
 
 @dataclass(slots=True)
@@ -261,15 +288,24 @@ class _EgressSide:
 
     policies: list[list[PolicyId]]
     isolated: int = 0
+    grants: dict[int, list[Grant]] = field(default_factory=dict)
     groups: dict[int, _EgressGroup] = field(default_factory=dict)
 
-    def select(self, subjects: int, policy: PolicyId, rules: list[_CompiledRule]) -> None:
-        self.isolated |= subjects
-        for subject in iter_bits(subjects):
-            self.policies[subject].append(policy)
-        for rule in rules:
+    def select(self, policy: _CompiledPolicy) -> None:
+        self.isolated |= policy.subjects
+        for subject in iter_bits(policy.subjects):
+            self.policies[subject].append(policy.id)
+        for rule in policy.egress or ():
             if rule.peers:
-                self.groups.setdefault(rule.peers, _EgressGroup()).add(subjects, rule.ports)
+                self.grants.setdefault(rule.peers, []).append((policy.subjects, rule.ports))
+
+    def group(self, previous: _EgressSide | None) -> None:
+        """Merge the grants toward each peer mask, keeping ``previous``'s group if unchanged."""
+        for peers, grants in self.grants.items():
+            if previous is not None and previous.grants.get(peers) == grants:
+                self.groups[peers] = previous.groups[peers]
+            else:
+                self.groups[peers] = _EgressGroup.of(grants)
 
     def reached_by(self, size: int) -> list[tuple[_EgressGroup, ...]]:
         """For each destination, the groups whose peers include it."""
@@ -297,69 +333,121 @@ class _EgressSide:
         return column
 
 
+ColumnKey = tuple[object, ...]
+
+
 class _Evaluator:
     def __init__(
-        self, cluster: Cluster, externals: Partition, endpoints: tuple[Endpoint, ...]
+        self,
+        cluster: Cluster,
+        externals: Partition,
+        endpoints: tuple[Endpoint, ...],
+        previous: _Evaluator | None = None,
     ) -> None:
         self.cluster = cluster
         self.endpoints = endpoints
-        number = {endpoint: i for i, endpoint in enumerate(endpoints)}
-        self.selection = _Selection(cluster, number)
-        self.workload_at: dict[int, Workload] = {number[w.endpoint]: w for w in cluster.workloads}
-        self.external_bit = [1 << number[ExternalEndpoint(atom)] for atom in externals.atoms]
-        self.all_externals = sum(self.external_bit)
         self.externals = externals
+        # The same workloads and namespaces select the same masks: the previous side's
+        # selection and compiled policies hold here too.
+        if previous is not None and not _same_subjects(previous, cluster, endpoints, externals):
+            previous = None
+        self.previous = previous
+        if previous is not None:
+            self.selection: _Selection = previous.selection
+            self.workload_at: dict[int, Workload] = previous.workload_at
+            self.port_maps: dict[int, PortMap] = previous.port_maps
+            self.external_position: list[int] = previous.external_position
+        else:
+            number = {endpoint: i for i, endpoint in enumerate(endpoints)}
+            self.selection = _Selection(cluster, number)
+            self.workload_at = {number[w.endpoint]: w for w in cluster.workloads}
+            self.port_maps = {i: w.named_ports() for i, w in self.workload_at.items()}
+            self.external_position = [number[ExternalEndpoint(atom)] for atom in externals.atoms]
+        self.all_externals = mask_of(self.external_position)
+        self._blocks: dict[IPSet, int] = {}
+        self._ports: dict[tuple[PolicyPort, ...], _CompiledPorts] = {}
         self.present = self.selection.all_workloads | self.all_externals
+        self.compiled: dict[PolicyId, tuple[NetworkPolicy, _CompiledPolicy]] = {}
+        self.columns: dict[ColumnKey, Column] = {}
+        self.context: tuple[int, ...] = ()
+        self.egress: _EgressSide | None = None
 
     def rule(self, rule: Rule, namespace: str) -> _CompiledRule:
         # "from/to ... If this field is empty or missing, this rule matches all sources
         # (traffic not restricted by source)."
+        ports = self._ports.get(rule.ports)
+        if ports is None:
+            ports = self._ports[rule.ports] = _compile_ports(rule.ports)
         if rule.peers is None:
-            return _CompiledRule(self.present, _compile_ports(rule.ports))
+            return _CompiledRule(self.present, ports)
         mask = 0
         for peer in rule.peers:
             if isinstance(peer, PodPeer):
                 mask |= self.selection.peer(peer, namespace)
             else:
-                # ipBlocks match only addresses outside the cluster: pod IPs are not known
-                # from manifests (and whether an ipBlock covers them is implementation-defined).
-                for atom in self.externals.atoms_within(peer.addresses):
-                    mask |= self.external_bit[atom]
-        return _CompiledRule(mask, _compile_ports(rule.ports))
+                mask |= self.block(peer.addresses)
+        return _CompiledRule(mask, ports)
+
+    def block(self, addresses: IPSet) -> int:
+        """The external atoms an ipBlock peer matches."""
+        # ipBlocks match only addresses outside the cluster: pod IPs are not known from
+        # manifests (and whether an ipBlock covers them is implementation-defined).
+        mask = self._blocks.get(addresses)
+        if mask is None:
+            atoms = self.externals.atoms_within(addresses)
+            mask = self._blocks[addresses] = mask_of(self.external_position[a] for a in atoms)
+        return mask
+
+    def compile(self, policy: NetworkPolicy) -> _CompiledPolicy:
+        """The policy as masks; the previous side's object when the policy did not change."""
+        if self.previous is not None:
+            known = self.previous.compiled.get(policy.id)
+            if known is not None and known[0] == policy:
+                return known[1]
+        # "podSelector selects the pods to which this NetworkPolicy object applies ...
+        # An empty podSelector matches all pods in this namespace."
+        namespace = policy.id.namespace
+        subjects = self.selection.pods(policy.pod_selector) & self.selection.by_namespace.get(
+            namespace, 0
+        )
+        ingress = egress = None
+        if subjects and policy.affects_ingress:
+            ingress = tuple(self.rule(r, namespace) for r in policy.ingress)
+        if subjects and policy.affects_egress:
+            egress = tuple(self.rule(r, namespace) for r in policy.egress)
+        return _CompiledPolicy(policy.id, subjects, ingress, egress)
 
     def sides(self) -> tuple[_IngressSide, _EgressSide]:
         """Compile every policy once into the grants of each direction."""
         size = len(self.endpoints)
-        ingress = _IngressSide([[] for _ in range(size)], [[] for _ in range(size)])
+        ingress = _IngressSide([[] for _ in range(size)])
         egress = _EgressSide([[] for _ in range(size)])
         for policy in sorted(self.cluster.policies, key=lambda p: p.id):
-            # "podSelector selects the pods to which this NetworkPolicy object applies ...
-            # An empty podSelector matches all pods in this namespace."
-            namespace = policy.id.namespace
-            subjects = self.selection.pods(policy.pod_selector) & self.selection.by_namespace.get(
-                namespace, 0
-            )
-            if not subjects:
-                continue
-            if policy.affects_ingress:
-                ingress.select(
-                    subjects, policy.id, [self.rule(r, namespace) for r in policy.ingress]
-                )
-            if policy.affects_egress:
-                egress.select(subjects, policy.id, [self.rule(r, namespace) for r in policy.egress])
+            compiled = self.compile(policy)
+            self.compiled[policy.id] = (policy, compiled)
+            if compiled.ingress is not None:
+                ingress.select(compiled)
+            if compiled.egress is not None:
+                egress.select(compiled)
+        egress.group(self.previous.egress if self.previous else None)
+        self.egress = egress
+        # Everything a column depends on besides its key: equal, and columns carry over.
+        self.context = (self.present, egress.isolated, self.selection.all_workloads)
+        if self.previous is not None and self.previous.context == self.context:
+            self.columns = self.previous.columns
         return ingress, egress
 
     def run(self) -> Matrix:
         ingress, egress = self.sides()
         reached_by = egress.reached_by(len(self.endpoints))
         columns: list[Column] = []
-        cache: dict[tuple[object, ...], Column] = {}
+        cache = self.columns
         for dst in range(len(self.endpoints)):
             workload = self.workload_at.get(dst)
             if workload is None and not (self.all_externals >> dst) & 1:
                 columns.append({})  # an endpoint of the other side of a diff
                 continue
-            port_map = workload.named_ports() if workload is not None else None
+            port_map = self.port_maps[dst] if workload is not None else None
             groups = reached_by[dst]
             uses_names = any(g.named for g in groups) or ingress.uses_names(dst)
             # Destinations that the same policies, rules and port names decide share a column.
@@ -384,9 +472,26 @@ class _Evaluator:
             endpoints=self.endpoints,
             present=self.present,
             columns=tuple(columns),
-            ingress_by=tuple(tuple(ids) for ids in ingress.policies),
+            ingress_by=tuple(tuple(p.id for p in ids) for ids in ingress.policies),
             egress_by=tuple(tuple(ids) for ids in egress.policies),
         )
+
+
+def _same_subjects(
+    previous: _Evaluator, cluster: Cluster, endpoints: tuple[Endpoint, ...], externals: Partition
+) -> bool:
+    before = previous.cluster
+    return (
+        previous.endpoints == endpoints
+        and previous.externals == externals
+        and _same_elements(before.namespaces, cluster.namespaces)
+        and _same_elements(before.workloads, cluster.workloads)
+    )
+
+
+def _same_elements(a: tuple[Hashable, ...], b: tuple[Hashable, ...]) -> bool:
+    # Loaded clusters list objects sorted, so the first test decides; order does not matter.
+    return a == b or (len(a) == len(b) and set(a) == set(b))
 
 
 def evaluate(
@@ -405,3 +510,16 @@ def evaluate(
     if endpoints is None:
         endpoints = universe([cluster], externals)
     return _Evaluator(cluster, externals, endpoints).run()
+
+
+def evaluate_pair(old: Cluster, new: Cluster) -> tuple[Matrix, Matrix]:
+    """The matrices of two clusters over one numbering, for a diff.
+
+    Equal to ``evaluate`` of each over the shared external atoms and endpoints; the second
+    reuses the first's work wherever the inputs are the same.
+    """
+    externals = external_partition([old, new])
+    endpoints = universe([old, new], externals)
+    first = _Evaluator(old, externals, endpoints)
+    old_matrix = first.run()
+    return old_matrix, _Evaluator(new, externals, endpoints, previous=first).run()

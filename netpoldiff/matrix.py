@@ -12,21 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 
 Column = Mapping[ConnectionSet, int]
 """Sources of one destination by allowed connections: non-empty sets, disjoint masks."""
-
-
-def iter_bits(mask: int) -> Iterator[int]:
-    """Positions of the set bits of a non-negative int, lowest first."""
-    # One pass over the binary text runs at C speed; shifting a large int per bit does not.
-    bits = format(mask, "b")[::-1]
-    position = bits.find("1")
-    while position >= 0:
-        yield position
-        position = bits.find("1", position + 1)
 
 
 def column_sources(column: Column) -> int:

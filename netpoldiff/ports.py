@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
@@ -36,6 +36,15 @@ class ConnectionSet:
     """
 
     by_protocol: tuple[IntervalSet, IntervalSet, IntervalSet] = (NO_PORTS, NO_PORTS, NO_PORTS)
+    # Connection sets key every column of a matrix: hashing them once, not per lookup, is
+    # a large share of evaluation time at 100,000 workloads.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.by_protocol))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def of(cls, protocol: Protocol, ports: IntervalSet = ALL_PORTS) -> ConnectionSet:

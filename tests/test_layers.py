@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "netpoldiff"
 CORE_RANK = {
     "errors": 0,
     "intervals": 1,
+    "bitsets": 1,
     "ports": 2,
     "addresses": 2,
     "selectors": 2,

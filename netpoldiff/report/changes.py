@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Cause, ChangeSet, SubjectChange, cause_order
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.matrix import column_sources, iter_bits
+from netpoldiff.matrix import column_sources
 from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.rows import Population, describe_group

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, IPSet, family_cidrs
-from netpoldiff.matrix import Matrix, iter_bits
+from netpoldiff.bitsets import iter_bits
+from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 
 ANYWHERE_OUTSIDE = "anywhere outside the cluster"

@@ -9,10 +9,11 @@ from typing import Final
 
 from tabulate import tabulate
 
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
-from netpoldiff.matrix import Matrix, iter_bits
+from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
 from netpoldiff.report.changes import OUTSIDE, ChangeLine
 from netpoldiff.report.rows import (

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from netpoldiff.causes import ChangeSet, canonical_document
 from netpoldiff.diff import MatrixDiff, diff_matrices
-from netpoldiff.evaluate import evaluate, external_partition, universe
+from netpoldiff.evaluate import evaluate, evaluate_pair, external_partition, universe
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import (
@@ -77,9 +77,12 @@ EDITS: Final = (
 )
 
 
+POLICY_EDITS: Final = tuple(edit for edit in EDITS if edit.endswith(("-policy", "-rules")))
+
+
 @st.composite
-def edited(draw: st.DrawFn, old: Cluster) -> Cluster:
-    """``old`` after one to four random edits of its objects."""
+def edited(draw: st.DrawFn, old: Cluster, edits: Sequence[str] = EDITS) -> Cluster:
+    """``old`` after one to four random edits (of the kinds ``edits`` names) of its objects."""
     namespaces = list(old.namespaces)
     workloads = list(old.workloads)
     policies = list(old.policies)
@@ -89,7 +92,7 @@ def edited(draw: st.DrawFn, old: Cluster) -> Cluster:
         return draw(st.integers(min_value=0, max_value=len(items) - 1))
 
     for step in range(draw(st.integers(min_value=1, max_value=4))):
-        edit = draw(st.sampled_from(EDITS))
+        edit = draw(st.sampled_from(edits))
         if edit == "relabel-workload" and workloads:
             i = index(workloads)
             workloads[i] = dataclasses.replace(workloads[i], labels=label_pairs(draw(pod_labels)))
@@ -151,6 +154,9 @@ def cluster_pairs(draw: st.DrawFn) -> tuple[Cluster, Cluster]:
     old = draw(clusters())
     if draw(st.integers(min_value=0, max_value=3)) == 0:
         return old, draw(clusters())
+    if draw(st.booleans()):
+        # The common pull request: policies change, workloads and namespaces do not.
+        return old, draw(edited(old, POLICY_EDITS))
     return old, draw(edited(old))
 
 
@@ -166,13 +172,7 @@ class Diffed:
 
     @classmethod
     def of(cls, old: Cluster, new: Cluster) -> Diffed:
-        externals = external_partition([old, new])
-        endpoints = universe([old, new], externals)
-        diff = diff_matrices(
-            evaluate(old, externals=externals, endpoints=endpoints),
-            evaluate(new, externals=externals, endpoints=endpoints),
-        )
-        return cls(old, new, diff, ChangeSet.between(old, new))
+        return cls(old, new, diff_matrices(*evaluate_pair(old, new)), ChangeSet.between(old, new))
 
     def document(self) -> dict[str, Any]:
         document = json.loads("".join(diff_json(self.diff, self.changes, "OLD", "NEW")))
@@ -515,6 +515,43 @@ def test_opened_and_closed_are_the_per_pair_differences_of_the_two_matrices_and_
     assert [json_key(e) for e in document["removed_endpoints"]] == sorted(
         old_workloads - new_workloads, key=lambda k: (k[1], k[3], k[2])
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(cluster_pairs())
+def test_evaluating_a_pair_together_equals_evaluating_each_side_alone(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    # evaluate_pair reuses the first side's compiled policies, egress groups and columns for
+    # the second: that fast path must never change an answer.
+    old, new = pair
+    externals = external_partition([old, new])
+    endpoints = universe([old, new], externals)
+    together = evaluate_pair(old, new)
+    apart = (
+        evaluate(old, externals=externals, endpoints=endpoints),
+        evaluate(new, externals=externals, endpoints=endpoints),
+    )
+    assert together == apart
+
+
+@EXAMPLES
+@given(clusters(), st.data())
+def test_an_unchanged_cluster_evaluated_as_a_pair_shares_its_columns(
+    cluster: Cluster, data: st.DataObject
+) -> None:
+    # The diff skips a destination whose two columns are one object, without comparing them.
+    listed_otherwise = Cluster(
+        tuple(data.draw(st.permutations(cluster.namespaces))),
+        tuple(data.draw(st.permutations(cluster.workloads))),
+        tuple(data.draw(st.permutations(cluster.policies))),
+    )
+    old, new = evaluate_pair(cluster, listed_otherwise)
+    for endpoint, before, after in zip(old.endpoints, old.columns, new.columns, strict=True):
+        if isinstance(endpoint, WorkloadEndpoint) and endpoint.kind == "Pod":
+            assert before == after  # a bare pod's own column leaves out the pod itself
+        else:
+            assert before is after, endpoint
 
 
 @EXAMPLES

@@ -6,13 +6,12 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from netpoldiff.causes import ChangeSet
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import InputError, InputWarning, SourceError
 from netpoldiff.evaluate import evaluate, evaluate_pair
-from netpoldiff.github import DEFAULT_API_URL, GitHubClient, Posted, PullRequest, sticky_comment
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.manifests import Loader, ParseCache
 from netpoldiff.manifests.cache import default_directory
@@ -20,7 +19,6 @@ from netpoldiff.model import Cluster
 from netpoldiff.report.changes import change_lines
 from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
-from netpoldiff.report.markdown import MARKER, render_diff_markdown
 from netpoldiff.report.text import DiffHeader, render_diff, render_matrix
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
@@ -29,6 +27,12 @@ from netpoldiff.sources import (
     GitRepository,
     Workspace,
 )
+
+if TYPE_CHECKING:
+    from netpoldiff.github import Posted
+
+# The pull-request client and the Markdown report are imported where used: start-up time is
+# paid on every commit a hook checks, and most runs need neither.
 
 MatrixFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json", "dot"]
@@ -179,7 +183,11 @@ def diff_command(
     else:
         header = DiffHeader(old.label, new.label)
         lines = change_lines(diff, changes)
-        render = render_diff_markdown if output_format == "markdown" else render_diff
+        render = render_diff
+        if output_format == "markdown":
+            from netpoldiff.report.markdown import render_diff_markdown  # noqa: PLC0415
+
+            render = render_diff_markdown
         chunks = [
             render(header, diff, changes, lines, warnings=warnings, errors=errors, color=color)
         ]
@@ -246,6 +254,14 @@ def post_pr_comment(
     skip_if_new: bool = False,
 ) -> Posted:
     """Post the report as the pull request's one netpoldiff comment, or update that comment."""
+    from netpoldiff.github import (  # noqa: PLC0415
+        DEFAULT_API_URL,
+        GitHubClient,
+        PullRequest,
+        sticky_comment,
+    )
+    from netpoldiff.report.markdown import MARKER  # noqa: PLC0415
+
     if not token:
         msg = "pr-comment needs a GitHub token in GITHUB_TOKEN"
         raise SourceError(msg)

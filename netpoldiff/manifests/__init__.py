@@ -286,7 +286,7 @@ class Loader:
         return Loaded(collector.cluster(), tuple(collector.warnings), tuple(errors))
 
 
-PARALLEL_THRESHOLD: Final = 4 * 1024 * 1024  # bytes of YAML before parsing is worth a process
+PARALLEL_THRESHOLD: Final = 1024 * 1024  # bytes of YAML before parsing on two cores pays
 
 
 def _convert_chunk(

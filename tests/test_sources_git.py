@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
 import stat
@@ -795,7 +796,7 @@ def test_bare_repository_is_not_called_no_repository(
 
 def _cache_entries() -> list[Path]:
     base = Path(os.environ["XDG_CACHE_HOME"]) / "netpoldiff"
-    return sorted(p for p in base.rglob("*.json") if p.is_file())
+    return sorted(p for p in base.rglob("*.pickle") if p.is_file())
 
 
 def test_cache_second_run_is_byte_identical(run_cli: CliRunner, demo: GitRepo) -> None:
@@ -834,13 +835,46 @@ def test_corrupted_cache_gives_the_same_answer(run_cli: CliRunner, demo: GitRepo
     assert len(entries) == 9
     for number, entry in enumerate(entries):
         data = entry.read_bytes()
-        cuts = (data[: len(data) // 2], data[:-1], data[:1], b"", b"\xff\xfe not json")
+        cuts = (
+            data[: len(data) // 2],
+            data[:-1],
+            data[:1],
+            b"",
+            b"\xff\xfe not a pickle",
+            pickle.dumps(("k8s/shop.yaml", "not a conversion")),
+            pickle.dumps(object()),
+        )
         entry.write_bytes(cuts[number % len(cuts)])
     assert run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out == expected
-    # An unreadable entry is rewritten: every one is valid JSON again.
+    # An unreadable entry is rewritten: every one holds a conversion again.
     for entry in entries:
-        json.loads(entry.read_bytes())
+        path, _ = pickle.loads(entry.read_bytes())  # noqa: S301 - the test's own cache
+        assert path.startswith("k8s/")
     assert run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out == expected
+
+
+def test_cache_is_used_only_in_a_directory_nobody_else_can_write(
+    run_cli: CliRunner, demo: GitRepo
+) -> None:
+    # Entries are pickles: one planted by another user could run code. The cache that holds
+    # them is trusted only when this user owns it and no group or other may write into it.
+    root = str(demo.root)
+    expected = run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out
+    entries = _cache_entries()
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(("k8s/planted.yaml", [])))  # a valid, wrong answer
+    assert entries[0].stat().st_mode & 0o777 == 0o600
+    cache_root = entries[0].parents[1]  # netpoldiff/v<version>-<digest>
+    assert cache_root.stat().st_mode & 0o777 == 0o700
+    # Trusted, the planted entries are used (so the test can tell when they are not).
+    assert run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out != expected
+    for directory in (cache_root, cache_root.parent):
+        for writable in (0o020, 0o002):
+            directory.chmod(0o700 | writable)
+            result = run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json")
+            assert result.out == expected, f"{directory} mode {oct(0o700 | writable)}"
+            directory.chmod(0o700)
+            assert all(e.read_bytes() == pickle.dumps(("k8s/planted.yaml", [])) for e in entries)
 
 
 # --- pathspecs: the three git views agree -------------------------------------------------

@@ -6,7 +6,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeGuard
 
 from netpoldiff.errors import InputError, InputWarning, Location
 from netpoldiff.manifests.cache import ParseCache
@@ -211,17 +211,28 @@ class Loader:
     def _convert_file(self, source_file: SourceFile) -> _FileResult:
         object_id = source_file.object_id
         if object_id is None:
-            return self._convert_uncached(source_file)
+            return self._convert_text(source_file)
         known = self._converted.get(object_id)
         if known is None:
-            known = (source_file.path, self._convert_uncached(source_file))
-            self._converted[object_id] = known
+            known = self._converted[object_id] = self._convert_content(source_file)
         path, result = known
         # The same content under another path (``old/x`` and ``new/x`` of two directories)
         # converts to the same objects, found at another place.
         return result if path == source_file.path else _relocated(result, source_file.path)
 
-    def _convert_uncached(self, source_file: SourceFile) -> _FileResult:
+    def _convert_content(self, source_file: SourceFile) -> tuple[str, _FileResult]:
+        """A file's conversion and the path it was made for: from the disk cache, or made now."""
+        object_id = source_file.object_id
+        if object_id is not None:
+            cached = self.cache.converted(object_id, self.default_namespace)
+            if _is_conversion(cached):
+                return cached
+        result = self._convert_text(source_file)
+        if object_id is not None:
+            self.cache.store(object_id, self.default_namespace, (source_file.path, result))
+        return source_file.path, result
+
+    def _convert_text(self, source_file: SourceFile) -> _FileResult:
         converter = _Collector(self.default_namespace)
         result: _FileResult
         try:
@@ -244,7 +255,12 @@ class Loader:
 
     def _convert_in_parallel(self, files: list[SourceFile]) -> None:
         """Convert the files not converted yet on several cores, when there is enough to do."""
-        todo = [f for f in _distinct_contents(files) if f.object_id not in self._converted]
+        todo = [
+            f
+            for f in _distinct_contents(files)
+            if f.object_id not in self._converted
+            and not self.cache.has(f.object_id or "", self.default_namespace)
+        ]
         if not todo or self.workers < 2 or sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:  # noqa: PLR2004
             return
         try:
@@ -295,10 +311,17 @@ def _convert_chunk(
     """In a worker process: parse and convert some files; model objects travel back."""
     files, directory, default_namespace = task
     loader = Loader(ParseCache(directory, versioned=False), default_namespace=default_namespace)
-    return [
-        (f.object_id or "", f.path, loader._convert_uncached(f))  # noqa: SLF001
-        for f in files
-    ]
+    return [(f.object_id or "", *loader._convert_content(f)) for f in files]  # noqa: SLF001
+
+
+def _is_conversion(value: object) -> TypeGuard[tuple[str, _FileResult]]:
+    """Whether a cache entry has the shape of ``Loader._convert_content``'s answer."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2  # noqa: PLR2004 - (path, result)
+        and isinstance(value[0], str)
+        and isinstance(value[1], list | InputError)
+    )
 
 
 def _distinct_contents(files: Iterable[SourceFile]) -> list[SourceFile]:

@@ -1,65 +1,34 @@
-"""Parse each blob once: in memory for a run, and on disk (JSON, keyed by blob id) across runs.
+"""Convert each blob once: in memory for a run, and on disk across runs.
 
-The disk cache can only ever save time: its key is git's name for the content plus the
-netpoldiff version, an entry that cannot be read is ignored and rewritten, and content that
-JSON cannot hold exactly (dates, binary) is simply not cached.
+A file's conversion (its model objects, warnings and errors) is stored under git's name for the
+content, the namespace that objects without one default to, and a digest of netpoldiff's own
+code, so an entry can only ever be used by the code that wrote it, for the same question.
+
+Entries are pickles: loading one is many times faster than parsing and converting the YAML
+again, which is what makes a repeated run cheap. A pickle can run code when loaded, so the
+cache is used only in a directory that the current user owns and nobody else can write (the
+rule of every per-user cache that holds pickles); otherwise netpoldiff quietly does without
+it. An entry that cannot be read is ignored and rewritten: the cache can make a run faster,
+never different.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import math
+import functools
+import hashlib
 import os
+import pickle
+import stat
+import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from netpoldiff import __version__
-from netpoldiff.manifests.yaml_docs import Document, Located, documents
+from netpoldiff.manifests.yaml_docs import Document, documents
 from netpoldiff.sources import SourceFile
 
-
-class _NotCacheable(Exception):  # noqa: N818 - internal signal
-    pass
-
-
-def _encode(value: Any) -> Any:  # noqa: ANN401 - YAML values
-    if isinstance(value, Located):
-        return {
-            "m": value.line,
-            "k": [
-                [
-                    _encode(key),
-                    value.key_lines.get(key, value.line),
-                    value.raw.get(key),
-                    _encode(item),
-                ]
-                for key, item in value.items()
-            ],
-        }
-    if isinstance(value, list):
-        return {"l": [_encode(item) for item in value]}
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _NotCacheable
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    raise _NotCacheable
-
-
-def _decode(value: Any) -> Any:  # noqa: ANN401 - YAML values
-    if isinstance(value, dict):
-        if "l" in value:
-            return [_decode(item) for item in value["l"]]
-        mapping = Located(value["m"])
-        for key, line, raw, item in value["k"]:
-            decoded_key = _decode(key)
-            mapping[decoded_key] = _decode(item)
-            mapping.key_lines[decoded_key] = line
-            if raw is not None:
-                mapping.raw[decoded_key] = raw
-        return mapping
-    return value
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def default_directory() -> Path:
@@ -68,63 +37,105 @@ def default_directory() -> Path:
     return Path(base) / "netpoldiff"
 
 
+@functools.cache
+def code_digest() -> str:
+    """A digest of netpoldiff's source and the interpreter: what a cached conversion depends on."""
+    digest = hashlib.sha256(f"{__version__}\0{sys.implementation.cache_tag}".encode())
+    for module in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(module.relative_to(_PACKAGE)).encode() + b"\0")
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _private(directory: Path) -> bool:
+    """Whether a directory belongs to this user and no one else may write into it."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - no owners to compare
+        return True
+    try:
+        status = directory.stat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(status.st_mode)
+        and status.st_uid == os.getuid()
+        and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
+
+
 class ParseCache:
-    """Parsed documents by blob id; ``directory`` None keeps them in memory only."""
+    """Parsed documents by blob id for a run; converted files on disk when ``directory`` is set.
+
+    ``directory`` is the cache root (``default_directory()``); entries live in a subdirectory
+    named by the code digest unless ``versioned`` is False (worker processes get that
+    subdirectory itself).
+    """
 
     def __init__(self, directory: Path | None = None, *, versioned: bool = True) -> None:
         if directory is not None and versioned:
-            directory = directory / f"v{__version__}"
+            directory = directory / f"v{__version__}-{code_digest()}"
         self.directory = directory
         self._memory: dict[str, list[Document]] = {}
+        self._usable: bool | None = None  # whether the directory may be used, once known
         self.parsed = 0  # blobs parsed from text in this run (the rest came from a cache)
 
-    def _entry(self, object_id: str) -> Path | None:
-        if self.directory is None:
-            return None
-        return self.directory / object_id[:2] / f"{object_id[2:]}.json"
-
     def documents(self, source_file: SourceFile) -> list[Document]:
-        """The documents of a file, parsed at most once per content."""
+        """The documents of a file, parsed at most once per content in this run."""
         object_id = source_file.object_id
         if object_id is None:
             self.parsed += 1
             return list(documents(source_file.data, source_file.path))
         cached = self._memory.get(object_id)
         if cached is None:
-            cached = self._load(object_id)
-        if cached is None:
             self.parsed += 1
             cached = list(documents(source_file.data, source_file.path))
-            self._store(object_id, cached)
-        self._memory[object_id] = cached
+            self._memory[object_id] = cached
         return cached
 
-    def _load(self, object_id: str) -> list[Document] | None:
-        entry = self._entry(object_id)
-        if entry is None:
+    def _entry(self, object_id: str, default_namespace: str) -> Path | None:
+        if self.directory is None:
+            return None
+        key = hashlib.sha256(f"{object_id}\0{default_namespace}".encode()).hexdigest()
+        return self.directory / key[:2] / f"{key[2:]}.pickle"
+
+    def _directory_usable(self, *, create: bool) -> bool:
+        if self._usable is None and self.directory is not None:
+            if create:
+                with contextlib.suppress(OSError):
+                    self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self.directory.exists():
+                return False  # nothing cached yet; decide when there is something to store
+            # The root and the digest's directory: either could let someone swap entries.
+            self._usable = _private(self.directory.parent) and _private(self.directory)
+        return bool(self._usable)
+
+    def has(self, object_id: str, default_namespace: str) -> bool:
+        """Whether an entry for this content and default namespace is on disk."""
+        entry = self._entry(object_id, default_namespace)
+        return entry is not None and self._directory_usable(create=False) and entry.exists()
+
+    def converted(self, object_id: str, default_namespace: str) -> object | None:
+        """What ``store`` kept for this content and default namespace, or None."""
+        entry = self._entry(object_id, default_namespace)
+        if entry is None or not self._directory_usable(create=False):
             return None
         try:
-            raw = json.loads(entry.read_bytes())
-            return [Document(index, _decode(content)) for index, content in raw]
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # missing or unreadable: parse again (and rewrite)
+            with entry.open("rb") as stream:
+                value: object = pickle.load(stream)  # noqa: S301 - a private directory, see above
+        except Exception:  # noqa: BLE001 - missing, cut short or stale: convert again
+            return None
+        return value
 
-    def _store(self, object_id: str, parsed: list[Document]) -> None:
-        entry = self._entry(object_id)
-        if entry is None:
+    def store(self, object_id: str, default_namespace: str, value: object) -> None:
+        """Keep a file's conversion for later runs (best effort: a failure only costs time)."""
+        entry = self._entry(object_id, default_namespace)
+        if entry is None or not self._directory_usable(create=True):
             return
-        try:
-            text = json.dumps(
-                [[d.index, _encode(d.content)] for d in parsed], separators=(",", ":")
-            )
-        except _NotCacheable:
-            return
-        with contextlib.suppress(OSError):
-            entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
+            entry.parent.mkdir(mode=0o700, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
                 Path(temporary).replace(entry)
             finally:
                 Path(temporary).unlink(missing_ok=True)

@@ -1758,7 +1758,7 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
     def no_second_conversion(*_: object) -> None:
         pytest.fail("content converted before was converted again")
 
-    monkeypatch.setattr(loader, "_convert_uncached", no_second_conversion)
+    monkeypatch.setattr(loader, "_convert_text", no_second_conversion)
     monkeypatch.setattr(manifests, "_convert_chunk", no_second_conversion)
     new = loader.load([SourceFile("new/m.yaml", data, blob_id(data))], keep_going=True)
 

@@ -1,0 +1,30 @@
+"""Bitsets: ints as sets of endpoint numbers, built and listed without quadratic work."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from netpoldiff.bitsets import iter_bits, mask_of
+
+positions = st.sets(st.integers(min_value=0, max_value=5000), max_size=60)
+
+
+@given(positions)
+def test_mask_of_and_iter_bits_are_inverse(members: set[int]) -> None:
+    mask = mask_of(members)
+    assert mask == sum(1 << i for i in members)
+    assert list(iter_bits(mask)) == sorted(members)
+
+
+@given(positions, st.integers(min_value=0, max_value=100_000))
+def test_sets_far_from_zero_keep_their_positions(members: set[int], offset: int) -> None:
+    # One namespace's workloads: a few neighbours at a high position.
+    shifted = {offset + i for i in members}
+    assert list(iter_bits(mask_of(shifted))) == sorted(shifted)
+
+
+def test_repeated_positions_count_once_and_nothing_is_the_empty_set() -> None:
+    assert mask_of([3, 3, 0]) == 0b1001
+    assert mask_of([]) == 0
+    assert list(iter_bits(0)) == []

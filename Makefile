@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint typecheck pytest demo fmt bench update-golden clean
+.PHONY: venv test lint typecheck pytest demo fmt bench bench-all update-golden clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ fmt: venv
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/diff.py
+
+# Every size the targets name, 30 to 100,000 workloads, beside the peer up to 1,000.
+bench-all: venv
+	$(BIN)/python bench/diff.py --sizes 30,100,300,1000,10000,100000 --keep
 
 update-golden: venv
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden -q

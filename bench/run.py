@@ -56,8 +56,11 @@ def _manifest_paths(directory: str) -> list[Path]:
     return sorted(p for p in Path(directory).rglob("*") if p.name.lower().endswith(suffixes))
 
 
-def _floor(directory: str) -> JsonObject:
-    """Read every file and parse it with libyaml, building plain Python objects: the floor."""
+def _floor(*directories: str) -> JsonObject:
+    """Read every file and parse it with libyaml, building plain Python objects: the floor.
+
+    Several directories are parsed in the same process (bench/diff.py's floor is both trees).
+    """
     import yaml  # noqa: PLC0415 - imported in the child only
 
     loader = getattr(yaml, "CSafeLoader", None)
@@ -65,7 +68,7 @@ def _floor(directory: str) -> JsonObject:
         msg = "PyYAML was built without libyaml: no CSafeLoader, no meaningful floor"
         raise RuntimeError(msg)
     start = time.perf_counter()
-    contents = [path.read_bytes() for path in _manifest_paths(directory)]
+    contents = [path.read_bytes() for d in directories for path in _manifest_paths(d)]
     read = time.perf_counter()
     documents = 0
     for data in contents:
@@ -134,19 +137,22 @@ def _own_peak_bytes() -> int:
     return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
 
 
-def run_child(stage: str, directory: str, profile_top: int) -> int:
+def run_child(stage: str, directories: Sequence[str], profile_top: int) -> int:
     """The body of ``run.py --child``: one measurement, its result as JSON on stdout."""
+    if stage != "floor" and len(directories) != 1:
+        msg = f"stage {stage} takes one directory, not {len(directories)}"
+        raise SystemExit(msg)
     if stage == "floor":
-        result = _floor(directory)
+        result = _floor(*directories)
     elif stage == "profile":
         profiler = cProfile.Profile()
-        result = _pipeline(directory, STAGES[-1], profiler)
+        result = _pipeline(directories[0], STAGES[-1], profiler)
         text = io.StringIO()
         stats = pstats.Stats(profiler, stream=text)
         stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(profile_top)
         result["profile"] = text.getvalue()
     else:
-        result = _pipeline(directory, stage)
+        result = _pipeline(directories[0], stage)
     result["own_peak_bytes"] = _own_peak_bytes()
     print(json.dumps(result))
     return 0
@@ -175,12 +181,14 @@ class Measured:
         return self.returncode == 0
 
 
-def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Measured:
+def measure(
+    command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Measured:
     """Run ``command``; wall time around it and its own peak RSS (``wait4``, not the parent's)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env
+            command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd
         )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
@@ -485,10 +493,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--profile-top", type=int, default=15, help="functions shown (15)")
     parser.add_argument("--child", metavar="STAGE", help=argparse.SUPPRESS)
-    parser.add_argument("directory", nargs="?", help=argparse.SUPPRESS)
+    parser.add_argument("directories", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return run_child(args.child, args.directory, args.profile_top)
+        return run_child(args.child, args.directories, args.profile_top)
 
     from tabulate import tabulate  # noqa: PLC0415 - the children do not need it
 

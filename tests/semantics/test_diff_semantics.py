@@ -613,3 +613,41 @@ spec:
     assert [row.sources for row in parse_text(text).rows] == [f"any workload, {blocks} and ::/0"]
     for cidr in blocks.split(","):
         assert any(cidr in line for line in text.splitlines()), f"{cidr} is cut in:\n{text}"
+
+
+def _big_namespace(root: Path, workloads: int, *, deny: bool) -> Path:
+    """One namespace of ``workloads`` Deployments in ten apps, with or without a default deny."""
+    documents = ["apiVersion: v1\nkind: Namespace\nmetadata: {name: big}\n"]
+    documents += [
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w{i}, namespace: big}}\n"
+        f"spec: {{template: {{metadata: {{labels: {{app: a{i % 10}}}}},"
+        " spec: {containers: [{name: c}]}}}\n"
+        for i in range(workloads)
+    ]
+    if deny:
+        documents.append(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+            "metadata: {name: default-deny, namespace: big}\nspec: {podSelector: {}}\n"
+        )
+    root.mkdir()
+    (root / "big.yaml").write_text("---\n".join(documents), encoding="utf-8")
+    return root
+
+
+def test_a_change_that_opens_every_pair_of_a_namespace_reads_as_a_few_lines(
+    tmp_path: Path,
+) -> None:
+    # 90,000 pairs open at once: the reports group them, and the JSON still lists each.
+    size = 300
+    old = _big_namespace(tmp_path / "old", size, deny=True)
+    new = _big_namespace(tmp_path / "new", size, deny=False)
+    opened = size * size + size  # every workload, and the outside, to every workload
+    text = run(old, new, "text", start=tmp_path)
+    assert "  +  any workload, anywhere outside the cluster  ->  any workload  all  " in text
+    assert len(text.splitlines()) < 12, text
+    assert f"Reachability: {opened} opened, 0 closed." in text
+    markdown = run(old, new, "markdown", start=tmp_path)
+    assert len(markdown) < 3_000
+    document = json.loads(run(old, new, "json", start=tmp_path))
+    assert document["summary"] == {"opened": opened, "closed": 0}
+    assert len(document["opened"]) == opened

@@ -25,6 +25,7 @@ from netpoldiff.sources import (
     INDEX,
     WORKING_TREE,
     GitRepository,
+    SourceFiles,
     Workspace,
 )
 
@@ -77,12 +78,23 @@ def _loader(settings: Settings) -> Loader:
     return Loader(cache, default_namespace=settings.default_namespace, workers=workers)
 
 
-def _load(
-    workspace: Workspace, loader: Loader, spec: str, paths: tuple[str, ...], settings: Settings
-) -> LoadedSource:
+def _read(
+    workspace: Workspace, spec: str, paths: tuple[str, ...], settings: Settings
+) -> tuple[str, SourceFiles]:
     files = workspace.read(spec, paths)
     if files.errors and not settings.keep_going:
         raise files.errors[0]
+    return spec, files
+
+
+def _load(
+    workspace: Workspace, loader: Loader, spec: str, paths: tuple[str, ...], settings: Settings
+) -> LoadedSource:
+    return _convert(loader, _read(workspace, spec, paths, settings), settings)
+
+
+def _convert(loader: Loader, read: tuple[str, SourceFiles], settings: Settings) -> LoadedSource:
+    spec, files = read
     loaded = loader.load(files.files, keep_going=settings.keep_going)
     return LoadedSource(
         spec,
@@ -167,8 +179,12 @@ def diff_command(
     loader = _loader(settings)
     old_spec = old_spec or "HEAD"
     new_spec = new_spec or (INDEX if staged else WORKING_TREE)
-    old = _load(workspace, loader, old_spec, tuple(paths), settings)
-    new = _load(workspace, loader, new_spec, tuple(paths), settings)
+    old_files = _read(workspace, old_spec, tuple(paths), settings)
+    new_files = _read(workspace, new_spec, tuple(paths), settings)
+    # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
+    loader.prepare([*old_files[1].files, *new_files[1].files])
+    old = _convert(loader, old_files, settings)
+    new = _convert(loader, new_files, settings)
     _check_paths(paths, old, new)
     diff = diff_matrices(*evaluate_pair(old.cluster, new.cluster))
     changes = ChangeSet.between(old.cluster, new.cluster)

@@ -253,6 +253,14 @@ class Loader:
                     result.append(error)
         return result
 
+    def prepare(self, files: Iterable[SourceFile]) -> None:
+        """Convert, ahead of ``load``, the files of every source a command will load.
+
+        Each content is converted once however many sources share it; with several workers,
+        all that is new is converted in one parallel pass.
+        """
+        self._convert_in_parallel(list(files))
+
     def _convert_in_parallel(self, files: list[SourceFile]) -> None:
         """Convert the files not converted yet on several cores, when there is enough to do."""
         todo = [
@@ -269,11 +277,15 @@ class Loader:
             return
         # Largest first, dealt round-robin: the processes finish at about the same time.
         todo.sort(key=lambda f: -len(f.data))
-        chunks = [todo[i :: self.workers] for i in range(self.workers)]
+        own, *chunks = [todo[i :: self.workers] for i in range(self.workers)]
         directory = self.cache.directory
-        with context.Pool(self.workers) as pool:
+        with context.Pool(self.workers - 1) as pool:
             tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
-            for chunk_results in pool.imap_unordered(_convert_chunk, tasks):
+            converting = pool.imap_unordered(_convert_chunk, tasks)
+            # This process takes a share too, rather than wait: its results need no pickling.
+            for source_file in own:
+                self._converted[source_file.object_id or ""] = self._convert_content(source_file)
+            for chunk_results in converting:
                 for object_id, path, result in chunk_results:
                     self._converted[object_id] = (path, result)
 

@@ -1705,7 +1705,8 @@ def test_parsing_in_worker_processes_gives_the_same_cluster(
     parallel = parallel_loader.load(files)
     assert parallel.cluster == sequential.cluster
     assert parallel.warnings == sequential.warnings
-    assert parallel_loader.cache.parsed == 0  # every file came back from a worker
+    # This process parsed its share; the worker parsed the rest.
+    assert 0 < parallel_loader.cache.parsed < len(files)
 
 
 SAME_CONTENT = textwrap.dedent(

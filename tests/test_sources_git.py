@@ -395,6 +395,18 @@ def test_unknown_revision(run_cli: CliRunner, demo: GitRepo) -> None:
         Workspace.at(demo.root).read("no-such-branch")
 
 
+@pytest.mark.parametrize(("spec", "kind"), [("HEAD:k8s/shop.yaml", "blob"), ("HEAD:k8s", "tree")])
+def test_an_object_that_is_not_a_commit_is_named_for_what_it_is(
+    run_cli: CliRunner, demo: GitRepo, spec: str, kind: str
+) -> None:
+    for given in (spec, demo.sha(spec)):
+        result = run_cli("-C", str(demo.root), given, "HEAD")
+        _one_line_error(result)
+        assert result.err == (
+            f"netpoldiff: {given!r} names a {kind}, not a commit: give a commit, branch or tag\n"
+        )
+
+
 def test_revision_starting_with_a_dash_never_reaches_git_as_an_option(
     run_cli: CliRunner, demo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:

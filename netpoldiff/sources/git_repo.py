@@ -181,13 +181,29 @@ class GitRepository:
 
     def unknown(self, spec: str) -> NoReturn:
         """Fail for a SOURCE that is neither a revision here nor a path on disk."""
+        kind = None if spec.startswith("-") else self._object_type(spec)
         if spec.startswith("-"):
             msg = f"revision {spec!r} must not start with '-'"
+        elif kind is not None:
+            msg = f"{spec!r} names a {kind}, not a commit: give a commit, branch or tag"
         elif self.is_shallow():
             msg = f"{spec!r}: no such revision, file or directory; {_SHALLOW_HINT}"
         else:
             msg = f"{spec!r}: no such revision, file or directory"
         raise SourceError(msg)
+
+    def _object_type(self, spec: str) -> str | None:
+        """The type of the object ``spec`` names (blob, tree, ...), or None if it names none."""
+        try:
+            output = self.repo.git.execute(
+                ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", spec],
+                stdout_as_string=False,
+            )
+            sha = _decode(output).strip()
+            kind = self.repo.git.execute(["git", "cat-file", "-t", sha], stdout_as_string=False)
+        except git.GitCommandError:
+            return None
+        return _decode(kind).strip() or None
 
     def hooks_directory(self) -> Path:
         """Where git runs hooks from (honours core.hooksPath)."""

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any, Final
 
 from netpoldiff import __version__
@@ -21,6 +22,10 @@ _TIMEOUT: Final = 30.0
 
 class GitHubError(NetpoldiffError):
     """A GitHub API call that failed; the message carries the HTTP status."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status, None when no answer came
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,7 @@ _OPENER: Final = urllib.request.build_opener(_SameOriginRedirects)
 
 
 class GitHubClient:
-    """The three calls the bot needs: list comments (paginated), create one, update one."""
+    """The calls the bot needs: who am I, list comments (paginated), create one, update one."""
 
     def __init__(self, api_url: str, token: str) -> None:
         self.api_url = api_url.rstrip("/")
@@ -86,7 +91,7 @@ class GitHubClient:
             msg = (
                 f"GitHub API {method} {_path(url)} failed: HTTP {error.code} {error.reason}{detail}"
             )
-            raise GitHubError(msg) from None
+            raise GitHubError(msg, error.code) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
             msg = f"GitHub API {method} {_path(url)} failed: {reason}"
@@ -103,6 +108,20 @@ class GitHubClient:
             yield from page or ()
             found = _NEXT_LINK.search(link)
             url = found.group(1) if found else None
+
+    def login(self) -> str | None:
+        """The account the token acts as, or None when the API will not say.
+
+        A personal token may ask; the token a GitHub Actions run gets may not (HTTP 403).
+        """
+        try:
+            user, _ = self._request("GET", f"{self.api_url}/user")
+        except GitHubError as error:
+            if error.status in {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}:
+                return None
+            raise  # bad credentials, no network: the next call would fail the same way
+        login = user.get("login") if isinstance(user, dict) else None
+        return login if isinstance(login, str) else None
 
     def create(self, pull: PullRequest, body: str) -> dict[str, Any]:
         """Post a new comment."""
@@ -148,8 +167,19 @@ def sticky_comment(
     """Create the pull request's one netpoldiff comment, or edit the one posted before.
 
     ``skip_if_new``: post nothing when there is no earlier comment (used when nothing changed).
+    The earlier comment is one that starts with the marker and was written by this token's
+    account, or, when the API does not tell who that is, by a bot: a person's comment that
+    quotes or imitates the report is never overwritten.
     """
-    earlier = next((c for c in client.comments(pull) if marker in str(c.get("body", ""))), None)
+    login = client.login()
+
+    def ours(comment: dict[str, Any]) -> bool:
+        author = comment.get("user")
+        author = author if isinstance(author, dict) else {}
+        written_by_us = author.get("login") == login if login else author.get("type") == "Bot"
+        return written_by_us and str(comment.get("body", "")).startswith(marker)
+
+    earlier = next((c for c in client.comments(pull) if ours(c)), None)
     if earlier is None:
         if skip_if_new:
             return Posted("skipped")

@@ -37,6 +37,11 @@ class FakeGitHub:
     """The server's state: comments per pull request, failures to inject, requests seen."""
 
     token: str = "s3cret-token"  # noqa: S105 - the fake's own test credential
+    # Who the token acts as; like an Actions token, it does not say unless told to.
+    account: dict[str, str] = field(
+        default_factory=lambda: {"login": "github-actions[bot]", "type": "Bot"}
+    )
+    tells_login: bool = False
     page_size: int = 2  # the server's cap on per_page, small so few comments span pages
     prefix: str = ""  # e.g. "/api/v3" for GitHub Enterprise
     max_requests: int = 60
@@ -53,11 +58,20 @@ class FakeGitHub:
     def api_url(self) -> str:
         return f"{self.base_url}{self.prefix}"
 
-    def seed(self, owner: str, repo: str, number: int, *bodies: str, user: str = "alice") -> None:
+    def seed(
+        self,
+        owner: str,
+        repo: str,
+        number: int,
+        *bodies: str,
+        user: str = "alice",
+        kind: str = "User",
+    ) -> None:
         """Add comments (oldest first) written by someone else."""
         thread = self.comments.setdefault((owner, repo, number), [])
         for body in bodies:
-            thread.append({"id": self._new_id(), "body": body, "user": {"login": user}})
+            author = {"login": user, "type": kind}
+            thread.append({"id": self._new_id(), "body": body, "user": author})
 
     def thread(self, owner: str = "o", repo: str = "r", number: int = 7) -> list[dict[str, Any]]:
         return self.comments.get((owner, repo, number), [])
@@ -102,12 +116,16 @@ class FakeGitHub:
         parts = tuple(path.removeprefix(self.prefix).strip("/").split("/"))
         if not path.startswith(f"{self.prefix}/"):
             parts = ()  # outside the API: nothing matches
+        if parts == ("user",) and method == "GET":
+            if not self.tells_login:
+                return 403, {"message": "Resource not accessible by integration"}, {}
+            return 200, dict(self.account), {}
         if _matches(parts, _LIST) and parts[4].isdigit():
             key = (parts[1], parts[2], int(parts[4]))
             if method == "GET":
                 return self._list(path, key, query)
             if method == "POST" and body is not None:
-                comment = {"id": self._new_id(), "body": body["body"], "user": {"login": "bot"}}
+                comment = {"id": self._new_id(), "body": body["body"], "user": dict(self.account)}
                 self.comments.setdefault(key, []).append(comment)
                 return 201, comment, {}
         elif _matches(parts, _EDIT) and parts[5].isdigit() and method == "PATCH" and body:

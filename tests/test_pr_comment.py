@@ -14,7 +14,7 @@ import pytest
 
 from netpoldiff.report.markdown import MARKER
 from tests.conftest import CliResult, CliRunner
-from tests.fakegithub import FakeGitHub, serve
+from tests.fakegithub import FakeGitHub, Recorded, serve
 
 OLD = "fixtures/demo/old"
 NEW = "fixtures/demo/new"
@@ -44,6 +44,11 @@ def _comment(run_cli: CliRunner, *args: str) -> CliResult:
 
 def _bot_comments(fake: FakeGitHub) -> list[dict[str, object]]:
     return [c for c in fake.thread() if MARKER in str(c["body"])]
+
+
+def _listings(fake: FakeGitHub) -> list[Recorded]:
+    """The requests that listed the pull request's comments (not the one asking who we are)."""
+    return [g for g in fake.calls("GET") if g.path.endswith("/comments")]
 
 
 def _one_line(result: CliResult) -> str:
@@ -79,7 +84,7 @@ def test_first_run_creates_exactly_one_comment_with_the_marker(
     assert created[0]["body"] == body
     assert result.err == f"netpoldiff: created comment {created[0]['id']} on o/r#7\n"
     # The list was paged to its end, asking for the largest pages GitHub serves.
-    gets = github.calls("GET")
+    gets = _listings(github)
     assert [g.query.get("page", ["1"])[0] for g in gets] == ["1", "2", "3"]
     assert {g.query["per_page"][0] for g in gets} == {"100"}
     assert {r.authorization for r in github.requests} == {f"Bearer {github.token}"}
@@ -115,7 +120,7 @@ def test_a_later_run_edits_the_earlier_comment_found_on_any_page(
     assert len(github.thread()) == before + after + 1
     assert second.err == f"netpoldiff: updated comment {comment['id']} on o/r#7\n"
     # The list was read in order, from page 1, at least as far as the page holding the comment.
-    pages = [g.query.get("page", ["1"])[0] for g in github.calls("GET")]
+    pages = [g.query.get("page", ["1"])[0] for g in _listings(github)]
     assert pages == [str(n) for n in range(1, len(pages) + 1)]
     assert page in pages
 
@@ -243,7 +248,9 @@ def test_a_wrong_token_is_a_401_in_one_line(
     line = _one_line(result)
     assert "HTTP 401" in line
     assert "Bad credentials" in line
-    assert [r.authorization for r in github.requests] == ["Bearer not-the-token"]
+    assert [(r.path, r.authorization) for r in github.requests] == [
+        ("/user", "Bearer not-the-token")
+    ]
     assert github.thread() == []
 
 
@@ -258,7 +265,7 @@ def test_an_unreachable_api_is_one_line_with_status_2(
     result = _comment(run_cli, OLD, NEW)
 
     assert result.status == 2
-    assert "GitHub API GET /repos/o/r/issues/7/comments failed" in _one_line(result)
+    assert "GitHub API GET /user failed: [Errno 111] Connection refused" in _one_line(result)
     assert github.requests == []
 
 
@@ -379,10 +386,12 @@ def test_enterprise_api_url_with_a_path_prefix(
     second = _comment(run_cli, NEW, OLD)
 
     assert (first.status, second.status) == (0, 0), (first.err, second.err)
-    assert {r.path.split("/repos/")[0] for r in github.requests} == {"/api/v3"}
+    assert {r.path.removesuffix("/user").split("/repos/")[0] for r in github.requests} == {
+        "/api/v3"
+    }
     assert len(github.calls("POST")) == 1
     assert len(github.calls("PATCH")) == 1
-    assert [g.query.get("page", ["1"])[0] for g in github.calls("GET")] == ["1", "2"] * 2
+    assert [g.query.get("page", ["1"])[0] for g in _listings(github)] == ["1", "2"] * 2
 
 
 def test_other_pull_requests_and_their_comments_are_left_alone(
@@ -397,7 +406,7 @@ def test_other_pull_requests_and_their_comments_are_left_alone(
     assert github.calls("PATCH") == []
     assert len(github.calls("POST")) == 1
     assert github.comments[("o", "r", 8)][0]["body"] == other
-    assert {g.path for g in github.calls("GET")} == {COMMENTS_PATH}
+    assert {g.path for g in _listings(github)} == {COMMENTS_PATH}
 
 
 def test_the_token_does_not_follow_a_redirect_to_another_origin(
@@ -414,7 +423,7 @@ def test_the_token_does_not_follow_a_redirect_to_another_origin(
 
         result = _comment(run_cli, OLD, NEW)
 
-    assert [r.path for r in github.requests] == [COMMENTS_PATH]
+    assert [r.path for r in github.requests] == ["/user"]
     leaked = [r for r in elsewhere.requests if r.authorization == f"Bearer {github.token}"]
     assert leaked == [], f"the token was sent to {github.redirect}"
     assert result.status == 2
@@ -429,3 +438,30 @@ def test_a_malformed_repo_is_rejected_without_a_request(
     assert result.status == 2
     assert "OWNER/NAME" in _one_line(result)
     assert github.requests == []
+
+
+@pytest.mark.parametrize("tells_login", [False, True], ids=["actions-token", "personal-token"])
+def test_a_comment_someone_else_wrote_with_the_marker_is_never_overwritten(
+    github: FakeGitHub, run_cli: CliRunner, tells_login: bool
+) -> None:
+    # A person quoting the report, or imitating it to have the bot write into their comment.
+    github.tells_login = tells_login
+    if tells_login:
+        github.account = {"login": "ci-user", "type": "User"}
+    quoted = f"{MARKER}\n### netpoldiff: looks fine to me"
+    github.seed("o", "r", 7, quoted, f"> {MARKER}\n> quoted", user="mallory")
+    if tells_login:  # when the token says who it is, another bot's comment is not ours either
+        github.seed("o", "r", 7, f"{MARKER}\nanother bot's report", user="other[bot]", kind="Bot")
+
+    first = _comment(run_cli, OLD, NEW)
+    second = _comment(run_cli, NEW, OLD)
+
+    assert (first.status, second.status) == (0, 0), (first.err, second.err)
+    assert len(github.calls("POST")) == 1
+    (patch,) = github.calls("PATCH")
+    (own,) = [c for c in github.thread() if c["user"] == github.account]
+    assert patch.path == f"/repos/o/r/issues/comments/{own['id']}"
+    assert own["body"] == second.out
+    assert [c["body"] for c in github.thread()[:2]] == [quoted, f"> {MARKER}\n> quoted"]
+    if tells_login:
+        assert github.thread()[2]["body"] == f"{MARKER}\nanother bot's report"

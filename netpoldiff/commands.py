@@ -19,7 +19,6 @@ from netpoldiff.model import Cluster
 from netpoldiff.report.changes import change_lines
 from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
-from netpoldiff.report.text import DiffHeader, render_diff, render_matrix
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
     INDEX,
@@ -32,8 +31,9 @@ from netpoldiff.sources import (
 if TYPE_CHECKING:
     from netpoldiff.github import Posted
 
-# The pull-request client and the Markdown report are imported where used: start-up time is
-# paid on every commit a hook checks, and most runs need neither.
+# The pull-request client and the text and Markdown reports (tabulate) are imported where
+# used: start-up time is paid on every commit a hook checks and every bot run, and a run needs
+# one report at most.
 
 MatrixFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json", "dot"]
@@ -133,6 +133,8 @@ def matrix_command(
             matrix, spec, warnings=source.warnings, errors=source.errors
         )
     else:
+        from netpoldiff.report.text import render_matrix  # noqa: PLC0415
+
         chunks = [render_matrix(matrix, spec, warnings=source.warnings, errors=source.errors)]
     failed = _fails(fail_on, errors=source.errors, warnings=source.warnings)
     return Report(chunks, 1 if failed else 0)
@@ -197,6 +199,8 @@ def diff_command(
     elif output_format == "dot":
         chunks = [dot(change_lines(diff, changes))]
     else:
+        from netpoldiff.report.text import DiffHeader, render_diff  # noqa: PLC0415
+
         header = DiffHeader(old.label, new.label)
         lines = change_lines(diff, changes)
         render = render_diff

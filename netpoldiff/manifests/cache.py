@@ -1,4 +1,4 @@
-"""Convert each blob once: in memory for a run, and on disk across runs.
+"""Convert each blob once across runs: conversions kept on disk.
 
 A file's conversion (its model objects, warnings and errors) is stored under git's name for the
 content, the namespace that objects without one default to, and a digest of netpoldiff's own
@@ -63,7 +63,7 @@ def _private(directory: Path) -> bool:
 
 
 class ParseCache:
-    """Parsed documents by blob id for a run; converted files on disk when ``directory`` is set.
+    """Parses files; keeps their conversions on disk across runs when ``directory`` is set.
 
     ``directory`` is the cache root (``default_directory()``); entries live in a subdirectory
     named by the code digest unless ``versioned`` is False (worker processes get that
@@ -74,22 +74,17 @@ class ParseCache:
         if directory is not None and versioned:
             directory = directory / f"v{__version__}-{code_digest()}"
         self.directory = directory
-        self._memory: dict[str, list[Document]] = {}
         self._usable: bool | None = None  # whether the directory may be used, once known
         self.parsed = 0  # blobs parsed from text in this run (the rest came from a cache)
 
     def documents(self, source_file: SourceFile) -> list[Document]:
-        """The documents of a file, parsed at most once per content in this run."""
-        object_id = source_file.object_id
-        if object_id is None:
-            self.parsed += 1
-            return list(documents(source_file.data, source_file.path))
-        cached = self._memory.get(object_id)
-        if cached is None:
-            self.parsed += 1
-            cached = list(documents(source_file.data, source_file.path))
-            self._memory[object_id] = cached
-        return cached
+        """The documents of a file, parsed now.
+
+        They are not kept: the Loader converts each content once, and holding every parsed
+        file until the end would double a large run's peak memory.
+        """
+        self.parsed += 1
+        return list(documents(source_file.data, source_file.path))
 
     def _entry(self, object_id: str, default_namespace: str) -> Path | None:
         if self.directory is None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netpoldiff.addresses import IPSet
 from netpoldiff.errors import InputError, Location
@@ -1795,3 +1798,18 @@ def test_same_content_under_another_path_keeps_its_duplicate_check() -> None:
     files = [SourceFile(p, data, blob_id(data)) for p in ("a.yaml", "b.yaml")]
     with pytest.raises(InputError, match=r"^b\.yaml.*defined twice \(also at a\.yaml"):
         Loader(ParseCache(None)).load(files)
+
+
+_ALIAS_PATTERN = re.compile(r"(?:^|[\s\[{,:?-])\*[^\s,\]}]", re.MULTILINE)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\u00a0\u2003*ab-[]{},:?'\"&")), max_size=40
+    )
+)
+def test_the_alias_scan_finds_every_place_an_alias_can_start(text: str) -> None:
+    # The scan decides whether alias expansion is checked: it may never miss one.
+    from netpoldiff.manifests.yaml_docs import may_have_alias
+
+    assert may_have_alias(text) == (_ALIAS_PATTERN.search(text) is not None)

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -213,17 +213,7 @@ def _best_peer(runs: Sequence[peer.PeerRun]) -> peer.PeerRun:
     finished = [r for r in runs if r.ok] or list(runs[:1])
     fastest = min(finished, key=lambda r: r.seconds)
     peak = max(r.peak_bytes for r in runs)
-    return peer.PeerRun(
-        fastest.seconds,
-        peak,
-        fastest.status,
-        fastest.equivalent,
-        fastest.added,
-        fastest.removed,
-        fastest.changed,
-        fastest.message,
-        fastest.report,
-    )
+    return replace(fastest, peak_bytes=peak)
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,16 +425,6 @@ def _compile_bytecode() -> None:
     compileall.compile_dir(Path(netpoldiff.__file__).parent, quiet=1)
 
 
-def _sizes(text: str) -> list[int]:
-    """``30,100,1k,10k`` -> [30, 100, 1000, 10000]."""
-    sizes = []
-    for part in text.split(","):
-        item = part.strip().lower()
-        multiplier = 1000 if item.endswith("k") else 1
-        sizes.append(int(item.removesuffix("k")) * multiplier)
-    return sizes
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -473,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if not CLI.exists():
         sys.exit(f"no netpoldiff next to {sys.executable}: run `make venv` first")
-    sizes = _sizes(options.sizes)
+    sizes = run.parse_sizes(options.sizes)
     repeat = max(1, options.repeat)
     _compile_bytecode()
 

@@ -465,7 +465,8 @@ MEMORY_HEADERS: Final = [
 ]
 
 
-def _sizes(text: str) -> list[int]:
+def parse_sizes(text: str) -> list[int]:
+    """``30,100,1k,10k`` -> [30, 100, 1000, 10000]."""
     sizes = []
     for part in text.split(","):
         item = part.strip().lower()
@@ -500,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from tabulate import tabulate  # noqa: PLC0415 - the children do not need it
 
-    sizes = _sizes(args.sizes)
+    sizes = parse_sizes(args.sizes)
     load_before = os.getloadavg()[0]
     cli, cli_note = (None, "skipped (--no-cli)") if args.no_cli else cli_status()
     if args.keep:

@@ -80,21 +80,20 @@ def _loader(settings: Settings) -> Loader:
 
 def _read(
     workspace: Workspace, spec: str, paths: tuple[str, ...], settings: Settings
-) -> tuple[str, SourceFiles]:
+) -> SourceFiles:
     files = workspace.read(spec, paths)
     if files.errors and not settings.keep_going:
         raise files.errors[0]
-    return spec, files
+    return files
 
 
 def _load(
     workspace: Workspace, loader: Loader, spec: str, paths: tuple[str, ...], settings: Settings
 ) -> LoadedSource:
-    return _convert(loader, _read(workspace, spec, paths, settings), settings)
+    return _convert(loader, spec, _read(workspace, spec, paths, settings), settings)
 
 
-def _convert(loader: Loader, read: tuple[str, SourceFiles], settings: Settings) -> LoadedSource:
-    spec, files = read
+def _convert(loader: Loader, spec: str, files: SourceFiles, settings: Settings) -> LoadedSource:
     loaded = loader.load(files.files, keep_going=settings.keep_going)
     return LoadedSource(
         spec,
@@ -184,9 +183,9 @@ def diff_command(
     old_files = _read(workspace, old_spec, tuple(paths), settings)
     new_files = _read(workspace, new_spec, tuple(paths), settings)
     # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
-    loader.prepare([*old_files[1].files, *new_files[1].files])
-    old = _convert(loader, old_files, settings)
-    new = _convert(loader, new_files, settings)
+    loader.prepare([*old_files.files, *new_files.files])
+    old = _convert(loader, old_spec, old_files, settings)
+    new = _convert(loader, new_spec, new_files, settings)
     _check_paths(paths, old, new)
     diff = diff_matrices(*evaluate_pair(old.cluster, new.cluster))
     changes = ChangeSet.between(old.cluster, new.cluster)

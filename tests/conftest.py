@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -52,6 +53,30 @@ class CliResult:
 
 
 CliRunner = Callable[..., CliResult]
+
+
+class Outcome(Protocol):
+    """What a run of the command line left: CliResult, or a measured child process."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def out(self) -> str: ...
+    @property
+    def err(self) -> str: ...
+
+
+def assert_one_line_error(result: Outcome, *fragments: str) -> None:
+    """Exit status 2, nothing on stdout, one ``netpoldiff: ...`` line, no traceback."""
+    assert result.status == 2, (result.status, result.out[:500], result.err[:2000])
+    assert result.out == ""
+    assert result.err.startswith("netpoldiff: "), result.err
+    assert result.err.count("\n") == 1, result.err
+    assert result.err.endswith("\n")
+    assert "Traceback" not in result.err
+    assert "internal error" not in result.err
+    for fragment in fragments:
+        assert fragment in result.err, (fragment, result.err)
 
 
 @pytest.fixture

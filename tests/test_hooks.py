@@ -18,7 +18,7 @@ import pytest
 from netpoldiff.errors import SourceError
 from netpoldiff.hooks import MARKER, PushRange, pre_commit_range, push_ranges
 from netpoldiff.sources import GitRepository
-from tests.conftest import CliResult, CliRunner
+from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import GitRepo
 
 ZERO = "0" * 40
@@ -68,16 +68,6 @@ def _install(run_cli: CliRunner, repo: GitRepo | Path, *args: str) -> CliResult:
 
 def _output(completed: subprocess.CompletedProcess[str]) -> str:
     return completed.stdout + completed.stderr
-
-
-def _one_line_error(result: CliResult, *fragments: str) -> None:
-    assert result.status == 2, (result.out, result.err)
-    assert result.out == ""
-    assert result.err.startswith("netpoldiff: ")
-    assert result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err
-    for fragment in fragments:
-        assert fragment in result.err
 
 
 def _is_executable(path: Path) -> bool:
@@ -190,7 +180,7 @@ def test_install_refuses_to_replace_a_foreign_hook(run_cli: CliRunner, tmp_path:
 
     result = _install(run_cli, repo)
 
-    _one_line_error(result, str(hook), "--force")
+    assert_one_line_error(result, str(hook), "--force")
     assert hook.read_text(encoding="utf-8") == "#!/bin/sh\necho 'my own checks'\n"
 
 
@@ -250,7 +240,7 @@ def test_install_outside_a_repository_is_one_line(run_cli: CliRunner, tmp_path: 
 
     result = _install(run_cli, plain)
 
-    _one_line_error(result, "not inside a git repository")
+    assert_one_line_error(result, "not inside a git repository")
     assert list(plain.iterdir()) == []
 
 
@@ -712,7 +702,7 @@ def test_hook_run_pre_push_with_a_malformed_line_is_one_line(
 
     result = _run_pre_push(run_cli, monkeypatch, repo, "garbage\n", "--fail-on", "opened")
 
-    _one_line_error(result, "unexpected input line 'garbage'")
+    assert_one_line_error(result, "unexpected input line 'garbage'")
 
 
 # ---- pre_commit_range: the refs the pre-commit framework hands over ------------------------------

@@ -28,7 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import git
 import pytest
@@ -37,7 +37,7 @@ import yaml
 from netpoldiff.errors import InputError
 from netpoldiff.manifests import load_cluster, yaml_docs
 from netpoldiff.sources import GitRepository, SourceFile
-from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner
+from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import HERMETIC, GitRepo
 
 HOSTILE = FIXTURES / "hostile"
@@ -70,15 +70,6 @@ runpy.run_module("netpoldiff", run_name="__main__", alter_sys=True)
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-class _Outcome(Protocol):
-    @property
-    def status(self) -> int: ...
-    @property
-    def out(self) -> str: ...
-    @property
-    def err(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -134,19 +125,6 @@ def startup(tmp_path_factory: pytest.TempPathFactory) -> float:
     runs = [run_measured(cwd, "--version") for _ in range(2)]
     assert all(run.status == 0 for run in runs), runs
     return min(run.seconds for run in runs)
-
-
-def assert_one_line_error(result: _Outcome, *fragments: str) -> None:
-    """Exit status 2, nothing on stdout, one ``netpoldiff: ...`` line, no traceback."""
-    assert result.status == 2, (result.status, result.out[:500], result.err[:2000])
-    assert result.out == ""
-    assert result.err.startswith("netpoldiff: "), result.err
-    assert result.err.count("\n") == 1, result.err
-    assert result.err.endswith("\n")
-    assert "Traceback" not in result.err
-    assert "internal error" not in result.err
-    for fragment in fragments:
-        assert fragment in result.err, (fragment, result.err)
 
 
 def assert_refused_fast(result: Measured, startup: float, *fragments: str) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from netpoldiff.errors import SourceError
 from netpoldiff.sources import INDEX, WORKING_TREE, Workspace
-from tests.conftest import REPO_ROOT, CliResult, CliRunner
+from tests.conftest import REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, GitRepo, demo_repository
 
 # A policy that opens every flow into the shop namespace if anyone reads it.
@@ -51,17 +51,6 @@ def _json(result: CliResult, status: int = 0) -> dict[str, Any]:
 def _summary(result: CliResult, status: int = 0) -> dict[str, int]:
     summary: dict[str, int] = _json(result, status)["summary"]
     return summary
-
-
-def _one_line_error(result: CliResult, *fragments: str) -> None:
-    """Exit status 2, nothing on stdout, exactly one ``netpoldiff: ...`` line on stderr."""
-    assert result.status == 2, (result.out, result.err)
-    assert result.out == ""
-    assert result.err.startswith("netpoldiff: ")
-    assert result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err
-    for fragment in fragments:
-        assert fragment in result.err
 
 
 def _no_stray_file(repo: GitRepo, *names: str) -> None:
@@ -238,7 +227,7 @@ def test_staged_compares_head_with_the_index(run_cli: CliRunner, old_only: GitRe
     assert Workspace.at(repo.root).read(INDEX).label == f"index ({tree[:7]})"
     assert _summary(run_cli("-C", root, "HEAD", "--staged", "--format", "json")) == FRONTEND_ONLY
     both = run_cli("-C", root, "HEAD", "HEAD", "--staged")
-    _one_line_error(both, "--staged compares OLD with the index: give OLD only")
+    assert_one_line_error(both, "--staged compares OLD with the index: give OLD only")
 
 
 def test_linked_worktree(run_cli: CliRunner, old_only: GitRepo, tmp_path: Path) -> None:
@@ -380,7 +369,7 @@ def test_shallow_clone_explains_how_to_fetch_history(
     clone = _shallow_clone(demo, tmp_path / "shallow")
     for specs in (("HEAD~1", "HEAD"), ("HEAD~1",), ("HEAD~1...HEAD", "HEAD")):
         result = run_cli("-C", str(clone.root), *specs)
-        _one_line_error(result, "HEAD~1", "shallow", "git fetch --deepen", "fetch-depth")
+        assert_one_line_error(result, "HEAD~1", "shallow", "git fetch --deepen", "fetch-depth")
     # What the clone has still works.
     assert _summary(run_cli("-C", str(clone.root), "HEAD", "--format", "json")) == NO_CHANGE
 
@@ -388,9 +377,9 @@ def test_shallow_clone_explains_how_to_fetch_history(
 def test_unknown_revision(run_cli: CliRunner, demo: GitRepo) -> None:
     result = run_cli("-C", str(demo.root), "no-such-branch", "HEAD")
     assert result.err == "netpoldiff: 'no-such-branch': no such revision, file or directory\n"
-    _one_line_error(result)
-    _one_line_error(run_cli("-C", str(demo.root), "HEAD", "HEAD~5"), "HEAD~5")
-    _one_line_error(run_cli("-C", str(demo.root), "main...nope"), "unknown revision 'nope'")
+    assert_one_line_error(result)
+    assert_one_line_error(run_cli("-C", str(demo.root), "HEAD", "HEAD~5"), "HEAD~5")
+    assert_one_line_error(run_cli("-C", str(demo.root), "main...nope"), "unknown revision 'nope'")
     with pytest.raises(SourceError, match="no such revision"):
         Workspace.at(demo.root).read("no-such-branch")
 
@@ -401,7 +390,7 @@ def test_an_object_that_is_not_a_commit_is_named_for_what_it_is(
 ) -> None:
     for given in (spec, demo.sha(spec)):
         result = run_cli("-C", str(demo.root), given, "HEAD")
-        _one_line_error(result)
+        assert_one_line_error(result)
         assert result.err == (
             f"netpoldiff: {given!r} names a {kind}, not a commit: give a commit, branch or tag\n"
         )
@@ -415,11 +404,11 @@ def test_revision_starting_with_a_dash_never_reaches_git_as_an_option(
         with pytest.raises(SourceError, match="must not start with '-'"):
             workspace.read(spec)
     root = str(demo.root)
-    _one_line_error(run_cli("-C", root, "HEAD...--output=x"), "must not start with '-'")
-    _one_line_error(run_cli("-C", root, "diff", "HEAD~1...--output=x", "HEAD"), "'-'")
+    assert_one_line_error(run_cli("-C", root, "HEAD...--output=x"), "must not start with '-'")
+    assert_one_line_error(run_cli("-C", root, "diff", "HEAD~1...--output=x", "HEAD"), "'-'")
     # After "--" it is a PATH (that matches nothing), never an option of git. (The working
     # tree's reading of such a path is tested with the other pathspecs below.)
-    _one_line_error(run_cli("-C", root, "HEAD~1", "HEAD", "--", "--output=x"), "no manifest")
+    assert_one_line_error(run_cli("-C", root, "HEAD~1", "HEAD", "--", "--output=x"), "no manifest")
     # Unknown dash words are click usage errors.
     assert run_cli("-C", root, "diff", "-x").status == 2
     assert run_cli("-C", root, "diff", "--output-x").status == 2
@@ -442,7 +431,7 @@ def test_objects_that_are_not_commits_are_refused(
         "tree path": "HEAD:k8s",
     }[kind]
     result = run_cli("-C", str(demo.root), spec, "HEAD")
-    _one_line_error(result, spec)
+    assert_one_line_error(result, spec)
 
 
 def test_merge_conflict_with_staged_is_one_line(run_cli: CliRunner, old_only: GitRepo) -> None:
@@ -454,7 +443,7 @@ def test_merge_conflict_with_staged_is_one_line(run_cli: CliRunner, old_only: Gi
     repo.write("k8s/frontend.yaml", "# conflicting\n")
     repo.commit("main")
     assert repo.run("merge", "--quiet", "other").returncode != 0
-    _one_line_error(run_cli("-C", str(repo.root), "--staged"), "git")
+    assert_one_line_error(run_cli("-C", str(repo.root), "--staged"), "git")
 
 
 # --- paths -------------------------------------------------------------------------------
@@ -487,7 +476,7 @@ def test_paths_restrict_both_sides(run_cli: CliRunner, demo: GitRepo) -> None:
 
     nothing = run_cli("-C", root, "HEAD", "--", "docs")
     assert nothing.err == "netpoldiff: no manifest (*.yaml, *.yml, *.json) matches the paths docs\n"
-    _one_line_error(nothing)
+    assert_one_line_error(nothing)
 
 
 def test_paths_are_relative_to_the_directory_given_with_dash_c(
@@ -504,11 +493,13 @@ def test_paths_are_relative_to_the_directory_given_with_dash_c(
     after = run_cli("diff", "-C", sub, "HEAD~1", "HEAD", "--format", "json", "--", "shop.yaml")
     assert after.out == from_root.out
     # A path that only makes sense from the root is not silently taken from the root.
-    _one_line_error(run_cli("-C", sub, "HEAD~1", "HEAD", "--", "k8s/shop.yaml"), "no manifest")
+    assert_one_line_error(
+        run_cli("-C", sub, "HEAD~1", "HEAD", "--", "k8s/shop.yaml"), "no manifest"
+    )
     # Without paths, -C into a subdirectory still compares the whole repository (like git diff).
     assert _summary(run_cli("-C", sub, "HEAD~1", "HEAD", "--format", "json")) == DEMO_SUMMARY
     # Outside the repository is an error, not an empty selection.
-    _one_line_error(
+    assert_one_line_error(
         run_cli("-C", sub, "HEAD~1", "HEAD", "--", "../../elsewhere"), "outside the repository"
     )
     # In the working tree too.
@@ -683,7 +674,7 @@ def test_path_filter_through_a_symlinked_directory_selects_nothing(
     assert old_only.git("diff", "HEAD~1", "HEAD", "--name-only", "--", "deploy") == ""
     result = run_cli("-C", str(old_only.root), "HEAD~1", "HEAD", "--", "deploy")
     # Like git diff: "deploy" is a link, not the k8s folder; no manifest lies under it.
-    _one_line_error(result, "no manifest")
+    assert_one_line_error(result, "no manifest")
 
 
 def _add_submodule(repo: GitRepo, tmp_path: Path, path: str) -> None:
@@ -756,7 +747,9 @@ def test_dash_c_runs_as_if_started_there(
     # A name that is both a revision and a directory in DIR is ambiguous, and says so.
     shutil.copytree(DEMO / "new", demo.root / "main")
     ambiguous = run_cli("-C", str(demo.root), "HEAD~1", "main")
-    _one_line_error(ambiguous, "'main' is both a revision and a path", "./main", "main^{commit}")
+    assert_one_line_error(
+        ambiguous, "'main' is both a revision and a path", "./main", "main^{commit}"
+    )
     as_path = run_cli("-C", str(demo.root), "HEAD~1", "./main", "--format", "json")
     assert _summary(as_path) == DEMO_SUMMARY
     as_revision = run_cli("-C", str(demo.root), "HEAD~1", "main^{commit}", "--format", "json")
@@ -783,10 +776,10 @@ def test_outside_any_repository(run_cli: CliRunner, tmp_path: Path) -> None:
         "netpoldiff: 'HEAD~1' is neither an existing file or directory nor a revision "
         "(not in a git repository)\n"
     )
-    _one_line_error(result)
-    _one_line_error(run_cli("-C", str(plain)), "'HEAD'", "not in a git repository")
-    _one_line_error(run_cli("-C", str(plain), "--staged"), "not in a git repository")
-    _one_line_error(run_cli("-C", str(tmp_path / "missing"), "HEAD"), "no such directory")
+    assert_one_line_error(result)
+    assert_one_line_error(run_cli("-C", str(plain)), "'HEAD'", "not in a git repository")
+    assert_one_line_error(run_cli("-C", str(plain), "--staged"), "not in a git repository")
+    assert_one_line_error(run_cli("-C", str(tmp_path / "missing"), "HEAD"), "no such directory")
 
 
 def test_bare_repository_is_not_called_no_repository(
@@ -798,7 +791,7 @@ def test_bare_repository_is_not_called_no_repository(
     if result.status == 0:
         assert _summary(result) == DEMO_SUMMARY
     else:
-        _one_line_error(result)
+        assert_one_line_error(result)
         assert "not in a git repository" not in result.err, result.err
         assert "bare" in result.err
 
@@ -937,4 +930,4 @@ def test_head_index_and_a_clean_working_tree_select_the_same_files(
         assert document["summary"] == NO_CHANGE
         assert (document["added_endpoints"], document["removed_endpoints"]) == ([], [])
     else:
-        _one_line_error(result, "no manifest")
+        assert_one_line_error(result, "no manifest")

@@ -1,7 +1,8 @@
-"""Guards against YAML built to hurt: nesting that crashes the C parser, aliases that explode.
+"""Guards against YAML built to hurt, checked on the text before any parser sees it.
 
-Both are checked before any Python object is built, so a hostile file costs little time and
-memory before it is rejected with a one-line error.
+libyaml's C parser recurses once per level of nesting and overflows its stack near 50,000
+levels (an uncatchable crash): such text is refused from a scan of its indentation and
+brackets. Aliases that expand too far are refused on the composed nodes (aliases.py).
 """
 
 from __future__ import annotations
@@ -9,13 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import yaml
-
 MAX_DEPTH: Final = 1000  # libyaml's C parser overflows its stack near 50,000 levels
-MAX_EXPANDED_NODES: Final = 1_000_000  # after expanding every alias
 MAX_DOCUMENTS: Final = 100_000  # in one file
-MAX_EXPANSION_RATIO: Final = 10  # expanded nodes per written node, past _RATIO_FLOOR
-_RATIO_FLOOR: Final = 100_000
 _DEEP_LINE: Final = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH},}}", re.MULTILINE)
 _FLOW_OR_QUOTE: Final = re.compile(r"[\[\]{}'\"\n#]")
 
@@ -77,42 +73,3 @@ def check_nesting(text: str) -> None:
     if depth > MAX_DEPTH:
         msg = f"nesting too deep (more than {MAX_DEPTH} levels of brackets)"
         raise LimitExceeded(msg, line)
-
-
-def check_expansion(node: yaml.Node) -> None:
-    """Reject a composed document whose aliases expand too far, or refer to themselves.
-
-    Composing keeps an alias as a second reference to the same node; counting with a memo
-    of each node's expanded size takes time proportional to the composed document.
-    """
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-
-    def size(current: yaml.Node) -> int:
-        key = id(current)
-        known = sizes.get(key)
-        if known is not None:
-            return known
-        if key in in_progress:
-            msg = "a recursive alias (an anchor used inside itself)"
-            raise LimitExceeded(msg, current.start_mark.line + 1)
-        in_progress.add(key)
-        total = 1
-        if isinstance(current, yaml.SequenceNode):
-            total += sum(size(item) for item in current.value)
-        elif isinstance(current, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in current.value)
-        in_progress.discard(key)
-        if total > MAX_EXPANDED_NODES:
-            msg = f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"
-            raise LimitExceeded(msg, current.start_mark.line + 1)
-        sizes[key] = total
-        return total
-
-    expanded = size(node)
-    if expanded > _RATIO_FLOOR and expanded > MAX_EXPANSION_RATIO * len(sizes):
-        msg = (
-            f"aliases expand {len(sizes):,} nodes to {expanded:,} "
-            f"(more than {MAX_EXPANSION_RATIO} times; an alias bomb?)"
-        )
-        raise LimitExceeded(msg, node.start_mark.line + 1)

@@ -1,58 +1,63 @@
-"""Read the YAML (or JSON) documents of one file, keeping each mapping's line numbers."""
+"""Read the documents of one manifest file as kubectl reads them, keeping line numbers.
+
+The file is framed as kubectl frames it (streams.py), each document composed by libyaml (the
+C library go-yaml v2 was ported from), checked and built by the decoder as go-yaml and
+``sigs.k8s.io/yaml`` would convert it. What kubectl refuses is an error here too, so that a
+document it does not apply is never read as if it were.
+"""
 
 from __future__ import annotations
 
-import codecs
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests.limits import (
-    MAX_DOCUMENTS,
-    LimitExceeded,
-    check_expansion,
-    check_nesting,
+from netpoldiff.manifests.decoder import (
+    JSON_NUMBER,
+    PLAIN,
+    STR_TAG,
+    DecodeProblem,
+    Decoder,
+    Located,
 )
-from netpoldiff.manifests.prune import prune_document
+from netpoldiff.manifests.json_nodes import JsonProblem, JsonReader
+from netpoldiff.manifests.limits import MAX_DOCUMENTS, LimitExceeded, check_nesting
+from netpoldiff.manifests.streams import (
+    GO_SPACE,
+    Chunk,
+    chunks,
+    decode,
+    frame,
+    looks_like_json,
+)
 
 if TYPE_CHECKING:
     _BaseLoader = yaml.SafeLoader
-else:  # the C parser when libyaml is present, as pre-commit does: same results, much faster
+else:  # the C parser when libyaml is present, as pre-commit does: go-yaml is a port of it
     _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-class Located(dict[Any, Any]):
-    """A YAML mapping that remembers where it and each of its keys stand (1-based lines).
-
-    ``raw`` keeps the source text of plain scalars YAML did not read as strings (``on``,
-    ``22:22``), so an error can say what was written, not what YAML 1.1 made of it.
-    """
-
-    __slots__ = ("key_lines", "line", "raw")
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.line = line
-        self.key_lines: dict[Any, int] = {}
-        self.raw: dict[Any, str] = {}
-
-    def line_of(self, key: str) -> int:
-        """The line of ``key`` if present, else of the mapping itself."""
-        return self.key_lines.get(key, self.line)
-
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
-
-
-_RESOLVED_LIMIT = 200_000
+_SEQ_TAG: Final = "tag:yaml.org,2002:seq"
+_MAP_TAG: Final = "tag:yaml.org,2002:map"
 _ALIAS_FOLLOWS: Final = "[{,:?-"  # besides whitespace and the start of the text
 _NOT_ALIAS_NAME: Final = ",]}"  # besides whitespace
+# What may stand before and after a tag "!" alone (or "!<"), besides whitespace.
+_BEFORE_TAG: Final = "[]{},?:-"
+_AFTER_BANG: Final = ",]}<"
+_VERSION_DIRECTIVE: Final = re.compile(r"^%YAML[ \t]+([0-9]+)\.([0-9]+)", re.MULTILINE)
+
+__all__ = ["Document", "Located", "decode", "documents", "may_have_alias"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document of a file: its 1-based index and its content (None if empty)."""
+
+    index: int
+    content: object
 
 
 def may_have_alias(text: str) -> bool:
@@ -77,20 +82,13 @@ def may_have_alias(text: str) -> bool:
 
 
 class _Loader(_BaseLoader):
-    # Plain scalars repeat endlessly in manifests (keys, "TCP", "http"): resolving each one's
-    # implicit tag with PyYAML's regular expressions is a large share of the parse, so the
-    # answers are remembered, per value, across documents and files.
-    _resolved: ClassVar[dict[str, str]] = {}
+    """libyaml's composer, with go-yaml's resolution left to the decoder."""
 
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:  # noqa: ANN401
-        if kind is yaml.ScalarNode and implicit[0] and type(value) is str:
-            tag = self._resolved.get(value)
-            if tag is None:
-                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-                if len(self._resolved) < _RESOLVED_LIMIT:
-                    self._resolved[value] = tag
-            return tag
-        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:  # noqa: ANN401, ARG002
+        if kind is yaml.ScalarNode:
+            # (True, _) is a plain scalar or one tagged "!": go-yaml resolves those.
+            return PLAIN if implicit[0] else STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
     def descend_resolver(self, current_node: object, current_index: object) -> None:
         """No path resolvers are registered: skip PyYAML's per-node bookkeeping."""
@@ -98,178 +96,249 @@ class _Loader(_BaseLoader):
     def ascend_resolver(self) -> None:
         """No path resolvers are registered: skip PyYAML's per-node bookkeeping."""
 
-    def build(self, node: yaml.Node) -> Any:  # noqa: ANN401 - YAML values
-        """Construct a node, taking the short way for strings, lists and mappings.
 
-        Anything else (numbers, booleans, dates, explicit tags) goes through PyYAML.
-        """
-        tag = node.tag
-        if tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
-            return node.value
-        if tag == _SEQ_TAG and isinstance(node, yaml.SequenceNode):
-            return [self.build(item) for item in node.value]
-        if tag == _MAP_TAG and isinstance(node, yaml.MappingNode):
-            return self.construct_mapping(node)
-        return self.construct_object(node, deep=True)
+def _may_have_bang_tag(text: str) -> bool:
+    """Whether the text may hold a tag ``!`` alone (``! 80``, ``!<!>``, or one a %TAG makes).
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # noqa: ANN401
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, AttributeError, OverflowError) as error:
-            # A scalar its tag cannot hold (a date like 2023-02-30, ``!!int twelve``).
-            tag = node.tag.rsplit(":", 1)[-1]
-            message = f"cannot read {node.value!r} as {tag} ({error})"
-            raise _LoadProblem(node.start_mark.line + 1, message) from None
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:  # noqa: ARG002
-        explicit = {id(key_node) for key_node, _ in node.value if key_node.tag != _MERGE_TAG}
-        # Merge keys (``<<``) come first after flattening; written keys then override them.
-        self.flatten_mapping(node)
-        mapping = Located(node.start_mark.line + 1)
-        written: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = self.build(key_node)
-            line = key_node.start_mark.line + 1
-            try:
-                hash(key)
-            except TypeError:
-                raise _LoadProblem(line, "a mapping key must be a scalar") from None
-            if id(key_node) in explicit:
-                if key in written:
-                    first = mapping.key_lines[key]
-                    message = f"duplicate key {key!r} (the first one is on line {first})"
-                    raise _LoadProblem(line, message)
-                written.add(key)
-            elif key in mapping:
-                continue  # of two merged mappings, the earlier one wins
-            mapping[key] = self.build(value_node)
-            mapping.key_lines[key] = line
-            mapping.raw.pop(key, None)
-            if (
-                isinstance(value_node, yaml.ScalarNode)
-                and value_node.tag != _STR_TAG
-                and not value_node.style  # plain (None from PyYAML, "" from libyaml)
-            ):
-                mapping.raw[key] = value_node.value
-        return mapping
-
-
-def _construct_located(loader: _Loader, node: yaml.MappingNode) -> Located:
-    return loader.construct_mapping(node, deep=True)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_located)
-
-
-class _LoadProblem(Exception):  # noqa: N818 - internal signal, turned into InputError below
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One YAML document of a file: its 1-based index and its content (None if empty)."""
-
-    index: int
-    content: object
-
-
-def decode(data: bytes, path: str) -> str:
-    """Text of a manifest: UTF-8, or UTF-16/UTF-8 with a byte order mark, as YAML allows."""
-    boms = (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    )
-    encoding = next((name for bom, name in boms if data.startswith(bom)), "utf-8")
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        msg = f"not valid {encoding.upper().removesuffix('-SIG')} text (byte {error.start})"
-        raise InputError(Location(path, line=line), msg) from None
-
-
-def _document_at(text: str, line: int) -> int:
-    """The 1-based index of the document that holds ``line``, from the ``---`` markers.
-
-    Parsers report some errors only while looking for the next document, so the count of
-    documents read so far can be one too high; the markers before the line cannot.
+    go-yaml keeps a plain scalar tagged so as text, while PyYAML's composer reports it exactly
+    as an untagged one; ``#!/bin/sh`` and ``hello!`` are no such tags.
     """
-    index = 1
-    has_content = False
-    for row in text.splitlines()[: line - 1]:
-        if row.startswith("---") and row[3:4] in {"", " ", "\t"}:
-            if has_content:
-                index += 1
-            has_content = True
-        elif row.strip() and not row.startswith(("#", "%")):
-            has_content = True
-    return index
+    if "%TAG" in text:
+        return True
+    position = text.find("!")
+    while position >= 0:
+        before = text[position - 1] if position else "\n"
+        after = text[position + 1 : position + 2]
+        if (before.isspace() or before in _BEFORE_TAG) and (
+            not after or after.isspace() or after in _AFTER_BANG
+        ):
+            return True
+        position = text.find("!", position + 1)
+    return False
 
 
-def documents(data: bytes, path: str) -> Iterator[Document]:
-    """The documents of one file, in order; raises InputError on a syntax or encoding error."""
+def _verbatim_marks(text: str) -> frozenset[tuple[int, int]]:
+    """(line, column) of every scalar tagged ``!`` alone, which go-yaml keeps as text."""
+    if not _may_have_bang_tag(text):
+        return frozenset()
+    marks = set()
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            mark = event.start_mark
+            if isinstance(event, yaml.ScalarEvent) and event.tag == "!" and mark is not None:
+                marks.add((mark.line, mark.column))
+    except yaml.YAMLError:
+        pass  # the composer meets the same error and reports it
+    return frozenset(marks)
+
+
+def documents(data: bytes, path: str, *, whole: bool = False) -> Iterator[Document]:
+    """The documents of one file, in order; raises InputError where kubectl would refuse it.
+
+    Each document keeps the fields netpoldiff reads of its kind, or everything with ``whole``.
+    """
     text = decode(data, path)
     try:
         check_nesting(text)
     except LimitExceeded as error:
-        where = Location(path, _document_at(text, error.line) if error.line else None, error.line)
+        where = Location(path, 1 if error.line else None, error.line)
         raise InputError(where, str(error)) from None
-    return _parse(text, path)
+    if looks_like_json(text):
+        return _json_stream(text, path, whole=whole)
+    return _yaml_stream(text, path, first_line=0, first_index=1, whole=whole)
 
 
-def _check_count(documents_read: int) -> None:
-    if documents_read > MAX_DOCUMENTS:
-        msg = f"more than {MAX_DOCUMENTS:,} documents in one file"
-        raise LimitExceeded(msg)
+def _json_stream(text: str, path: str, *, whole: bool) -> Iterator[Document]:
+    """The documents of a stream that starts with ``{`` (apimachinery's YAMLOrJSONDecoder).
+
+    A value that is not JSON ends the JSON part; if no more than one object came before it,
+    the rest of the stream (from the end of that object and its line) is read as YAML, as
+    kubectl does; after two or more, it is an error.
+    """
+    reader = JsonReader(text, PLAIN, JSON_NUMBER)
+    count = 0
+    resume = 0  # where the YAML reading would start: after the last value read
+    position = reader.skip_space(0)
+    while position < len(text):
+        try:
+            value = reader.value(position)
+        except JsonProblem as problem:
+            if count > 1:
+                line = reader.line(problem.position) + 1
+                where = Location(path, count + 1, line)
+                raise InputError(where, f"invalid JSON: {problem}") from None
+            yield from _json_fallback(text, path, (resume, count), problem, reader, whole=whole)
+            return
+        count += 1
+        _check_count(count, path)
+        node = value.node
+        yield _document(path, count, node, line_offset=0, has_aliases=False, whole=whole)
+        resume = position = value.end
+        position = reader.skip_space(position)
 
 
-def _content(loader: _Loader, node: yaml.Node | None, *, check_aliases: bool) -> object:
-    """A composed document cut to what the loader reads, checked, then built."""
-    if node is None:
-        return None
-    kept = prune_document(node)
-    if check_aliases:
-        check_expansion(kept)
-    return loader.build(kept)
+def _json_fallback(
+    text: str,
+    path: str,
+    after: tuple[int, int],
+    problem: JsonProblem,
+    reader: JsonReader,
+    *,
+    whole: bool,
+) -> Iterator[Document]:
+    """The rest of a JSON-looking stream read as YAML, after apimachinery's whitespace rule.
 
-
-def _parse(text: str, path: str) -> Iterator[Document]:
-    loader = _Loader(text)
-    current = 0  # the document being read when something goes wrong
-    check_aliases = may_have_alias(text)  # without an alias nothing can expand
+    ``after`` is where the last JSON value ended and how many values were read.
+    """
+    start, count = after
+    while start < len(text) and text[start] in GO_SPACE:
+        start += 1
+        if text[start - 1] == "\n":
+            break
+    rest = _yaml_stream(
+        text[start:], path, first_line=reader.line(start), first_index=count + 1, whole=whole
+    )
     try:
-        while True:
-            current += 1
-            if not loader.check_node():
-                break
-            _check_count(current)
-            yield Document(
-                current, _content(loader, loader.get_node(), check_aliases=check_aliases)
-            )
-    except LimitExceeded as error:
-        raise InputError(Location(path, current, error.line), str(error)) from None
-    except _LoadProblem as problem:
-        raise InputError(Location(path, current, problem.line), problem.message) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        document = _document_at(text, line) if line is not None else current
-        problem_text = error.problem or error.context or "invalid YAML"
-        raise InputError(Location(path, document, line), f"invalid YAML: {problem_text}") from None
-    except yaml.reader.ReaderError as error:
-        line = text[: error.position].count("\n") + 1
-        character = chr(error.character) if isinstance(error.character, int) else error.character
-        message = f"invalid YAML: {error.reason} {character!r}"
-        raise InputError(Location(path, _document_at(text, line), line), message) from None
+        first = next(rest, None)
+    except InputError:
+        line = reader.line(problem.position) + 1
+        raise InputError(Location(path, count + 1, line), f"invalid JSON: {problem}") from None
+    if first is not None:
+        yield first
+    yield from rest
+
+
+def _check_count(count: int, path: str) -> None:
+    if count > MAX_DOCUMENTS:
+        msg = f"more than {MAX_DOCUMENTS:,} documents in one file"
+        raise InputError(Location(path, count), msg)
+
+
+def _yaml_stream(
+    text: str, path: str, *, first_line: int, first_index: int, whole: bool
+) -> Iterator[Document]:
+    framing = frame(text, path, first_line)
+    has_aliases = may_have_alias(text)
+    if framing.whole_file_parse_agrees:
+        # libyaml cuts this text where kubectl does: one parser for the whole file.
+        verbatim = _verbatim_marks(text)
+        loader = _Loader(text)
+        count = 0
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is None:  # pragma: no cover - check_node said there is one
+                    break
+                index = first_index - 1 + framing.document_at(node.start_mark.line)
+                count += 1
+                _check_count(count, path)
+                yield _document(
+                    path,
+                    index,
+                    node,
+                    line_offset=first_line,
+                    verbatim=verbatim,
+                    has_aliases=has_aliases,
+                    whole=whole,
+                )
+        except yaml.YAMLError as error:
+            at = _Where(text, first_line, framing.document_at, first_index)
+            raise _syntax_error(error, path, at) from None
+        finally:
+            loader.dispose()
+        return
+    for chunk in chunks(text, framing):
+        _check_count(chunk.index, path)
+        found = _chunk_document(
+            chunk, path, (first_line, first_index), has_aliases=has_aliases, whole=whole
+        )
+        if found is not None:
+            yield found
+
+
+def _chunk_document(
+    chunk: Chunk, path: str, start: tuple[int, int], *, has_aliases: bool, whole: bool
+) -> Document | None:
+    """The first document of one piece kubectl cut (go-yaml reads no further), or None.
+
+    ``start`` is the file line and document number the framed text starts at.
+    """
+    first_line, first_index = start
+    index = first_index - 1 + chunk.index
+    line_offset = first_line + chunk.line
+    version = _VERSION_DIRECTIVE.search(chunk.text)
+    if version is not None and version.groups() != ("1", "1"):
+        where = Location(path, index, line_offset + chunk.text.count("\n", 0, version.start()) + 1)
+        msg = f"%YAML {version[1]}.{version[2]}: kubectl reads only YAML 1.1 documents"
+        raise InputError(where, msg)
+    loader = _Loader(chunk.text)
+    try:
+        node = loader.get_node() if loader.check_node() else None
     except yaml.YAMLError as error:
-        message = f"invalid YAML: {str(error).splitlines()[0]}"
-        raise InputError(Location(path, current), message) from None
-    except RecursionError:
-        msg = "invalid YAML: nesting too deep or a recursive alias"
-        raise InputError(Location(path, current), msg) from None
+        raise _syntax_error(
+            error, path, _Where(chunk.text, line_offset, lambda _: 1, index)
+        ) from None
     finally:
         loader.dispose()
+    if node is None:
+        return None
+    verbatim = _verbatim_marks(chunk.text)
+    return _document(
+        path,
+        index,
+        node,
+        line_offset=line_offset,
+        verbatim=verbatim,
+        has_aliases=has_aliases,
+        whole=whole,
+    )
+
+
+def _document(
+    path: str,
+    index: int,
+    node: yaml.Node,
+    *,
+    line_offset: int,
+    verbatim: frozenset[tuple[int, int]] = frozenset(),
+    has_aliases: bool,
+    whole: bool,
+) -> Document:
+    decoder = Decoder(line_offset, verbatim, has_aliases=has_aliases)
+    try:
+        decoder.check(node)
+        content = decoder.build(node, None) if whole else decoder.document(node)
+    except DecodeProblem as problem:
+        raise InputError(Location(path, index, problem.line), problem.message) from None
+    except RecursionError:
+        msg = "nesting too deep or a recursive alias"
+        raise InputError(Location(path, index), msg) from None
+    return Document(index, content)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What turns a parser's position into the file's document and line numbers."""
+
+    text: str  # the text the parser read
+    line_offset: int  # lines of the file before that text
+    document_at: Callable[[int], int]  # 0-based line of the text to its document (from 1)
+    first_index: int  # the number of the text's first document in the file
+
+    def location(self, path: str, line: int) -> Location:
+        document = self.first_index - 1 + self.document_at(line)
+        return Location(path, document, self.line_offset + line + 1)
+
+
+def _syntax_error(error: yaml.YAMLError, path: str, at: _Where) -> InputError:
+    """A parser's complaint as a one-line InputError at the file's own line numbers."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        where = at.location(path, mark.line) if mark is not None else Location(path, at.first_index)
+        return InputError(where, f"invalid YAML: {problem}")
+    if isinstance(error, yaml.reader.ReaderError):
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        line = at.text.count("\n", 0, error.position)
+        return InputError(at.location(path, line), f"invalid YAML: {error.reason} {character!r}")
+    return InputError(Location(path, at.first_index), f"invalid YAML: {str(error).splitlines()[0]}")

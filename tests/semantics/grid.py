@@ -149,7 +149,7 @@ class GridModel:
             labels = {"ns": namespace, **self.namespace_labels.get(namespace, {})}
             documents.append(
                 "apiVersion: v1\nkind: Namespace\n"
-                f"metadata:\n  name: {namespace}\n  labels:\n{_label_lines(labels, 4)}"
+                f"metadata:\n  name: {namespace!r}\n  labels:\n{_label_lines(labels, 4)}"
             )
             for pod in PODS:
                 pod_labels = {"pod": pod, **self.pod_labels.get(f"{namespace}/{pod}", {})}
@@ -165,7 +165,7 @@ class GridModel:
                 )
                 documents.append(
                     "apiVersion: v1\nkind: Pod\n"
-                    f"metadata:\n  name: {pod}\n  namespace: {namespace}\n"
+                    f"metadata:\n  name: {pod}\n  namespace: {namespace!r}\n"
                     f"  labels:\n{_label_lines(pod_labels, 4)}"
                     f"spec:\n  containers:\n{containers}"
                 )
@@ -184,7 +184,7 @@ def netpol(name: str, spec: str, namespace: str = "x") -> str:
     body = indent(dedent(spec).strip("\n") + "\n", "  ")
     return (
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-        f"metadata:\n  name: {name}\n  namespace: {namespace}\nspec:\n{body}"
+        f"metadata:\n  name: {name}\n  namespace: {namespace!r}\nspec:\n{body}"
     )
 
 

@@ -94,7 +94,7 @@ def pod(name: str, namespace: str = "x", labels: str = "{}", ports: str = "[]") 
     return f"""
 apiVersion: v1
 kind: Pod
-metadata: {{name: {name}, namespace: {namespace}, labels: {labels}}}
+metadata: {{name: {name}, namespace: {namespace!r}, labels: {labels}}}
 spec:
   containers: [{{name: main, image: busybox, ports: {ports}}}]
 ---
@@ -105,7 +105,7 @@ def policy(name: str, spec: str, namespace: str = "x") -> str:
     return f"""
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {{name: {name}, namespace: {namespace}}}
+metadata: {{name: {name}, namespace: {namespace!r}}}
 spec: {spec}
 ---
 """

@@ -335,7 +335,7 @@ DIRECTION = [
                 podSelector: {matchLabels: {pod: a}}
                 policyTypes: [Egress]
                 egress:
-                - to: [{namespaceSelector: {matchLabels: {ns: y}}}]
+                - to: [{namespaceSelector: {matchLabels: {ns: 'y'}}}]
                 """,
             ),
             netpol(
@@ -374,7 +374,7 @@ DIRECTION = [
             policyTypes: [Egress]
             egress:
             - to:
-              - namespaceSelector: {matchLabels: {ns: y}}
+              - namespaceSelector: {matchLabels: {ns: 'y'}}
                 podSelector: {matchLabels: {pod: b}}
             """,
         ),
@@ -411,7 +411,7 @@ PEER_PODS = [
     ),
     Case(
         "a namespaceSelector peer alone means every pod of the selected namespaces",
-        from_peers("[{namespaceSelector: {matchLabels: {ns: y}}}]"),
+        from_peers("[{namespaceSelector: {matchLabels: {ns: 'y'}}}]"),
         on(ALLOWED.deny_to("x/a").allow("y/*", "x/a"), *MAIN_PROBES),
     ),
     Case(
@@ -483,7 +483,7 @@ PEER_PODS = [
     Case(
         "a pod in another namespace by namespaceSelector and podSelector",
         from_peers(
-            "[{namespaceSelector: {matchLabels: {ns: y}}, podSelector: {matchLabels: {pod: a}}}]"
+            "[{namespaceSelector: {matchLabels: {ns: 'y'}}, podSelector: {matchLabels: {pod: a}}}]"
         ),
         on(ALLOWED.deny_to("x/a").allow("y/a", "x/a"), TCP80, UDP80),
     ),
@@ -495,7 +495,7 @@ PEER_PODS = [
     Case(
         "namespaceSelector matchExpressions In",
         from_peers(
-            "[{namespaceSelector: {matchExpressions: [{key: ns, operator: In, values: [y]}]}}]"
+            "[{namespaceSelector: {matchExpressions: [{key: ns, operator: In, values: ['y']}]}}]"
         ),
         on(ALLOWED.deny_to("x/a").allow("y/*", "x/a"), TCP80),
     ),
@@ -532,7 +532,7 @@ PEER_PODS = [
     ),
     Case(
         "namespaceSelector on the automatic kubernetes.io/metadata.name label (CC-20)",
-        from_peers("[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]"),
+        from_peers("[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: 'y'}}}]"),
         on(ALLOWED.deny_to("x/a").allow("y/*", "x/a"), TCP80, UDP80),
     ),
     Case(
@@ -541,7 +541,7 @@ PEER_PODS = [
             """
   - namespaceSelector:
       matchExpressions:
-      - {key: kubernetes.io/metadata.name, operator: In, values: [y, z]}
+      - {key: kubernetes.io/metadata.name, operator: In, values: ['y', z]}
 """
         ),
         on(ALLOWED.deny_to("x/a").allow("y/*", "x/a").allow("z/*", "x/a"), TCP80),
@@ -624,7 +624,9 @@ ONLY_TO_A_DENIED = ALLOWED.deny_to("x/a")
 PORT = [
     Case(
         "a numeric port opens it for the selected peers only",
-        ingress_to_a("{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 81}]}"),
+        ingress_to_a(
+            "{from: [{namespaceSelector: {matchLabels: {ns: 'y'}}}], ports: [{port: 81}]}"
+        ),
         on(ONLY_TO_A_DENIED, TCP80, UDP81, SCTP81)
         + on(ONLY_TO_A_DENIED.allow("y/*", "x/a"), TCP81),
     ),
@@ -691,7 +693,7 @@ PORT = [
     Case(
         "a named port from a namespace",
         ingress_to_a(
-            "{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: serve-81-tcp}]}"
+            "{from: [{namespaceSelector: {matchLabels: {ns: 'y'}}}], ports: [{port: serve-81-tcp}]}"
         ),
         on(ONLY_TO_A_DENIED.allow("y/*", "x/a"), TCP81) + on(ONLY_TO_A_DENIED, TCP80, UDP81),
     ),
@@ -800,7 +802,7 @@ POLICY_STACK = [
         "stacked policies with overlapping selectors add their ports",
         join(
             ingress_to_a(
-                "{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 80}]}",
+                "{from: [{namespaceSelector: {matchLabels: {ns: 'y'}}}], ports: [{port: 80}]}",
                 name="y-80",
             ),
             netpol(
@@ -808,7 +810,7 @@ POLICY_STACK = [
                 """
                 podSelector: {matchExpressions: [{key: pod, operator: In, values: [a, b]}]}
                 ingress:
-                - from: [{namespaceSelector: {matchLabels: {ns: y}}}]
+                - from: [{namespaceSelector: {matchLabels: {ns: 'y'}}}]
                   ports: [{port: 81}]
                 """,
             ),

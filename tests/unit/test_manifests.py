@@ -790,14 +790,14 @@ POLICY_CASES: dict[str, tuple[str, NetworkPolicy]] = {
     "match-expressions-every-operator": (
         (
             "podSelector:\n  matchExpressions:\n"
-            "  - {key: a, operator: NotIn, values: [z, y]}\n"
+            "  - {key: a, operator: NotIn, values: [z, x]}\n"
             "  - {key: b, operator: Exists}\n"
             "  - {key: c, operator: DoesNotExist, values: []}\n"
         ),
         expected_policy(
             pod_selector=LabelSelector(
                 expressions=(
-                    Requirement("a", Operator.NOT_IN, ("y", "z")),
+                    Requirement("a", Operator.NOT_IN, ("x", "z")),
                     Requirement("b", Operator.EXISTS),
                     Requirement("c", Operator.DOES_NOT_EXIST),
                 )
@@ -1312,9 +1312,8 @@ ERROR_CASES: dict[str, Bad] = {
         labelled_pod("tier: web\nversion: 1.0"), 1, 7, ("a number", "unquoted 1.0")
     ),
     "label-value-integer": Bad(labelled_pod("replicas: 3"), 1, 6, ("a number", "unquoted 3")),
-    "label-value-sexagesimal": Bad(
-        labelled_pod("port: 22:22"), 1, 6, ("a number", "unquoted 22:22")
-    ),
+    # go-yaml reads 22:22 as text (YAML 1.1's base 60 is not implemented), not a valid value.
+    "label-value-sexagesimal": Bad(labelled_pod("port: 22:22"), 1, 6, ("label value '22:22'",)),
     "label-value-a-list": Bad(labelled_pod("app: [web]"), 1, 6, ("a list",)),
     "label-key-with-space": Bad(labelled_pod("'app name': web"), 1, 6, ("label key 'app name'",)),
     "label-key-leading-dash": Bad(labelled_pod("'-app': web"), 1, 6, ("label key '-app'",)),
@@ -1324,7 +1323,6 @@ ERROR_CASES: dict[str, Bad] = {
     ),
     "label-key-prefix-empty": Bad(labelled_pod("/app: web"), 1, 6, ("'/app'",)),
     "label-key-name-empty": Bad(labelled_pod("example.com/: web"), 1, 6, ("'example.com/'",)),
-    "label-key-not-a-string": Bad(labelled_pod("1: web"), 1, 6, ("label key 1",)),
     "label-value-too-long": Bad(labelled_pod(f"app: {'a' * 64}"), 1, 6, ("label value",)),
     "label-value-leading-dash": Bad(labelled_pod("app: '-web'"), 1, 6, ("label value '-web'",)),
     "label-value-with-space": Bad(labelled_pod("app: 'my app'"), 1, 6, ("label value 'my app'",)),
@@ -1381,8 +1379,8 @@ ERROR_CASES: dict[str, Bad] = {
         5,
         ("mapping key must be a scalar",),
     ),
-    "unknown-tag": Bad(
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: !shout p\n", 1, 4, ("invalid YAML", "!shout")
+    "failing-int-tag": Bad(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: !!int p\n", 1, 4, ("cannot read", "!!int")
     ),
     "recursive-alias": Bad(
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from netpoldiff.errors import SourceError
+from netpoldiff.manifests import cache
 from netpoldiff.sources import INDEX, WORKING_TREE, Workspace
 from tests.conftest import REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, GitRepo, demo_repository
@@ -804,6 +805,10 @@ def _cache_entries() -> list[Path]:
     return sorted(p for p in base.rglob("*.pickle") if p.is_file())
 
 
+def _entry_key(entry: Path) -> str:
+    return entry.parent.name + entry.stem  # the shard directory holds the key's first two digits
+
+
 def test_cache_second_run_is_byte_identical(run_cli: CliRunner, demo: GitRepo) -> None:
     root = str(demo.root)
     for output_format in ("json", "text"):
@@ -853,7 +858,9 @@ def test_corrupted_cache_gives_the_same_answer(run_cli: CliRunner, demo: GitRepo
     assert run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out == expected
     # An unreadable entry is rewritten: every one holds a conversion again.
     for entry in entries:
-        path, _ = pickle.loads(entry.read_bytes())  # noqa: S301 - the test's own cache
+        payload = cache._unseal(_entry_key(entry), entry.read_bytes())
+        assert payload is not None
+        path, _ = pickle.loads(payload)  # noqa: S301 - the test's own cache
         assert path.startswith("k8s/")
     assert run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out == expected
 
@@ -866,8 +873,11 @@ def test_cache_is_used_only_in_a_directory_nobody_else_can_write(
     root = str(demo.root)
     expected = run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json").out
     entries = _cache_entries()
-    for entry in entries:
-        entry.write_bytes(pickle.dumps(("k8s/planted.yaml", [])))  # a valid, wrong answer
+    planted = {
+        e: cache._seal(_entry_key(e), pickle.dumps(("k8s/planted.yaml", []))) for e in entries
+    }
+    for entry, wrong in planted.items():
+        entry.write_bytes(wrong)  # a valid, wrong answer
     assert entries[0].stat().st_mode & 0o777 == 0o600
     cache_root = entries[0].parents[1]  # netpoldiff/v<version>-<digest>
     assert cache_root.stat().st_mode & 0o777 == 0o700
@@ -879,7 +889,7 @@ def test_cache_is_used_only_in_a_directory_nobody_else_can_write(
             result = run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json")
             assert result.out == expected, f"{directory} mode {oct(0o700 | writable)}"
             directory.chmod(0o700)
-            assert all(e.read_bytes() == pickle.dumps(("k8s/planted.yaml", [])) for e in entries)
+            assert all(e.read_bytes() == wrong for e, wrong in planted.items())
 
 
 # --- pathspecs: the three git views agree -------------------------------------------------

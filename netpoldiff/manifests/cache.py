@@ -4,31 +4,71 @@ A file's conversion (its model objects, warnings and errors) is stored under git
 content, the namespace that objects without one default to, and a digest of netpoldiff's own
 code, so an entry can only ever be used by the code that wrote it, for the same question.
 
-Entries are pickles: loading one is many times faster than parsing and converting the YAML
-again, which is what makes a repeated run cheap. A pickle can run code when loaded, so the
-cache is used only in a directory that the current user owns and nobody else can write (the
-rule of every per-user cache that holds pickles); otherwise netpoldiff quietly does without
-it. An entry that cannot be read is ignored and rewritten: the cache can make a run faster,
-never different.
+Entries are pickles, many times faster to load than parsing and converting the YAML again.
+Three guards keep an entry from being anything but what this user's netpoldiff wrote:
+
+- Every directory (cache root, code digest's directory, shard) and every entry is opened
+  relative to its parent's descriptor without following symbolic links, and checked on that
+  descriptor: this user's, and no group or other may write to it. What is checked is what is
+  read; otherwise the cache, or that entry, is quietly done without.
+- Each entry starts with a sha256 of its key and payload: a damaged, cut short or misplaced
+  entry is ignored and rewritten by the next store. A cache makes a run faster, never different.
+- The unpickler builds only netpoldiff's data classes: no entry can run code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import functools
 import hashlib
+import importlib
+import io
 import os
 import pickle
+import secrets
 import stat
 import sys
-import tempfile
+import weakref
 from pathlib import Path
+from typing import Final
 
 from netpoldiff import __version__
+from netpoldiff.errors import NetpoldiffError
 from netpoldiff.manifests.yaml_docs import Document, documents
 from netpoldiff.sources import SourceFile
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+
+# Descriptor-relative calls and no-follow opens make the checks hold; without them, no cache.
+_SUPPORTED: Final = (
+    hasattr(os, "getuid")
+    and hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    and {os.open, os.mkdir, os.rename, os.stat, os.unlink} <= os.supports_dir_fd
+)
+_DIRECTORY: Final = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+# Non-blocking, so that a FIFO put in an entry's place cannot stall the open; fstat refuses it.
+_ENTRY: Final = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_NEW_ENTRY: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+_MAGIC: Final = b"netpoldiff cache 1\n"
+_HEADER: Final = len(_MAGIC) + hashlib.sha256().digest_size
+_SUFFIX: Final = ".pickle"
+
+# The modules whose classes a conversion is made of (see Loader._convert_content).
+_DATA_MODULES: Final = frozenset(
+    {
+        "netpoldiff.addresses",
+        "netpoldiff.errors",
+        "netpoldiff.intervals",
+        "netpoldiff.manifests",
+        "netpoldiff.model",
+        "netpoldiff.ports",
+        "netpoldiff.selectors",
+    }
+)
 
 
 def default_directory() -> Path:
@@ -47,19 +87,82 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _private(directory: Path) -> bool:
-    """Whether a directory belongs to this user and no one else may write into it."""
-    if not hasattr(os, "getuid"):  # pragma: no cover - no owners to compare
-        return True
-    try:
-        status = directory.stat()
-    except OSError:
-        return False
+def _private(status: os.stat_result, kind: int) -> bool:
+    """Whether a directory or file is of ``kind``, this user's, and writable by no one else."""
     return (
-        stat.S_ISDIR(status.st_mode)
+        stat.S_IFMT(status.st_mode) == kind
         and status.st_uid == os.getuid()
         and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
     )
+
+
+def _open_directory(name: str, parent: int, *, create: bool) -> int:
+    """A descriptor of the private directory ``name`` in ``parent``, made when ``create``.
+
+    Raises FileNotFoundError when it does not exist, and another OSError when it may not be used.
+    """
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o700, dir_fd=parent)
+    descriptor = os.open(name, _DIRECTORY, dir_fd=parent)
+    if not _private(os.fstat(descriptor), stat.S_IFDIR):
+        os.close(descriptor)
+        raise PermissionError(name)
+    return descriptor
+
+
+def _close_all(descriptors: dict[str, int]) -> None:
+    for descriptor in descriptors.values():
+        if descriptor >= 0:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+    descriptors.clear()
+
+
+def _digest(key: str, payload: bytes) -> bytes:
+    # The key is in the digest, so an entry copied under another content's name is foreign too.
+    digest = hashlib.sha256(key.encode())
+    digest.update(payload)
+    return digest.digest()
+
+
+def _seal(key: str, payload: bytes) -> bytes:
+    """An entry: the header (a marker and the digest of key and payload), then the payload."""
+    return _MAGIC + _digest(key, payload) + payload
+
+
+def _unseal(key: str, entry: bytes) -> bytes | None:
+    """The payload of an entry written for ``key`` by ``_seal``; None when it is not one."""
+    payload = entry[_HEADER:]
+    return payload if entry[:_HEADER] == _MAGIC + _digest(key, payload) else None
+
+
+@functools.cache
+def _data_class(module_name: str, global_name: str) -> type | None:
+    """The class a pickle names, when it is one of the kinds a conversion is made of."""
+    if module_name not in _DATA_MODULES or "." in global_name:
+        return None
+    found = getattr(importlib.import_module(module_name), global_name, None)
+    # Defined there (not imported into it) and plain data: building one runs no code beyond
+    # the class's own validation.
+    if (
+        isinstance(found, type)
+        and found.__module__ == module_name
+        and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum | NetpoldiffError))
+    ):
+        return found
+    return None
+
+
+class _ConversionUnpickler(pickle.Unpickler):
+    """Builds only netpoldiff's data classes: no entry can call a function or import a module."""
+
+    def find_class(self, module_name: str, global_name: str, /) -> type:
+        found = _data_class(module_name, global_name)
+        if found is None:
+            msg = f"{module_name}.{global_name} is not part of a conversion"
+            raise pickle.UnpicklingError(msg)
+        return found
 
 
 class ParseCache:
@@ -74,7 +177,10 @@ class ParseCache:
         if directory is not None and versioned:
             directory = directory / f"v{__version__}-{code_digest()}"
         self.directory = directory
-        self._usable: bool | None = None  # whether the directory may be used, once known
+        self._refused = directory is None or not _SUPPORTED  # never to be used in this run
+        # Held descriptors: "" for the code digest's directory, the other keys for shards.
+        self._held: dict[str, int] = {}
+        weakref.finalize(self, _close_all, self._held)
         self.parsed = 0  # blobs parsed from text in this run (the rest came from a cache)
 
     def documents(self, source_file: SourceFile) -> list[Document]:
@@ -86,51 +192,113 @@ class ParseCache:
         self.parsed += 1
         return list(documents(source_file.data, source_file.path))
 
-    def _entry(self, object_id: str, default_namespace: str) -> Path | None:
-        if self.directory is None:
-            return None
-        key = hashlib.sha256(f"{object_id}\0{default_namespace}".encode()).hexdigest()
-        return self.directory / key[:2] / f"{key[2:]}.pickle"
-
-    def _directory_usable(self, *, create: bool) -> bool:
-        if self._usable is None and self.directory is not None:
+    def _versioned(self, *, create: bool) -> int | None:
+        """The held descriptor of the code digest's directory, reached from a checked root."""
+        held = self._held.get("")
+        if held is not None or self._refused or self.directory is None:
+            return held
+        root = self.directory.parent
+        try:
             if create:
-                with contextlib.suppress(OSError):
-                    self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if not self.directory.exists():
-                return False  # nothing cached yet; decide when there is something to store
-            # The root and the digest's directory: either could let someone swap entries.
-            self._usable = _private(self.directory.parent) and _private(self.directory)
-        return bool(self._usable)
+                root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # The root's parent is whatever the user's cache home is (a symbolic link, say);
+            # from the root down, every level is opened from a checked one.
+            above = os.open(root.parent, _DIRECTORY & ~getattr(os, "O_NOFOLLOW", 0))
+            try:
+                top = _open_directory(root.name, above, create=create)
+            finally:
+                os.close(above)
+            try:
+                held = _open_directory(self.directory.name, top, create=create)
+            finally:
+                os.close(top)
+        except FileNotFoundError:
+            return None  # nothing cached yet; decide when there is something to store
+        except OSError:
+            self._refused = True
+            return None
+        self._held[""] = held
+        return held
+
+    def _shard(self, key: str, *, create: bool) -> int | None:
+        """The held descriptor of the directory of ``key``'s entry."""
+        if self._refused:
+            return None
+        name = key[:2]
+        held = self._held.get(name)
+        if held is not None:
+            return held if held >= 0 else None
+        versioned = self._versioned(create=create)
+        if versioned is None:
+            return None
+        try:
+            held = _open_directory(name, versioned, create=create)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            held = -1  # this shard is not private: its entries are never read or written
+        self._held[name] = held
+        return held if held >= 0 else None
+
+    @staticmethod
+    def _key(object_id: str, default_namespace: str) -> str:
+        return hashlib.sha256(f"{object_id}\0{default_namespace}".encode()).hexdigest()
 
     def has(self, object_id: str, default_namespace: str) -> bool:
         """Whether an entry for this content and default namespace is on disk."""
-        entry = self._entry(object_id, default_namespace)
-        return entry is not None and self._directory_usable(create=False) and entry.exists()
+        key = self._key(object_id, default_namespace)
+        shard = self._shard(key, create=False)
+        if shard is None:
+            return False
+        try:
+            status = os.stat(key[2:] + _SUFFIX, dir_fd=shard, follow_symlinks=False)
+        except OSError:
+            return False
+        return _private(status, stat.S_IFREG)
+
+    def _payload(self, key: str) -> bytes | None:
+        """The checked payload of ``key``'s entry; None when it is missing or not to be trusted."""
+        shard = self._shard(key, create=False)
+        if shard is None:
+            return None
+        try:
+            descriptor = os.open(key[2:] + _SUFFIX, _ENTRY, dir_fd=shard)
+            with open(descriptor, "rb") as stream:  # noqa: PTH123 - a descriptor, not a path
+                if not _private(os.fstat(descriptor), stat.S_IFREG):
+                    return None
+                entry = stream.read()
+        except OSError:
+            return None
+        return _unseal(key, entry)
 
     def converted(self, object_id: str, default_namespace: str) -> object | None:
         """What ``store`` kept for this content and default namespace, or None."""
-        entry = self._entry(object_id, default_namespace)
-        if entry is None or not self._directory_usable(create=False):
+        payload = self._payload(self._key(object_id, default_namespace))
+        if payload is None:
             return None
         try:
-            with entry.open("rb") as stream:
-                value: object = pickle.load(stream)  # noqa: S301 - a private directory, see above
-        except Exception:  # noqa: BLE001 - missing, cut short or stale: convert again
+            value: object = _ConversionUnpickler(io.BytesIO(payload)).load()
+        except Exception:  # noqa: BLE001 - refused or stale: convert again
             return None
         return value
 
     def store(self, object_id: str, default_namespace: str, value: object) -> None:
         """Keep a file's conversion for later runs (best effort: a failure only costs time)."""
-        entry = self._entry(object_id, default_namespace)
-        if entry is None or not self._directory_usable(create=True):
-            return
+        key = self._key(object_id, default_namespace)
         with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
-            entry.parent.mkdir(mode=0o700, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            shard = self._shard(key, create=True)
+            if shard is None:
+                return
+            entry = _seal(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            # Written whole under a name no one else uses, then renamed over the entry: a
+            # concurrent run reads the old entry or the new one, never part of one.
+            temporary = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+            descriptor = os.open(temporary, _NEW_ENTRY, 0o600, dir_fd=shard)
             try:
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                Path(temporary).replace(entry)
-            finally:
-                Path(temporary).unlink(missing_ok=True)
+                with open(descriptor, "wb") as stream:  # noqa: PTH123 - a descriptor
+                    stream.write(entry)
+                os.rename(temporary, key[2:] + _SUFFIX, src_dir_fd=shard, dst_dir_fd=shard)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary, dir_fd=shard)
+                raise

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
+import io
+import pickle
 import shutil
-from typing import TYPE_CHECKING
+from pathlib import Path
+
+import pytest
 
 from netpoldiff.manifests import Loader, cache
 from netpoldiff.manifests.cache import ParseCache
 from netpoldiff.sources import SourceFile
 from netpoldiff.sources.files import blob_id
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    import pytest
+from tests.conftest import FIXTURES
 
 POD = b"apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {}\n"
 
@@ -56,3 +58,103 @@ def test_a_cached_conversion_is_placed_at_the_path_it_is_read_from(tmp_path: Pat
     assert [str(w.origin) for w in loaded.cluster.workloads] == [
         "new/pod.yaml (document 1, line 1)"
     ]
+
+
+# Every kind of object a conversion holds: a skipped host-network pod and its warning, a policy
+# with each peer, port and selector form, another warning, a namespace and an invalid document.
+RICH = b"""\
+apiVersion: v1
+kind: Pod
+metadata: {name: host, namespace: ops}
+spec: {hostNetwork: true, containers: []}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ops, labels: {team: a}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ops}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, ports: [{containerPort: 53, protocol: UDP, name: dns}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: ops}
+spec:
+  podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [x]}]}
+  policyTypes: [Ingress, Egress]
+  ingress: [{from: [{namespaceSelector: {matchLabels: {team: a}}, podSelector: {}}]}]
+  egress:
+  - to: [{ipBlock: {cidr: 10.0.0.1/8, except: [10.1.0.0/16]}}, {ipBlock: {cidr: 'fd00::/64'}}]
+    ports: [{port: dns, protocol: UDP}, {port: 1000, endPort: 2000}, {protocol: SCTP}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: [not, a, name]}
+"""
+
+
+def test_every_kind_of_conversion_is_read_back_from_the_cache(tmp_path: Path) -> None:
+    files = [SourceFile("rich.yaml", RICH, blob_id(RICH))]
+    for path in sorted(FIXTURES.rglob("*.yaml")):
+        data = path.read_bytes()
+        files.append(SourceFile(str(path.relative_to(FIXTURES)), data, blob_id(data)))
+    first = Loader(ParseCache(tmp_path)).load(files, keep_going=True)
+    assert first.warnings
+    assert first.errors
+
+    again = Loader(ParseCache(tmp_path))
+    second = again.load(files, keep_going=True)
+    assert again.cache.parsed == 0  # every entry passed the unpickler
+    assert (second.cluster, second.warnings) == (first.cluster, first.warnings)
+    assert [str(e) for e in second.errors] == [str(e) for e in first.errors]
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("netpoldiff.model", "Workload"),
+        ("netpoldiff.ports", "Protocol"),
+        ("netpoldiff.errors", "InputError"),
+        ("netpoldiff.manifests", "_ConvertedDocument"),
+    ],
+)
+def test_the_unpickler_builds_the_classes_of_a_conversion(module: str, name: str) -> None:
+    named = cache._ConversionUnpickler(io.BytesIO(f"c{module}\n{name}\n.".encode())).load()
+    assert named is getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("builtins", "eval"),
+        ("os", "system"),
+        ("subprocess", "Popen"),
+        ("netpoldiff.model", "label_pairs"),  # a function of a data module
+        ("netpoldiff.addresses", "defaultdict"),  # imported into a data module
+        ("netpoldiff.model", "Namespace.implicit"),  # an attribute of a data class
+        ("netpoldiff.addresses", "CidrError"),  # an exception that is no NetpoldiffError
+        ("netpoldiff.sources", "SourceFile"),  # a data class of another module
+        ("netpoldiff.manifests.cache", "ParseCache"),
+    ],
+)
+def test_the_unpickler_refuses_everything_else(module: str, name: str) -> None:
+    with pytest.raises(pickle.UnpicklingError, match="not part of a conversion"):
+        cache._ConversionUnpickler(io.BytesIO(f"c{module}\n{name}\n.".encode())).load()
+
+
+def test_a_dropped_cache_closes_its_directories(tmp_path: Path) -> None:
+    descriptors = Path("/proc/self/fd")
+    if not descriptors.is_dir():
+        pytest.skip("needs /proc")
+    source = SourceFile("pod.yaml", POD, blob_id(POD))
+    Loader(ParseCache(tmp_path)).load([source])
+    gc.collect()
+    before = len(list(descriptors.iterdir()))
+    for _ in range(20):
+        Loader(ParseCache(tmp_path)).load([source])
+    gc.collect()
+    assert len(list(descriptors.iterdir())) == before

@@ -3,6 +3,10 @@
 It listens on 127.0.0.1 (port 0) in a thread, checks ``Authorization: Bearer <token>``, pages the
 comment list with ``Link: <...>; rel="next"`` and records every request. It answers at most
 ``max_requests`` requests (then 429), so a client that loops cannot hang a test.
+
+A test can make it misbehave as a hostile or failing API would: ``script`` queues canned answers
+(any status, headers such as ``Retry-After``, raw bytes, or no HTTP at all) for the next requests
+to a path, and ``next_link`` replaces the list's ``rel="next"`` links.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import json
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
+
+import pytest
 
 _LIST = ("repos", "*", "*", "issues", "*", "comments")
 _EDIT = ("repos", "*", "*", "issues", "comments", "*")
@@ -30,6 +36,19 @@ class Recorded:
     query: dict[str, list[str]]
     authorization: str | None
     body: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Canned:
+    """An answer given instead of the real one.
+
+    ``body``: bytes are sent as they are, anything else as JSON. Status 0 sends ``body`` alone
+    as the whole response, without a status line or headers: an answer that is not HTTP.
+    """
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,6 +69,11 @@ class FakeGitHub:
     requests: list[Recorded] = field(default_factory=list)
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)  # method -> (status, msg)
     redirect: str = ""  # when set, every request is answered "301 Moved" to this origin
+    # (method, path) -> answers for the next such requests, in order; then the real ones
+    script: dict[tuple[str, str], list[Canned]] = field(default_factory=dict)
+    # page number -> the URL of rel="next" (None: no next page), instead of real pagination
+    next_link: Callable[[int], str | None] | None = None
+    on_request: Callable[[Recorded], None] | None = None  # e.g. to let a fake clock run
     overflowed: bool = False
     next_id: int = 1000
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,6 +103,10 @@ class FakeGitHub:
     def calls(self, method: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method]
 
+    def answer(self, method: str, path: str, *answers: Canned) -> None:
+        """Give these answers, in order, to the next ``method`` requests for ``path``."""
+        self.script.setdefault((method, path), []).extend(answers)
+
     def _new_id(self) -> int:
         self.next_id += 1
         return self.next_id
@@ -91,12 +119,18 @@ class FakeGitHub:
         split = urllib.parse.urlsplit(raw_path)
         query = urllib.parse.parse_qs(split.query)
         with self.lock:
-            self.requests.append(Recorded(method, split.path, query, authorization, body))
+            recorded = Recorded(method, split.path, query, authorization, body)
+            self.requests.append(recorded)
+            if self.on_request is not None:
+                self.on_request(recorded)
             if self.redirect:
                 return 301, {"message": "Moved Permanently"}, {"Location": self.redirect + raw_path}
             refusal = self._refusal(authorization)
             if refusal is not None:
                 return refusal, {"message": _REASONS.get(refusal, "failed")}, {}
+            if self.script.get((method, split.path)):
+                canned = self.script[method, split.path].pop(0)
+                return canned.status, canned.body, canned.headers
             if method in self.failures:
                 status, message = self.failures[method]
                 return status, {"message": message}, {}
@@ -148,7 +182,10 @@ class FakeGitHub:
         url = f"{self.base_url}{path}?per_page={requested}&page="
         if page > 1:
             links += [f'<{url}{page - 1}>; rel="prev"', f'<{url}1>; rel="first"']
-        if page < last:
+        if self.next_link is not None:
+            target = self.next_link(page)
+            links += [f'<{target}>; rel="next"'] if target is not None else []
+        elif page < last:
             links += [f'<{url}{page + 1}>; rel="next"', f'<{url}{last}>; rel="last"']
         headers = {"Link": ", ".join(links)} if links else {}
         return 200, thread[(page - 1) * size : page * size], headers
@@ -175,9 +212,14 @@ class _Handler(BaseHTTPRequestHandler):
         status, payload, headers = self.server.fake.handle(
             self.command, self.path, self.headers.get("Authorization"), body
         )
-        data = json.dumps(payload).encode()
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        if status == 0:  # not HTTP at all
+            self.wfile.write(data)
+            self.close_connection = True
+            return
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        if "Content-Type" not in headers:
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
@@ -214,3 +256,19 @@ def serve(fake: FakeGitHub) -> Iterator[FakeGitHub]:
         server.server_close()
         thread.join(timeout=10)
     assert not thread.is_alive(), "the fake GitHub server did not stop"
+
+
+@contextmanager
+def serving_the_cli(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeGitHub | None = None
+) -> Iterator[FakeGitHub]:
+    """Serve a fake and point the CLI at it: GITHUB_API_URL, GITHUB_TOKEN, no proxies."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("ALL_PROXY", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    with serve(fake or FakeGitHub()) as served:
+        monkeypatch.setenv("GITHUB_API_URL", served.api_url)
+        monkeypatch.setenv("GITHUB_TOKEN", served.token)
+        yield served

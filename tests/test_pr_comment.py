@@ -14,7 +14,7 @@ import pytest
 
 from netpoldiff.report.markdown import MARKER
 from tests.conftest import CliResult, CliRunner
-from tests.fakegithub import FakeGitHub, Recorded, serve
+from tests.fakegithub import FakeGitHub, Recorded, serve, serving_the_cli
 
 OLD = "fixtures/demo/old"
 NEW = "fixtures/demo/new"
@@ -26,14 +26,7 @@ NO_CHANGE_TITLE = "### netpoldiff: no reachability changes"
 @pytest.fixture
 def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     """The fake API, with GITHUB_API_URL and GITHUB_TOKEN pointing the CLI at it."""
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("ALL_PROXY", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    with serve(FakeGitHub()) as fake:
-        monkeypatch.setenv("GITHUB_API_URL", fake.api_url)
-        monkeypatch.setenv("GITHUB_TOKEN", fake.token)
+    with serving_the_cli(monkeypatch) as fake:
         yield fake
     assert not fake.overflowed, "the client made more requests than any run needs"
 

@@ -424,7 +424,7 @@ def pr_comment(
     """
     settings = _settings(context)
     if body_file is not None:
-        report = Report([Path(body_file).read_text(encoding="utf-8")], 0, changed=True)
+        report = Report([_read_body_file(body_file)], 0, changed=True)
     else:
         report = diff_command(
             old, new, _paths(context), output_format="markdown", settings=settings, fail_on=fail_on
@@ -433,8 +433,7 @@ def pr_comment(
     _write(Report([body], report.exit_status), output, settings)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with Path(summary).open("a", encoding="utf-8", errors="backslashreplace") as stream:
-            stream.write(body)
+        _append_step_summary(summary, body)
     posted = post_pr_comment(
         body,
         repository=repository,
@@ -451,6 +450,31 @@ def pr_comment(
     else:
         click.echo(f"netpoldiff: {posted.action} comment {posted.comment_id} on {where}", err=True)
     sys.exit(report.exit_status)
+
+
+def _read_body_file(path: str) -> str:
+    """The Markdown of ``--body-file``: UTF-8 text, like everything GitHub is sent."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        msg = (
+            f"{path}: --body-file is not UTF-8 text "
+            f"(byte 0x{error.object[error.start]:02x} at offset {error.start})"
+        )
+        raise SourceError(msg) from None
+    except OSError as error:
+        msg = f"{path}: cannot read --body-file: {error.strerror or error}"
+        raise SourceError(msg) from None
+
+
+def _append_step_summary(path: str, body: str) -> None:
+    """Add the report to the job summary file GitHub Actions names in GITHUB_STEP_SUMMARY."""
+    try:
+        with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.write(body)
+    except OSError as error:
+        msg = f"GITHUB_STEP_SUMMARY {path}: cannot append the report: {error.strerror or error}"
+        raise SourceError(msg) from None
 
 
 def main(argv: Iterable[str] | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,9 +288,18 @@ def post_pr_comment(
     if repository.count("/") != 1 or not all(repository.split("/")):
         msg = f"--repo {repository!r} must be OWNER/NAME"
         raise SourceError(msg)
+    api_url = api_url or DEFAULT_API_URL
+    try:
+        address = urllib.parse.urlsplit(api_url)
+        usable = address.scheme in {"http", "https"} and bool(address.hostname)
+    except ValueError:  # an unclosed "[" of an IPv6 address
+        usable = False
+    if not usable:
+        msg = f"GITHUB_API_URL {api_url!r} is not an http:// or https:// URL"
+        raise SourceError(msg)
     if MARKER not in body:
         body = f"{MARKER}\n{body}"  # the marker is how the next run finds this comment
-    client = GitHubClient(api_url or DEFAULT_API_URL, token)
+    client = GitHubClient(api_url, token)
     return sticky_comment(
         client, PullRequest(repository, number), body, marker=MARKER, skip_if_new=skip_if_new
     )

@@ -13,6 +13,7 @@ import email.utils
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -334,3 +335,55 @@ def test_an_answer_larger_than_any_page_is_cut_off(github: FakeGitHub, run_cli: 
     result = _comment(run_cli, OLD, NEW)
 
     assert_one_line_error(result, f"GitHub API GET {COMMENTS}: unexpected answer: more than 32 MiB")
+
+
+# ---- 4. the environment of a pr-comment run --------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["not-utf8", "unreadable"])
+def test_a_body_file_that_is_not_utf8_text_fails_in_one_line(
+    github: FakeGitHub, run_cli: CliRunner, tmp_path: Path, case: str
+) -> None:
+    if case == "not-utf8":
+        body_file = tmp_path / "comment.md"
+        body_file.write_bytes(f"{MARKER}\n### caf".encode() + b"\xe9\n")
+        message = "--body-file is not UTF-8 text (byte 0xe9 at offset 27)"
+    else:  # a file even root cannot read: reading it fails with EIO
+        body_file = Path("/proc/self/mem")
+        message = "cannot read --body-file: Input/output error"
+
+    result = _comment(run_cli, "--body-file", str(body_file))
+
+    assert_one_line_error(result, f"{body_file}: {message}")
+    assert github.requests == []
+
+
+@pytest.mark.parametrize("where", ["a-directory", "in-a-missing-directory"])
+def test_a_step_summary_that_cannot_be_written_fails_in_one_line(
+    github: FakeGitHub,
+    run_cli: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    summary = tmp_path if where == "a-directory" else tmp_path / "missing" / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+
+    result = _comment(run_cli, OLD, NEW)
+
+    assert_one_line_error(result, f"GITHUB_STEP_SUMMARY {summary}: cannot append the report")
+    assert github.requests == []
+
+
+@pytest.mark.parametrize(
+    "api_url", ["api.github.com", "ftp://example.com", "http://[::1", "https://"]
+)
+def test_an_api_url_that_is_not_http_fails_in_one_line(
+    github: FakeGitHub, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, api_url: str
+) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", api_url)
+
+    result = _comment(run_cli, OLD, NEW)
+
+    assert_one_line_error(result, f"GITHUB_API_URL {api_url!r} is not an http:// or https:// URL")
+    assert github.requests == []

@@ -119,33 +119,17 @@ class Decoder:
 
         Most nodes are plain keys and values that cannot fail: they cost a lookup each.
         """
-        scalar, plain, string = yaml.ScalarNode, PLAIN, STR_TAG
-        non_finite, good_keys = scalars.NON_FINITE, _KEY_TEXT
         if isinstance(root, yaml.ScalarNode):
             self._check_scalar(root, _VALUE)
             return
+        scalar, plain, string, non_finite = yaml.ScalarNode, PLAIN, STR_TAG, scalars.NON_FINITE
         stack = [root]
         while stack:
             node = stack.pop()
-            if not isinstance(node, yaml.MappingNode):
-                values = node.value
+            if isinstance(node, yaml.MappingNode):
+                values = self._values_keys_checked(node, stack)
             else:
-                values = []
-                for key_node, value_node in node.value:
-                    if key_node.__class__ is scalar and key_node.value == "<<":
-                        if self._is_merge(key_node):
-                            self._first_visit(value_node, _MERGED, set())
-                            stack.append(value_node)
-                            continue
-                    if not (
-                        key_node.__class__ is scalar
-                        and (
-                            key_node.tag is string
-                            or (key_node.tag is plain and key_node.value in good_keys)
-                        )
-                    ):
-                        self._check_key_node(key_node)
-                    values.append(value_node)
+                values = node.value
             for value in values:
                 if value.__class__ is not scalar:
                     stack.append(value)
@@ -153,6 +137,26 @@ class Decoder:
                     value.tag is not plain or value.value in non_finite
                 ):
                     self._check_scalar(value, _VALUE)
+
+    def _values_keys_checked(
+        self, node: yaml.MappingNode, stack: list[yaml.Node]
+    ) -> list[yaml.Node]:
+        """A mapping's values, once its keys are checked; merged mappings go on ``stack``."""
+        scalar, plain, string, good_keys = yaml.ScalarNode, PLAIN, STR_TAG, _KEY_TEXT
+        values = []
+        for key_node, value_node in node.value:
+            if key_node.__class__ is scalar:
+                tag, text = key_node.tag, key_node.value
+                if tag is string or (tag is plain and text != "<<" and text in good_keys):
+                    values.append(value_node)
+                    continue
+                if text == "<<" and self._is_merge(key_node):
+                    self._first_visit(value_node, _MERGED, set())
+                    stack.append(value_node)
+                    continue
+            self._check_key_node(key_node)
+            values.append(value_node)
+        return values
 
     def _check_key_node(self, node: yaml.Node) -> None:
         if isinstance(node, yaml.ScalarNode):
@@ -162,6 +166,8 @@ class Decoder:
 
     def _first_visit(self, node: yaml.Node, role: str, seen: set[int]) -> bool:
         """Whether a collection is met for the first time (not through an alias); checks it."""
+        if role is _MERGED and isinstance(node, yaml.ScalarNode):
+            raise DecodeProblem(self._line(node), _MERGE_SHAPE)
         if role is _KEY:
             kind = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
             raise DecodeProblem(self._line(node), f"a mapping key must be a scalar, not {kind}")

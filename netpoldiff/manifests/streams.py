@@ -97,10 +97,7 @@ def frame(text: str, path: str, first_line: int = 0) -> Framing:
     # directive at the start of a line, a byte order mark past the start, a separator that
     # only kubectl knows (``---#``).
     agrees = not (
-        text.startswith(("...", "%"))
-        or "\n..." in text
-        or "\n%" in text
-        or "\ufeff" in text
+        text.startswith(("...", "%")) or "\n..." in text or "\n%" in text or "\ufeff" in text
     )
     for found in _SEPARATOR_LINE.finditer(text):
         lines_before += text.count("\n", offset, found.start())

@@ -17,7 +17,6 @@ _DNS_SUBDOMAIN: Final = re.compile(
 _NAME_LIMIT: Final = 63
 _PREFIX_LIMIT: Final = 253
 
-_DECIMAL: Final = re.compile(r"[-+]?[0-9]+")
 _YAML_TYPE_NAMES: Final = {
     bool: "a boolean",
     int: "a number",
@@ -210,19 +209,7 @@ class Fields:
             return None
         if type(value) is not int:
             raise self.error(key, f"must be an integer, not {self._written(key, value)}")
-        self.check_decimal(key)
         return value
-
-    def check_decimal(self, key: str) -> None:
-        """Refuse a number YAML 1.1 read from text Kubernetes would not take as one (``22:22``)."""
-        raw = self.data.raw.get(key) if isinstance(self.data, Located) else None
-        if raw is not None and not _DECIMAL.fullmatch(raw):
-            value = self.data.get(key)
-            msg = (
-                f"{raw} is read by YAML 1.1 as the number {value}, but Kubernetes reads it as "
-                "text: write a plain number, or quote it if a name is meant"
-            )
-            raise self.error(key, msg)
 
     def boolean(self, key: str) -> bool | None:
         """A boolean field."""

@@ -163,7 +163,6 @@ def _port(fields: Fields) -> PolicyPort:
         return PolicyPort(protocol_, port)
     if type(port) is not int:
         raise fields.error("port", f"must be a number or a port name, not {describe(port)}")
-    fields.check_decimal("port")
     _check_range(fields, "port", port)
     if end_port is not None:
         _check_range(fields, "endPort", end_port)

@@ -14,6 +14,7 @@ that JSON writes without a fraction or exponent) and ``float``.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 import struct
@@ -211,7 +212,9 @@ def json_value(value: object) -> object:
         msg = f"{_non_finite_text(number)} is not a number JSON can carry"
         raise ScalarProblem(msg)
     if number.is_integer() and abs(number) < _PLAIN_FLOAT_LIMIT:
-        return int(number)
+        # Go writes the shortest digits that read back as this float, then zeros:
+        # 2**64 - 1 is sent as 18446744073709552000.
+        return int(decimal.Decimal(repr(number)))
     return number
 
 

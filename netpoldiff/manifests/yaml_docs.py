@@ -16,14 +16,8 @@ from typing import TYPE_CHECKING, Any, Final
 import yaml
 
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests.decoder import (
-    JSON_NUMBER,
-    PLAIN,
-    STR_TAG,
-    DecodeProblem,
-    Decoder,
-    Located,
-)
+from netpoldiff.manifests.decoder import Decoder, Located
+from netpoldiff.manifests.go_nodes import JSON_NUMBER, PLAIN, STR_TAG, DecodeProblem
 from netpoldiff.manifests.json_nodes import JsonProblem, JsonReader
 from netpoldiff.manifests.limits import MAX_DOCUMENTS, LimitExceeded, check_nesting
 from netpoldiff.manifests.streams import (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -28,6 +29,7 @@ from netpoldiff.commands import (
     pre_push_command,
 )
 from netpoldiff.errors import NetpoldiffError, SourceError
+from netpoldiff.printable import inert_document, printable
 
 EXIT_INPUT_ERROR: Final = 2
 EXIT_INTERNAL_ERROR: Final = 3
@@ -139,10 +141,12 @@ def _use_color(mode: ColorMode, output: str | None) -> bool:
 def _write(report: Report, output: str | None, settings: Settings) -> None:
     """Send the report to a file (replaced atomically) or to standard output.
 
-    A relative FILE is relative to where the command runs (``-C DIR`` included).
+    A relative FILE is relative to where the command runs (``-C DIR`` included). Every
+    piece passes ``inert_document``: nothing from the input acts on a terminal or a CI log.
     """
+    chunks = inert_document(report.chunks)
     if output is None:
-        for chunk in report.chunks:
+        for chunk in chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()
         return
@@ -153,18 +157,24 @@ def _write(report: Report, output: str | None, settings: Settings) -> None:
     if target.exists() and not target.is_file():
         # /dev/null, a pipe, /dev/stdout: write through, never replace the special file.
         with target.open("w", encoding="utf-8", errors="backslashreplace") as stream:
-            for chunk in report.chunks:
-                stream.write(chunk)
+            stream.writelines(chunks)
         return
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
-            for chunk in report.chunks:
-                stream.write(chunk)
+            stream.writelines(chunks)
         Path(temporary).replace(target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _say(message: str) -> None:
+    """The one line netpoldiff writes on stderr: ``netpoldiff: <message>``, input escaped."""
+    # Nobody may be reading stderr any more: the exit status still tells.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"netpoldiff: {printable(message)}\n")
+        sys.stderr.flush()
 
 
 def _paths(context: click.Context) -> tuple[str, ...]:
@@ -508,17 +518,21 @@ def main(argv: Iterable[str] | None = None) -> None:
     except Exception as error:
         if debug:
             raise
-        if isinstance(error, NetpoldiffError):
-            click.echo(f"netpoldiff: {' '.join(str(error).splitlines())}", err=True)
-            sys.exit(EXIT_INPUT_ERROR)
-        click.echo(
-            f"netpoldiff: internal error: {type(error).__name__}: {error} "
-            "(run again with --debug for the traceback)",
-            err=True,
-        )
-        sys.exit(EXIT_INTERNAL_ERROR)
+        sys.exit(_error_status(error))
     finally:
         gc.enable()
+
+
+def _error_status(error: Exception) -> int:
+    """Say what went wrong in one line; the exit status it gives."""
+    if isinstance(error, NetpoldiffError):
+        _say(str(error))
+        return EXIT_INPUT_ERROR
+    _say(
+        f"internal error: {type(error).__name__}: {error} "
+        "(run again with --debug for the traceback)"
+    )
+    return EXIT_INTERNAL_ERROR
 
 
 def _click_status(error: click.exceptions.Exit | click.ClickException | click.Abort) -> int:
@@ -528,9 +542,9 @@ def _click_status(error: click.exceptions.Exit | click.ClickException | click.Ab
     if isinstance(error, click.UsageError):
         # One line, like every other error: the problem and where to read more.
         command = error.ctx.command_path if error.ctx is not None else "netpoldiff"
-        click.echo(f"netpoldiff: {error.format_message()} (see `{command} --help`)", err=True)
+        _say(f"{error.format_message()} (see `{command} --help`)")
     elif isinstance(error, click.ClickException):
-        click.echo(f"netpoldiff: {error.format_message()}", err=True)
+        _say(error.format_message())
     else:
-        click.echo("netpoldiff: aborted", err=True)
+        _say("aborted")
     return EXIT_INPUT_ERROR

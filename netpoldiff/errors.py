@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from netpoldiff.printable import printable
+
+# Messages quote input freely (a label key, a value, a file name), and once a message is built
+# nothing tells the input's characters from ours; so they are escaped when a message is made,
+# and every output (the one-line error, text, Markdown, JSON) prints the same harmless text.
+# Paths in a Location are data (files are matched by them) and are escaped only as text.
+
 
 class NetpoldiffError(Exception):
     """An error caused by the input or the invocation, reported as one line with exit status 2."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +33,15 @@ class Location:
             details.append(f"document {self.document}")
         if self.line is not None:
             details.append(f"line {self.line}")
-        return f"{self.path} ({', '.join(details)})" if details else self.path
+        path = printable(self.path)
+        return f"{path} ({', '.join(details)})" if details else path
 
 
 class InputError(NetpoldiffError):
     """A manifest that cannot be read or is invalid, with the place it was found."""
 
     def __init__(self, location: Location, message: str) -> None:
+        message = printable(message)
         super().__init__(f"{location}: {message}")
         self.location = location
         self.message = message
@@ -50,6 +62,9 @@ class InputWarning:
     code: str
     message: str
     location: Location | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "netpoldiff"
 
 # Core modules in dependency order: each may import only modules of a lower rank.
 CORE_RANK = {
+    "printable": -1,  # below errors, which escape their messages with it
     "errors": 0,
     "intervals": 1,
     "bitsets": 1,

@@ -15,6 +15,7 @@ from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.printable import printable
 from netpoldiff.report.changes import OUTSIDE, ChangeLine
 from netpoldiff.report.rows import (
     ANYWHERE_OUTSIDE,
@@ -110,7 +111,7 @@ def render_matrix(
         f"{plural(len(externals), 'external address block')}; "
         f"{plural(matrix.flow_count(), 'allowed flow')}"
     )
-    out = [f"Reachability matrix of {source}", counts, "", _LEGEND]
+    out = [f"Reachability matrix of {printable(source)}", counts, "", _LEGEND]
     for title, destinations in sections.items():
         rows = []
         for labels, index in _same_sources(matrix, destinations):
@@ -150,6 +151,12 @@ class DiffHeader:
 
     old: str
     new: str
+
+    def __post_init__(self) -> None:
+        # Names come from the command line and from git (a branch may hold U+202E): escaped
+        # once here, for every report that shows them.
+        object.__setattr__(self, "old", printable(self.old))
+        object.__setattr__(self, "new", printable(self.new))
 
 
 def why(line: ChangeLine) -> str:

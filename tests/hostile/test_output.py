@@ -1,0 +1,150 @@
+"""Hostile input against what netpoldiff writes: text from input is escaped, once.
+
+Input reaches every output: a label key quoted in an error, a file name in a warning. None of
+its characters may act on a terminal or a CI log: no control or format character arrives raw,
+no line starts with ``::`` and no ``##[`` appears (GitHub Actions reads both as workflow
+commands), and JSON stays valid with the text escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from netpoldiff.printable import inert_document, printable
+from tests.conftest import CliRunner, assert_one_line_error
+
+# Sets the window title, clears the screen, starts a forged line holding a workflow command,
+# reverses the text after it, hides a legacy workflow command, and more that must not pass.
+HOSTILE_KEY = "a\x1b]0;pwned\x07\x1b[2J\n::error::forged\u202e##[error]legacy\x7f\x9b\u200b\u2028b"
+HOSTILE_FILE_NAME = "::error::forged\x1b]0;pwned\x07\u202e##[error]legacy.json"
+RAW = ("\x1b", "\x07", "\r", "\x7f", "\x85", "\x9b", "\u202e", "\u2028", "\u2029", "\ufeff")
+
+
+def assert_inert(text: str) -> None:
+    """Nothing in ``text`` can act on a terminal or a GitHub Actions log."""
+    for character in RAW:
+        assert character not in text, (character, text[:3000])
+    # A zero-width space only as the Markdown report's own mention breaker, after @ or #.
+    assert re.search(r"(?<![@#])\u200b", text) is None, text[:3000]
+    assert "##[" not in text, text[:3000]
+    for line in [*text.split("\n"), *text.splitlines()]:
+        assert not line.lstrip().startswith("::"), line
+
+
+def pod(name: str, *, labels: dict[str, str] | None = None, host_network: bool = False) -> str:
+    """A Pod of namespace shop as JSON (which can spell every character as an escape)."""
+    metadata: dict[str, object] = {"name": name, "namespace": "shop", "labels": labels or {}}
+    spec = {"hostNetwork": host_network, "containers": [{"name": "c"}]}
+    return json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec})
+
+
+@pytest.fixture
+def sides(tmp_path: Path) -> tuple[Path, Path]:
+    """old/ holds a pod; new/ adds one whose label key is hostile (invalid, so an error)."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for side in (old, new):
+        side.mkdir()
+        (side / "web.json").write_text(pod("web"), encoding="utf-8")
+    (new / "bad.json").write_text(pod("api", labels={HOSTILE_KEY: "x"}), encoding="utf-8")
+    return old, new
+
+
+# --- item 1: text from input is escaped once, wherever it is printed --------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "output"),
+    [
+        (("matrix", "{new}"), "error"),
+        (("{old}", "{new}"), "error"),
+        (("matrix", "{new}", "--keep-going"), "text"),
+        (("matrix", "{new}", "--keep-going", "--format", "json"), "json"),
+        (("{old}", "{new}", "--keep-going"), "text"),
+        (("{old}", "{new}", "--keep-going", "--format", "markdown"), "markdown"),
+        (("{old}", "{new}", "--keep-going", "--format", "json"), "json"),
+    ],
+    ids=[
+        "matrix-error",
+        "diff-error",
+        "matrix-text",
+        "matrix-json",
+        "diff-text",
+        "diff-markdown",
+        "diff-json",
+    ],
+)
+def test_a_hostile_label_key_reaches_no_output_raw(
+    run_cli: CliRunner, sides: tuple[Path, Path], arguments: tuple[str, ...], output: str
+) -> None:
+    old, new = sides
+    result = run_cli(*(a.format(old=old, new=new) for a in arguments), "--no-cache")
+    assert_inert(result.out)
+    assert_inert(result.err)
+    if output == "error":
+        assert_one_line_error(result, "bad.json", "pwned\\x07\\x1b[2J\\n::error::forged\\u202e")
+        return
+    assert (result.status, result.err) == (0, ""), result.err
+    if output == "json":
+        document = json.loads(result.out)
+        assert document["incomplete"] is True
+        [error] = document["errors"]
+        assert "\\x1b]0;pwned\\x07\\x1b[2J\\n::error::forged\\u202e##\\x5berror]legacy" in error
+    else:
+        assert "pwned\\x07" in result.out
+        assert "INCOMPLETE" in result.out or "Incomplete" in result.out
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown", "json"])
+def test_a_hostile_file_name_in_a_warning_reaches_no_output_raw(
+    run_cli: CliRunner, tmp_path: Path, output_format: str
+) -> None:
+    # The file's name is the part of a warning that input chooses: a host-network pod is
+    # warned about at its file, and the file name leads the line the warning is printed on.
+    (tmp_path / "old").mkdir()
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / HOSTILE_FILE_NAME).write_text(pod("api", host_network=True), encoding="utf-8")
+    arguments = ("../old", ".") if output_format == "markdown" else ("matrix", ".")
+    result = run_cli("-C", str(new), *arguments, "--format", output_format, "--no-cache")
+    assert (result.status, result.err) == (0, ""), result.err
+    assert_inert(result.out)
+    if output_format == "json":
+        [warning] = json.loads(result.out)["warnings"]
+        assert warning["code"] == "NPD001"
+        assert warning["file"].endswith("legacy.json")  # the path is data: kept as read
+    else:
+        assert "NPD001" in result.out
+        assert "pwned\\x07\\u202e" in result.out
+
+
+@given(st.text())
+def test_printable_text_has_no_unprintable_character_nor_workflow_command(text: str) -> None:
+    shown = printable(text)
+    assert shown.isprintable()
+    assert "##[" not in shown
+    assert not shown.lstrip().startswith("::")
+    assert printable(shown) == shown  # escaped once: escaping again changes nothing
+    if text.isprintable() and "##[" not in text and not text.lstrip().startswith("::"):
+        assert shown == text
+
+
+@given(st.lists(st.text(), max_size=4), st.integers(min_value=1, max_value=7))
+def test_guarded_json_reads_back_the_same_strings(values: list[str], piece: int) -> None:
+    document = json.dumps({"values": values}, ensure_ascii=False)
+    pieces = [document[i : i + piece] for i in range(0, len(document), piece)]
+    guarded = "".join(inert_document(pieces))
+    assert json.loads(guarded) == {"values": values}
+    assert_inert(guarded)
+
+
+def test_the_reports_own_colours_and_mention_breakers_pass_the_guard() -> None:
+    ours = "\x1b[1mnetpoldiff\x1b[0m\n  \x1b[32m+\x1b[0m ::/0 -> @\u200borg #\u200b12\n"
+    assert "".join(inert_document([ours[:9], ours[9:]])) == ours
+    theirs = "x\x1b]0;t\x07 \x1b[2J\u202e\n  ::error file=a::forged\n##[error]b\n"
+    assert_inert("".join(inert_document([theirs])))

@@ -119,12 +119,22 @@ def _settings(context: click.Context) -> Settings:
     params = context.params
     start = params.get("directory") or (context.obj or {}).get("directory")
     return Settings(
-        start=Path(start).resolve() if start else Path.cwd(),
+        start=_start_directory(start),
         default_namespace=params.get("default_namespace", "default"),
         keep_going=bool(params.get("keep_going", False)),
         use_cache=not params.get("no_cache", False),
         max_file_size=int(params.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
     )
+
+
+def _start_directory(directory: str | None) -> Path:
+    """Where the command runs: ``-C DIR`` made absolute, or the current directory."""
+    try:
+        return Path(directory).resolve() if directory else Path.cwd()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop (Python 3.11)
+        where = f"-C {directory}" if directory else "the current directory"
+        msg = f"{where}: cannot be used: {getattr(error, 'strerror', None) or error}"
+        raise SourceError(msg) from None
 
 
 def _use_color(mode: ColorMode, output: str | None) -> bool:
@@ -146,20 +156,51 @@ def _write(report: Report, output: str | None, settings: Settings) -> None:
     """
     chunks = inert_document(report.chunks)
     if output is None:
+        _to_stdout(chunks)
+        return
+    if not output:
+        msg = "--output: the file name is empty"
+        raise SourceError(msg)
+    target = settings.start / output
+    try:
+        if not target.parent.is_dir():
+            msg = f"{output}: cannot write the report: no such directory {target.parent}"
+            raise SourceError(msg)
+        _to_file(chunks, target)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        # A full disk, a read-only file system, a directory we may not write in: the
+        # environment's doing, one line like every other error.
+        msg = f"{output}: cannot write the report: {error.strerror or error}"
+        raise SourceError(msg) from None
+
+
+def _to_stdout(chunks: Iterable[str]) -> None:
+    try:
         for chunk in chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()
-        return
-    target = settings.start / output
-    if not target.parent.is_dir():
-        msg = f"{output}: cannot write the report: no such directory {target.parent}"
-        raise SourceError(msg)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _discard_stdout()  # else the interpreter's last flush fails again, with a traceback
+        msg = f"cannot write the report to standard output: {error.strerror or error}"
+        raise SourceError(msg) from None
+
+
+def _to_file(chunks: Iterable[str], target: Path) -> None:
     if target.exists() and not target.is_file():
         # /dev/null, a pipe, /dev/stdout: write through, never replace the special file.
         with target.open("w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.writelines(chunks)
         return
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as error:
+        # The report replaces FILE atomically, through a new file beside it.
+        msg = f"cannot create a file in {target.parent}: {error.strerror or error}"
+        raise OSError(error.errno, msg) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.writelines(chunks)
@@ -167,6 +208,14 @@ def _write(report: Report, output: str | None, settings: Settings) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for it goes nowhere."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (captured in tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _say(message: str) -> None:
@@ -513,7 +562,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     except BrokenPipeError:
         # The reader went away (``| head``): not an error of ours. Point stdout at devnull
         # so the interpreter's final flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         sys.exit(0)
     except Exception as error:
         if debug:
@@ -527,6 +576,11 @@ def _error_status(error: Exception) -> int:
     """Say what went wrong in one line; the exit status it gives."""
     if isinstance(error, NetpoldiffError):
         _say(str(error))
+        return EXIT_INPUT_ERROR
+    if isinstance(error, OSError):
+        # The environment failed (a file, a disk, a permission, a name too long), not netpoldiff.
+        where = f"{error.filename}: " if error.filename is not None else ""
+        _say(f"{where}{error.strerror or error}")
         return EXIT_INPUT_ERROR
     _say(
         f"internal error: {type(error).__name__}: {error} "

@@ -1,15 +1,22 @@
-"""Hostile input against what netpoldiff writes: text from input is escaped, once.
+"""Hostile input against what netpoldiff writes: escaping, and outputs that fail.
 
 Input reaches every output: a label key quoted in an error, a file name in a warning. None of
 its characters may act on a terminal or a CI log: no control or format character arrives raw,
 no line starts with ``::`` and no ``##[`` appears (GitHub Actions reads both as workflow
-commands), and JSON stays valid with the text escaped.
+commands), and JSON stays valid with the text escaped. Writing the report fails with one line
+and exit 2 whatever the environment does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +24,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netpoldiff.printable import inert_document, printable
-from tests.conftest import CliRunner, assert_one_line_error
+from tests.conftest import CliResult, CliRunner, assert_one_line_error
+from tests.gitrepo import DEMO, HERMETIC
 
 # Sets the window title, clears the screen, starts a forged line holding a workflow command,
 # reverses the text after it, hides a legacy workflow command, and more that must not pass.
@@ -148,3 +156,111 @@ def test_the_reports_own_colours_and_mention_breakers_pass_the_guard() -> None:
     assert "".join(inert_document([ours[:9], ours[9:]])) == ours
     theirs = "x\x1b]0;t\x07 \x1b[2J\u202e\n  ::error file=a::forged\n##[error]b\n"
     assert_inert("".join(inert_document([theirs])))
+
+
+# --- item 2: an output the environment refuses is one line and exit 2 --------------------------
+
+
+def _completed(process: subprocess.CompletedProcess[str]) -> CliResult:
+    return CliResult(process.returncode, process.stdout, process.stderr)
+
+
+def _netpoldiff(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "netpoldiff", *arguments]
+
+
+def _in_process(*arguments: str) -> Callable[[CliRunner, Path], CliResult]:
+    return lambda run_cli, _tmp_path: run_cli(*arguments)
+
+
+def _succeeds(*command: str) -> bool:
+    if shutil.which(command[0]) is None:
+        return False
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+def _read_only_directory(run_cli: CliRunner, tmp_path: Path) -> CliResult:
+    directory = tmp_path / "read-only"
+    directory.mkdir()
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+    elif not _succeeds("chattr", "+i", str(directory)):
+        pytest.skip("root, and this file system has no immutable attribute")
+    try:
+        return run_cli(str(DEMO / "old"), str(DEMO / "new"), "-o", str(directory / "report.txt"))
+    finally:
+        with contextlib.suppress(OSError):
+            subprocess.run(["chattr", "-i", str(directory)], capture_output=True, check=False)
+        directory.chmod(0o755)
+
+
+def _read_only_file_system(_run_cli: CliRunner, tmp_path: Path) -> CliResult:
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    # A private mount namespace: the read-only file system exists for this one command.
+    script = 'mount -t tmpfs -o ro none "$0" && exec "$@"'
+    probe = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(mount)]
+    if not _succeeds(*probe, "true"):
+        pytest.skip("cannot mount a read-only file system here (needs CAP_SYS_ADMIN)")
+    command = _netpoldiff(str(DEMO / "old"), str(DEMO / "new"), "-o", str(mount / "report.txt"))
+    process = subprocess.run(
+        [*probe, *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **HERMETIC},
+    )
+    return _completed(process)
+
+
+def _standard_output_full(_run_cli: CliRunner, _tmp_path: Path) -> CliResult:
+    with Path("/dev/full").open("w", encoding="utf-8") as full:
+        process = subprocess.run(
+            _netpoldiff(str(DEMO / "old"), str(DEMO / "new")),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env={**os.environ, **HERMETIC},
+        )
+    return CliResult(process.returncode, "", process.stderr)
+
+
+def _symbolic_link_loop(run_cli: CliRunner, tmp_path: Path) -> CliResult:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    return run_cli("-C", str(tmp_path / "a"), "matrix", ".")
+
+
+@pytest.mark.parametrize(
+    ("run", "fragment"),
+    [
+        (_in_process("matrix", str(DEMO / "new"), "-o", "/dev/full"), "No space left on device"),
+        (_in_process("matrix", str(DEMO / "new"), "-o", ""), "--output: the file name is empty"),
+        (_in_process("matrix", str(DEMO / "new"), "-o", "/sys/report.txt"), "/sys/report.txt"),
+        (_in_process("matrix", str(DEMO / "new"), "-o", "/proc/report.txt"), "/proc/report.txt"),
+        (_read_only_directory, "report.txt: cannot write the report"),
+        (_read_only_file_system, "Read-only file system"),
+        (_standard_output_full, "standard output: No space left on device"),
+        (_in_process("-C", "/tmp/" + "a" * 300, "matrix", "."), "File name too long"),
+        (_symbolic_link_loop, "-C "),
+    ],
+    ids=[
+        "dev-full",
+        "empty-path",
+        "sysfs",
+        "procfs",
+        "read-only-directory",
+        "read-only-file-system",
+        "standard-output-full",
+        "directory-name-too-long",
+        "directory-symbolic-link-loop",
+    ],
+)
+def test_an_output_or_directory_the_environment_refuses_is_one_line_and_exit_2(
+    run_cli: CliRunner,
+    tmp_path: Path,
+    run: Callable[[CliRunner, Path], CliResult],
+    fragment: str,
+) -> None:
+    assert_one_line_error(run(run_cli, tmp_path), fragment)

@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
@@ -33,10 +33,18 @@ from netpoldiff.printable import inert_document, printable
 
 EXIT_INPUT_ERROR: Final = 2
 EXIT_INTERNAL_ERROR: Final = 3
+# The reader of the report went away (``| head``): what a shell shows for a process that
+# SIGPIPE ended. Not 0, since a report nobody read vouches for nothing; never 1, which
+# means --fail-on matched.
+EXIT_READER_GONE: Final = 128 + 13
 DEFAULT_COMMAND: Final = "diff"
 
 F = TypeVar("F", bound=Callable[..., Any])
 ColorMode = Literal["auto", "always", "never"]
+
+
+class _ReaderGone(Exception):  # noqa: N818 - a signal, turned into EXIT_READER_GONE by main()
+    """The reader of the output closed it; not an OSError, so click does not exit 1 on it."""
 
 
 def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -168,7 +176,7 @@ def _write(report: Report, output: str | None, settings: Settings) -> None:
             raise SourceError(msg)
         _to_file(chunks, target)
     except BrokenPipeError:
-        raise
+        raise _ReaderGone from None
     except OSError as error:
         # A full disk, a read-only file system, a directory we may not write in: the
         # environment's doing, one line like every other error.
@@ -182,7 +190,7 @@ def _to_stdout(chunks: Iterable[str]) -> None:
             sys.stdout.write(chunk)
         sys.stdout.flush()
     except BrokenPipeError:
-        raise
+        raise _ReaderGone from None
     except OSError as error:
         _discard_stdout()  # else the interpreter's last flush fails again, with a traceback
         msg = f"cannot write the report to standard output: {error.strerror or error}"
@@ -230,8 +238,22 @@ def _paths(context: click.Context) -> tuple[str, ...]:
     return tuple((context.obj or {}).get("paths", ()))
 
 
+@contextlib.contextmanager
+def _closed_output_ends_the_run() -> Iterator[None]:
+    # click answers EPIPE itself with exit status 1, which means --fail-on matched.
+    try:
+        yield
+    except BrokenPipeError:
+        raise _ReaderGone from None
+
+
 class _DefaultGroup(click.Group):
     """A group that runs ``diff`` when the first word is not a command: ``netpoldiff A B``."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401 - click's own signature
+        """Run the command; a closed output ends it as ``_ReaderGone``, never click's exit 1."""
+        with _closed_output_ends_the_run():
+            return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         position = 0
@@ -242,7 +264,8 @@ class _DefaultGroup(click.Group):
             rest[0] not in self.commands and rest[0] not in {"--help", "-h", "--version"}
         ):
             args = [*args[:position], DEFAULT_COMMAND, *rest]
-        return super().parse_args(ctx, args)
+        with _closed_output_ends_the_run():  # --help and --version print here
+            return super().parse_args(ctx, args)
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -559,11 +582,10 @@ def main(argv: Iterable[str] | None = None) -> None:
         cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj={"paths": paths})
     except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
         sys.exit(_click_status(error))
-    except BrokenPipeError:
-        # The reader went away (``| head``): not an error of ours. Point stdout at devnull
-        # so the interpreter's final flush does not fail again.
+    except _ReaderGone:
+        # Not an error of ours, and nothing more to say to anyone.
         _discard_stdout()
-        sys.exit(0)
+        sys.exit(EXIT_READER_GONE)
     except Exception as error:
         if debug:
             raise

@@ -1,10 +1,11 @@
-"""Hostile input against what netpoldiff writes: escaping, and outputs that fail.
+"""Hostile input against what netpoldiff writes: escaping, failing outputs, a reader that leaves.
 
 Input reaches every output: a label key quoted in an error, a file name in a warning. None of
 its characters may act on a terminal or a CI log: no control or format character arrives raw,
 no line starts with ``::`` and no ``##[`` appears (GitHub Actions reads both as workflow
 commands), and JSON stays valid with the text escaped. Writing the report fails with one line
-and exit 2 whatever the environment does.
+and exit 2 whatever the environment does, and a reader that goes away (``| head -c 1``) ends
+the run with 141, never 1, which means ``--fail-on`` matched.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from netpoldiff.cli import EXIT_READER_GONE
 from netpoldiff.printable import inert_document, printable
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, HERMETIC
@@ -264,3 +266,41 @@ def test_an_output_or_directory_the_environment_refuses_is_one_line_and_exit_2(
     fragment: str,
 ) -> None:
     assert_one_line_error(run(run_cli, tmp_path), fragment)
+
+
+# --- item 3: a reader that goes away ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 pods and no policy: a JSON matrix of 14,400 flows, far more than a pipe holds."""
+    directory = tmp_path_factory.mktemp("large")
+    pods = [pod(f"p{i}", host_network=i == 0) for i in range(120)]
+    (directory / "pods.yaml").write_text("\n---\n".join(pods), encoding="utf-8")
+    return directory
+
+
+def _read_one_byte_and_leave(*arguments: str) -> tuple[int, str]:
+    with subprocess.Popen(  # like `netpoldiff ... | head -c 1`
+        _netpoldiff(*arguments),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **HERMETIC},
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(1)
+        process.stdout.close()
+        error = process.stderr.read().decode("utf-8", "backslashreplace")
+        return process.wait(timeout=120), error
+
+
+@pytest.mark.parametrize(
+    "gate", [(), ("--fail-on", "warnings")], ids=["no-gate", "gate-that-would-fail"]
+)
+def test_a_reader_that_goes_away_ends_the_run_with_141_and_no_traceback(
+    large_source: Path, gate: tuple[str, ...]
+) -> None:
+    arguments = ("matrix", str(large_source), "--format", "json", "--no-cache", *gate)
+    status, error = _read_one_byte_and_leave(*arguments)
+    assert (status, error) == (EXIT_READER_GONE, "")

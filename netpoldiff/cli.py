@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,6 +48,22 @@ class _ReaderGone(Exception):  # noqa: N818 - a signal, turned into EXIT_READER_
     """The reader of the output closed it; not an OSError, so click does not exit 1 on it."""
 
 
+# "A namespace name must be a DNS label" (apimachinery ValidateNamespaceName).
+_NAMESPACE_NAME: Final = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_NAMESPACE_NAME_LIMIT: Final = 63
+
+
+def _namespace_name(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    """Check ``--namespace`` as the API server checks a namespace's name."""
+    if len(value) > _NAMESPACE_NAME_LIMIT or not _NAMESPACE_NAME.fullmatch(value):
+        msg = (
+            f"{value!r} is not a namespace name: it must be a DNS label (at most 63 lowercase "
+            "letters, digits and '-', starting and ending with a letter or digit)"
+        )
+        raise click.BadParameter(msg)
+    return value
+
+
 def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     def apply(function: F) -> F:
         for decorator in reversed(decorators):
@@ -78,6 +95,7 @@ _source_options = _options(
         "default_namespace",
         default="default",
         show_default=True,
+        callback=_namespace_name,
         help="Namespace of objects that do not name one.",
     ),
     click.option(

@@ -1,11 +1,11 @@
 """Hostile input against what netpoldiff writes: escaping, failing outputs, a reader that leaves.
 
-Input reaches every output: a label key quoted in an error, a file name in a warning. None of
-its characters may act on a terminal or a CI log: no control or format character arrives raw,
-no line starts with ``::`` and no ``##[`` appears (GitHub Actions reads both as workflow
-commands), and JSON stays valid with the text escaped. Writing the report fails with one line
-and exit 2 whatever the environment does, and a reader that goes away (``| head -c 1``) ends
-the run with 141, never 1, which means ``--fail-on`` matched.
+Input reaches every output: a label key quoted in an error, a file name in a warning, a value
+given to ``--namespace``. None of its characters may act on a terminal or a CI log: no control
+or format character arrives raw, no line starts with ``::`` and no ``##[`` appears (GitHub
+Actions reads both as workflow commands), and JSON stays valid with the text escaped. Writing
+the report fails with one line and exit 2 whatever the environment does, and a reader that
+goes away (``| head -c 1``) ends the run with 141, never 1, which means ``--fail-on`` matched.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def sides(tmp_path: Path) -> tuple[Path, Path]:
     return old, new
 
 
-# --- item 1: text from input is escaped once, wherever it is printed --------------------------
+# --- text from input is escaped once, wherever it is printed -------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ def test_the_reports_own_colours_and_mention_breakers_pass_the_guard() -> None:
     assert_inert("".join(inert_document([theirs])))
 
 
-# --- item 2: an output the environment refuses is one line and exit 2 --------------------------
+# --- an output the environment refuses is one line and exit 2 ------------------------------------
 
 
 def _completed(process: subprocess.CompletedProcess[str]) -> CliResult:
@@ -268,7 +268,7 @@ def test_an_output_or_directory_the_environment_refuses_is_one_line_and_exit_2(
     assert_one_line_error(run(run_cli, tmp_path), fragment)
 
 
-# --- item 3: a reader that goes away ---------------------------------------------------------
+# --- a reader that goes away ---------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -304,3 +304,51 @@ def test_a_reader_that_goes_away_ends_the_run_with_141_and_no_traceback(
     arguments = ("matrix", str(large_source), "--format", "json", "--no-cache", *gate)
     status, error = _read_one_byte_and_leave(*arguments)
     assert (status, error) == (EXIT_READER_GONE, "")
+
+
+# --- --namespace is a namespace name -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("shop", True),
+        ("a" * 63, True),
+        ("0-9", True),
+        ("Shop", False),
+        ("a_b", False),
+        ("a.b", False),
+        ("-a", False),
+        ("a-", False),
+        ("a" * 64, False),
+        ("", False),
+        ("\x1b]0;pwned\x07\n::error::forged\u202e", False),
+    ],
+    ids=[
+        "word",
+        "63-characters",
+        "digits-and-dash",
+        "upper-case",
+        "underscore",
+        "dot",
+        "leading-dash",
+        "trailing-dash",
+        "64-characters",
+        "empty",
+        "hostile",
+    ],
+)
+def test_the_default_namespace_must_be_a_namespace_name(
+    run_cli: CliRunner, tmp_path: Path, value: str, valid: bool
+) -> None:
+    document = json.loads(pod("web"))
+    del document["metadata"]["namespace"]
+    (tmp_path / "web.json").write_text(json.dumps(document), encoding="utf-8")
+    result = run_cli("matrix", str(tmp_path), "--namespace", value, "--format", "json")
+    if valid:
+        assert result.status == 0, result.err
+        endpoints = json.loads(result.out)["endpoints"]
+        assert {e.get("namespace") for e in endpoints} == {value, None}
+        return
+    assert_one_line_error(result, "--namespace", f"'{printable(value)}' is not a namespace name")
+    assert_inert(result.err)

@@ -47,14 +47,19 @@ class _Check:
         self.has_aliases = has_aliases
         self.seen: set[int] = set()  # collections met, to tell an alias from its anchor
         self.conversion_doubt = False  # a value or key was seen that may not convert
+        self.merge_lines: dict[int, int] = {}  # the line of the merge key each value is given to
 
     def problem(self, node: yaml.Node, message: str) -> DecodeProblem:
         return DecodeProblem(self.reader.line(node), message)
 
+    def merge_problem(self, value: yaml.Node) -> DecodeProblem:
+        """A merge key given what it cannot merge, at the key's line (an alias's may be far)."""
+        return DecodeProblem(self.merge_lines.get(id(value), self.reader.line(value)), MERGE_SHAPE)
+
     def scalar(self, node: yaml.ScalarNode, role: str) -> None:
         """go-yaml's decoding of one scalar; notes a value or key that may not convert."""
         if role is _MERGED:
-            raise self.problem(node, MERGE_SHAPE)
+            raise self.merge_problem(node)
         tag = node.tag
         if tag is STR_TAG or tag == STR_TAG:
             return
@@ -81,7 +86,7 @@ class _Check:
         if self.has_aliases:
             if id(node) in self.seen:
                 if role is _MERGED and isinstance(node, yaml.SequenceNode):
-                    raise self.problem(node, MERGE_SHAPE)  # an alias of a list
+                    raise self.merge_problem(node)  # an alias of a list
                 return False  # an alias: checked where its anchor was
             self.seen.add(id(node))
         if (
@@ -89,7 +94,7 @@ class _Check:
             and isinstance(node, yaml.SequenceNode)
             and any(not isinstance(item, yaml.MappingNode) for item in node.value)
         ):
-            raise self.problem(node, MERGE_SHAPE)
+            raise self.merge_problem(node)
         return True
 
     def decoding(self, root: yaml.Node) -> None:
@@ -100,7 +105,7 @@ class _Check:
             if isinstance(node, yaml.ScalarNode):
                 self.scalar(node, role)
             elif self.first_visit(node, role):
-                stack.extend(_children_last_first(node))
+                stack.extend(_children_last_first(self, node))
 
     def conversion(self, node: yaml.Node, done: set[int]) -> None:
         """What survives decoding, as ``sigs.k8s.io/yaml`` turns it into JSON."""
@@ -126,13 +131,14 @@ class _Check:
             self.conversion(value_node, done)
 
 
-def _children_last_first(node: yaml.Node) -> list[tuple[yaml.Node, str]]:
+def _children_last_first(check: _Check, node: yaml.Node) -> list[tuple[yaml.Node, str]]:
     """A collection's children with their roles, last first (for a stack)."""
     if isinstance(node, yaml.SequenceNode):
         return [(item, _VALUE) for item in reversed(node.value)]
     children: list[tuple[yaml.Node, str]] = []
     for key_node, value_node in reversed(node.value):
         if is_merge(key_node):
+            check.merge_lines[id(value_node)] = check.reader.line(key_node)
             children.append((value_node, _MERGED))
         else:
             children.extend(((value_node, _VALUE), (key_node, _KEY)))
@@ -188,6 +194,7 @@ def _values(check: _Check, node: yaml.MappingNode) -> list[yaml.Node]:
         tag, text = key_node.tag, key_node.value
         if not (tag is string or (tag is plain and text != "<<" and known_plain_key(text))):
             if text == "<<" and is_merge(key_node):
+                check.merge_lines[id(value_node)] = check.reader.line(key_node)
                 if isinstance(value_node, yaml.ScalarNode):
                     check.scalar(value_node, _MERGED)  # raises
                 check.first_visit(value_node, _MERGED)

@@ -104,7 +104,9 @@ def frame(text: str, path: str, first_line: int = 0) -> Framing:
         offset = found.start()
         rest = found.group(1).rstrip("\r").strip(GO_SPACE)
         if rest and not rest.startswith("#"):
-            where = Location(path, len(boundaries) + 1, first_line + lines_before + 1)
+            # Named after the document it would start.
+            starts = len(boundaries) + (2 if lines_before > buffer_start else 1)
+            where = Location(path, starts, first_line + lines_before + 1)
             written = found.group(0).rstrip()
             msg = f"invalid document separator {written!r}: only a comment may follow ---"
             raise InputError(where, msg)

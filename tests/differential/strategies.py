@@ -68,10 +68,20 @@ def scalars() -> st.SearchStrategy[str]:
     )
 
 
-def _probe_mapping() -> st.SearchStrategy[str]:
-    """``data:`` as a block mapping of generated keys and values."""
-    pairs = st.lists(st.tuples(scalars(), scalars()), min_size=1, max_size=6)
-    return pairs.map(lambda items: "data:\n" + "".join(f"  {k}: {v}\n" for k, v in items))
+def _values_probe() -> st.SearchStrategy[str]:
+    """``data:`` of generated values under keys that cannot collide."""
+    values = st.lists(scalars(), min_size=1, max_size=8)
+    return values.map(
+        lambda items: "data:\n" + "".join(f"  k{i}: {v}\n" for i, v in enumerate(items))
+    )
+
+
+def _keys_probe() -> st.SearchStrategy[str]:
+    """``data:`` of generated keys (two may make the same key: netpoldiff refuses those)."""
+    keys = st.lists(scalars(), min_size=1, max_size=4)
+    return keys.map(
+        lambda items: "data:\n" + "".join(f"  {k}: v{i}\n" for i, k in enumerate(items))
+    )
 
 
 _MERGE_ENTRIES = (
@@ -103,7 +113,7 @@ def _merge_mapping() -> st.SearchStrategy[str]:
 
 def probe_bodies() -> st.SearchStrategy[str]:
     """The part of a ConfigMap after its metadata: a probe of scalars and keys, or of merges."""
-    return st.one_of(_probe_mapping(), _merge_mapping())
+    return st.one_of(_values_probe(), _keys_probe(), _merge_mapping())
 
 
 def configmap(name: str, body: str) -> str:

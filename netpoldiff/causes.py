@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from netpoldiff.diff import MatrixDiff, PairChange
@@ -72,6 +72,11 @@ class ChangeSet:
     new_workloads: Mapping[WorkloadEndpoint, Workload]
     old_namespaces: Mapping[str, tuple[tuple[str, str], ...]]
     new_namespaces: Mapping[str, tuple[tuple[str, str], ...]]
+    # Each policy's change, judged once: a report asks for it once per changed flow, and
+    # judging compares whole policies (a policy may hold thousands of peers).
+    _policy_changes: dict[PolicyId, ChangeKind] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def between(cls, old: Cluster, new: Cluster) -> ChangeSet:
@@ -87,14 +92,21 @@ class ChangeSet:
 
     def policy_change(self, policy: PolicyId) -> ChangeKind:
         """How one policy changed in meaning: reordered or repeated rules are unchanged."""
+        known = self._policy_changes.get(policy)
+        if known is not None:
+            return known
         before, after = self.old_policies.get(policy), self.new_policies.get(policy)
+        change: ChangeKind
         if before is None:
-            return "added"
-        if after is None:
-            return "removed"
-        if before == after or canonical_document(before) == canonical_document(after):
-            return "unchanged"
-        return "modified"
+            change = "added"
+        elif after is None:
+            change = "removed"
+        elif before == after or canonical_document(before) == canonical_document(after):
+            change = "unchanged"
+        else:
+            change = "modified"
+        self._policy_changes[policy] = change
+        return change
 
     def changed_policies(self) -> list[tuple[PolicyId, ChangeKind]]:
         """Every policy whose manifest changed (even if not in meaning), by namespace and name."""
@@ -260,7 +272,9 @@ def _canonical(value: Any) -> Any:  # noqa: ANN401 - a policy document
     if isinstance(value, dict):
         return {key: _canonical(item) for key, item in value.items()}
     if isinstance(value, list):
-        items = {json.dumps(_canonical(item), sort_keys=True): _canonical(item) for item in value}
+        # Each item made canonical once, and written out once to be ordered by.
+        canonical = [_canonical(item) for item in value]
+        items = {json.dumps(item, sort_keys=True): item for item in canonical}
         return [items[key] for key in sorted(items)]
     return value
 

@@ -256,6 +256,10 @@ def _paths(context: click.Context) -> tuple[str, ...]:
     return tuple((context.obj or {}).get("paths", ()))
 
 
+class _Interrupted(Exception):  # noqa: N818 - a signal for main(), like _ReaderGone
+    """Ctrl-C during a command: one line from main(), not click's blank line and "Aborted!"."""
+
+
 @contextlib.contextmanager
 def _closed_output_ends_the_run() -> Iterator[None]:
     # click answers EPIPE itself with exit status 1, which means --fail-on matched.
@@ -263,6 +267,8 @@ def _closed_output_ends_the_run() -> Iterator[None]:
         yield
     except BrokenPipeError:
         raise _ReaderGone from None
+    except KeyboardInterrupt:
+        raise _Interrupted from None
 
 
 class _DefaultGroup(click.Group):
@@ -604,6 +610,11 @@ def main(argv: Iterable[str] | None = None) -> None:
         # Not an error of ours, and nothing more to say to anyone.
         _discard_stdout()
         sys.exit(EXIT_READER_GONE)
+    except _Interrupted:
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")  # past the ^C the terminal echoed
+        _say("interrupted")
+        sys.exit(EXIT_INPUT_ERROR)
     except Exception as error:
         if debug:
             raise

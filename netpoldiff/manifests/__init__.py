@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,6 +11,7 @@ from netpoldiff.errors import InputError, InputWarning, Location
 from netpoldiff.manifests.cache import ParseCache
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.policies import network_policy
+from netpoldiff.manifests.workers import can_fork, run_forked
 from netpoldiff.manifests.workloads import TEMPLATE_PATHS, namespace, workload
 from netpoldiff.model import Cluster, Namespace, NetworkPolicy, PolicyId, Workload
 from netpoldiff.sources import SourceFile
@@ -269,25 +269,24 @@ class Loader:
             if f.object_id not in self._converted
             and not self.cache.has(f.object_id or "", self.default_namespace)
         ]
-        if not todo or self.workers < 2 or sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:  # noqa: PLR2004
+        if not todo or self.workers <= 1 or not can_fork():
             return
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # pragma: no cover - platforms without fork parse in one process
+        if sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:
             return
         # Largest first, dealt round-robin: the processes finish at about the same time.
         todo.sort(key=lambda f: -len(f.data))
         own, *chunks = [todo[i :: self.workers] for i in range(self.workers)]
         directory = self.cache.directory
-        with context.Pool(self.workers - 1) as pool:
-            tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
-            converting = pool.imap_unordered(_convert_chunk, tasks)
+        tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
+
+        def convert_own_share() -> None:
             # This process takes a share too, rather than wait: its results need no pickling.
             for source_file in own:
                 self._converted[source_file.object_id or ""] = self._convert_content(source_file)
-            for chunk_results in converting:
-                for object_id, path, result in chunk_results:
-                    self._converted[object_id] = (path, result)
+
+        for chunk_results in run_forked(_convert_chunk, tasks, convert_own_share):
+            for object_id, path, result in chunk_results:
+                self._converted[object_id] = (path, result)
 
     def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
         """Read every document of every file into one Cluster.

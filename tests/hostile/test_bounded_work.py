@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from netpoldiff import causes
+from netpoldiff.model import NetworkPolicy
 from tests.conftest import CliRunner
 
 
@@ -38,7 +39,7 @@ def test_a_json_diff_judges_each_policy_once_however_many_flows_it_changes(
     judged: list[object] = []
     canonical = causes.canonical_document
 
-    def counting(policy: causes.NetworkPolicy) -> dict[str, object]:
+    def counting(policy: NetworkPolicy) -> dict[str, object]:
         judged.append(policy)
         return canonical(policy)
 

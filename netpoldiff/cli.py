@@ -550,11 +550,9 @@ def pr_comment(
     )
     where = f"{repository}#{number}"
     if posted.action == "skipped":
-        click.echo(
-            f"netpoldiff: no change and no earlier comment on {where}: nothing posted", err=True
-        )
+        _say(f"no change and no earlier comment on {where}: nothing posted")
     else:
-        click.echo(f"netpoldiff: {posted.action} comment {posted.comment_id} on {where}", err=True)
+        _say(f"{posted.action} comment {posted.comment_id} on {where}")
     sys.exit(report.exit_status)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from netpoldiff.causes import ChangeSet
 from netpoldiff.diff import MatrixDiff, diff_matrices
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 # The pull-request client and the text and Markdown reports (tabulate) are imported where
 # used: start-up time is paid on every commit a hook checks and every bot run, and a run needs
 # one report at most.
+
+_REPOSITORY: Final = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 MatrixFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json", "dot"]
@@ -285,8 +288,9 @@ def post_pr_comment(
     if not token:
         msg = "pr-comment needs a GitHub token in GITHUB_TOKEN"
         raise SourceError(msg)
-    if repository.count("/") != 1 or not all(repository.split("/")):
-        msg = f"--repo {repository!r} must be OWNER/NAME"
+    if not _REPOSITORY.fullmatch(repository):
+        # GitHub's own alphabet: the name goes into API paths and onto the terminal.
+        msg = f"--repo {repository!r} must be OWNER/NAME (letters, digits, '-', '_', '.')"
         raise SourceError(msg)
     api_url = api_url or DEFAULT_API_URL
     try:

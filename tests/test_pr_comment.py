@@ -422,7 +422,7 @@ def test_the_token_does_not_follow_a_redirect_to_another_origin(
     assert result.status == 2
 
 
-@pytest.mark.parametrize("repository", ["o", "o/r/x", "/r", "o/"])
+@pytest.mark.parametrize("repository", ["o", "o/r/x", "/r", "o/", "o/r\x1b[2J", "o/r x", "o/?q"])
 def test_a_malformed_repo_is_rejected_without_a_request(
     github: FakeGitHub, run_cli: CliRunner, repository: str
 ) -> None:
@@ -430,6 +430,7 @@ def test_a_malformed_repo_is_rejected_without_a_request(
 
     assert result.status == 2
     assert "OWNER/NAME" in _one_line(result)
+    assert "\x1b" not in result.err
     assert github.requests == []
 
 

@@ -111,6 +111,42 @@ def _may_have_bang_tag(text: str) -> bool:
     return False
 
 
+_FLOW_STARTS: Final = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_FLOW_ENDS: Final = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def _refuse_question_marks_in_flow(text: str, path: str, at: _Where) -> None:
+    """Refuse a ``?`` inside an unquoted value of a flow collection (``[a?b]``).
+
+    go-yaml ends such a value at the ``?`` and then fails, so kubectl refuses the document;
+    libyaml (since 0.2.5) reads the ``?`` as part of the value. netpoldiff refuses it as
+    kubectl does, rather than read a document kubectl never applies.
+    """
+    if "?" not in text:
+        return
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, _FLOW_STARTS):
+                depth += 1
+            elif isinstance(token, _FLOW_ENDS):
+                depth -= 1
+            elif (
+                depth
+                and isinstance(token, yaml.ScalarToken)
+                and token.plain
+                and "?" in token.value[1:]
+                and token.start_mark is not None
+            ):
+                msg = (
+                    f"{token.value!r}: kubectl refuses a '?' inside an unquoted value in "
+                    "[...] or {...}: quote the value"
+                )
+                raise InputError(at.location(path, token.start_mark.line), msg)
+    except yaml.YAMLError:
+        return  # the composer meets the same error and reports it
+
+
 def _verbatim_marks(text: str) -> frozenset[tuple[int, int]]:
     """(line, column) of every scalar tagged ``!`` alone, which go-yaml keeps as text."""
     if not _may_have_bang_tag(text):
@@ -215,6 +251,9 @@ def _yaml_stream(
     has_aliases = may_have_alias(text)
     if framing.whole_file_parse_agrees:
         # libyaml cuts this text where kubectl does: one parser for the whole file.
+        _refuse_question_marks_in_flow(
+            text, path, _Where(text, first_line, framing.document_at, first_index)
+        )
         verbatim = _verbatim_marks(text)
         loader = _Loader(text)
         count = 0
@@ -265,6 +304,9 @@ def _chunk_document(
         where = Location(path, index, line_offset + chunk.text.count("\n", 0, version.start()) + 1)
         msg = f"%YAML {version[1]}.{version[2]}: kubectl reads only YAML 1.1 documents"
         raise InputError(where, msg)
+    _refuse_question_marks_in_flow(
+        chunk.text, path, _Where(chunk.text, line_offset, lambda _: 1, index)
+    )
     loader = _Loader(chunk.text)
     try:
         node = loader.get_node() if loader.check_node() else None

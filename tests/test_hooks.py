@@ -265,7 +265,7 @@ def test_a_commit_that_opens_a_flow_is_refused(hooked: GitRepo) -> None:
     assert refused.returncode == 1
     output = _output(refused)
     assert "netpoldiff HEAD (" in output
-    assert "-> index (" in output
+    assert "-> index\n" in output
     assert OPENED_FLOW in output
     assert OPENED_REPORT in output
     assert COMMIT_REFUSED in refused.stderr

@@ -14,6 +14,7 @@ from netpoldiff.sources.files import (
     is_manifest_name,
     read_path,
 )
+from netpoldiff.sources.git_files import index_files, tree_files, worktree_files
 from netpoldiff.sources.git_repo import GitRepository
 
 WORKING_TREE = "working tree"
@@ -58,12 +59,10 @@ class Workspace:
         """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree."""
         if spec == WORKING_TREE:
             repository = self._repository(spec)
-            return repository.worktree_files(repository.repo_paths(paths), self.max_file_size)
+            return worktree_files(repository, repository.repo_paths(paths), self.max_file_size)
         if spec == INDEX:
             repository = self._repository(spec)
-            return repository.tree_files(
-                repository.index_tree(), repository.repo_paths(paths), self.max_file_size
-            )
+            return index_files(repository, repository.repo_paths(paths), self.max_file_size)
         on_disk = (self.start / spec).exists() and not self._in_git_dir(self.start / spec)
         is_revision = self.repository is not None and self.repository.is_revision(spec)
         if on_disk and is_revision:
@@ -97,8 +96,8 @@ class Workspace:
             and not repository.is_empty_tree(spec)
         ):
             repository.unknown(spec)
-        return repository.tree_files(
-            repository.resolve(spec), repository.repo_paths(paths), self.max_file_size
+        return tree_files(
+            repository, repository.resolve(spec), repository.repo_paths(paths), self.max_file_size
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -10,20 +11,17 @@ from typing import Final, NoReturn
 
 import git
 
-from netpoldiff.errors import InputError, InputWarning, Location, SourceError
-from netpoldiff.sources.files import (
-    DEFAULT_MAX_FILE_SIZE,
-    SourceFile,
-    SourceFiles,
-    blob_id,
-    is_manifest_name,
-    shown_path,
-    too_large,
+from netpoldiff.errors import SourceError
+from netpoldiff.sources.git_blobs import BlobReader
+from netpoldiff.sources.git_command import (
+    NOT_FETCHED,
+    SAFE_SETTINGS,
+    SAFE_SETTINGS_BUT_HOOKS,
+    Setting,
+    setting_environment,
+    setting_flags,
 )
 
-_REGULAR_MODES: Final = {"100644", "100755"}
-_SYMLINK_MODE: Final = "120000"
-_SUBMODULE_MODE: Final = "160000"
 _SHALLOW_HINT: Final = (
     "this clone is shallow and lacks that history: fetch it with `git fetch --deepen=N` or "
     "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
@@ -42,12 +40,6 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _path_text(raw: bytes) -> str:
-    # Paths are bytes to git. A name that is not UTF-8 is shown with \xNN escapes: valid text
-    # in every report (JSON included); files are read by object id or raw bytes, not by it.
-    return shown_path(raw.decode("utf-8", "surrogateescape"))
-
-
 class GitRepository:
     """The repository a command runs in, read through git itself (no checkout, no archive)."""
 
@@ -64,37 +56,52 @@ class GitRepository:
         self.git_dir = Path(self.repo.git_dir).resolve()
         self.root = Path(self.repo.working_tree_dir or self.repo.git_dir)
         self.start = start.resolve()
+        # For any git process GitPython starts by itself; ours also get them as flags.
+        self.repo.git.update_environment(**setting_environment(os.environ))
 
-    def _require_working_tree(self, what: str) -> None:
+    def require_working_tree(self, what: str) -> None:
+        """Fail for a bare repository, which has no index and no working tree."""
         if self.bare:
             msg = f"{self.root} is a bare repository: it has no {what}"
             raise SourceError(msg)
 
-    def _git(self, *args: str) -> bytes:
+    def _execute(self, args: tuple[str, ...], settings: tuple[Setting, ...]) -> bytes:
+        """Run git with ``settings`` (see git_command); raises git.GitCommandError."""
+        # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
+        output: bytes = self.repo.git.execute(
+            ["git", *setting_flags(settings), "--literal-pathspecs", *args],
+            env=setting_environment(os.environ, settings),
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+        return output
+
+    def output(self, *args: str, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
+        """The output of a git command, or a SourceError that explains its failure."""
         try:
-            # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
-            output: bytes = self.repo.git.execute(
-                ["git", "--literal-pathspecs", *args],
-                stdout_as_string=False,
-                strip_newline_in_stdout=False,
-            )
+            return self._execute(args, settings)
         except git.GitCommandError as error:
             raise SourceError(self._explain(error)) from None
-        return output
+
+    def _answer(self, *args: str) -> str | None:
+        """The output of a git command that may fail, as text; None when it fails."""
+        try:
+            return _decode(self._execute(args, SAFE_SETTINGS)).strip() or None
+        except git.GitCommandError:
+            return None
 
     def _explain(self, error: git.GitCommandError) -> str:
         raw: object = error.stderr
-        stderr = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
-        lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+        stderr = (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)).strip()
+        if stderr.startswith("stderr: '") and stderr.endswith("'"):
+            stderr = stderr.removeprefix("stderr: '")[:-1]  # GitPython quotes what git wrote
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
         detail = next(
             (line for line in lines if line.startswith("fatal:")), lines[0] if lines else ""
         )
-        detail = detail.removeprefix("stderr: ")
-        if detail.startswith("'") and detail.endswith("'"):
-            detail = detail[1:-1]  # GitPython quotes the captured stderr
         detail = detail.removeprefix("fatal: ").removeprefix("error: ")
-        if "unmerged" in stderr or "error building trees" in stderr:
-            return "git cannot read the index as a tree: it has unmerged paths (finish the merge)"
+        if "promisor remote" in stderr:
+            return f"git: {detail}: {NOT_FETCHED}"
         if "dubious ownership" in stderr:
             return (
                 f"git refuses to read {self.root}: it is owned by another user; trust it with "
@@ -104,27 +111,17 @@ class GitRepository:
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone (some history is missing)."""
-        return self._git("rev-parse", "--is-shallow-repository").strip() == b"true"
+        return self.output("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def _object(self, revision: str) -> str | None:
+        """The object a revision names, or None."""
+        return self._answer("rev-parse", "--verify", "--quiet", "--end-of-options", revision)
 
     def _commit(self, revision: str) -> str | None:
         if revision.startswith("-"):
             msg = f"revision {revision!r} must not start with '-'"
             raise SourceError(msg)
-        try:
-            output = self.repo.git.execute(
-                [
-                    "git",
-                    "rev-parse",
-                    "--verify",
-                    "--quiet",
-                    "--end-of-options",
-                    f"{revision}^{{commit}}",
-                ],
-                stdout_as_string=False,
-            )
-        except git.GitCommandError:
-            return None
-        return _decode(output).strip() or None
+        return self._object(f"{revision}^{{commit}}")
 
     def is_revision(self, revision: str) -> bool:
         """Whether ``revision`` (or ``A...B``) names commits in this repository."""
@@ -135,7 +132,8 @@ class GitRepository:
 
     def empty_tree(self) -> str:
         """The empty tree's name in this repository's hash (it differs for SHA-256)."""
-        return _decode(self._git("hash-object", "-t", "tree", os.devnull)).strip()
+        # What ``git hash-object -t tree /dev/null`` prints, without a process.
+        return hashlib.new(self.object_format, b"tree 0\0").hexdigest()
 
     def has_commits(self) -> bool:
         """Whether HEAD points at a commit (false on an unborn branch)."""
@@ -153,15 +151,11 @@ class GitRepository:
             left, _, right = revision.partition("...")
             left_sha = self._resolve_one(left or "HEAD")
             right_sha = self._resolve_one(right or "HEAD")
-            try:
-                output = self.repo.git.execute(
-                    ["git", "merge-base", left_sha, right_sha], stdout_as_string=False
-                )
-            except git.GitCommandError:
+            sha = self._answer("merge-base", left_sha, right_sha)
+            if sha is None:
                 hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
                 msg = f"{revision}: {left or 'HEAD'} and {right or 'HEAD'} have no merge base{hint}"
-                raise SourceError(msg) from None
-            sha = _decode(output).strip()
+                raise SourceError(msg)
             return Resolved(sha, f"{revision} (merge base {sha[:7]})")
         if revision == "HEAD" and not self.has_commits():
             # An unborn branch (before the first commit) has the empty tree.
@@ -194,20 +188,14 @@ class GitRepository:
 
     def _object_type(self, spec: str) -> str | None:
         """The type of the object ``spec`` names (blob, tree, ...), or None if it names none."""
-        try:
-            output = self.repo.git.execute(
-                ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", spec],
-                stdout_as_string=False,
-            )
-            sha = _decode(output).strip()
-            kind = self.repo.git.execute(["git", "cat-file", "-t", sha], stdout_as_string=False)
-        except git.GitCommandError:
-            return None
-        return _decode(kind).strip() or None
+        found = self._object(spec)
+        return None if found is None else self._answer("cat-file", "-t", found)
 
     def hooks_directory(self) -> Path:
         """Where git runs hooks from (honours core.hooksPath)."""
-        relative = _decode(self._git("rev-parse", "--git-path", "hooks")).strip()
+        # Asked without our core.hooksPath, which would hide the repository's own.
+        answer = self.output("rev-parse", "--git-path", "hooks", settings=SAFE_SETTINGS_BUT_HOOKS)
+        relative = _decode(answer).strip()
         path = Path(relative)
         # git answers relative to where it runs, which is the top of the working tree.
         return path if path.is_absolute() else (self.root / path).resolve()
@@ -222,7 +210,7 @@ class GitRepository:
         None when the remote already has every commit of ``local_sha``.
         """
         output = _decode(
-            self._git(
+            self.output(
                 "rev-list", "--topo-order", "--reverse", local_sha, "--not", f"--remotes={remote}"
             )
         ).split()
@@ -230,12 +218,6 @@ class GitRepository:
             return None
         parent = self._commit(f"{output[0]}^")
         return parent if parent is not None else self.empty_tree()
-
-    def index_tree(self) -> Resolved:
-        """The index as a tree (``git write-tree`` honours GIT_INDEX_FILE during commits)."""
-        self._require_working_tree("index")
-        tree = _decode(self._git("write-tree")).strip()
-        return Resolved(tree, f"index ({tree[:7]})")
 
     def repo_paths(self, paths: tuple[str, ...]) -> tuple[str, ...]:
         """User paths (relative to where the command runs) as repository paths."""
@@ -251,117 +233,12 @@ class GitRepository:
             result.append(PurePosixPath(relative).as_posix() if relative.parts else ".")
         return tuple(result)
 
-    def tree_files(
-        self, resolved: Resolved, paths: tuple[str, ...], max_bytes: int = DEFAULT_MAX_FILE_SIZE
-    ) -> SourceFiles:
-        """The manifests of a tree: regular blobs only, read from the object database."""
-        listing = self._git(
-            "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
-        )
-        entries: list[tuple[str, str, int]] = []
-        warnings: list[InputWarning] = []
-        errors: list[InputError] = []
-        for record in listing.split(b"\0"):
-            if not record:
-                continue
-            meta, _, raw_path = record.partition(b"\t")
-            mode, _kind, object_id, size = meta.decode().split()
-            path = _path_text(raw_path)
-            skipped = _skipped(mode, path)
-            if skipped is not None:
-                warnings.append(skipped)
-            elif mode in _REGULAR_MODES and is_manifest_name(path):
-                if int(size) > max_bytes:
-                    errors.append(too_large(path, int(size), max_bytes))
-                else:
-                    entries.append((path, object_id, int(size)))
-        files = [
-            SourceFile(path, self._blob(path, object_id, size), object_id)
-            for path, object_id, size in entries
-        ]
-        return SourceFiles(resolved.label, tuple(files), tuple(warnings), tuple(errors))
-
-    def _blob(self, path: str, object_id: str, size: int) -> bytes:
-        """A blob's content, checked against the size git listed for it."""
-        try:
-            data: bytes = self.repo.odb.stream(bytes.fromhex(object_id)).read()
-        except (ValueError, OSError, git.GitCommandError) as error:
-            msg = f"{path}: cannot read git object {object_id[:12]} ({error}); run `git fsck`"
-            raise SourceError(msg) from None
-        if len(data) != size:
-            msg = f"{path}: git object {object_id[:12]} is corrupt or truncated; run `git fsck`"
-            raise SourceError(msg)
-        return data
-
-    def worktree_files(
-        self, paths: tuple[str, ...], max_bytes: int = DEFAULT_MAX_FILE_SIZE
-    ) -> SourceFiles:
-        """Tracked manifests as they are on disk now (what ``git diff`` compares)."""
-        self._require_working_tree("working tree")
-        # Run from the top, so the (literal) paths are repository paths.
-        listing = self._git(
-            "-C", str(self.root), "ls-files", "-s", "-z", "--full-name", "--", *paths
-        )
-        files: list[SourceFile] = []
-        warnings: list[InputWarning] = []
-        errors: list[InputError] = []
-        linked_directories: dict[Path, bool] = {}
-        for record in dict.fromkeys(listing.split(b"\0")):
-            if not record:
-                continue
-            meta, _, raw_path = record.partition(b"\t")
-            mode = meta.decode().split()[0]
-            path = _path_text(raw_path)
-            on_disk = self.root / os.fsdecode(raw_path)
-            if on_disk.is_symlink():
-                mode = _SYMLINK_MODE  # what is on disk now is what git diff would compare
-            elif _under_symlink(self.root, on_disk, linked_directories):
-                # git sees the tracked file as deleted when a folder above it became a link.
-                warnings.append(
-                    InputWarning("NPD004", "inside a symbolic link, not followed", Location(path))
-                )
-                continue
-            skipped = _skipped(mode, path)
-            if skipped is not None:
-                warnings.append(skipped)
-            elif is_manifest_name(path) and on_disk.is_file():
-                if on_disk.stat().st_size > max_bytes:
-                    errors.append(too_large(path, on_disk.stat().st_size, max_bytes))
-                    continue
-                try:
-                    data = on_disk.read_bytes()
-                except OSError as error:
-                    msg = f"{path}: cannot read: {error.strerror}"
-                    raise SourceError(msg) from None
-                files.append(SourceFile(path, data, blob_id(data, self._object_format)))
-        return SourceFiles("working tree", tuple(files), tuple(warnings), tuple(errors))
+    @functools.cached_property
+    def object_format(self) -> str:
+        """The repository's hash: ``sha1`` or ``sha256``."""
+        return _decode(self.output("rev-parse", "--show-object-format")).strip() or "sha1"
 
     @functools.cached_property
-    def _object_format(self) -> str:
-        return _decode(self._git("rev-parse", "--show-object-format")).strip() or "sha1"
-
-
-def _skipped(mode: str, path: str) -> InputWarning | None:
-    """The note for an entry that is not read: symbolic links and submodules, never followed.
-
-    Any submodule may hold manifests; a link may be a file or a folder, so links are noted
-    unless their name says they are neither a manifest nor a folder.
-    """
-    if mode == _SUBMODULE_MODE:
-        return InputWarning("NPD004", "submodule skipped", Location(path))
-    if mode == _SYMLINK_MODE and (is_manifest_name(path) or not PurePosixPath(path).suffix):
-        return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
-    return None
-
-
-def _under_symlink(root: Path, path: Path, seen: dict[Path, bool]) -> bool:
-    """Whether a folder between ``root`` and ``path`` is a symbolic link."""
-    for parent in path.relative_to(root).parents:
-        if parent == Path():
-            continue
-        folder = root / parent
-        if folder not in seen:
-            seen[folder] = folder.is_symlink()
-        if seen[folder]:
-            return True
-    return False
+    def blobs(self) -> BlobReader:
+        """The repository's file contents, by object id."""
+        return BlobReader(self.root, self.object_format)

@@ -37,6 +37,7 @@ import yaml
 from netpoldiff.errors import InputError
 from netpoldiff.manifests import load_cluster, yaml_docs
 from netpoldiff.sources import GitRepository, SourceFile
+from netpoldiff.sources.git_blobs import BlobReader
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import HERMETIC, GitRepo
 
@@ -322,13 +323,13 @@ def test_blob_over_max_file_size_is_refused_from_its_size(
 ) -> None:
     huge_id = huge.sha("HEAD:k8s/huge.yaml")
     read: list[str] = []
-    original = git.db.GitCmdObjectDB.stream
+    original = BlobReader.read
 
-    def recording_stream(self: git.db.GitCmdObjectDB, binsha: bytes) -> Any:
-        read.append(binsha.hex())
-        return original(self, binsha)
+    def recording_read(self: BlobReader, object_id: str, size: int) -> bytes:
+        read.append(object_id)
+        return original(self, object_id, size)
 
-    monkeypatch.setattr(git.db.GitCmdObjectDB, "stream", recording_stream)
+    monkeypatch.setattr(BlobReader, "read", recording_read)
     root = str(huge.root)
     result = run_cli("-C", root, "HEAD~1", "HEAD", "--max-file-size", "1000", "--no-cache")
     assert_one_line_error(

@@ -1,0 +1,85 @@
+"""How git is run: with every setting that could make a read-only command run a program off.
+
+A repository's own configuration (``.git/config``, ``.git/hooks``) comes with it when it is
+copied or unpacked, and netpoldiff reads repositories it did not set up. Each git process it
+starts, its own and any GitPython starts, gets these settings, which override the
+repository's. Reviewed, setting by setting (git 2.39-2.49), for the commands netpoldiff runs
+(``rev-parse``, ``ls-tree``, ``ls-files``, ``cat-file``, ``merge-base``, ``rev-list``):
+
+- ``core.fsmonitor`` runs its command (or starts a daemon, when ``true``) whenever the index
+  is read: ``ls-files`` for the working tree and ``--staged``. Turned off.
+- Hooks: none of these commands writes the index or a ref, so none runs a hook
+  (``post-index-change``, ``reference-transaction``); ``core.hooksPath`` points at a path
+  that holds none, so a later command cannot change that unnoticed.
+- Fetching: reading an object a partial clone lacks makes git fetch it from the promisor
+  remote, and a fetch runs what the configuration names (``remote.*.uploadpack``,
+  ``core.sshCommand``, credential helpers, ``core.askPass``, remote helpers). Every transport
+  is refused (``GIT_ALLOW_PROTOCOL`` empty), and ``GIT_NO_LAZY_FETCH`` says so to git 2.44+;
+  no prompt for a password either.
+- The pager (``core.pager``, ``pager.<cmd>``): off with ``--no-pager`` and ``GIT_PAGER``.
+- Avoided rather than turned off, because no command here applies them: clean and smudge
+  filters and ``process`` drivers (only commands that hash working-tree files apply them:
+  files are read and hashed here, and the index is listed, never written, since writing it
+  rehashes racily clean files through their clean filters), ``textconv`` and external diff
+  drivers (``diff``, ``log``, ``show``, ``cat-file --textconv``), ``gpg.program``
+  (verifying signatures), editors, ``core.alternateRefsCommand`` (fetch and push).
+- Left as configured: ``core.untrackedCache`` runs nothing, and ``trace2.*`` is read from the
+  user's and the system's configuration only, never the repository's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Final
+
+Setting = tuple[str, str]
+
+# core.hooksPath comes last, so that reading where hooks live can leave it out (see below).
+NO_HOOKS: Final[Setting] = ("core.hooksPath", os.devnull)
+SAFE_SETTINGS: Final[tuple[Setting, ...]] = (
+    ("core.fsmonitor", "false"),
+    ("core.useBuiltinFSMonitor", "false"),  # the same, as git 2.31-2.35 named it
+    NO_HOOKS,
+)
+# For ``rev-parse --git-path hooks`` only: it runs nothing, and must see the real hooksPath.
+SAFE_SETTINGS_BUT_HOOKS: Final = SAFE_SETTINGS[:-1]
+
+_COUNT: Final = "GIT_CONFIG_COUNT"
+NOT_FETCHED: Final = (
+    "this partial clone lacks it, and netpoldiff never fetches (a fetch runs programs the "
+    "repository's configuration names); fetch it with git first"
+)
+
+
+def setting_flags(settings: tuple[Setting, ...] = SAFE_SETTINGS) -> list[str]:
+    """The command-line form, to put between ``git`` and its subcommand."""
+    flags = ["--no-pager"]
+    for key, value in settings:
+        flags.extend(("-c", f"{key}={value}"))
+    return flags
+
+
+def setting_environment(
+    environ: Mapping[str, str], settings: tuple[Setting, ...] = SAFE_SETTINGS
+) -> dict[str, str]:
+    """Variables that give ``settings`` to every git process started with them.
+
+    ``GIT_CONFIG_KEY_<n>`` entries the caller already has stay in force; ours come after
+    them, and the later of two entries for a key wins.
+    """
+    try:
+        first = max(int(environ.get(_COUNT, "0")), 0)
+    except ValueError:
+        first = 0  # git itself refuses to run with a malformed count; let it say so
+    variables = {
+        "GIT_ALLOW_PROTOCOL": "",
+        "GIT_NO_LAZY_FETCH": "1",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_PAGER": "cat",
+        _COUNT: str(first + len(settings)),
+    }
+    for index, (key, value) in enumerate(settings, start=first):
+        variables[f"GIT_CONFIG_KEY_{index}"] = key
+        variables[f"GIT_CONFIG_VALUE_{index}"] = value
+    return variables

@@ -1,0 +1,220 @@
+"""The manifests of a tree, the index or the working tree, as ``kubectl apply -f`` reads them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Final, NamedTuple
+
+from netpoldiff.errors import InputError, InputWarning, Location, SourceError
+from netpoldiff.sources.files import (
+    SourceFile,
+    SourceFiles,
+    blob_id,
+    is_manifest_name,
+    shown_path,
+    too_large,
+)
+from netpoldiff.sources.git_blobs import BlobError
+from netpoldiff.sources.git_repo import GitRepository, Resolved
+
+_REGULAR_MODES: Final = {"100644", "100755"}
+_SYMLINK_MODE: Final = "120000"
+_SUBMODULE_MODE: Final = "160000"
+_SKIP_WORKTREE: Final = "S"  # the tag ``ls-files -t`` gives an entry outside a sparse checkout
+
+
+@dataclass(slots=True)
+class _Listing:
+    """What a listing found: files read, and notes on the entries that were not."""
+
+    paths: tuple[str, ...]
+    files: list[SourceFile] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+    def wanted(self, mode: str, raw_path: bytes, path: str) -> bool:  # noqa: ARG002
+        """Whether to read an entry; notes why not when it is not."""
+        skipped = _skipped(mode, path)
+        if skipped is not None:
+            self.warnings.append(skipped)
+            return False
+        return mode in _REGULAR_MODES and is_manifest_name(path)
+
+    def fits(self, path: str, size: int, max_bytes: int) -> bool:
+        """Whether a file is within the size limit (checked before it is read)."""
+        if size > max_bytes:
+            self.errors.append(too_large(path, size, max_bytes))
+            return False
+        return True
+
+    def result(self, label: str) -> SourceFiles:
+        return SourceFiles(label, tuple(self.files), tuple(self.warnings), tuple(self.errors))
+
+
+def _path_text(raw: bytes) -> str:
+    # Paths are bytes to git. A name that is not UTF-8 is shown with \xNN escapes: valid text
+    # in every report (JSON included); files are read by object id or raw bytes, not by it.
+    return shown_path(raw.decode("utf-8", "surrogateescape"))
+
+
+def _blob(repository: GitRepository, path: str, object_id: str, size: int) -> bytes:
+    try:
+        return repository.blobs.read(object_id, size)
+    except BlobError as error:
+        msg = f"{path}: {error}; run `git fsck`"
+        raise SourceError(msg) from None
+
+
+def tree_files(
+    repository: GitRepository, resolved: Resolved, paths: tuple[str, ...], max_bytes: int
+) -> SourceFiles:
+    """The manifests of a tree: regular blobs only, read from the object database."""
+    listing = repository.output(
+        "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
+    )
+    found = _Listing(paths)
+    entries: list[tuple[str, str, int]] = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, _kind, object_id, size = meta.decode().split()
+        path = _path_text(raw_path)
+        if found.wanted(mode, raw_path, path) and found.fits(path, int(size), max_bytes):
+            entries.append((path, object_id, int(size)))
+    found.files.extend(
+        SourceFile(path, _blob(repository, path, object_id, size), object_id)
+        for path, object_id, size in entries
+    )
+    return found.result(resolved.label)
+
+
+class _Entry(NamedTuple):
+    """One index entry, as ``ls-files -s -t`` lists it."""
+
+    tag: str
+    mode: str
+    object_id: str
+    stage: str
+    raw_path: bytes
+
+
+def _index(repository: GitRepository, paths: tuple[str, ...]) -> list[_Entry]:
+    """The index's entries, one per path and stage.
+
+    Listed, never written: ``write-tree`` would rewrite the index when its cached trees are
+    stale, and rehash racily clean files through their clean filters on the way.
+    """
+    # Run from the top, so the (literal) paths are repository paths; -t tags skip-worktree.
+    listing = repository.output(
+        "-C", str(repository.root), "ls-files", "-s", "-t", "-z", "--full-name", "--", *paths
+    )
+    entries = []
+    for record in listing.split(b"\0"):
+        if record:
+            meta, _, raw_path = record.partition(b"\t")
+            tag, mode, object_id, stage = meta.decode().split()
+            entries.append(_Entry(tag, mode, object_id, stage, raw_path))
+    return entries
+
+
+def index_files(repository: GitRepository, paths: tuple[str, ...], max_bytes: int) -> SourceFiles:
+    """The manifests of the index: what ``git commit`` would commit now."""
+    repository.require_working_tree("index")
+    found = _Listing(paths)
+    for _tag, mode, object_id, stage, raw_path in _index(repository, paths):
+        path = _path_text(raw_path)
+        if stage != "0":
+            msg = f"{path}: unmerged in the git index; finish the merge (git add or git rm it)"
+            raise SourceError(msg)
+        if found.wanted(mode, raw_path, path):
+            _add_from_index(repository, found, path, object_id, max_bytes)
+    return found.result("index")
+
+
+def worktree_files(
+    repository: GitRepository, paths: tuple[str, ...], max_bytes: int
+) -> SourceFiles:
+    """Tracked manifests as ``git diff`` compares them: on disk, or in the index when sparse.
+
+    A file outside a sparse checkout (its skip-worktree bit set) is not on disk, and git
+    does not take it for deleted: what it compares is the index's copy, so that is read.
+    """
+    repository.require_working_tree("working tree")
+    root = repository.root
+    found = _Listing(paths)
+    linked_directories: dict[Path, bool] = {}
+    seen: set[bytes] = set()
+    for entry in _index(repository, paths):
+        if entry.raw_path in seen:
+            continue  # an unmerged path has an entry per stage and one file on disk
+        seen.add(entry.raw_path)
+        path = _path_text(entry.raw_path)
+        if entry.tag == _SKIP_WORKTREE:
+            if found.wanted(entry.mode, entry.raw_path, path):
+                _add_from_index(repository, found, path, entry.object_id, max_bytes)
+            continue
+        on_disk = root / os.fsdecode(entry.raw_path)
+        # What is on disk now is what git diff compares: a link, even where a file was.
+        mode = _SYMLINK_MODE if on_disk.is_symlink() else entry.mode
+        if mode != _SYMLINK_MODE and _under_symlink(root, on_disk, linked_directories):
+            # git sees the tracked file as deleted when a folder above it became a link.
+            found.warnings.append(
+                InputWarning("NPD004", "inside a symbolic link, not followed", Location(path))
+            )
+        elif found.wanted(mode, entry.raw_path, path) and on_disk.is_file():
+            _add_from_disk(repository, found, path, on_disk, max_bytes)
+    return found.result("working tree")
+
+
+def _add_from_disk(
+    repository: GitRepository, found: _Listing, path: str, on_disk: Path, max_bytes: int
+) -> None:
+    if found.fits(path, on_disk.stat().st_size, max_bytes):
+        try:
+            data = on_disk.read_bytes()
+        except OSError as error:
+            msg = f"{path}: cannot read: {error.strerror}"
+            raise SourceError(msg) from None
+        found.files.append(SourceFile(path, data, blob_id(data, repository.object_format)))
+
+
+def _add_from_index(
+    repository: GitRepository, found: _Listing, path: str, object_id: str, max_bytes: int
+) -> None:
+    try:
+        size = repository.blobs.size(object_id)
+    except BlobError as error:
+        msg = f"{path}: {error}; run `git fsck`"
+        raise SourceError(msg) from None
+    if found.fits(path, size, max_bytes):
+        data = _blob(repository, path, object_id, size)
+        found.files.append(SourceFile(path, data, object_id))
+
+
+def _skipped(mode: str, path: str) -> InputWarning | None:
+    """The note for an entry that is not read: symbolic links and submodules, never followed.
+
+    Any submodule may hold manifests; a link may be a file or a folder, so links are noted
+    unless their name says they are neither a manifest nor a folder.
+    """
+    if mode == _SUBMODULE_MODE:
+        return InputWarning("NPD004", "submodule skipped", Location(path))
+    if mode == _SYMLINK_MODE and (is_manifest_name(path) or not PurePosixPath(path).suffix):
+        return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+    return None
+
+
+def _under_symlink(root: Path, path: Path, seen: dict[Path, bool]) -> bool:
+    """Whether a folder between ``root`` and ``path`` is a symbolic link."""
+    for parent in path.relative_to(root).parents:
+        if parent == Path():
+            continue
+        folder = root / parent
+        if folder not in seen:
+            seen[folder] = folder.is_symlink()
+        if seen[folder]:
+            return True
+    return False

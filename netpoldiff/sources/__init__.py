@@ -73,14 +73,18 @@ class Workspace:
             raise SourceError(msg)
         if on_disk:
             root = self.start / spec
-            files = read_path(str(root), self.max_file_size)
-            inside = _within(self.start, root, paths)
+            wanted = _wanted(self.start, root, paths)
+            explicit = {path for path in wanted if path.is_file()}
+            files = read_path(str(root), self.max_file_size, explicit)
+            inside = _within(wanted)
             selected = tuple(f for f in files.files if inside(f.path))
+            # As for a revision, notes on what is outside the PATHs are left out.
             warnings = tuple(
                 InputWarning(w.code, w.message, Location(_shown(w.location.path, self.start)))
                 if w.location is not None
                 else w
                 for w in files.warnings
+                if w.location is None or inside(w.location.path)
             )
             errors = tuple(
                 InputError(Location(_shown(e.location.path, self.start)), e.message)
@@ -101,16 +105,17 @@ class Workspace:
         )
 
 
-def _within(start: Path, root: Path, paths: tuple[str, ...]) -> Callable[[str], bool]:
-    """Whether a file is inside any of ``paths`` (all files when none is given).
+def _wanted(start: Path, root: Path, paths: tuple[str, ...]) -> list[Path]:
+    """``paths``, each as given from where the command runs or from the source's root."""
+    return [(base / p).resolve() for p in paths for base in (start, root)]
 
-    Each path may be given from where the command runs or from the source's root.
-    """
-    wanted = [(base / p).resolve() for p in paths for base in (start, root)]
+
+def _within(wanted: list[Path]) -> Callable[[str], bool]:
+    """Whether a file is inside any of the ``wanted`` paths (all files when none is given)."""
 
     def inside(path_text: str) -> bool:
         path = Path(path_text).resolve()
-        return not paths or any(path == w or path.is_relative_to(w) for w in wanted)
+        return not wanted or any(path == w or path.is_relative_to(w) for w in wanted)
 
     return inside
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -12,6 +13,7 @@ from netpoldiff.errors import InputError, InputWarning, Location, SourceError
 
 MANIFEST_SUFFIXES: Final = (".yaml", ".yml", ".json")
 _METADATA_FOLDERS: Final = frozenset({".git", ".hg", ".svn"})
+NOT_READ_SUFFIX: Final = "not read: kubectl apply -f DIR reads only .yaml, .yml and .json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +45,33 @@ def too_large(path: str, size: int, limit: int) -> InputError:
 
 
 def is_manifest_name(name: str) -> bool:
-    """Whether a file name looks like a manifest (YAML or JSON)."""
-    return name.lower().endswith(MANIFEST_SUFFIXES)
+    """Whether ``kubectl apply -f DIR`` reads a file of this name (its suffix, case and all).
+
+    kubectl keeps a file when ``filepath.Ext(name)`` is one of ``.json``, ``.yaml``, ``.yml``
+    (k8s.io/cli-runtime, ``resource.FileExtensions``): ``deny.YAML`` is never applied.
+    """
+    return name.endswith(MANIFEST_SUFFIXES)
+
+
+def suffix_warning(path: str) -> InputWarning | None:
+    """NPD005 for a file named like a manifest in another case, which kubectl does not read."""
+    if is_manifest_name(path) or not path.lower().endswith(MANIFEST_SUFFIXES):
+        return None
+    return InputWarning("NPD005", NOT_READ_SUFFIX, Location(path))
 
 
 def _skipped_symlink(path: str) -> InputWarning:
     return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
 
 
-def read_path(spec: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> SourceFiles:
-    """Manifests of a directory (recursively, in path order) or of one file on disk."""
+def read_path(
+    spec: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE, explicit: Collection[Path] = ()
+) -> SourceFiles:
+    """Manifests of a directory (recursively, in path order) or of one file on disk.
+
+    A file given by itself, as ``spec`` or among the resolved ``explicit`` paths, is read
+    whatever its name, as ``kubectl apply -f FILE`` reads it.
+    """
     root = Path(spec)
     if root.is_symlink() and root.is_file():
         return SourceFiles(spec, (), (_skipped_symlink(spec),))
@@ -74,8 +93,11 @@ def read_path(spec: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE) -> SourceFiles:
             d for d in subdirectories if d not in _METADATA_FOLDERS and d not in linked
         )
         for name in sorted(names):
-            if is_manifest_name(name):
-                _collect(Path(directory) / name, max_bytes, files, warnings, errors)
+            path = Path(directory) / name
+            if is_manifest_name(name) or (explicit and path.resolve() in explicit):
+                _collect(path, max_bytes, files, warnings, errors)
+            elif (warning := suffix_warning(shown_path(str(path)))) is not None:
+                warnings.append(warning)
     files.sort(key=lambda f: f.path)
     return SourceFiles(spec, tuple(files), tuple(warnings), tuple(errors))
 

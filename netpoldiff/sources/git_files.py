@@ -14,6 +14,7 @@ from netpoldiff.sources.files import (
     blob_id,
     is_manifest_name,
     shown_path,
+    suffix_warning,
     too_large,
 )
 from netpoldiff.sources.git_blobs import BlobError
@@ -34,13 +35,24 @@ class _Listing:
     warnings: list[InputWarning] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
 
-    def wanted(self, mode: str, raw_path: bytes, path: str) -> bool:  # noqa: ARG002
-        """Whether to read an entry; notes why not when it is not."""
+    def wanted(self, mode: str, raw_path: bytes, path: str) -> bool:
+        """Whether to read an entry; notes why not when it is not.
+
+        A file named by itself as a PATH is read whatever its name (``kubectl apply -f
+        FILE``); the rest only with a manifest suffix (``kubectl apply -f DIR``).
+        """
         skipped = _skipped(mode, path)
         if skipped is not None:
             self.warnings.append(skipped)
             return False
-        return mode in _REGULAR_MODES and is_manifest_name(path)
+        if mode in _REGULAR_MODES and (
+            is_manifest_name(path) or os.fsdecode(raw_path) in self.paths
+        ):
+            return True
+        warning = suffix_warning(path)
+        if warning is not None:
+            self.warnings.append(warning)
+        return False
 
     def fits(self, path: str, size: int, max_bytes: int) -> bool:
         """Whether a file is within the size limit (checked before it is read)."""

@@ -1,8 +1,9 @@
-"""Hostile repositories: what a repository's configuration, hash or layout can do.
+"""Hostile repositories: what a repository's configuration, hash, layout or names can do.
 
 Each test builds a real repository with the git command and runs netpoldiff on it in-process:
 no configuration of the repository runs a program, SHA-256 repositories read like SHA-1
-ones, and a sparse checkout hides nothing.
+ones, a sparse checkout hides nothing, and file names are read as ``kubectl apply -f``
+reads them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,22 @@ from tests.gitrepo import DEMO, GitRepo, demo_repository
 
 DEMO_SUMMARY = {"opened": 2, "closed": 1}  # frontend.yaml opens two, shop.yaml closes one
 NO_CHANGE = {"opened": 0, "closed": 0}
+# Read, this file adds a workload and opens every flow into the shop namespace.
+INTRUDER = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: intruder, namespace: shop, labels: {app: intruder}}
+spec: {containers: [{name: x, image: x}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-everything, namespace: shop}
+spec:
+  podSelector: {}
+  ingress: [{}]
+"""
+INTRUDER_POD = {"type": "workload", "namespace": "shop", "kind": "Pod", "name": "intruder"}
+NOT_READ = "not read: kubectl apply -f DIR reads only .yaml, .yml and .json"
 
 
 def document_of(result: CliResult, status: int = 0) -> dict[str, Any]:
@@ -327,3 +344,50 @@ def test_files_read_from_the_index_are_refused_from_their_size(
         args = ()
     result = run_cli("-C", str(repo.root), *args, "--max-file-size", "100000")
     assert_one_line_error(result, "k8s/big.yaml: 200,000 bytes is over the limit of 100,000")
+
+
+# --- 4: file names, as kubectl apply -f reads them -------------------------------------------
+
+SUFFIX_VARIANTS = ("k8s/intruder.YAML", "k8s/intruder-2.Yml", "k8s/intruder-3.JSON")
+SUFFIX_SOURCES = {
+    "revision": ("HEAD~1", "HEAD"),
+    "working tree": ("HEAD~1",),
+    "index": ("HEAD~1", "--staged"),
+    "directory": ("HEAD~1", "k8s"),
+}
+
+
+@pytest.fixture
+def intruders(tmp_path: Path) -> GitRepo:
+    """HEAD~1: the demo's old manifests; HEAD adds INTRUDER under names kubectl skips."""
+    repo = GitRepo.init(tmp_path / "repo")
+    repo.put_demo("old")
+    repo.commit("old policies")
+    repo.write(SUFFIX_VARIANTS[0], INTRUDER)
+    repo.write(SUFFIX_VARIANTS[1], INTRUDER.replace("intruder", "intruder-2"))
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "i3", "namespace": "shop"}}
+    repo.write(SUFFIX_VARIANTS[2], json.dumps(pod))
+    repo.commit("intruders")
+    return repo
+
+
+@pytest.mark.parametrize("args", SUFFIX_SOURCES.values(), ids=SUFFIX_SOURCES.keys())
+def test_names_kubectl_skips_are_warned_and_read_only_when_named_by_themselves(
+    run_cli: CliRunner, intruders: GitRepo, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(intruders.root)
+    document = document_of(run_cli(*args, "--format", "json"))
+    assert document["summary"] == NO_CHANGE
+    assert document["added_endpoints"] == []
+    warnings = [(w["code"], w["file"], w["message"]) for w in document["warnings"]]
+    assert warnings == [("NPD005", name, NOT_READ) for name in sorted(SUFFIX_VARIANTS)]
+    text = run_cli(*args)
+    assert f"k8s/intruder.YAML: {NOT_READ} [NPD005]" in text.out
+    assert "NPD005" in run_cli(*args, "--format", "markdown").out
+    assert run_cli(*args, "--fail-on", "warnings").status == 1
+    # Named by itself, as a PATH or as the SOURCE, a file is read whatever its name.
+    as_path = document_of(run_cli(*args, "--format", "json", "--", "k8s/intruder.YAML"))
+    assert as_path["added_endpoints"] == [INTRUDER_POD]
+    assert as_path["warnings"] == []
+    as_source = document_of(run_cli("matrix", "k8s/intruder.YAML", "--format", "json"))
+    assert INTRUDER_POD in as_source["endpoints"]

@@ -50,10 +50,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
             ["a.yaml", "b.yml", "c.json"],
         ),
         (
-            ["A.YAML", "b.Yml", "c.JSON", "d.Json", "e.TXT"],
-            ["A.YAML", "b.Yml", "c.JSON", "d.Json"],
-        ),
-        (
             ["sub/x.yaml", "sub/deeper/y.yml", "sub/deeper/deepest/z.json", "top.yaml"],
             ["sub/deeper/deepest/z.json", "sub/deeper/y.yml", "sub/x.yaml", "top.yaml"],
         ),
@@ -75,7 +71,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     ],
     ids=[
         "suffixes",
-        "suffixes-case-insensitive",
         "recursion",
         "metadata-directories",
         "order",

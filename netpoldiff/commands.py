@@ -23,6 +23,7 @@ from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
+    HEAD,
     INDEX,
     WORKING_TREE,
     GitRepository,
@@ -182,7 +183,7 @@ def diff_command(
         raise SourceError(msg)
     workspace = Workspace.at(settings.start, settings.max_file_size)
     loader = _loader(settings)
-    old_spec = old_spec or "HEAD"
+    old_spec = old_spec or HEAD  # the revision HEAD, even beside a directory named HEAD
     new_spec = new_spec or (INDEX if staged else WORKING_TREE)
     old_files = _read(workspace, old_spec, tuple(paths), settings)
     new_files = _read(workspace, new_spec, tuple(paths), settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from netpoldiff.errors import InputError, InputWarning, Location, SourceError
 from netpoldiff.sources.files import (
@@ -17,8 +18,20 @@ from netpoldiff.sources.files import (
 from netpoldiff.sources.git_files import index_files, tree_files, worktree_files
 from netpoldiff.sources.git_repo import GitRepository
 
-WORKING_TREE = "working tree"
-INDEX = "index"
+
+class Implicit(str):
+    """A SOURCE netpoldiff chose itself, never one typed: never a path, never ambiguous.
+
+    It reads (and shows in reports) as its text, yet a directory named ``HEAD`` or ``index``
+    cannot take its place: only the user's own SOURCE is looked for on disk.
+    """
+
+    __slots__ = ()
+
+
+HEAD: Final = Implicit("HEAD")
+WORKING_TREE: Final = Implicit("working tree")
+INDEX: Final = Implicit("index")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +70,8 @@ class Workspace:
 
     def read(self, spec: str, paths: tuple[str, ...] = ()) -> SourceFiles:
         """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree."""
-        if spec == WORKING_TREE:
-            repository = self._repository(spec)
-            return worktree_files(repository, repository.repo_paths(paths), self.max_file_size)
-        if spec == INDEX:
-            repository = self._repository(spec)
-            return index_files(repository, repository.repo_paths(paths), self.max_file_size)
+        if isinstance(spec, Implicit):
+            return self._read_implicit(spec, paths)
         on_disk = (self.start / spec).exists() and not self._in_git_dir(self.start / spec)
         is_revision = self.repository is not None and self.repository.is_revision(spec)
         if on_disk and is_revision:
@@ -104,6 +113,15 @@ class Workspace:
             repository, repository.resolve(spec), repository.repo_paths(paths), self.max_file_size
         )
 
+    def _read_implicit(self, spec: Implicit, paths: tuple[str, ...]) -> SourceFiles:
+        repository = self._repository(spec)
+        repo_paths = repository.repo_paths(paths)
+        if spec == WORKING_TREE:
+            return worktree_files(repository, repo_paths, self.max_file_size)
+        if spec == INDEX:
+            return index_files(repository, repo_paths, self.max_file_size)
+        return tree_files(repository, repository.resolve(spec), repo_paths, self.max_file_size)
+
 
 def _wanted(start: Path, root: Path, paths: tuple[str, ...]) -> list[Path]:
     """``paths``, each as given from where the command runs or from the source's root."""
@@ -135,9 +153,11 @@ def _relabel(files: tuple[SourceFile, ...], start: Path) -> tuple[SourceFile, ..
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
+    "HEAD",
     "INDEX",
     "WORKING_TREE",
     "GitRepository",
+    "Implicit",
     "SourceFile",
     "SourceFiles",
     "Workspace",

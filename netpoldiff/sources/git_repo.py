@@ -56,6 +56,7 @@ class GitRepository:
         self.git_dir = Path(self.repo.git_dir).resolve()
         self.root = Path(self.repo.working_tree_dir or self.repo.git_dir)
         self.start = start.resolve()
+        self._commits: dict[str, str | None] = {}
         # For any git process GitPython starts by itself; ours also get them as flags.
         self.repo.git.update_environment(**setting_environment(os.environ))
 
@@ -121,7 +122,13 @@ class GitRepository:
         if revision.startswith("-"):
             msg = f"revision {revision!r} must not start with '-'"
             raise SourceError(msg)
-        return self._object(f"{revision}^{{commit}}")
+        if revision not in self._commits:
+            # Resolved first, then peeled: ``:/text`` reads all that follows as the message
+            # to look for, so ``:/text^{commit}`` would look for "text^{commit}".
+            found = self._object(revision)
+            peeled = None if found is None else self._object(f"{found}^{{commit}}")
+            self._commits[revision] = peeled  # once per run, as every check asks again
+        return self._commits[revision]
 
     def is_revision(self, revision: str) -> bool:
         """Whether ``revision`` (or ``A...B``) names commits in this repository."""

@@ -2,8 +2,8 @@
 
 Each test builds a real repository with the git command and runs netpoldiff on it in-process:
 no configuration of the repository runs a program, SHA-256 repositories read like SHA-1
-ones, a sparse checkout hides nothing, and file names are read as ``kubectl apply -f``
-reads them.
+ones, a sparse checkout hides nothing, file names are read as ``kubectl apply -f`` reads
+them, and revisions are read as git reads them.
 """
 
 from __future__ import annotations
@@ -391,3 +391,30 @@ def test_names_kubectl_skips_are_warned_and_read_only_when_named_by_themselves(
     assert as_path["warnings"] == []
     as_source = document_of(run_cli("matrix", "k8s/intruder.YAML", "--format", "json"))
     assert INTRUDER_POD in as_source["endpoints"]
+
+
+# --- 5: revisions as git reads them ---------------------------------------------------------
+
+
+def test_message_search_revisions_are_accepted(run_cli: CliRunner, tmp_path: Path) -> None:
+    root = str(demo_repository(tmp_path / "repo").root)
+    both = run_cli("-C", root, ":/old policies", ":/new policies", "--format", "json")
+    assert summary_of(both) == DEMO_SUMMARY
+    assert summary_of(run_cli("-C", root, ":/old", "--format", "json")) == DEMO_SUMMARY
+    assert summary_of(run_cli("-C", root, ":/old...:/new", "--format", "json")) == DEMO_SUMMARY
+    assert run_cli("-C", root, "matrix", ":/new policies").status == 0
+    assert_one_line_error(run_cli("-C", root, ":/no such message"), "no such revision")
+
+
+def test_a_directory_named_head_does_not_block_the_default_run(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    repo = demo_repository(tmp_path / "repo")
+    repo.write("HEAD/intruder.yaml", INTRUDER)  # untracked: not part of any comparison
+    root = str(repo.root)
+    assert summary_of(run_cli("-C", root, "--format", "json")) == NO_CHANGE
+    assert summary_of(run_cli("-C", root, "--staged", "--format", "json")) == NO_CHANGE
+    assert run_cli("-C", root, "hook", "run", "--fail-on", "any").status == 0
+    # Typed, HEAD is both a revision and a directory, and netpoldiff asks which.
+    assert_one_line_error(run_cli("-C", root, "HEAD"), "both a revision and a path")
+    assert summary_of(run_cli("-C", root, "./HEAD", "--format", "json"))["opened"] > 0

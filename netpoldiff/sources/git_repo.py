@@ -12,7 +12,7 @@ from typing import Final, NoReturn
 import git
 
 from netpoldiff.errors import SourceError
-from netpoldiff.sources.git_blobs import BlobReader
+from netpoldiff.sources.git_blobs import HEX_LENGTHS, BlobReader
 from netpoldiff.sources.git_command import (
     NOT_FETCHED,
     SAFE_SETTINGS,
@@ -22,6 +22,7 @@ from netpoldiff.sources.git_command import (
     setting_flags,
 )
 
+_HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _SHALLOW_HINT: Final = (
     "this clone is shallow and lacks that history: fetch it with `git fetch --deepen=N` or "
     "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
@@ -249,3 +250,12 @@ class GitRepository:
     def blobs(self) -> BlobReader:
         """The repository's file contents, by object id."""
         return BlobReader(self.root, self.object_format)
+
+    @property
+    def object_id_length(self) -> int:
+        """How many hexadecimal digits a full object id has here (40, or 64 for SHA-256)."""
+        return HEX_LENGTHS[self.object_format]
+
+    def is_object_id(self, text: str) -> bool:
+        """Whether ``text`` is a full object id of this repository's hash, as git writes it."""
+        return len(text) == self.object_id_length and all(c in _HEX_DIGITS for c in text)

@@ -17,6 +17,7 @@ import click
 from netpoldiff import __version__
 from netpoldiff.commands import (
     DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_MAX_TOTAL_SIZE,
     DiffFormat,
     FailOn,
     MatrixFormat,
@@ -111,6 +112,13 @@ _source_options = _options(
         show_default=True,
         help="Bytes above which a manifest is refused, checked before reading it.",
     ),
+    click.option(
+        "--max-total-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_TOTAL_SIZE,
+        show_default=True,
+        help="Bytes above which a source's manifests, all told, are refused.",
+    ),
     click.option("--debug", is_flag=True, help="Show the full traceback of an internal error."),
 )
 
@@ -150,6 +158,7 @@ def _settings(context: click.Context) -> Settings:
         keep_going=bool(params.get("keep_going", False)),
         use_cache=not params.get("no_cache", False),
         max_file_size=int(params.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
+        max_total_size=int(params.get("max_total_size", DEFAULT_MAX_TOTAL_SIZE)),
     )
 
 

@@ -23,6 +23,7 @@ from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_MAX_TOTAL_SIZE,
     HEAD,
     INDEX,
     WORKING_TREE,
@@ -63,6 +64,7 @@ class Settings:
     keep_going: bool = False
     use_cache: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def matrix_command(
 ) -> Report:
     """``netpoldiff matrix SOURCE``: the reachability matrix of one source."""
     settings = settings or Settings()
-    workspace = Workspace.at(settings.start, settings.max_file_size)
+    workspace = Workspace.at(settings.start, settings.max_file_size, settings.max_total_size)
     source = _load(workspace, _loader(settings), spec, tuple(paths), settings)
     _check_paths(paths, source)
     matrix = evaluate(source.cluster)
@@ -181,7 +183,7 @@ def diff_command(
     if staged and new_spec is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise SourceError(msg)
-    workspace = Workspace.at(settings.start, settings.max_file_size)
+    workspace = Workspace.at(settings.start, settings.max_file_size, settings.max_total_size)
     loader = _loader(settings)
     old_spec = old_spec or HEAD  # the revision HEAD, even beside a directory named HEAD
     new_spec = new_spec or (INDEX if staged else WORKING_TREE)
@@ -312,6 +314,7 @@ def post_pr_comment(
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
+    "DEFAULT_MAX_TOTAL_SIZE",
     "DiffFormat",
     "FailOn",
     "MatrixFormat",

@@ -271,10 +271,10 @@ class Loader:
         ]
         if not todo or self.workers <= 1 or not can_fork():
             return
-        if sum(len(f.data) for f in todo) < PARALLEL_THRESHOLD:
+        if sum(f.size for f in todo) < PARALLEL_THRESHOLD:
             return
         # Largest first, dealt round-robin: the processes finish at about the same time.
-        todo.sort(key=lambda f: -len(f.data))
+        todo.sort(key=lambda f: -f.size)
         own, *chunks = [todo[i :: self.workers] for i in range(self.workers)]
         directory = self.cache.directory
         tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 from netpoldiff.errors import InputError, InputWarning, Location, SourceError
 from netpoldiff.sources.files import (
     DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_MAX_TOTAL_SIZE,
     SourceFile,
     SourceFiles,
     is_manifest_name,
     read_path,
+    too_much,
 )
 from netpoldiff.sources.git_files import index_files, tree_files, worktree_files
 from netpoldiff.sources.git_repo import GitRepository
@@ -41,9 +43,15 @@ class Workspace:
     start: Path
     repository: GitRepository | None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
 
     @classmethod
-    def at(cls, start: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Workspace:
+    def at(
+        cls,
+        start: Path,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    ) -> Workspace:
         """The workspace of a directory; no repository is fine for directory sources."""
         try:
             repository: GitRepository | None = GitRepository(start)
@@ -51,7 +59,7 @@ class Workspace:
             if not start.is_dir():
                 raise
             repository = None
-        return cls(start, repository, max_file_size)
+        return cls(start, repository, max_file_size, max_total_size)
 
     def _repository(self, spec: str) -> GitRepository:
         if self.repository is None:
@@ -69,7 +77,18 @@ class Workspace:
         )
 
     def read(self, spec: str, paths: tuple[str, ...] = ()) -> SourceFiles:
-        """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree."""
+        """The files of a SOURCE: a path on disk, a revision, ``A...B``, the index or the tree.
+
+        Files are listed, not read (a run holds one at a time); their sizes, known from the
+        listing, are bounded each and all told.
+        """
+        files = self._files(spec, paths)
+        total = sum(file.size for file in files.files)
+        if total > self.max_total_size:
+            raise too_much(files.label, total, self.max_total_size)
+        return files
+
+    def _files(self, spec: str, paths: tuple[str, ...]) -> SourceFiles:
         if isinstance(spec, Implicit):
             return self._read_implicit(spec, paths)
         on_disk = (self.start / spec).exists() and not self._in_git_dir(self.start / spec)
@@ -148,11 +167,12 @@ def _shown(path_text: str, start: Path) -> str:
 
 def _relabel(files: tuple[SourceFile, ...], start: Path) -> tuple[SourceFile, ...]:
     """Show paths relative to where the command runs, as the user typed them."""
-    return tuple(SourceFile(_shown(f.path, start), f.data, f.object_id) for f in files)
+    return tuple(replace(f, path=_shown(f.path, start)) for f in files)
 
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
+    "DEFAULT_MAX_TOTAL_SIZE",
     "HEAD",
     "INDEX",
     "WORKING_TREE",

@@ -1,4 +1,8 @@
-"""Manifest files on disk: one file, or a directory read recursively."""
+"""Manifest files on disk: one file, or a directory read recursively.
+
+A file's content is read when it is converted, not when it is listed: a run holds one file at
+a time, whatever the size of the whole source (``--max-total-size`` bounds that).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from netpoldiff.errors import InputError, InputWarning, Location, SourceError
 
@@ -16,13 +20,59 @@ _METADATA_FOLDERS: Final = frozenset({".git", ".hg", ".svn"})
 NOT_READ_SUFFIX: Final = "not read: kubectl apply -f DIR reads only .yaml, .yml and .json"
 
 
+class Content(Protocol):
+    """A file's content, read when it is needed (and not kept)."""
+
+    @property
+    def size(self) -> int:
+        """Bytes, known without reading them."""
+
+    def read(self) -> bytes:
+        """The bytes; raises InputError when they cannot be had (--keep-going skips it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnDisk:
+    """A file on disk, whose object id was computed when it was listed."""
+
+    file: Path
+    display: str
+    size: int
+    object_id: str
+    object_format: str = "sha1"
+
+    def read(self) -> bytes:
+        """The file's bytes, the very ones its object id was computed from."""
+        try:
+            data = self.file.read_bytes()
+        except OSError as error:
+            raise InputError(Location(self.display), f"cannot read: {error.strerror}") from None
+        if blob_id(data, self.object_format) != self.object_id:
+            # Converted under the id of other bytes, it would enter the cache under a lie.
+            msg = "changed while netpoldiff was reading it; run again"
+            raise InputError(Location(self.display), msg)
+        return data
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """One manifest file of a source: its display path and its raw content."""
+    """One manifest file of a source: its display path and its content (bytes, or lazy)."""
 
     path: str
-    data: bytes
+    content: bytes | Content
     object_id: str | None = None  # git's name for the content, when known: the parse cache key
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, read now unless they are held."""
+        content = self.content
+        return content if isinstance(content, bytes) else content.read()
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes, without reading it."""
+        content = self.content
+        return len(content) if isinstance(content, bytes) else content.size
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +86,18 @@ class SourceFiles:
 
 
 DEFAULT_MAX_FILE_SIZE: Final = 32 * 1024 * 1024
+# The manifests of one source, all told: a generated 100,000-workload cluster is about 180 MB.
+DEFAULT_MAX_TOTAL_SIZE: Final = 1024 * 1024 * 1024
+_CHUNK: Final = 1 << 20
+
+
+def too_much(label: str, total: int, limit: int) -> SourceError:
+    """The error for a source whose manifests are over the total size limit."""
+    msg = (
+        f"{label}: its manifests total {total:,} bytes, over the limit of {limit:,} "
+        "(--max-total-size)"
+    )
+    return SourceError(msg)
 
 
 def too_large(path: str, size: int, limit: int) -> InputError:
@@ -78,7 +140,7 @@ def read_path(
     if root.is_file():
         if root.stat().st_size > max_bytes:
             return SourceFiles(spec, (), (), (too_large(spec, root.stat().st_size, max_bytes),))
-        return SourceFiles(spec, (_read(root, spec),))
+        return SourceFiles(spec, (on_disk(root, spec),))
     if not root.is_dir():
         msg = f"{spec}: no such file or directory"
         raise SourceError(msg)
@@ -119,7 +181,7 @@ def _collect(
         errors.append(too_large(display, size, max_bytes))
         return
     try:
-        files.append(_read(path, display))
+        files.append(on_disk(path, display))
     except SourceError as error:
         errors.append(InputError(Location(display), str(error).removeprefix(f"{display}: ")))
 
@@ -131,19 +193,32 @@ def shown_path(name: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def _read(path: Path, display: str) -> SourceFile:
+def on_disk(path: Path, display: str, object_format: str = "sha1") -> SourceFile:
+    """A file on disk, named like git would name its content (so the cache serves it too).
+
+    The content is hashed a chunk at a time and read again when it is converted.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            digest = _digest(object_format, size)
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
     except OSError as error:
         msg = f"{display}: cannot read: {error.strerror}"
         raise SourceError(msg) from error
-    # Named like git would name the content, so the parse cache serves directories too.
-    return SourceFile(display, data, blob_id(data))
+    object_id = digest.hexdigest()
+    return SourceFile(display, OnDisk(path, display, size, object_id, object_format), object_id)
+
+
+def _digest(object_format: str, size: int) -> hashlib._Hash:
+    digest = hashlib.sha256() if object_format == "sha256" else hashlib.sha1()  # noqa: S324
+    digest.update(b"blob %d\0" % size)
+    return digest
 
 
 def blob_id(data: bytes, object_format: str = "sha1") -> str:
     """The object name git would give this content, so caches match across sources."""
-    digest = hashlib.sha256() if object_format == "sha256" else hashlib.sha1()  # noqa: S324
-    digest.update(b"blob %d\0" % len(data))
+    digest = _digest(object_format, len(data))
     digest.update(data)
     return digest.hexdigest()

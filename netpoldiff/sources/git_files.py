@@ -11,13 +11,13 @@ from netpoldiff.errors import InputError, InputWarning, Location, SourceError
 from netpoldiff.sources.files import (
     SourceFile,
     SourceFiles,
-    blob_id,
     is_manifest_name,
+    on_disk,
     shown_path,
     suffix_warning,
     too_large,
 )
-from netpoldiff.sources.git_blobs import BlobError
+from netpoldiff.sources.git_blobs import BlobError, BlobReader
 from netpoldiff.sources.git_repo import GitRepository, Resolved
 
 _REGULAR_MODES: Final = {"100644", "100755"}
@@ -71,12 +71,25 @@ def _path_text(raw: bytes) -> str:
     return shown_path(raw.decode("utf-8", "surrogateescape"))
 
 
-def _blob(repository: GitRepository, path: str, object_id: str, size: int) -> bytes:
-    try:
-        return repository.blobs.read(object_id, size)
-    except BlobError as error:
-        msg = f"{path}: {error}; run `git fsck`"
-        raise SourceError(msg) from None
+@dataclass(frozen=True, slots=True)
+class InRepository:
+    """A blob of the repository, read when it is converted (in whichever process that is)."""
+
+    blobs: BlobReader
+    path: str
+    object_id: str
+    size: int
+
+    def read(self) -> bytes:
+        """The blob's bytes, checked against the size git listed for it."""
+        try:
+            return self.blobs.read(self.object_id, self.size)
+        except BlobError as error:
+            raise InputError(Location(self.path), f"{error}; run `git fsck`") from None
+
+
+def _blob_file(repository: GitRepository, path: str, object_id: str, size: int) -> SourceFile:
+    return SourceFile(path, InRepository(repository.blobs, path, object_id, size), object_id)
 
 
 def tree_files(
@@ -97,8 +110,7 @@ def tree_files(
         if found.wanted(mode, raw_path, path) and found.fits(path, int(size), max_bytes):
             entries.append((path, object_id, int(size)))
     found.files.extend(
-        SourceFile(path, _blob(repository, path, object_id, size), object_id)
-        for path, object_id, size in entries
+        _blob_file(repository, path, object_id, size) for path, object_id, size in entries
     )
     return found.result(resolved.label)
 
@@ -182,15 +194,10 @@ def worktree_files(
 
 
 def _add_from_disk(
-    repository: GitRepository, found: _Listing, path: str, on_disk: Path, max_bytes: int
+    repository: GitRepository, found: _Listing, path: str, file: Path, max_bytes: int
 ) -> None:
-    if found.fits(path, on_disk.stat().st_size, max_bytes):
-        try:
-            data = on_disk.read_bytes()
-        except OSError as error:
-            msg = f"{path}: cannot read: {error.strerror}"
-            raise SourceError(msg) from None
-        found.files.append(SourceFile(path, data, blob_id(data, repository.object_format)))
+    if found.fits(path, file.stat().st_size, max_bytes):
+        found.files.append(on_disk(file, path, repository.object_format))
 
 
 def _add_from_index(
@@ -202,8 +209,7 @@ def _add_from_index(
         msg = f"{path}: {error}; run `git fsck`"
         raise SourceError(msg) from None
     if found.fits(path, size, max_bytes):
-        data = _blob(repository, path, object_id, size)
-        found.files.append(SourceFile(path, data, object_id))
+        found.files.append(_blob_file(repository, path, object_id, size))
 
 
 def _skipped(mode: str, path: str) -> InputWarning | None:

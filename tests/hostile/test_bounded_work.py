@@ -9,7 +9,10 @@ import pytest
 
 from netpoldiff import causes
 from netpoldiff.model import NetworkPolicy
-from tests.conftest import CliRunner
+from netpoldiff.sources.git_blobs import BlobReader
+from tests.conftest import CliRunner, assert_one_line_error
+from tests.gitrepo import GitRepo
+from tests.hostile.measured import run_measured
 
 
 def _egress_policy(blocks: int, port: int) -> str:
@@ -66,3 +69,59 @@ def test_a_policy_document_is_made_canonical_in_one_pass(monkeypatch: pytest.Mon
     causes._canonical(document)
     nodes = 1 + 1 + 1 + 1 + 50 * 3  # document, egress list, rule, to list, 50 peers x 3 levels
     assert calls == nodes, calls
+
+
+BIG_COMMENT_MB = 12
+BIG_FILES = 10
+
+
+@pytest.fixture(scope="module")
+def comment_padded(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """A commit of ten manifests, each behind a 12 MB comment line (a pack of a few KB)."""
+    repo = GitRepo.init(tmp_path_factory.mktemp("padded") / "repo")
+    padding = b"# " + b"x" * (BIG_COMMENT_MB << 20) + b"\n"
+    for index in range(BIG_FILES):
+        manifest = (
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{index}, namespace: shop}}\n"
+            "spec: {containers: [{name: c, image: i}]}\n"
+        )
+        path = repo.root / "k8s" / f"pod-{index}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(padding + manifest.encode())
+    repo.commit("padded")
+    return repo
+
+
+@pytest.mark.parametrize("source", ["HEAD", "k8s"], ids=["revision", "directory"])
+def test_memory_holds_one_file_at_a_time_not_the_whole_source(
+    comment_padded: GitRepo, source: str
+) -> None:
+    # Holding every file until the end, 24 files of a 30 MB comment line took 1.4 GB. The
+    # process that lists the files (and reads its share of them) peaks at a few files' worth.
+    measured = run_measured(comment_padded.root, "matrix", source, "--format", "json", "--no-cache")
+    assert measured.status == 0, measured.err
+    endpoints = json.loads(measured.out)["endpoints"]
+    assert sum(e["type"] == "workload" for e in endpoints) == BIG_FILES
+    total_mb = BIG_COMMENT_MB * BIG_FILES
+    assert measured.peak_mb < total_mb * 0.75, (measured.peak_mb, total_mb)
+
+
+def test_a_source_over_the_total_size_limit_is_refused_before_reading(
+    run_cli: CliRunner, comment_padded: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    original = BlobReader.read
+
+    def recording_read(self: BlobReader, object_id: str, size: int) -> bytes:
+        read.append(object_id)
+        return original(self, object_id, size)
+
+    monkeypatch.setattr(BlobReader, "read", recording_read)
+    root = str(comment_padded.root)
+    limit = str(3 * BIG_COMMENT_MB << 20)
+    refused = run_cli("-C", root, "matrix", "HEAD", "--max-total-size", limit, "--no-cache")
+    assert_one_line_error(refused, "its manifests total", "--max-total-size")
+    assert read == []
+    raised = str((BIG_COMMENT_MB + 1) * BIG_FILES << 20)
+    allowed = run_cli("-C", root, "matrix", "HEAD", "--max-total-size", raised, "--no-cache")
+    assert allowed.status == 0, allowed.err

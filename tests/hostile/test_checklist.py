@@ -22,11 +22,7 @@ import re
 import shutil
 import socket
 import stat
-import subprocess
-import sys
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,93 +35,11 @@ from netpoldiff.manifests import load_cluster, yaml_docs
 from netpoldiff.sources import GitRepository, SourceFile
 from netpoldiff.sources.git_blobs import BlobReader
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import HERMETIC, GitRepo
+from tests.gitrepo import GitRepo
+from tests.hostile.measured import KILL_AFTER, RSS_BUDGET_MB, TIME_BUDGET, Measured, run_measured
 
 HOSTILE = FIXTURES / "hostile"
-TIME_BUDGET = 1.0  # seconds of work a hostile file may cost, over the interpreter's start-up
-RSS_BUDGET_MB = 300.0
-ADDRESS_SPACE_CAP = 1 << 30  # a measured run that runs away hits this, not the machine
-KILL_AFTER = 10.0  # seconds: a measured run still going then is killed (status -9)
 NO_CHANGE = {"opened": 0, "closed": 0}
-
-# Run netpoldiff as ``python -m netpoldiff`` would, under an address-space limit, and leave
-# its peak RSS in a file at exit. (The child's own VmHWM: rusage would also count the memory of
-# the pytest process it was forked from.)
-_CHILD = """\
-import atexit, resource, runpy, sys
-cap, report = int(sys.argv[1]), sys.argv[2]
-resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-
-def peak():
-    with open("/proc/self/status") as status:
-        kilobytes = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    with open(report, "w") as out:
-        out.write(kilobytes)
-
-
-atexit.register(peak)
-sys.argv = ["netpoldiff", *sys.argv[3:]]
-runpy.run_module("netpoldiff", run_name="__main__", alter_sys=True)
-"""
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Measured:
-    """A netpoldiff run in a subprocess: outcome, wall-clock seconds and peak RSS."""
-
-    status: int  # negative: killed by that signal (-11 a segfault, -9 killed at KILL_AFTER)
-    out: str
-    err: str
-    seconds: float
-    peak_mb: float
-
-
-def run_measured(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Measured:
-    """``netpoldiff ARGS`` in a subprocess started in ``cwd`` (a temporary directory)."""
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        tempfile.TemporaryFile() as out,
-        tempfile.TemporaryFile() as err,
-    ):
-        report = Path(scratch) / "peak"
-        start = time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(ADDRESS_SPACE_CAP), str(report), *args],
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env={**os.environ, **HERMETIC, **(env or {})},
-        )
-        try:
-            process.wait(KILL_AFTER)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        seconds = time.monotonic() - start
-        out.seek(0)
-        err.seek(0)
-        peak_kb = report.read_text(encoding="ascii") if report.exists() else "nan"
-        return Measured(
-            process.returncode,
-            out.read().decode("utf-8", "backslashreplace"),
-            err.read().decode("utf-8", "backslashreplace"),
-            seconds,
-            float(peak_kb) / 1024,
-        )
-
-
-@pytest.fixture(scope="module")
-def startup(tmp_path_factory: pytest.TempPathFactory) -> float:
-    """Seconds a subprocess takes to start netpoldiff and do nothing (``--version``)."""
-    cwd = tmp_path_factory.mktemp("startup")
-    runs = [run_measured(cwd, "--version") for _ in range(2)]
-    assert all(run.status == 0 for run in runs), runs
-    return min(run.seconds for run in runs)
 
 
 def assert_refused_fast(result: Measured, startup: float, *fragments: str) -> None:
@@ -335,7 +249,11 @@ def test_blob_over_max_file_size_is_refused_from_its_size(
     assert_one_line_error(
         result, f"k8s/huge.yaml: {HUGE_SIZE} is over the limit of 1,000 (--max-file-size)"
     )
-    assert read, "the other blobs are read through the object database"
+    # Refused from the listing's sizes: no blob is read before the run stops.
+    assert read == [], "blobs were read before the size limit stopped the run"
+    kept_going = run_cli("-C", root, "HEAD~1", "HEAD", "--max-file-size", "1000", "--keep-going")
+    assert kept_going.status == 0, kept_going.err
+    assert read, "with --keep-going, the other blobs are read through the object database"
     assert huge_id not in read, "the huge blob was read"
     # In a subprocess: refused fast, and the 52 MB never enter memory.
     measured = run_measured(huge.root, "HEAD~1", "HEAD", "--max-file-size", "1000", "--no-cache")

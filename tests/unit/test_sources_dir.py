@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pytest
 
 from netpoldiff.errors import InputWarning, Location, SourceError
 from netpoldiff.sources import SourceFile, SourceFiles, read_path
 from netpoldiff.sources.files import blob_id
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 
 def write(root: Path, relative: str, text: str | None = None) -> Path:
@@ -30,16 +27,22 @@ def relative_paths(found: SourceFiles, root: Path) -> list[str]:
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every path read through pathlib while the test runs, resolved."""
+    """Every file a listing opened (to name its content) through pathlib, resolved."""
     seen: list[Path] = []
-    real_read_bytes: Callable[[Path], bytes] = Path.read_bytes
+    real_open = Path.open
 
-    def spy(self: Path) -> bytes:
-        seen.append(Path(self).resolve())
-        return real_read_bytes(self)
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if "r" in (args[0] if args else kwargs.get("mode", "r")):  # reads, not the test's writes
+            seen.append(Path(self).resolve())
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(Path, "open", spy)
     return seen
+
+
+def contents(files: tuple[SourceFile, ...]) -> list[tuple[str, bytes, str | None]]:
+    """What files hold, read now: path, bytes and object id."""
+    return [(f.path, f.data, f.object_id) for f in files]
 
 
 @pytest.mark.parametrize(
@@ -100,8 +103,7 @@ def test_directory_named_like_a_manifest_is_walked(tmp_path: Path) -> None:
 def test_contents_are_the_raw_bytes(tmp_path: Path) -> None:
     data = b"\xff\xfea\x00:\x00 \x001\x00\n\x00"  # UTF-16 with a BOM: decoding is not ours
     (tmp_path / "x.yaml").write_bytes(data)
-    expected = SourceFile(f"{tmp_path}/x.yaml", data, blob_id(data))
-    assert read_path(str(tmp_path)).files == (expected,)
+    assert contents(read_path(str(tmp_path)).files) == [(f"{tmp_path}/x.yaml", data, blob_id(data))]
 
 
 @pytest.mark.parametrize("suffix", ["", "/"], ids=["plain", "trailing-slash"])
@@ -191,7 +193,8 @@ def test_single_file(tmp_path: Path, name: str) -> None:
     write(tmp_path, "sibling.yaml")
     found = read_path(str(path))
     data = b"apiVersion: v1\n"
-    assert found == SourceFiles(str(path), (SourceFile(str(path), data, blob_id(data)),))
+    assert (found.label, found.warnings, found.errors) == (str(path), (), ())
+    assert contents(found.files) == [(str(path), data, blob_id(data))]
 
 
 def test_single_file_given_as_a_symlink_is_skipped_with_warning(
@@ -225,10 +228,10 @@ def test_an_unreadable_file_is_an_error_of_that_file(
     # Recorded per file, so --keep-going can skip it and the run says it is incomplete.
     write(tmp_path, "locked.yaml")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *_args: object, **_kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     found = read_path(str(tmp_path))
     assert found.files == ()
     (error,) = found.errors

@@ -14,9 +14,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netpoldiff.manifests import yaml_docs
 from tests.conftest import FIXTURES
 from tests.differential.kubectl import (
     Reading,
@@ -94,3 +96,8 @@ def test_generated_documents_are_read_as_kubectl_reads_them(
         assert_same_reading(
             path.read_text(encoding="utf-8"), kubectl[path.name], netpoldiff_reading(path)
         )
+
+
+def test_yaml_is_parsed_by_libyaml() -> None:
+    # go-yaml is a port of libyaml; PyYAML's own Python parser differs from both in places.
+    assert issubclass(yaml_docs._Loader, yaml.CSafeLoader)

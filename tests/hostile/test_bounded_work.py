@@ -9,7 +9,6 @@ import pytest
 
 from netpoldiff import causes
 from netpoldiff.model import NetworkPolicy
-from netpoldiff.sources.git_blobs import BlobReader
 from tests.conftest import CliRunner, assert_one_line_error
 from tests.gitrepo import GitRepo
 from tests.hostile.measured import run_measured
@@ -107,16 +106,9 @@ def test_memory_holds_one_file_at_a_time_not_the_whole_source(
 
 
 def test_a_source_over_the_total_size_limit_is_refused_before_reading(
-    run_cli: CliRunner, comment_padded: GitRepo, monkeypatch: pytest.MonkeyPatch
+    run_cli: CliRunner, comment_padded: GitRepo, blobs_read: list[str]
 ) -> None:
-    read: list[str] = []
-    original = BlobReader.read
-
-    def recording_read(self: BlobReader, object_id: str, size: int) -> bytes:
-        read.append(object_id)
-        return original(self, object_id, size)
-
-    monkeypatch.setattr(BlobReader, "read", recording_read)
+    read = blobs_read
     root = str(comment_padded.root)
     limit = str(3 * BIG_COMMENT_MB << 20)
     refused = run_cli("-C", root, "matrix", "HEAD", "--max-total-size", limit, "--no-cache")

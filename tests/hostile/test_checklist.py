@@ -33,10 +33,11 @@ import yaml
 from netpoldiff.errors import InputError
 from netpoldiff.manifests import load_cluster, yaml_docs
 from netpoldiff.sources import GitRepository, SourceFile
-from netpoldiff.sources.git_blobs import BlobReader
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import GitRepo
 from tests.hostile.measured import KILL_AFTER, RSS_BUDGET_MB, TIME_BUDGET, Measured, run_measured
+
+pytestmark = pytest.mark.usefixtures("scratch")
 
 HOSTILE = FIXTURES / "hostile"
 NO_CHANGE = {"opened": 0, "closed": 0}
@@ -98,16 +99,6 @@ def two_commits(root: Path, added: dict[str, bytes | str]) -> GitRepo:
         put(repo, relative, content)
     repo.commit("change")
     return repo
-
-
-@pytest.fixture(autouse=True)
-def scratch(run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run from an empty directory: nothing a test (or an injection) writes lands in the project."""
-    directory = tmp_path / "scratch"
-    directory.mkdir()
-    monkeypatch.chdir(directory)
-    del run_cli  # requested only so that its chdir to the project comes first
-    return directory
 
 
 # --- 1, 2: alias bombs and recursive aliases --------------------------------------------------
@@ -233,17 +224,10 @@ def huge(tmp_path: Path) -> GitRepo:
 
 
 def test_blob_over_max_file_size_is_refused_from_its_size(
-    run_cli: CliRunner, huge: GitRepo, startup: float, monkeypatch: pytest.MonkeyPatch
+    run_cli: CliRunner, huge: GitRepo, startup: float, blobs_read: list[str]
 ) -> None:
     huge_id = huge.sha("HEAD:k8s/huge.yaml")
-    read: list[str] = []
-    original = BlobReader.read
-
-    def recording_read(self: BlobReader, object_id: str, size: int) -> bytes:
-        read.append(object_id)
-        return original(self, object_id, size)
-
-    monkeypatch.setattr(BlobReader, "read", recording_read)
+    read = blobs_read
     root = str(huge.root)
     result = run_cli("-C", root, "HEAD~1", "HEAD", "--max-file-size", "1000", "--no-cache")
     assert_one_line_error(

@@ -23,6 +23,8 @@ import pytest
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, GitRepo, demo_repository
 
+pytestmark = pytest.mark.usefixtures("scratch")
+
 DEMO_SUMMARY = {"opened": 2, "closed": 1}  # frontend.yaml opens two, shop.yaml closes one
 NO_CHANGE = {"opened": 0, "closed": 0}
 # Read, this file adds a workload and opens every flow into the shop namespace.
@@ -59,16 +61,6 @@ def sha256_repository(root: Path) -> GitRepo:
     repo = GitRepo(root)
     repo.git("init", "--quiet", "--object-format=sha256", "--initial-branch=main")
     return repo
-
-
-@pytest.fixture(autouse=True)
-def scratch(run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run from an empty directory: nothing a test writes lands in the project."""
-    directory = tmp_path / "scratch"
-    directory.mkdir()
-    monkeypatch.chdir(directory)
-    del run_cli  # requested only so that its chdir to the project comes first
-    return directory
 
 
 # --- 1: no program named by the repository's configuration runs ---------------------------

@@ -8,18 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from netpoldiff.cluster import Cluster
 from netpoldiff.diff import MatrixDiff, PairChange
-from netpoldiff.model import (
-    Cluster,
-    Endpoint,
-    IPBlockPeer,
-    NetworkPolicy,
-    PolicyId,
-    PolicyPort,
-    Rule,
-    Workload,
-    WorkloadEndpoint,
-)
+from netpoldiff.model import Endpoint, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PolicyPort, Rule
 from netpoldiff.selectors import LabelSelector
 
 ChangeKind = Literal["added", "removed", "modified", "unchanged"]
@@ -30,11 +22,11 @@ _ORDER: Final[Mapping[str, int]] = {"modified": 0, "added": 1, "removed": 2, "un
 class Cause:
     """A policy that decides a changed flow, and how the change touched it."""
 
-    policy: PolicyId
+    policy: ObjectRef
     change: ChangeKind
 
 
-def cause_order(cause: Cause) -> tuple[int, PolicyId]:
+def cause_order(cause: Cause) -> tuple[int, ObjectRef]:
     """Modified, added, removed, then unchanged policies; by namespace and name within each."""
     return (_ORDER[cause.change], cause.policy)
 
@@ -66,15 +58,15 @@ def _pairs_change(before: Iterable[tuple[str, str]], after: Iterable[tuple[str, 
 class ChangeSet:
     """Everything the two sides of a diff declare differently, by object."""
 
-    old_policies: Mapping[PolicyId, NetworkPolicy]
-    new_policies: Mapping[PolicyId, NetworkPolicy]
+    old_policies: Mapping[ObjectRef, NetworkPolicy]
+    new_policies: Mapping[ObjectRef, NetworkPolicy]
     old_workloads: Mapping[WorkloadEndpoint, Workload]
     new_workloads: Mapping[WorkloadEndpoint, Workload]
     old_namespaces: Mapping[str, tuple[tuple[str, str], ...]]
     new_namespaces: Mapping[str, tuple[tuple[str, str], ...]]
     # Each policy's change, judged once: a report asks for it once per changed flow, and
     # judging compares whole policies (a policy may hold thousands of peers).
-    _policy_changes: dict[PolicyId, ChangeKind] = field(
+    _policy_changes: dict[ObjectRef, ChangeKind] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -82,15 +74,15 @@ class ChangeSet:
     def between(cls, old: Cluster, new: Cluster) -> ChangeSet:
         """The per-object changes from ``old`` to ``new``."""
         return cls(
-            {p.id: p for p in old.policies},
-            {p.id: p for p in new.policies},
+            {p.ref: p for p in old.policies},
+            {p.ref: p for p in new.policies},
             {w.endpoint: w for w in old.workloads},
             {w.endpoint: w for w in new.workloads},
             old.namespace_labels(),
             new.namespace_labels(),
         )
 
-    def policy_change(self, policy: PolicyId) -> ChangeKind:
+    def policy_change(self, policy: ObjectRef) -> ChangeKind:
         """How one policy changed in meaning: reordered or repeated rules are unchanged."""
         known = self._policy_changes.get(policy)
         if known is not None:
@@ -108,9 +100,9 @@ class ChangeSet:
         self._policy_changes[policy] = change
         return change
 
-    def changed_policies(self) -> list[tuple[PolicyId, ChangeKind]]:
+    def changed_policies(self) -> list[tuple[ObjectRef, ChangeKind]]:
         """Every policy whose manifest changed (even if not in meaning), by namespace and name."""
-        result: list[tuple[PolicyId, ChangeKind]] = []
+        result: list[tuple[ObjectRef, ChangeKind]] = []
         for policy in sorted(self.old_policies.keys() | self.new_policies.keys()):
             before, after = self.old_policies.get(policy), self.new_policies.get(policy)
             if before is None:
@@ -171,14 +163,14 @@ class ChangeSet:
             found.append(SubjectChange(subject, what))
         return found
 
-    def renames(self) -> dict[PolicyId, PolicyId]:
+    def renames(self) -> dict[ObjectRef, ObjectRef]:
         """Added policies that repeat a removed one of the same namespace: new id -> old id."""
         removed = {
             policy: policy_document(self.old_policies[policy])
             for policy, kind in self.changed_policies()
             if kind == "removed"
         }
-        renamed: dict[PolicyId, PolicyId] = {}
+        renamed: dict[ObjectRef, ObjectRef] = {}
         for policy, kind in self.changed_policies():
             if kind != "added":
                 continue
@@ -190,7 +182,7 @@ class ChangeSet:
                     break
         return renamed
 
-    def policy_edits(self, policy: PolicyId) -> list[str]:
+    def policy_edits(self, policy: ObjectRef) -> list[str]:
         """What changed inside a modified policy, field by field (empty if not modified)."""
         before, after = self.old_policies.get(policy), self.new_policies.get(policy)
         if before is None or after is None or before == after:

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from netpoldiff.causes import ChangeSet
+from netpoldiff.cluster import Cluster
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import InputError, InputWarning, SourceError
 from netpoldiff.evaluate import evaluate, evaluate_pair
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.manifests import Loader, ParseCache
 from netpoldiff.manifests.cache import default_directory
-from netpoldiff.model import Cluster
 from netpoldiff.report.changes import change_lines
 from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json

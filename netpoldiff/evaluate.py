@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from netpoldiff.addresses import IPSet, Partition, partition_of
 from netpoldiff.bitsets import iter_bits, mask_of
+from netpoldiff.cluster import Cluster
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import (
     Column,
@@ -27,19 +28,8 @@ from netpoldiff.matrix import (
     column_union,
     column_without,
 )
-from netpoldiff.model import (
-    Cluster,
-    Endpoint,
-    ExternalEndpoint,
-    IPBlockPeer,
-    NetworkPolicy,
-    PodPeer,
-    PolicyId,
-    PolicyPort,
-    Rule,
-    Workload,
-    endpoint_sort_key,
-)
+from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, Workload, endpoint_sort_key
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PodPeer, PolicyPort, Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet, Protocol
 from netpoldiff.selectors import LabelSelector, Operator
 
@@ -141,7 +131,7 @@ class _CompiledRule:
 class _CompiledPolicy:
     """A policy as masks: the workloads it selects, and its rules per direction it affects."""
 
-    id: PolicyId
+    id: ObjectRef
     subjects: int
     ingress: tuple[_CompiledRule, ...] | None
     egress: tuple[_CompiledRule, ...] | None
@@ -286,7 +276,7 @@ class _EgressGroup:
 class _EgressSide:
     """Per source: the egress policies that select it; per peer mask: the grants toward it."""
 
-    policies: list[list[PolicyId]]
+    policies: list[list[ObjectRef]]
     isolated: int = 0
     grants: dict[int, list[Grant]] = field(default_factory=dict)
     groups: dict[int, _EgressGroup] = field(default_factory=dict)
@@ -367,7 +357,7 @@ class _Evaluator:
         self._blocks: dict[IPSet, int] = {}
         self._ports: dict[tuple[PolicyPort, ...], _CompiledPorts] = {}
         self.present = self.selection.all_workloads | self.all_externals
-        self.compiled: dict[PolicyId, tuple[NetworkPolicy, _CompiledPolicy]] = {}
+        self.compiled: dict[ObjectRef, tuple[NetworkPolicy, _CompiledPolicy]] = {}
         self.columns: dict[ColumnKey, Column] = {}
         self.context: tuple[int, ...] = ()
         self.egress: _EgressSide | None = None
@@ -401,12 +391,12 @@ class _Evaluator:
     def compile(self, policy: NetworkPolicy) -> _CompiledPolicy:
         """The policy as masks; the previous side's object when the policy did not change."""
         if self.previous is not None:
-            known = self.previous.compiled.get(policy.id)
+            known = self.previous.compiled.get(policy.ref)
             if known is not None and known[0] == policy:
                 return known[1]
         # "podSelector selects the pods to which this NetworkPolicy object applies ...
         # An empty podSelector matches all pods in this namespace."
-        namespace = policy.id.namespace
+        namespace = policy.namespace
         subjects = self.selection.pods(policy.pod_selector) & self.selection.by_namespace.get(
             namespace, 0
         )
@@ -415,16 +405,16 @@ class _Evaluator:
             ingress = tuple(self.rule(r, namespace) for r in policy.ingress)
         if subjects and policy.affects_egress:
             egress = tuple(self.rule(r, namespace) for r in policy.egress)
-        return _CompiledPolicy(policy.id, subjects, ingress, egress)
+        return _CompiledPolicy(policy.ref, subjects, ingress, egress)
 
     def sides(self) -> tuple[_IngressSide, _EgressSide]:
         """Compile every policy once into the grants of each direction."""
         size = len(self.endpoints)
         ingress = _IngressSide([[] for _ in range(size)])
         egress = _EgressSide([[] for _ in range(size)])
-        for policy in sorted(self.cluster.policies, key=lambda p: p.id):
+        for policy in sorted(self.cluster.policies, key=lambda p: p.ref):
             compiled = self.compile(policy)
-            self.compiled[policy.id] = (policy, compiled)
+            self.compiled[policy.ref] = (policy, compiled)
             if compiled.ingress is not None:
                 ingress.select(compiled)
             if compiled.egress is not None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
+from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 
 Column = Mapping[ConnectionSet, int]
@@ -115,8 +115,8 @@ class Matrix:
     endpoints: tuple[Endpoint, ...]
     present: int
     columns: tuple[Column, ...]
-    ingress_by: tuple[tuple[PolicyId, ...], ...]
-    egress_by: tuple[tuple[PolicyId, ...], ...]
+    ingress_by: tuple[tuple[ObjectRef, ...], ...]
+    egress_by: tuple[tuple[ObjectRef, ...], ...]
 
     def index(self) -> dict[Endpoint, int]:
         """Endpoint number by endpoint."""

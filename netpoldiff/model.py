@@ -12,23 +12,39 @@ from typing import Final
 
 from netpoldiff.addresses import IPSet
 from netpoldiff.errors import Location
+from netpoldiff.kinds import NETWORK_POLICY, WORKLOAD_KINDS
 from netpoldiff.ports import Protocol
-from netpoldiff.selectors import LabelSelector
 
 NAMESPACE_NAME_LABEL: Final = "kubernetes.io/metadata.name"
 
-WORKLOAD_KINDS: Final = (
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-)
 
 LabelPairs = tuple[tuple[str, str], ...]
+
+__all__ = ["WORKLOAD_KINDS"]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Which object: its kind, namespace (None for a cluster-scoped one) and name."""
+
+    kind: str
+    namespace: str | None
+    name: str
+
+    @classmethod
+    def network_policy(cls, namespace: str, name: str) -> ObjectRef:
+        """The reference of a NetworkPolicy."""
+        return cls(NETWORK_POLICY, namespace, name)
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """By kind, namespace (cluster-scoped first) and name."""
+        return (self.kind, self.namespace or "", self.name)
+
+    def __lt__(self, other: ObjectRef) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __str__(self) -> str:
+        return f"{self.namespace}/{self.name}" if self.namespace is not None else self.name
 
 
 def label_pairs(labels: Mapping[str, str]) -> LabelPairs:
@@ -117,89 +133,3 @@ class Workload:
         return tuple(
             sorted((p.name, p.protocol, p.number) for p in self.ports if p.name is not None)
         )
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class PolicyId:
-    """A NetworkPolicy's identity: namespace and name."""
-
-    namespace: str
-    name: str
-
-    def __str__(self) -> str:
-        return f"{self.namespace}/{self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyPort:
-    """One entry of a rule's ``ports``; ``port`` None means every port of the protocol."""
-
-    protocol: Protocol
-    port: int | str | None = None
-    end_port: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PodPeer:
-    """A peer given by selectors; ``None`` means the field was absent.
-
-    namespace_selector None: pods of the policy's own namespace. pod_selector None: every pod
-    of the selected namespaces. The API rejects a peer where both are None.
-    """
-
-    namespace_selector: LabelSelector | None
-    pod_selector: LabelSelector | None
-
-
-@dataclass(frozen=True, slots=True)
-class IPBlockPeer:
-    """A peer given by ``ipBlock``: ``cidr`` minus every ``except`` entry."""
-
-    cidr: str
-    excepts: tuple[str, ...]
-    addresses: IPSet
-
-
-Peer = PodPeer | IPBlockPeer
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One ingress or egress rule.
-
-    ``peers`` None: the rule matches every peer (``from``/``to`` missing or empty).
-    ``ports`` empty: the rule matches every port (``ports`` missing or empty).
-    """
-
-    peers: tuple[Peer, ...] | None
-    ports: tuple[PolicyPort, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkPolicy:
-    """A networking.k8s.io/v1 NetworkPolicy after API defaulting.
-
-    Equality ignores ``origin``: two policies are equal when they say the same thing, which
-    is what "unchanged" means in a diff.
-    """
-
-    id: PolicyId
-    pod_selector: LabelSelector
-    affects_ingress: bool
-    affects_egress: bool
-    ingress: tuple[Rule, ...] = ()
-    egress: tuple[Rule, ...] = ()
-    origin: Location | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """Everything one source declares: namespaces (declared or implied), workloads, policies."""
-
-    namespaces: tuple[Namespace, ...] = ()
-    workloads: tuple[Workload, ...] = ()
-    policies: tuple[NetworkPolicy, ...] = ()
-
-    def namespace_labels(self) -> dict[str, LabelPairs]:
-        """Labels of every namespace by name."""
-        return {namespace.name: namespace.labels for namespace in self.namespaces}

@@ -18,11 +18,14 @@ CORE_RANK = {
     "ports": 2,
     "addresses": 2,
     "selectors": 2,
+    "kinds": 2,
     "model": 3,
-    "matrix": 4,
-    "evaluate": 5,
-    "diff": 6,
-    "causes": 7,
+    "policies": 4,
+    "cluster": 5,
+    "matrix": 6,
+    "evaluate": 7,
+    "diff": 8,
+    "causes": 9,
 }
 # What the core may take from the standard library: no I/O, no process state.
 CORE_STDLIB = {

@@ -7,30 +7,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, TypeGuard
 
+from netpoldiff.cluster import Cluster
 from netpoldiff.errors import InputError, InputWarning, Location
+from netpoldiff.kinds import modelled_kind
 from netpoldiff.manifests.cache import ParseCache
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workers import can_fork, run_forked
-from netpoldiff.manifests.workloads import TEMPLATE_PATHS, namespace, workload
-from netpoldiff.model import Cluster, Namespace, NetworkPolicy, PolicyId, Workload
+from netpoldiff.manifests.workloads import namespace, workload
+from netpoldiff.model import Namespace, ObjectRef, Workload
+from netpoldiff.policies import NetworkPolicy, Rule
 from netpoldiff.sources import SourceFile
-
-# API groups each modelled kind is served from ("" is the core group). Same-named kinds of
-# other groups (Calico's or Cilium's NetworkPolicy, say) are different objects: skipped.
-_GROUPS: Final[Mapping[str, frozenset[str]]] = {
-    "Namespace": frozenset({""}),
-    "Pod": frozenset({""}),
-    "ReplicationController": frozenset({""}),
-    "Deployment": frozenset({"apps", "extensions"}),
-    "StatefulSet": frozenset({"apps"}),
-    "DaemonSet": frozenset({"apps", "extensions"}),
-    "ReplicaSet": frozenset({"apps", "extensions"}),
-    "Job": frozenset({"batch"}),
-    "CronJob": frozenset({"batch"}),
-    "NetworkPolicy": frozenset({"networking.k8s.io"}),
-}
-_NETWORK_POLICY_VERSION: Final = "networking.k8s.io/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +53,7 @@ class _Collector:
     workloads: dict[tuple[str, str, str], Workload | _HostNetworkWorkload] = field(
         default_factory=dict
     )
-    policies: dict[PolicyId, NetworkPolicy] = field(default_factory=dict)
+    policies: dict[ObjectRef, NetworkPolicy] = field(default_factory=dict)
     warnings: list[InputWarning] = field(default_factory=list)
 
     def convert_document(self, fields: Fields) -> _ConvertedDocument:
@@ -104,7 +91,9 @@ class _Collector:
         if metadata.string("namespace"):  # empty means the default, as kubectl applies it
             object_namespace = object_name(metadata, "namespace", label=True)
         if kind == "NetworkPolicy":
-            return network_policy(fields, PolicyId(object_namespace, name), warnings)
+            return network_policy(
+                fields, ObjectRef.network_policy(object_namespace, name), warnings
+            )
         found = workload(fields, kind, name, object_namespace, warnings)
         if found is None:
             return _HostNetworkWorkload((object_namespace, kind, name), fields.where())
@@ -122,11 +111,13 @@ class _Collector:
                 raise InputError(found.origin or Location("?"), msg)
             self.namespaces.setdefault(found.name, found)
         elif isinstance(found, NetworkPolicy):
-            earlier_policy = self.policies.get(found.id) or parent.policies.get(found.id)
+            earlier_policy = self.policies.get(found.ref) or parent.policies.get(found.ref)
             if earlier_policy is not None:
-                msg = f"NetworkPolicy {found.id} is defined twice (also at {earlier_policy.origin})"
+                msg = (
+                    f"NetworkPolicy {found.ref} is defined twice (also at {earlier_policy.origin})"
+                )
                 raise InputError(found.origin or Location("?"), msg)
-            self.policies[found.id] = found
+            self.policies[found.ref] = found
         else:
             key = found.key if isinstance(found, _HostNetworkWorkload) else _workload_key(found)
             earlier = self.workloads.get(key) or parent.workloads.get(key)
@@ -140,7 +131,7 @@ class _Collector:
         namespaces = dict(self.namespaces)
         workloads = {k: w for k, w in self.workloads.items() if isinstance(w, Workload)}
         used = {w.namespace for w in workloads.values()}
-        used.update(p.namespace for p in self.policies)
+        used.update(p.namespace for p in self.policies.values())
         for name in used - namespaces.keys():
             # A namespace that objects live in exists even without a manifest, with the one
             # label the API server gives every namespace.
@@ -158,15 +149,8 @@ def _workload_key(found: Workload) -> tuple[str, str, str]:
 
 def _modelled_kind(fields: Fields) -> str | None:
     """The kind of an object netpoldiff models, or None for anything else."""
-    api_version = fields.get("apiVersion")
-    kind = fields.get("kind")
-    if not isinstance(api_version, str) or not isinstance(kind, str):
-        return None  # not a Kubernetes object (or a fragment): not ours to judge
-    if api_version.rpartition("/")[0] not in _GROUPS.get(kind, ()):
-        return None
-    if kind == "NetworkPolicy" and api_version != _NETWORK_POLICY_VERSION:
-        return None
-    return kind
+    kind = modelled_kind(fields.get("apiVersion"), fields.get("kind"))
+    return kind.name if kind is not None else None
 
 
 def _expand_lists(fields: Fields) -> Iterator[Fields]:
@@ -355,7 +339,33 @@ def _relocated_error(error: InputError, path: str) -> InputError:
 def _relocated_object(found: _Converted, path: str) -> _Converted:
     if isinstance(found, _HostNetworkWorkload):
         return replace(found, origin=replace(found.origin, path=path))
+    if isinstance(found, NetworkPolicy):
+        return _relocated_policy(found, path)
     return replace(found, origin=_moved(found.origin, path))
+
+
+def _relocated_policy(policy: NetworkPolicy, path: str) -> NetworkPolicy:
+    """A policy whose rules, peers and ports, not only itself, are found at ``path``."""
+
+    def rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        return tuple(
+            replace(
+                rule,
+                peers=None
+                if rule.peers is None
+                else tuple(replace(p, origin=_moved(p.origin, path)) for p in rule.peers),
+                ports=tuple(replace(p, origin=_moved(p.origin, path)) for p in rule.ports),
+                origin=_moved(rule.origin, path),
+            )
+            for rule in rules
+        )
+
+    return replace(
+        policy,
+        ingress=rules(policy.ingress),
+        egress=rules(policy.egress),
+        origin=_moved(policy.origin, path),
+    )
 
 
 def _relocated(result: _FileResult, path: str) -> _FileResult:
@@ -380,4 +390,4 @@ def load_cluster(
     return Loader(default_namespace=default_namespace).load(files, keep_going=keep_going)
 
 
-__all__ = ["TEMPLATE_PATHS", "Loaded", "Loader", "ParseCache", "load_cluster"]
+__all__ = ["Loaded", "Loader", "ParseCache", "load_cluster"]

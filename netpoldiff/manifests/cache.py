@@ -65,6 +65,7 @@ _DATA_MODULES: Final = frozenset(
         "netpoldiff.intervals",
         "netpoldiff.manifests",
         "netpoldiff.model",
+        "netpoldiff.policies",
         "netpoldiff.ports",
         "netpoldiff.selectors",
     }

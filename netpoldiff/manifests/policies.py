@@ -13,15 +13,8 @@ from netpoldiff.manifests.fields import (
     label_key_problem,
     label_value_problem,
 )
-from netpoldiff.model import (
-    IPBlockPeer,
-    NetworkPolicy,
-    Peer,
-    PodPeer,
-    PolicyId,
-    PolicyPort,
-    Rule,
-)
+from netpoldiff.model import ObjectRef
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PodPeer, PolicyPort, Rule
 from netpoldiff.ports import MAX_PORT, MIN_PORT, Protocol
 from netpoldiff.selectors import LabelSelector, Operator, Requirement
 
@@ -102,7 +95,7 @@ def _ip_block(fields: Fields, warnings: list[InputWarning]) -> IPBlockPeer:
         if excluded.host_bits_set:
             warnings.append(_host_bits_warning(fields, "except", text))
         addresses = addresses - excluded.addresses
-    return IPBlockPeer(cidr, tuple(excepts), addresses)
+    return IPBlockPeer(cidr, tuple(excepts), addresses, origin=fields.where())
 
 
 def _host_bits_warning(fields: Fields, key: str, cidr: str) -> InputWarning:
@@ -123,7 +116,7 @@ def _peer(fields: Fields, warnings: list[InputWarning]) -> Peer:
     if namespace_selector is None and pod_selector is None:
         msg = "must specify a peer: podSelector, namespaceSelector or ipBlock"
         raise fields.error(None, msg)
-    return PodPeer(namespace_selector, pod_selector)
+    return PodPeer(namespace_selector, pod_selector, origin=fields.where())
 
 
 def protocol(fields: Fields, *, empty_means_tcp: bool = False) -> Protocol:
@@ -153,14 +146,14 @@ def _port(fields: Fields) -> PolicyPort:
     if port is None:
         if end_port is not None:
             raise fields.error("endPort", "may not be set without a numeric port")
-        return PolicyPort(protocol_)
+        return PolicyPort(protocol_, origin=fields.where())
     if isinstance(port, str):
         problem = port_name_problem(port)
         if problem:
             raise fields.error("port", problem)
         if end_port is not None:
             raise fields.error("endPort", "may not be set when port is a named port")
-        return PolicyPort(protocol_, port)
+        return PolicyPort(protocol_, port, origin=fields.where())
     if type(port) is not int:
         raise fields.error("port", f"must be a number or a port name, not {describe(port)}")
     _check_range(fields, "port", port)
@@ -170,7 +163,7 @@ def _port(fields: Fields) -> PolicyPort:
             raise fields.error(
                 "endPort", f"{end_port} must be greater than or equal to port {port}"
             )
-    return PolicyPort(protocol_, port, end_port)
+    return PolicyPort(protocol_, port, end_port, origin=fields.where())
 
 
 def _rules(
@@ -182,12 +175,12 @@ def _rules(
         # "If this field is empty or missing, this rule matches all sources/destinations."
         peers = tuple(_peer(p, warnings) for p in peer_fields) if peer_fields else None
         ports = tuple(_port(p) for p in rule.mappings("ports") or ())
-        rules.append(Rule(peers, ports))
+        rules.append(Rule(peers, ports, origin=rule.where()))
     return tuple(rules)
 
 
 def network_policy(
-    fields: Fields, policy_id: PolicyId, warnings: list[InputWarning]
+    fields: Fields, policy_ref: ObjectRef, warnings: list[InputWarning]
 ) -> NetworkPolicy:
     """A NetworkPolicy after defaulting; raises InputError where the API server would reject."""
     spec = fields.mapping("spec") or Fields({}, fields.document, "spec")
@@ -219,7 +212,7 @@ def network_policy(
             )
             warnings.append(InputWarning("NPD003", message, spec.where(direction)))
     return NetworkPolicy(
-        id=policy_id,
+        ref=policy_ref,
         pod_selector=pod_selector,
         affects_ingress=affects_ingress,
         affects_egress=affects_egress,

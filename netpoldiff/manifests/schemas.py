@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from netpoldiff.kinds import KINDS, NETWORK_POLICY, Kind
+
 
 @dataclass(frozen=True, slots=True)
 class Each:
@@ -38,27 +40,23 @@ _POD_SPEC: Final[Schema] = {
 _TEMPLATE: Final[Schema] = {"metadata": {"labels": None}, "spec": _POD_SPEC}
 _METADATA: Final[Schema] = {"name": None, "namespace": None, "labels": None}
 HEAD: Final[Schema] = {"apiVersion": None, "kind": None}
-_SCHEMAS: Final[Mapping[str, Schema]] = {
-    "NetworkPolicy": {**HEAD, "metadata": _METADATA, "spec": None},
-    "Namespace": {**HEAD, "metadata": _METADATA},
-    "Pod": {**HEAD, "metadata": _METADATA, "spec": _POD_SPEC},
-    **{
-        kind: {**HEAD, "metadata": _METADATA, "spec": {"template": _TEMPLATE}}
-        for kind in (
-            "Deployment",
-            "StatefulSet",
-            "DaemonSet",
-            "ReplicaSet",
-            "ReplicationController",
-            "Job",
-        )
-    },
-    "CronJob": {
-        **HEAD,
-        "metadata": _METADATA,
-        "spec": {"jobTemplate": {"spec": {"template": _TEMPLATE}}},
-    },
-}
+
+
+def _object_schema(kind: Kind) -> Schema:
+    """The fields read of an object of a modelled kind: for a workload, its pod template's."""
+    if kind.name == NETWORK_POLICY:
+        return {**HEAD, "metadata": _METADATA, "spec": None}
+    if kind.pod_template is None:
+        return {**HEAD, "metadata": _METADATA}
+    if not kind.pod_template:  # the object is the pod
+        return {**HEAD, "metadata": _METADATA, "spec": _POD_SPEC}
+    inner: Schema = _TEMPLATE
+    for key in reversed(kind.pod_template):
+        inner = {key: inner}
+    return {**HEAD, "metadata": _METADATA, **inner}
+
+
+_SCHEMAS: Final[Mapping[str, Schema]] = {name: _object_schema(kind) for name, kind in KINDS.items()}
 
 
 def schema_for(kind: object) -> Schema:

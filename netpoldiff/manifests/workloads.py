@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from netpoldiff.errors import InputWarning
+from netpoldiff.kinds import KINDS
 from netpoldiff.manifests.fields import Fields
 from netpoldiff.manifests.policies import port_name_problem, protocol
-from netpoldiff.model import NAMESPACE_NAME_LABEL, ContainerPort, Namespace, Workload, label_pairs
+from netpoldiff.model import (
+    NAMESPACE_NAME_LABEL,
+    ContainerPort,
+    Namespace,
+    Workload,
+    label_pairs,
+)
 from netpoldiff.ports import MAX_PORT, MIN_PORT
-
-# Where each kind keeps the template of the pods it runs (Pod: the object itself).
-TEMPLATE_PATHS: Final = {
-    "Pod": (),
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-}
 
 
 def _template(fields: Fields, kind: str) -> Fields:
     template = fields
-    for key in TEMPLATE_PATHS[kind]:
+    for key in KINDS[kind].pod_template or ():
         nested = template.mapping(key)
         if nested is None:
             raise template.error(key, "is required: it holds the pod template")

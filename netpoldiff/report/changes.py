@@ -16,7 +16,7 @@ from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Cause, ChangeSet, SubjectChange, cause_order
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.matrix import column_sources
-from netpoldiff.model import Endpoint, ExternalEndpoint, PolicyId, WorkloadEndpoint
+from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.rows import Population, describe_group
 
@@ -89,15 +89,15 @@ class _CauseIndex:
 
     def __init__(self, diff: MatrixDiff) -> None:
         self.diff = diff
-        classes: dict[tuple[PolicyId, ...], int] = defaultdict(int)
+        classes: dict[tuple[ObjectRef, ...], int] = defaultdict(int)
         for index in range(len(diff.endpoints)):
             key = tuple(sorted({*diff.old.egress_by[index], *diff.new.egress_by[index]}))
             if key:
                 classes[key] |= 1 << index
         self.egress_classes = list(classes.items())
 
-    def policies(self, sources: int, destinations: Iterable[int]) -> set[PolicyId]:
-        found: set[PolicyId] = set()
+    def policies(self, sources: int, destinations: Iterable[int]) -> set[ObjectRef]:
+        found: set[ObjectRef] = set()
         for policies, members in self.egress_classes:
             if members & sources:
                 found.update(policies)

@@ -10,7 +10,7 @@ from typing import Final
 from netpoldiff.causes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
-from netpoldiff.model import NetworkPolicy
+from netpoldiff.policies import NetworkPolicy
 from netpoldiff.report.changes import ChangeLine
 from netpoldiff.report.graph import MAX_EDGES, mermaid
 from netpoldiff.report.text import DiffHeader, plural, policy_change_lines, why
@@ -58,10 +58,10 @@ def _removed_default_denies(changes: ChangeSet) -> list[str]:
         before: dict[str, list[str]] = {}
         for policy in changes.old_policies.values():
             if _is_default_deny(policy, direction):
-                what = "changed" if policy.id in changes.new_policies else "removed"
-                before.setdefault(policy.id.namespace, []).append(f"{code(str(policy.id))} {what}")
+                what = "changed" if policy.ref in changes.new_policies else "removed"
+                before.setdefault(policy.namespace, []).append(f"{code(str(policy.ref))} {what}")
         after = {
-            p.id.namespace for p in changes.new_policies.values() if _is_default_deny(p, direction)
+            p.namespace for p in changes.new_policies.values() if _is_default_deny(p, direction)
         }
         found.extend(
             f"namespace {code(namespace)} no longer denies all {direction} by default "

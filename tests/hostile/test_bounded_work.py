@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from netpoldiff import causes
-from netpoldiff.model import NetworkPolicy
+from netpoldiff.policies import NetworkPolicy
 from tests.conftest import CliRunner, assert_one_line_error
 from tests.gitrepo import GitRepo
 from tests.hostile.measured import run_measured

@@ -397,7 +397,7 @@ def test_odd_document_shapes_are_skipped_and_lists_unfolded(
 ) -> None:
     name = "odd-document-shapes.yaml"
     loaded = load_cluster([SourceFile(name, fixture_bytes(name))])
-    assert [str(policy.id) for policy in loaded.cluster.policies] == [
+    assert [str(policy.ref) for policy in loaded.cluster.policies] == [
         "shop/one",
         "shop/three",
         "shop/two",

@@ -15,19 +15,10 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 
 from netpoldiff.addresses import IPSet
+from netpoldiff.cluster import Cluster
 from netpoldiff.intervals import IntervalSet
-from netpoldiff.model import (
-    Cluster,
-    Endpoint,
-    ExternalEndpoint,
-    IPBlockPeer,
-    NetworkPolicy,
-    Peer,
-    PolicyPort,
-    Rule,
-    Workload,
-    WorkloadEndpoint,
-)
+from netpoldiff.model import Endpoint, ExternalEndpoint, Workload, WorkloadEndpoint
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PolicyPort, Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 
 Pair = tuple[Endpoint, Endpoint]
@@ -70,7 +61,7 @@ class Oracle:
         """``podSelector`` "selects the pods to which this NetworkPolicy object applies ...
         An empty podSelector matches all pods in this namespace" -- and only that namespace.
         """
-        return policy.id.namespace == workload.namespace and policy.pod_selector.matches(
+        return policy.namespace == workload.namespace and policy.pod_selector.matches(
             dict(workload.labels)
         )
 
@@ -95,7 +86,7 @@ class Oracle:
         # pods matching podSelector in the Namespaces selected by NamespaceSelector.
         # Otherwise it selects the Pods matching podSelector in the policy's own Namespace."
         if peer.namespace_selector is None:
-            in_namespace = workload.namespace == policy.id.namespace
+            in_namespace = workload.namespace == policy.namespace
         else:
             labels = self.namespace_labels.get(workload.namespace)
             in_namespace = labels is not None and peer.namespace_selector.matches(labels)

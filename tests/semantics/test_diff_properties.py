@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netpoldiff.causes import ChangeSet, canonical_document
+from netpoldiff.cluster import Cluster
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.evaluate import evaluate, evaluate_pair, external_partition, universe
 from netpoldiff.intervals import IntervalSet
@@ -27,16 +28,15 @@ from netpoldiff.matrix import Matrix
 from netpoldiff.model import (
     NAMESPACE_NAME_LABEL,
     WORKLOAD_KINDS,
-    Cluster,
     Endpoint,
     ExternalEndpoint,
     Namespace,
-    NetworkPolicy,
-    PolicyId,
+    ObjectRef,
     Workload,
     WorkloadEndpoint,
     label_pairs,
 )
+from netpoldiff.policies import NetworkPolicy
 from netpoldiff.ports import ALL_CONNECTIONS, ALL_PORTS, NO_CONNECTIONS, ConnectionSet, Protocol
 from netpoldiff.report.changes import change_lines
 from netpoldiff.report.json_report import diff_json
@@ -130,13 +130,14 @@ def edited(draw: st.DrawFn, old: Cluster, edits: Sequence[str] = EDITS) -> Clust
             policies.append(draw(policies_named(f"added{step}", names)))
         elif edit == "replace-policy" and policies:
             i = index(policies)
-            target = policies[i].id
-            policies[i] = draw(policies_named(target.name, [target.namespace]))
+            target = policies[i]
+            policies[i] = draw(policies_named(target.ref.name, [target.namespace]))
         elif edit == "rename-policy" and policies:
             i = index(policies)
-            target = policies[i].id
+            target = policies[i]
             policies[i] = dataclasses.replace(
-                policies[i], id=PolicyId(target.namespace, f"{target.name}-r{step}")
+                target,
+                ref=ObjectRef.network_policy(target.namespace, f"{target.ref.name}-r{step}"),
             )
         elif edit == "reorder-rules" and policies:
             i = index(policies)
@@ -597,23 +598,23 @@ def test_causes_are_the_policies_selecting_either_side_and_every_change_is_expla
     diffed = Diffed.of(old, new)
     document = diffed.document()
 
-    def selecting(endpoint: Key, cluster: Cluster, *, ingress: bool) -> set[PolicyId]:
+    def selecting(endpoint: Key, cluster: Cluster, *, ingress: bool) -> set[ObjectRef]:
         """Policies of ``cluster`` that select the workload for one direction, naively."""
         workload = next((w for w in cluster.workloads if key(w.endpoint) == endpoint), None)
         if workload is None:
             return set()
         return {
-            p.id
+            p.ref
             for p in cluster.policies
             if (p.affects_ingress if ingress else p.affects_egress)
-            and p.id.namespace == workload.namespace
+            and p.namespace == workload.namespace
             and p.pod_selector.matches(dict(workload.labels))
         }
 
-    old_policies = {p.id: p for p in old.policies}
-    new_policies = {p.id: p for p in new.policies}
+    old_policies = {p.ref: p for p in old.policies}
+    new_policies = {p.ref: p for p in new.policies}
 
-    def change_of(policy: PolicyId) -> str:
+    def change_of(policy: ObjectRef) -> str:
         if policy not in old_policies:
             return "added"
         if policy not in new_policies:

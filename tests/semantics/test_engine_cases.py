@@ -734,9 +734,9 @@ spec: {podSelector: {}}
         default_namespace="team",
     )
     assert [str(w.endpoint) for w in loaded.cluster.workloads] == ["team/a[Pod]"]
-    assert [str(p.id) for p in loaded.cluster.policies] == ["team/deny"]
+    assert [str(p.ref) for p in loaded.cluster.policies] == ["team/deny"]
     matrix = evaluate(loaded.cluster)
-    assert matrix.ingress_by[matrix.index()[ep("team/a")]] == (loaded.cluster.policies[0].id,)
+    assert matrix.ingress_by[matrix.index()[ep("team/a")]] == (loaded.cluster.policies[0].ref,)
 
 
 def test_the_policies_selecting_a_pod_are_recorded_even_when_they_only_isolate() -> None:

@@ -17,25 +17,20 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, IPSet, parse_cidr
+from netpoldiff.cluster import Cluster
 from netpoldiff.evaluate import evaluate, external_partition, universe
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import (
     NAMESPACE_NAME_LABEL,
     WORKLOAD_KINDS,
-    Cluster,
     ContainerPort,
     ExternalEndpoint,
-    IPBlockPeer,
     Namespace,
-    NetworkPolicy,
-    Peer,
-    PodPeer,
-    PolicyId,
-    PolicyPort,
-    Rule,
+    ObjectRef,
     Workload,
     label_pairs,
 )
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PodPeer, PolicyPort, Rule
 from netpoldiff.ports import ConnectionSet, Protocol
 from netpoldiff.selectors import LabelSelector, Operator, Requirement
 from tests.semantics.oracle import Pair, PartitionError, ip_block_addresses, oracle_matrix
@@ -196,7 +191,7 @@ def policies_named(
     draw: st.DrawFn, name: str, namespaces: Sequence[str], min_ingress: int = 0
 ) -> NetworkPolicy:
     return NetworkPolicy(
-        id=PolicyId(draw(st.sampled_from(namespaces)), name),
+        ref=ObjectRef.network_policy(draw(st.sampled_from(namespaces)), name),
         pod_selector=draw(pod_selectors),
         affects_ingress=min_ingress > 0 or draw(st.booleans()),
         affects_egress=draw(st.booleans()),
@@ -313,7 +308,9 @@ def test_renaming_a_policy_does_not_change_any_flow(cluster: Cluster, data: st.D
     assume(cluster.policies)
     index = data.draw(st.integers(min_value=0, max_value=len(cluster.policies) - 1))
     target = cluster.policies[index]
-    renamed = dataclasses.replace(target, id=PolicyId(target.id.namespace, "zz-renamed"))
+    renamed = dataclasses.replace(
+        target, ref=ObjectRef.network_policy(target.namespace, "zz-renamed")
+    )
     policies = (*cluster.policies[:index], renamed, *cluster.policies[index + 1 :])
     before = evaluate(cluster)
     after = evaluate(dataclasses.replace(cluster, policies=policies))
@@ -325,7 +322,7 @@ def test_renaming_a_policy_does_not_change_any_flow(cluster: Cluster, data: st.D
     ):
         for ids_before, ids_after in zip(side_before, side_after, strict=True):
             assert len(ids_before) == len(ids_after)
-            assert (target.id in ids_before) == (renamed.id in ids_after)
+            assert (target.ref in ids_before) == (renamed.ref in ids_after)
 
 
 @EXAMPLES
@@ -339,13 +336,13 @@ def test_splitting_a_policy_between_two_with_the_same_selector_does_not_change_a
     egress_cut = data.draw(st.integers(min_value=0, max_value=len(whole.egress)))
     first = dataclasses.replace(
         whole,
-        id=PolicyId(whole.id.namespace, "part-1"),
+        ref=ObjectRef.network_policy(whole.namespace, "part-1"),
         ingress=whole.ingress[:cut],
         egress=whole.egress[:egress_cut],
     )
     second = dataclasses.replace(
         whole,
-        id=PolicyId(whole.id.namespace, "part-2"),
+        ref=ObjectRef.network_policy(whole.namespace, "part-2"),
         ingress=whole.ingress[cut:],
         egress=whole.egress[egress_cut:],
     )
@@ -380,7 +377,7 @@ def test_the_oracle_sees_a_partial_ip_block_overlap_as_a_broken_partition() -> N
         (Workload("alpha", "Pod", "a", ()),),
         (
             NetworkPolicy(
-                PolicyId("alpha", "p"),
+                ObjectRef.network_policy("alpha", "p"),
                 LabelSelector(),
                 affects_ingress=True,
                 affects_egress=False,

@@ -12,10 +12,10 @@ from textwrap import dedent
 
 import pytest
 
+from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import evaluate, evaluate_pair, external_partition, universe
 from netpoldiff.manifests import load_cluster
-from netpoldiff.model import Cluster
 from netpoldiff.sources import SourceFile
 
 BASE = """

@@ -18,22 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netpoldiff.addresses import IPSet
+from netpoldiff.cluster import Cluster
 from netpoldiff.errors import InputError, Location
 from netpoldiff.intervals import IntervalSet
-from netpoldiff.manifests import Loaded, load_cluster
-from netpoldiff.model import (
-    NAMESPACE_NAME_LABEL,
-    Cluster,
-    ContainerPort,
-    IPBlockPeer,
-    Namespace,
-    NetworkPolicy,
-    PodPeer,
-    PolicyId,
-    PolicyPort,
-    Rule,
-    Workload,
-)
+from netpoldiff.manifests import Loaded, Loader, load_cluster
+from netpoldiff.model import NAMESPACE_NAME_LABEL, ContainerPort, Namespace, ObjectRef, Workload
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PodPeer, PolicyPort, Rule
 from netpoldiff.ports import Protocol
 from netpoldiff.selectors import LabelSelector, Operator, Requirement
 from netpoldiff.sources import SourceFile
@@ -98,7 +88,7 @@ def expected_policy(
     egress: tuple[Rule, ...] = (),
 ) -> NetworkPolicy:
     return NetworkPolicy(
-        id=PolicyId("default", "p"),
+        ref=ObjectRef.network_policy("default", "p"),
         pod_selector=pod_selector,
         affects_ingress=ingress_affected,
         affects_egress=egress_affected,
@@ -109,7 +99,7 @@ def expected_policy(
 
 def summary(cluster: Cluster) -> tuple[list[str], list[str]]:
     """Endpoints of the workloads and ids of the policies, as text."""
-    return [str(w.endpoint) for w in cluster.workloads], [str(p.id) for p in cluster.policies]
+    return [str(w.endpoint) for w in cluster.workloads], [str(p.ref) for p in cluster.policies]
 
 
 def namespace_name(name: str) -> tuple[str, str]:
@@ -1811,3 +1801,34 @@ def test_the_alias_scan_finds_every_place_an_alias_can_start(text: str) -> None:
     from netpoldiff.manifests.yaml_docs import may_have_alias
 
     assert may_have_alias(text) == (_ALIAS_PATTERN.search(text) is not None)
+
+
+def test_rules_peers_and_ports_know_their_lines_under_every_path_of_the_same_content() -> None:
+    text = (
+        b"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        b"metadata: {name: p, namespace: shop}\n"
+        b"spec:\n"
+        b"  podSelector: {}\n"
+        b"  ingress:\n"
+        b"  - from:\n"
+        b"    - podSelector: {matchLabels: {app: web}}\n"
+        b"    - ipBlock: {cidr: 10.0.0.0/8}\n"
+        b"    ports:\n"
+        b"    - port: 80\n"
+    )
+    files = [SourceFile("old/p.yaml", text, "same"), SourceFile("new/p.yaml", text, "same")]
+    loader = Loader()
+    loaded = [loader.load([f]).cluster.policies[0] for f in files]
+    for path, policy in zip(("old/p.yaml", "new/p.yaml"), loaded, strict=True):
+        (rule,) = policy.ingress
+        assert rule.peers is not None
+        pod, block = rule.peers
+        (port,) = rule.ports
+        lines = [x.origin for x in (policy, rule, pod, block, port)]
+        assert lines == [
+            Location(path, 1, 1),
+            Location(path, 1, 7),
+            Location(path, 1, 8),
+            Location(path, 1, 9),
+            Location(path, 1, 11),
+        ]

@@ -116,10 +116,10 @@ class ChangeSet:
     def causes(self, change: PairChange, diff: MatrixDiff) -> tuple[Cause, ...]:
         """The policies selecting the source (egress) or destination (ingress) on either side."""
         ids = {
-            *diff.old.egress_by[change.src],
-            *diff.new.egress_by[change.src],
-            *diff.old.ingress_by[change.dst],
-            *diff.new.ingress_by[change.dst],
+            *diff.old.egress_refs(change.src),
+            *diff.new.egress_refs(change.src),
+            *diff.old.ingress_refs(change.dst),
+            *diff.new.ingress_refs(change.dst),
         }
         causes = [Cause(policy, self.policy_change(policy)) for policy in ids]
         return tuple(sorted(causes, key=cause_order))

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.matrix import Column, Matrix, column_difference
+from netpoldiff.columns import Column, column_difference
+from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 

@@ -1,96 +1,20 @@
 """Matrix: who may reach whom on which connections, with the policies that decided it.
 
-Pure data and queries; ``evaluate`` builds it. Endpoints are numbered, and for each
-destination a *column* maps each distinct ConnectionSet to the bitmask (a Python int) of the
-sources allowed exactly those connections. Columns are shared between destinations that
-policies treat alike, which keeps a 10,000-workload matrix small.
+Pure data and queries; ``evaluate`` builds it. Endpoints are numbered, and each destination
+has a column (columns.py) of the sources that may reach it. Columns are shared between
+destinations that policies treat alike, which keeps a 10,000-workload matrix small.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from netpoldiff.bitsets import iter_bits
+from netpoldiff.columns import Column
+from netpoldiff.compiled import CompiledPolicy
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
-
-Column = Mapping[ConnectionSet, int]
-"""Sources of one destination by allowed connections: non-empty sets, disjoint masks."""
-
-
-def column_sources(column: Column) -> int:
-    """Every source a column mentions."""
-    domain = 0
-    for mask in column.values():
-        domain |= mask
-    return domain
-
-
-def column_union(f: Column, g: Column) -> Column:
-    """Pointwise union of two source→connections functions."""
-    if not f:
-        return g
-    if not g:
-        return f
-    f_all, g_all = column_sources(f), column_sources(g)
-    result: dict[ConnectionSet, int] = defaultdict(int)
-    for c1, m1 in f.items():
-        only = m1 & ~g_all
-        if only:
-            result[c1] |= only
-        for c2, m2 in g.items():
-            both = m1 & m2
-            if both:
-                result[c1 | c2] |= both
-    for c2, m2 in g.items():
-        only = m2 & ~f_all
-        if only:
-            result[c2] |= only
-    return dict(result)
-
-
-def column_intersection(f: Column, g: Column) -> Column:
-    """Pointwise intersection of two source→connections functions."""
-    result: dict[ConnectionSet, int] = defaultdict(int)
-    for c1, m1 in f.items():
-        for c2, m2 in g.items():
-            both = m1 & m2
-            if both:
-                connections = c1 & c2
-                if connections:
-                    result[connections] |= both
-    return dict(result)
-
-
-def column_without(column: Column, bit: int) -> Column:
-    """The column with one source removed."""
-    result = {}
-    for connections, sources in column.items():
-        rest = sources & ~bit
-        if rest:
-            result[connections] = rest
-    return result
-
-
-def column_difference(f: Column, g: Column) -> Column:
-    """Pointwise ``f - g``: for each source, what f allows and g does not."""
-    if not g:
-        return f
-    result: dict[ConnectionSet, int] = defaultdict(int)
-    g_all = column_sources(g)
-    for c1, m1 in f.items():
-        only = m1 & ~g_all
-        if only:
-            result[c1] |= only
-        for c2, m2 in g.items():
-            both = m1 & m2
-            if both:
-                rest = c1 - c2
-                if rest:
-                    result[rest] |= both
-    return dict(result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +32,26 @@ class Matrix:
 
     ``endpoints`` may hold endpoints absent from this cluster (so two matrices of a diff share
     numbering); ``present`` masks the ones that exist here. ``ingress_by[i]`` and
-    ``egress_by[i]`` are the policies that select endpoint i in that direction, whether they
-    allow or only isolate: they depend on the endpoint alone, so they survive when a flow closes.
+    ``egress_by[i]`` are the decisions about endpoint i: the compiled policies that select it
+    in that direction, whether they allow or only isolate, with their rules. They depend on the
+    endpoint alone, so they survive when a flow closes.
     """
 
     endpoints: tuple[Endpoint, ...]
     present: int
     columns: tuple[Column, ...]
-    ingress_by: tuple[tuple[ObjectRef, ...], ...]
-    egress_by: tuple[tuple[ObjectRef, ...], ...]
+    # Compiled policies are compared by identity; two matrices are equal when they allow the
+    # same flows (compare the decisions by ``ingress_refs``/``egress_refs``).
+    ingress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
+    egress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
+
+    def ingress_refs(self, index: int) -> tuple[ObjectRef, ...]:
+        """The objects that select endpoint ``index`` for ingress."""
+        return tuple(policy.ref for policy in self.ingress_by[index])
+
+    def egress_refs(self, index: int) -> tuple[ObjectRef, ...]:
+        """The objects that select endpoint ``index`` for egress."""
+        return tuple(policy.ref for policy in self.egress_by[index])
 
     def index(self) -> dict[Endpoint, int]:
         """Endpoint number by endpoint."""

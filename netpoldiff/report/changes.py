@@ -14,8 +14,8 @@ from typing import Literal
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Cause, ChangeSet, SubjectChange, cause_order
+from netpoldiff.columns import column_sources
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.matrix import column_sources
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.rows import Population, describe_group
@@ -91,7 +91,7 @@ class _CauseIndex:
         self.diff = diff
         classes: dict[tuple[ObjectRef, ...], int] = defaultdict(int)
         for index in range(len(diff.endpoints)):
-            key = tuple(sorted({*diff.old.egress_by[index], *diff.new.egress_by[index]}))
+            key = tuple(sorted({*diff.old.egress_refs(index), *diff.new.egress_refs(index)}))
             if key:
                 classes[key] |= 1 << index
         self.egress_classes = list(classes.items())
@@ -102,8 +102,8 @@ class _CauseIndex:
             if members & sources:
                 found.update(policies)
         for dst in destinations:
-            found.update(self.diff.old.ingress_by[dst])
-            found.update(self.diff.new.ingress_by[dst])
+            found.update(self.diff.old.ingress_refs(dst))
+            found.update(self.diff.new.ingress_refs(dst))
         return found
 
 

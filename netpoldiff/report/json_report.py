@@ -126,7 +126,7 @@ def _flow_entries(
         if text is None:
             text = connection_text[connections] = _dump(connections_json(connections))
         # Causes depend on the source only through the policies selecting it for egress.
-        key = (diff.old.egress_by[change.src], diff.new.egress_by[change.src], change.dst)
+        key = (diff.old.egress_refs(change.src), diff.new.egress_refs(change.src), change.dst)
         causes = causes_text.get(key)
         if causes is None:
             causes = causes_text[key] = _dump([cause_json(c) for c in changes.causes(change, diff)])

@@ -22,7 +22,13 @@ from hypothesis import strategies as st
 from netpoldiff.causes import ChangeSet, canonical_document
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import MatrixDiff, diff_matrices
-from netpoldiff.evaluate import evaluate, evaluate_pair, external_partition, universe
+from netpoldiff.evaluate import (
+    evaluate,
+    evaluate_pair,
+    evaluate_states,
+    external_partition,
+    universe,
+)
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import (
@@ -534,6 +540,14 @@ def test_evaluating_a_pair_together_equals_evaluating_each_side_alone(
         evaluate(new, externals=externals, endpoints=endpoints),
     )
     assert together == apart
+    for first, second in zip(together, apart, strict=True):
+        size = len(first.endpoints)
+        assert [first.ingress_refs(i) for i in range(size)] == [
+            second.ingress_refs(i) for i in range(size)
+        ]
+        assert [first.egress_refs(i) for i in range(size)] == [
+            second.egress_refs(i) for i in range(size)
+        ]
 
 
 @EXAMPLES
@@ -672,3 +686,26 @@ def test_counts_agree_across_the_json_text_and_markdown_reports(
     else:
         assert text.endswith("\nNo reachability changes.\n")
         assert "\n### netpoldiff: no reachability changes\n" in markdown
+
+
+@settings(max_examples=150, deadline=None)
+@given(cluster_pairs(), cluster_pairs())
+def test_evaluating_a_sequence_of_states_equals_evaluating_each_alone(
+    first: tuple[Cluster, Cluster], second: tuple[Cluster, Cluster]
+) -> None:
+    # One engine for every state (as a migration plan uses it): no state's work may change
+    # another's answer, in whatever order they come and however often.
+    states = [first[0], first[1], second[0], first[0], second[1], first[1]]
+    externals = external_partition(states)
+    endpoints = universe(states, externals)
+    together = evaluate_states(states)
+    for state, matrix in zip(states, together, strict=True):
+        alone = evaluate(state, externals=externals, endpoints=endpoints)
+        assert matrix == alone
+        size = len(alone.endpoints)
+        assert [matrix.ingress_refs(i) for i in range(size)] == [
+            alone.ingress_refs(i) for i in range(size)
+        ]
+        assert [matrix.egress_refs(i) for i in range(size)] == [
+            alone.egress_refs(i) for i in range(size)
+        ]

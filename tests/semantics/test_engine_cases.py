@@ -736,7 +736,7 @@ spec: {podSelector: {}}
     assert [str(w.endpoint) for w in loaded.cluster.workloads] == ["team/a[Pod]"]
     assert [str(p.ref) for p in loaded.cluster.policies] == ["team/deny"]
     matrix = evaluate(loaded.cluster)
-    assert matrix.ingress_by[matrix.index()[ep("team/a")]] == (loaded.cluster.policies[0].ref,)
+    assert matrix.ingress_refs(matrix.index()[ep("team/a")]) == (loaded.cluster.policies[0].ref,)
 
 
 def test_the_policies_selecting_a_pod_are_recorded_even_when_they_only_isolate() -> None:
@@ -746,9 +746,9 @@ def test_the_policies_selecting_a_pod_are_recorded_even_when_they_only_isolate()
         + policy("deny-out", "{podSelector: {}, policyTypes: [Egress]}")
     )
     index = matrix.index()
-    assert [str(p) for p in matrix.ingress_by[index[ep("x/a")]]] == ["x/deny-in"]
-    assert [str(p) for p in matrix.ingress_by[index[ep("x/b")]]] == []
-    assert [str(p) for p in matrix.egress_by[index[ep("x/b")]]] == ["x/deny-out"]
+    assert [str(p) for p in matrix.ingress_refs(index[ep("x/a")])] == ["x/deny-in"]
+    assert [str(p) for p in matrix.ingress_refs(index[ep("x/b")])] == []
+    assert [str(p) for p in matrix.egress_refs(index[ep("x/b")])] == ["x/deny-out"]
     # Only the world may still reach b; every pod's egress and a's ingress are closed.
     (world,) = matrix.externals()
     assert {(str(f.src), str(f.dst)) for f in matrix.flows()} == {(str(world), "x/b[Pod]")}
@@ -831,7 +831,7 @@ items:
   spec: {podSelector: {matchLabels: {app: b}}, policyTypes: [Egress]}
 """
     )
-    assert [str(p) for p in matrix.ingress_by[matrix.index()[ep("x/a")]]] == ["x/deny-a"]
+    assert [str(p) for p in matrix.ingress_refs(matrix.index()[ep("x/a")])] == ["x/deny-a"]
     assert workload_flows(matrix) == {("x/a[Pod]", "x/b[Pod]")}
 
 

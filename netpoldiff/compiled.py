@@ -1,0 +1,72 @@
+"""Policies compiled over one numbering of endpoints: whom they select, each rule as masks.
+
+The evaluator decides with these, and a matrix keeps them as its decisions: which policies
+select an endpoint in each direction, and, rule by rule (index and origin kept), which peers
+and ports each allows. Explain, causes, lint and SARIF read them instead of evaluating again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netpoldiff.errors import Location
+from netpoldiff.intervals import IntervalSet
+from netpoldiff.model import ObjectRef
+from netpoldiff.ports import ConnectionSet, Protocol
+
+NamedPort = tuple[str, Protocol]
+PortMap = tuple[tuple[str, Protocol, int], ...]
+"""A destination's named container ports: (name, protocol, number), sorted."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPorts:
+    """A rule's ports: what holds toward every destination, and what depends on port names."""
+
+    numeric: ConnectionSet
+    named: tuple[NamedPort, ...]
+
+    def resolve(self, port_map: PortMap | None) -> ConnectionSet:
+        """The connections toward one destination, whose named ports are ``port_map``.
+
+        ``port_map`` None is an address outside the cluster: "a named port never matches".
+        """
+        if not self.named or port_map is None:
+            return self.numeric
+        result = self.numeric
+        for name, protocol in self.named:
+            # A named port matches every container port of the destination with that name
+            # and protocol; one the destination lacks matches nothing.
+            numbers = [
+                n for (p_name, p_proto, n) in port_map if (p_name, p_proto) == (name, protocol)
+            ]
+            if numbers:
+                result = result | ConnectionSet.of(
+                    protocol, IntervalSet.from_ranges((n, n) for n in numbers)
+                )
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One rule: its place in its policy, where it is written, its peers (a mask), its ports."""
+
+    index: int
+    origin: Location | None
+    peers: int
+    ports: CompiledPorts
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # identity: one object per policy and selection
+class CompiledPolicy:
+    """A policy over one numbering: the endpoints it selects, and its rules per direction.
+
+    ``ingress`` (``egress``) is None when the policy does not govern that direction of its
+    subjects (its policyTypes leave it out, or it selects nothing).
+    """
+
+    ref: ObjectRef
+    origin: Location | None
+    subjects: int
+    ingress: tuple[CompiledRule, ...] | None
+    egress: tuple[CompiledRule, ...] | None

@@ -1,0 +1,98 @@
+"""NetworkPolicies compiled over a universe: subjects and rule peers as masks, ports once each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from netpoldiff.addresses import IPSet
+from netpoldiff.bitsets import mask_of
+from netpoldiff.compiled import CompiledPolicy, CompiledPorts, CompiledRule, NamedPort
+from netpoldiff.evaluate.selection import Selection
+from netpoldiff.evaluate.universe import Universe
+from netpoldiff.intervals import IntervalSet
+from netpoldiff.policies import NetworkPolicy, PodPeer, PolicyPort, Rule
+from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
+
+
+def compile_ports(ports: Sequence[PolicyPort]) -> CompiledPorts:
+    """A rule's ports: numeric ranges merged, named ports kept to resolve per destination."""
+    # "ports ... If this field is empty or missing, this rule matches all ports (traffic not
+    # restricted by port). If this field is present and contains at least one item, then this
+    # rule allows traffic only if the traffic matches at least one port in the list."
+    if not ports:
+        return CompiledPorts(ALL_CONNECTIONS, ())
+    numeric = NO_CONNECTIONS
+    named: list[NamedPort] = []
+    for port in ports:
+        if port.port is None:
+            # "If this field is not provided, this matches all port names and numbers."
+            numeric = numeric | ConnectionSet.of(port.protocol)
+        elif isinstance(port.port, str):
+            named.append((port.port, port.protocol))
+        else:
+            # "endPort indicates that the range of ports from port to endPort if set,
+            # inclusive, should be allowed by the policy."
+            end = port.end_port if port.end_port is not None else port.port
+            numeric = numeric | ConnectionSet.of(port.protocol, IntervalSet.of((port.port, end)))
+    return CompiledPorts(numeric, tuple(sorted(set(named))))
+
+
+class Compiler:
+    """Compiles policies over one universe; address blocks and port lists once each."""
+
+    def __init__(self, universe: Universe) -> None:
+        self.universe = universe
+        self._blocks: dict[IPSet, int] = {}
+        self._ports: dict[tuple[PolicyPort, ...], CompiledPorts] = {}
+
+    def block(self, addresses: IPSet) -> int:
+        """The external atoms an ipBlock peer matches."""
+        # ipBlocks match only addresses outside the cluster: pod IPs are not known from
+        # manifests (and whether an ipBlock covers them is implementation-defined).
+        mask = self._blocks.get(addresses)
+        if mask is None:
+            atoms = self.universe.externals.atoms_within(addresses)
+            positions = self.universe.external_positions
+            mask = self._blocks[addresses] = mask_of(positions[a] for a in atoms)
+        return mask
+
+    def ports(self, ports: tuple[PolicyPort, ...]) -> CompiledPorts:
+        """A rule's ports, compiled once per distinct list."""
+        compiled = self._ports.get(ports)
+        if compiled is None:
+            compiled = self._ports[ports] = compile_ports(ports)
+        return compiled
+
+    def rule(
+        self, index: int, rule: Rule, namespace: str, selection: Selection, present: int
+    ) -> CompiledRule:
+        """One rule of a policy in ``namespace``: its peers as a mask."""
+        ports = self.ports(rule.ports)
+        # "from/to ... If this field is empty or missing, this rule matches all sources
+        # (traffic not restricted by source)."
+        if rule.peers is None:
+            return CompiledRule(index, rule.origin, present, ports)
+        mask = 0
+        for peer in rule.peers:
+            if isinstance(peer, PodPeer):
+                mask |= selection.peer(peer, namespace)
+            else:
+                mask |= self.block(peer.addresses)
+        return CompiledRule(index, rule.origin, mask, ports)
+
+    def policy(self, policy: NetworkPolicy, selection: Selection) -> CompiledPolicy:
+        """A policy as masks over the universe, with the workloads of ``selection``."""
+        namespace = policy.namespace
+        subjects = selection.subjects(policy.pod_selector, namespace)
+        present = selection.all_workloads | self.universe.all_externals
+        ingress = egress = None
+        # A policy that selects nothing governs nothing: its rules are never evaluated.
+        if subjects and policy.affects_ingress:
+            ingress = tuple(
+                self.rule(i, r, namespace, selection, present) for i, r in enumerate(policy.ingress)
+            )
+        if subjects and policy.affects_egress:
+            egress = tuple(
+                self.rule(i, r, namespace, selection, present) for i, r in enumerate(policy.egress)
+            )
+        return CompiledPolicy(policy.ref, policy.origin, subjects, ingress, egress)

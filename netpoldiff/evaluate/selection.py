@@ -1,0 +1,95 @@
+"""Selectors answered as bitmasks over the numbered workloads of one cluster."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from netpoldiff.bitsets import mask_of
+from netpoldiff.cluster import Cluster
+from netpoldiff.model import Endpoint, Namespace
+from netpoldiff.policies import PodPeer
+from netpoldiff.selectors import LabelSelector, Operator
+
+
+class Selection:
+    """Which numbered workloads each selector matches; each distinct selector answered once."""
+
+    def __init__(self, cluster: Cluster, number: Mapping[Endpoint, int]) -> None:
+        by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_namespace: dict[str, list[int]] = defaultdict(list)
+        for workload in cluster.workloads:
+            position = number[workload.endpoint]
+            by_namespace[workload.namespace].append(position)
+            for key, value in workload.labels:
+                by_pair[key, value].append(position)
+                by_key[key].append(position)
+        self.by_pair = {pair: mask_of(members) for pair, members in by_pair.items()}
+        self.by_key = {key: mask_of(members) for key, members in by_key.items()}
+        self.by_namespace = {name: mask_of(members) for name, members in by_namespace.items()}
+        self.all_workloads = mask_of(number[w.endpoint] for w in cluster.workloads)
+        self.namespaces: tuple[Namespace, ...] = cluster.namespaces
+        self._pods: dict[LabelSelector, int] = {}
+        self._namespaces: dict[LabelSelector, int] = {}
+
+    def pods(self, selector: LabelSelector) -> int:
+        """Workloads (any namespace) whose pod labels match."""
+        cached = self._pods.get(selector)
+        if cached is not None:
+            return cached
+        mask = self.all_workloads
+        for pair in selector.match_labels:
+            mask &= self.by_pair.get(pair, 0)
+        for requirement in selector.expressions:
+            match requirement.operator:
+                case Operator.IN:
+                    mask &= self._any_value(requirement.key, requirement.values)
+                case Operator.NOT_IN:
+                    # NotIn matches pods without the key too.
+                    mask &= ~self._any_value(requirement.key, requirement.values)
+                case Operator.EXISTS:
+                    mask &= self.by_key.get(requirement.key, 0)
+                case Operator.DOES_NOT_EXIST:
+                    mask &= ~self.by_key.get(requirement.key, 0)
+        self._pods[selector] = mask
+        return mask
+
+    def _any_value(self, key: str, values: Iterable[str]) -> int:
+        mask = 0
+        for value in values:
+            mask |= self.by_pair.get((key, value), 0)
+        return mask
+
+    def in_namespaces(self, selector: LabelSelector) -> int:
+        """Workloads of the namespaces whose labels match."""
+        cached = self._namespaces.get(selector)
+        if cached is not None:
+            return cached
+        mask = 0
+        for namespace in self.namespaces:
+            if selector.matches(dict(namespace.labels)):
+                mask |= self.by_namespace.get(namespace.name, 0)
+        self._namespaces[selector] = mask
+        return mask
+
+    def subjects(self, selector: LabelSelector, namespace: str) -> int:
+        """Workloads of one namespace that a policy's podSelector selects."""
+        # "podSelector selects the pods to which this NetworkPolicy object applies ...
+        # An empty podSelector matches all pods in this namespace."
+        return self.pods(selector) & self.by_namespace.get(namespace, 0)
+
+    def peer(self, peer: PodPeer, policy_namespace: str) -> int:
+        """Workloads a selector peer of a policy in ``policy_namespace`` matches."""
+        # "If namespaceSelector is also set, then the NetworkPolicyPeer as a whole selects the
+        # pods matching podSelector in the Namespaces selected by NamespaceSelector. Otherwise
+        # it selects the Pods matching podSelector in the policy's own Namespace."
+        if peer.namespace_selector is None:
+            namespaces = self.by_namespace.get(policy_namespace, 0)
+        else:
+            namespaces = self.in_namespaces(peer.namespace_selector)
+        # "If podSelector is also set, ... Otherwise it selects all Pods in the Namespaces
+        # selected by namespaceSelector."
+        if peer.pod_selector is None:
+            return namespaces
+        return namespaces & self.pods(peer.pod_selector)

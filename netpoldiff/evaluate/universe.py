@@ -1,0 +1,80 @@
+"""The endpoints clusters are evaluated over: their workloads, and the address atoms outside.
+
+Clusters compared with each other (the two sides of a diff, the states of a plan) are numbered
+alike, over the atoms that every ipBlock of any of them treats alike: their matrices then
+share endpoints, and comparing them is per-cell set arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from netpoldiff.addresses import IPSet, Partition, partition_of
+from netpoldiff.bitsets import mask_of
+from netpoldiff.cluster import Cluster
+from netpoldiff.model import Endpoint, ExternalEndpoint, endpoint_sort_key
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Rule
+
+
+def effective_rules(policy: NetworkPolicy) -> Iterable[Rule]:
+    """The rules that take effect: those of the directions the policy's policyTypes list."""
+    # "policyTypes ... If this field is not specified, it will default based on the existence
+    # of ingress or egress rules" -- defaulting happens on load; here rules of a direction the
+    # policy does not list are ignored, as the API server's consumers do.
+    if policy.affects_ingress:
+        yield from policy.ingress
+    if policy.affects_egress:
+        yield from policy.egress
+
+
+def ip_blocks(clusters: Iterable[Cluster]) -> list[IPSet]:
+    """The address sets of every ipBlock peer that takes effect in these clusters."""
+    return [
+        peer.addresses
+        for cluster in clusters
+        for policy in cluster.policies
+        for rule in effective_rules(policy)
+        for peer in rule.peers or ()
+        if isinstance(peer, IPBlockPeer)
+    ]
+
+
+def external_partition(clusters: Iterable[Cluster]) -> Partition:
+    """External address atoms exact for every ipBlock of these clusters (for a diff: both)."""
+    return partition_of(ip_blocks(clusters))
+
+
+def universe(clusters: Iterable[Cluster], externals: Partition) -> tuple[Endpoint, ...]:
+    """Every workload of these clusters plus every external atom, in report order."""
+    endpoints: set[Endpoint] = {w.endpoint for c in clusters for w in c.workloads}
+    endpoints.update(ExternalEndpoint(atom) for atom in externals.atoms)
+    return tuple(sorted(endpoints, key=endpoint_sort_key))
+
+
+@dataclass(frozen=True, slots=True)
+class Universe:
+    """A numbering of endpoints, and the external atoms among them."""
+
+    endpoints: tuple[Endpoint, ...]
+    externals: Partition
+    number: dict[Endpoint, int] = field(compare=False)
+    external_positions: tuple[int, ...] = field(compare=False)
+    all_externals: int = field(compare=False)
+
+    @classmethod
+    def of(cls, clusters: Iterable[Cluster]) -> Universe:
+        """The universe of these clusters: their workloads and the atoms their ipBlocks cut."""
+        clusters = list(clusters)
+        externals = external_partition(clusters)
+        return cls.over(universe(clusters, externals), externals)
+
+    @classmethod
+    def over(cls, endpoints: tuple[Endpoint, ...], externals: Partition) -> Universe:
+        """A universe of given endpoints (which must hold every atom of ``externals``)."""
+        number = {endpoint: i for i, endpoint in enumerate(endpoints)}
+        positions = tuple(number[ExternalEndpoint(atom)] for atom in externals.atoms)
+        return cls(endpoints, externals, number, positions, mask_of(positions))
+
+    def __len__(self) -> int:
+        return len(self.endpoints)

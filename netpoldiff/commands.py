@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
-from netpoldiff.causes import ChangeSet
+from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import InputError, InputWarning, SourceError
@@ -18,9 +18,9 @@ from netpoldiff.evaluate import evaluate, evaluate_pair
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.manifests import Loader, ParseCache
 from netpoldiff.manifests.cache import default_directory
-from netpoldiff.report.changes import change_lines
 from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json, matrix_json
+from netpoldiff.report.lines import change_lines
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
@@ -205,7 +205,8 @@ def diff_command(
     elif output_format == "dot":
         chunks = [dot(change_lines(diff, changes))]
     else:
-        from netpoldiff.report.text import DiffHeader, render_diff  # noqa: PLC0415
+        from netpoldiff.report.text import render_diff  # noqa: PLC0415
+        from netpoldiff.report.words import DiffHeader  # noqa: PLC0415
 
         header = DiffHeader(old.label, new.label)
         lines = change_lines(diff, changes)

@@ -26,8 +26,12 @@ CORE_RANK = {
     "compiled": 5,
     "matrix": 6,
     "evaluate": 7,
+    "policy_documents": 6,
     "diff": 8,
+    "changes": 8,
     "causes": 9,
+    "findings": 9,
+    "policy_edits": 9,
 }
 # Within a core package, each module may import only the ones before it.
 CORE_PACKAGE_ORDER = {
@@ -67,7 +71,7 @@ THIRD_PARTY_HOME = {
     "git": "sources",
     "click": "cli",
     "tabulate": "report",
-    "deepdiff": "causes",
+    "deepdiff": "policy_edits",
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from netpoldiff.report.changes import OUTSIDE, ChangeLine
+from netpoldiff.report.lines import OUTSIDE, ChangeLine
 
 MAX_EDGES: Final = 40
 _COLORS: Final = {"+": "#1a7f37", "-": "#cf222e", "~": "#bf8700"}

@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
-from netpoldiff.causes import Cause, ChangeSet
+from netpoldiff.causes import Cause, CauseIndex
+from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
 from netpoldiff.matrix import Matrix
@@ -117,6 +118,7 @@ def _flow_entries(
 ) -> Iterator[str]:
     connection_text: dict[ConnectionSet, str] = {}
     causes_text: dict[tuple[object, ...], str] = {}
+    index = CauseIndex(diff, changes)
     first = True
     for change in diff.changes():
         connections = change.opened if opened else change.closed
@@ -129,7 +131,8 @@ def _flow_entries(
         key = (diff.old.egress_refs(change.src), diff.new.egress_refs(change.src), change.dst)
         causes = causes_text.get(key)
         if causes is None:
-            causes = causes_text[key] = _dump([cause_json(c) for c in changes.causes(change, diff)])
+            found = index.pair_causes(change.src, change.dst)
+            causes = causes_text[key] = _dump([cause_json(c) for c in found])
         yield ("\n  " if first else ",\n  ") + (
             f'{{"src": {encoded[change.src]}, "dst": {encoded[change.dst]}, '
             f'"connections": {text}, "causes": {causes}}}'

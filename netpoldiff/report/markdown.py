@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from netpoldiff.causes import ChangeSet
+from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
-from netpoldiff.policies import NetworkPolicy
-from netpoldiff.report.changes import ChangeLine
+from netpoldiff.findings import removed_default_denies
 from netpoldiff.report.graph import MAX_EDGES, mermaid
-from netpoldiff.report.text import DiffHeader, plural, policy_change_lines, why
+from netpoldiff.report.lines import ChangeLine
+from netpoldiff.report.words import DiffHeader, plural, policy_change_lines, why
 
 MARKER: Final = "<!-- netpoldiff -->"
 BUDGET: Final = 60_000  # characters; GitHub refuses comments over 65,536
@@ -40,36 +40,13 @@ def code(text: str) -> str:
     return f"{fence}{padding}{text}{padding}{fence}"
 
 
-def _is_default_deny(policy: NetworkPolicy, direction: str) -> bool:
-    if not policy.pod_selector.is_empty():
-        return False
-    if direction == "ingress":
-        return policy.affects_ingress and not policy.ingress
-    return policy.affects_egress and not policy.egress
-
-
 def _removed_default_denies(changes: ChangeSet) -> list[str]:
-    """Namespaces that denied all traffic of a direction by default and no longer do.
-
-    Judged per namespace, so renaming or splitting the deny policy is not a removal.
-    """
-    found: list[str] = []
-    for direction in ("ingress", "egress"):
-        before: dict[str, list[str]] = {}
-        for policy in changes.old_policies.values():
-            if _is_default_deny(policy, direction):
-                what = "changed" if policy.ref in changes.new_policies else "removed"
-                before.setdefault(policy.namespace, []).append(f"{code(str(policy.ref))} {what}")
-        after = {
-            p.namespace for p in changes.new_policies.values() if _is_default_deny(p, direction)
-        }
-        found.extend(
-            f"namespace {code(namespace)} no longer denies all {direction} by default "
-            f"({', '.join(policies)})"
-            for namespace, policies in sorted(before.items())
-            if namespace not in after
-        )
-    return found
+    """Namespaces that denied all traffic of a direction by default and no longer do."""
+    return [
+        f"namespace {code(removed.namespace)} no longer denies all {removed.direction} by "
+        f"default ({', '.join(f'{code(str(ref))} {what}' for ref, what in removed.policies)})"
+        for removed in removed_default_denies(changes)
+    ]
 
 
 def _warnings(lines: list[ChangeLine], changes: ChangeSet) -> list[str]:

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Final
 
 from tabulate import tabulate
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.causes import ChangeSet
+from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, InputWarning
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
 from netpoldiff.printable import printable
-from netpoldiff.report.changes import OUTSIDE, ChangeLine
-from netpoldiff.report.rows import (
+from netpoldiff.report.labels import (
     ANYWHERE_OUTSIDE,
     MaskDescriber,
     endpoint_label,
     sources_by_connections,
 )
+from netpoldiff.report.lines import OUTSIDE, ChangeLine
+from netpoldiff.report.words import DiffHeader, plural, policy_change_lines, summary_line, why
 
 SOURCES_WIDTH: Final = 64
 DESTINATION_WIDTH: Final = 44
@@ -36,11 +36,6 @@ Each row lists who may open connections to a destination, and on what.
   ns/ (k of n workloads)   some workloads of ns, counted (--format json lists them)
   {ANYWHERE_OUTSIDE}   every address outside the cluster
   all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect"""
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 workload``, ``2 workloads``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _wrap(labels: list[str], width: int = SOURCES_WIDTH) -> str:
@@ -143,55 +138,6 @@ _COLORS: Final = {"+": "\033[32m", "-": "\033[31m", "~": "\033[33m"}
 _RESET: Final = "\033[0m"
 _BOLD: Final = "\033[1m"
 WHY_WIDTH: Final = 48
-
-
-@dataclass(frozen=True, slots=True)
-class DiffHeader:
-    """How the two sides are named in a report (revision, short sha, ref)."""
-
-    old: str
-    new: str
-
-    def __post_init__(self) -> None:
-        # Names come from the command line and from git (a branch may hold U+202E): escaped
-        # once here, for every report that shows them.
-        object.__setattr__(self, "old", printable(self.old))
-        object.__setattr__(self, "new", printable(self.new))
-
-
-def why(line: ChangeLine) -> str:
-    """The deciding policies of a line, or what else changed when no policy did."""
-    if line.deciding:
-        return ", ".join(f"{c.policy} ({c.change})" for c in line.deciding)
-    if line.subject_changes:
-        return "; ".join(str(s) for s in line.subject_changes)
-    if line.causes:
-        return ", ".join(f"{c.policy}" for c in line.causes)
-    return "no policy selects either side"
-
-
-def policy_change_lines(changes: ChangeSet) -> list[tuple[str, str, str]]:
-    """(sign, policy, what changed) for every policy object that changed textually."""
-    renames = changes.renames()
-    renamed_from = set(renames.values())
-    rows: list[tuple[str, str, str]] = []
-    for policy, kind in changes.changed_policies():
-        if kind == "modified":
-            rows.extend(("~", str(policy), edit) for edit in changes.policy_edits(policy))
-        elif kind == "added" and policy in renames:
-            rows.append((">", str(policy), f"renamed from {renames[policy]} (same rules)"))
-        elif kind == "added":
-            rows.append(("+", str(policy), "added"))
-        elif policy not in renamed_from:
-            rows.append(("-", str(policy), "removed"))
-    return rows
-
-
-def summary_line(diff: MatrixDiff) -> str:
-    """``Reachability: 3 opened, 1 closed.`` or ``No reachability changes.``."""
-    if diff.is_empty():
-        return "No reachability changes."
-    return f"Reachability: {diff.opened_count()} opened, {diff.closed_count()} closed."
 
 
 def render_diff(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netpoldiff import causes
+from netpoldiff import changes, policy_documents
 from netpoldiff.policies import NetworkPolicy
 from tests.conftest import CliRunner, assert_one_line_error
 from tests.gitrepo import GitRepo
@@ -39,13 +39,13 @@ def test_a_json_diff_judges_each_policy_once_however_many_flows_it_changes(
         (tmp_path / side).mkdir()
         (tmp_path / side / "egress.yaml").write_text(_egress_policy(300, port), encoding="utf-8")
     judged: list[object] = []
-    canonical = causes.canonical_document
+    canonical = policy_documents.canonical_document
 
     def counting(policy: NetworkPolicy) -> dict[str, object]:
         judged.append(policy)
         return canonical(policy)
 
-    monkeypatch.setattr(causes, "canonical_document", counting)
+    monkeypatch.setattr(changes, "canonical_document", counting)
     result = run_cli(str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
     assert result.status == 0, result.err
     assert json.loads(result.out)["summary"] == {"opened": 300, "closed": 300}
@@ -57,15 +57,15 @@ def test_a_policy_document_is_made_canonical_in_one_pass(monkeypatch: pytest.Mon
     # twice per item doubles the work at every level of nesting.
     document = {"egress": [{"to": [{"ipBlock": {"cidr": f"10.0.{i}.0/24"}} for i in range(50)]}]}
     calls = 0
-    made_canonical = causes._canonical
+    made_canonical = policy_documents._canonical
 
     def counting(value: object) -> object:
         nonlocal calls
         calls += 1
         return made_canonical(value)
 
-    monkeypatch.setattr(causes, "_canonical", counting)
-    causes._canonical(document)
+    monkeypatch.setattr(policy_documents, "_canonical", counting)
+    policy_documents._canonical(document)
     nodes = 1 + 1 + 1 + 1 + 50 * 3  # document, egress list, rule, to list, 50 peers x 3 levels
     assert calls == nodes, calls
 

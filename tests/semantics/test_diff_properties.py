@@ -19,7 +19,8 @@ from typing import Any, Final
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netpoldiff.causes import ChangeSet, canonical_document
+from netpoldiff.causes import CauseIndex
+from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.evaluate import (
@@ -43,11 +44,13 @@ from netpoldiff.model import (
     label_pairs,
 )
 from netpoldiff.policies import NetworkPolicy
+from netpoldiff.policy_documents import canonical_document
 from netpoldiff.ports import ALL_CONNECTIONS, ALL_PORTS, NO_CONNECTIONS, ConnectionSet, Protocol
-from netpoldiff.report.changes import change_lines
 from netpoldiff.report.json_report import diff_json
+from netpoldiff.report.lines import change_lines
 from netpoldiff.report.markdown import render_diff_markdown
-from netpoldiff.report.text import DiffHeader, render_diff
+from netpoldiff.report.text import render_diff
+from netpoldiff.report.words import DiffHeader
 from tests.semantics.oracle import oracle_matrix
 from tests.semantics.test_oracle_equivalence import (
     clusters,
@@ -423,7 +426,7 @@ def test_a_cluster_diffed_with_itself_or_a_reordered_copy_changes_nothing(
         assert document["opened"] == document["closed"] == []
         assert document["added_endpoints"] == document["removed_endpoints"] == []
         assert document["summary"] == {"opened": 0, "closed": 0}
-    assert Diffed.of(cluster, cluster).changes.changed_policies() == []
+    assert Diffed.of(cluster, cluster).changes.changed_policies == ()
 
 
 def reordered(cluster: Cluster, draw: Callable[[st.SearchStrategy[Any]], Any]) -> Cluster:
@@ -647,11 +650,12 @@ def test_causes_are_the_policies_selecting_either_side_and_every_change_is_expla
 
     # A pair changes only if a policy deciding it or one of its two ends changed.
     endpoints = diffed.diff.endpoints
+    index = CauseIndex(diffed.diff, diffed.changes)
     for change in diffed.diff.changes():
-        deciding = diffed.changes.causes(change, diffed.diff)
-        explained = any(
-            c.change != "unchanged" for c in deciding
-        ) or diffed.changes.subject_changes(change, diffed.diff)
+        deciding = index.pair_causes(change.src, change.dst)
+        explained = any(c.change != "unchanged" for c in deciding) or any(
+            index.subject_changes(1 << change.src, (change.dst,))
+        )
         assert explained, f"{endpoints[change.src]} -> {endpoints[change.dst]}: no reason given"
 
 

@@ -8,17 +8,19 @@ touches a million pairs still prints a few lines. Text and Markdown both render 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.causes import Cause, ChangeSet, SubjectChange, cause_order
+from netpoldiff.causes import Cause, CauseIndex
+from netpoldiff.changes import ChangeSet, SubjectChange
 from netpoldiff.columns import column_sources
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
+from netpoldiff.findings import across_namespaces, from_outside
+from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
-from netpoldiff.report.rows import Population, describe_group
+from netpoldiff.report.labels import Population, describe_group
 
 Sign = Literal["+", "-", "~"]
 OUTSIDE = "outside the cluster"
@@ -84,29 +86,6 @@ def _groups_of_destination(
     return groups
 
 
-class _CauseIndex:
-    """Policies deciding pairs, looked up per group of sources without visiting every pair."""
-
-    def __init__(self, diff: MatrixDiff) -> None:
-        self.diff = diff
-        classes: dict[tuple[ObjectRef, ...], int] = defaultdict(int)
-        for index in range(len(diff.endpoints)):
-            key = tuple(sorted({*diff.old.egress_refs(index), *diff.new.egress_refs(index)}))
-            if key:
-                classes[key] |= 1 << index
-        self.egress_classes = list(classes.items())
-
-    def policies(self, sources: int, destinations: Iterable[int]) -> set[ObjectRef]:
-        found: set[ObjectRef] = set()
-        for policies, members in self.egress_classes:
-            if members & sources:
-                found.update(policies)
-        for dst in destinations:
-            found.update(self.diff.old.ingress_refs(dst))
-            found.update(self.diff.new.ingress_refs(dst))
-        return found
-
-
 def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
     """Every changed pair, grouped into report lines, by destination namespace then name."""
     endpoints = diff.endpoints
@@ -120,22 +99,19 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
         for (gained, lost), sources in _groups_of_destination(diff, dst).items():
             group = merged.setdefault((namespace, sources, gained, lost), _Group(sources))
             group.destinations.append(dst)
-    index = _CauseIndex(diff)
-    renamed = {policy for pair in changes.renames().items() for policy in pair}
+    index = CauseIndex(diff, changes)
     lines = []
     for (namespace, sources, gained, lost), group in merged.items():
         source_endpoints = [endpoints[i] for i in iter_bits(sources)]
         destination_endpoints = [endpoints[i] for i in group.destinations]
-        causes = sorted(
-            (
-                Cause(policy, changes.policy_change(policy))
-                for policy in index.policies(sources, group.destinations)
-            ),
-            key=cause_order,
-        )
+        causes = index.causes(sources, group.destinations)
         # A renamed policy changed its name, not what it allows: it decides nothing.
-        deciding = [c for c in causes if c.change != "unchanged" and c.policy not in renamed]
-        subject_changes = _subject_changes(changes, diff, sources, group.destinations)
+        deciding = [
+            c for c in causes if c.change != "unchanged" and c.policy not in changes.renamed
+        ]
+        subject_changes = islice(
+            index.subject_changes(sources, group.destinations), SUBJECT_CHANGES_SHOWN
+        )
         sign: Sign = "~" if gained and lost else ("+" if gained else "-")
         lines.append(
             ChangeLine(
@@ -146,12 +122,12 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
                 destination_namespace=namespace,
                 opened=gained,
                 closed=lost,
-                causes=tuple(causes),
+                causes=causes,
                 deciding=tuple(deciding),
                 subject_changes=tuple(subject_changes),
                 pairs=sources.bit_count() * len(group.destinations),
-                from_outside=any(isinstance(e, ExternalEndpoint) for e in source_endpoints),
-                cross_namespace=_crosses_namespaces(source_endpoints, destination_endpoints),
+                from_outside=from_outside(source_endpoints),
+                cross_namespace=across_namespaces(source_endpoints, destination_endpoints),
             )
         )
     lines.sort(
@@ -167,24 +143,6 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
 
 
 SUBJECT_CHANGES_SHOWN = 6
-
-
-def _subject_changes(
-    changes: ChangeSet, diff: MatrixDiff, sources: int, destinations: list[int]
-) -> list[SubjectChange]:
-    """What changed on the line's workloads and namespaces.
-
-    Changes belong to endpoints, not pairs: each endpoint is looked at once, so a line of a
-    million pairs costs its sources plus its destinations.
-    """
-    found: dict[SubjectChange, None] = {}
-    for index in (*iter_bits(sources), *destinations):
-        found.update(dict.fromkeys(changes.endpoint_changes(diff.endpoints[index])))
-        if len(found) >= SUBJECT_CHANGES_SHOWN:
-            break
-    return list(found)[:SUBJECT_CHANGES_SHOWN]
-
-
 SEVERAL_NAMESPACES = "several namespaces"
 
 
@@ -192,12 +150,3 @@ def _common_namespace(endpoints: list[Endpoint]) -> str:
     """The one namespace of these endpoints, OUTSIDE for externals only, or several."""
     namespaces = {_namespace_of(e) for e in endpoints}
     return namespaces.pop() if len(namespaces) == 1 else SEVERAL_NAMESPACES
-
-
-def _crosses_namespaces(sources: list[Endpoint], destinations: list[Endpoint]) -> bool:
-    """Whether some workload source and workload destination are in different namespaces."""
-    source_namespaces = {s.namespace for s in sources if isinstance(s, WorkloadEndpoint)}
-    destination_namespaces = {d.namespace for d in destinations if isinstance(d, WorkloadEndpoint)}
-    if not source_namespaces or not destination_namespaces:
-        return False
-    return len(source_namespaces | destination_namespaces) > 1

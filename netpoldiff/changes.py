@@ -1,0 +1,149 @@
+"""What the two sides of a diff declare differently, object by object, as data.
+
+Every question of the kind "did this object change, and how" is answered here, once per diff:
+a policy's change in meaning and in its manifest, renames, and what changed on a workload or a
+namespace. Reports put it in words (report/words.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.model import Endpoint, LabelPairs, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.policies import NetworkPolicy
+from netpoldiff.policy_documents import canonical_document, policy_document
+
+ChangeKind = Literal["added", "removed", "modified", "unchanged"]
+SubjectChangeKind = Literal["added", "removed", "labels", "named ports"]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectChange:
+    """A change outside the policies that can move a flow: to a workload or a namespace.
+
+    ``subject`` is the workload, or the name of the namespace. ``before`` and ``after`` are
+    the labels (or, for named ports, ``name/protocol`` -> number) on each side.
+    """
+
+    subject: WorkloadEndpoint | str
+    kind: SubjectChangeKind
+    before: LabelPairs = ()
+    after: LabelPairs = ()
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Everything the two sides of a diff declare differently, by object."""
+
+    old_policies: dict[ObjectRef, NetworkPolicy]
+    new_policies: dict[ObjectRef, NetworkPolicy]
+    old_workloads: dict[WorkloadEndpoint, Workload]
+    new_workloads: dict[WorkloadEndpoint, Workload]
+    old_namespaces: dict[str, LabelPairs]
+    new_namespaces: dict[str, LabelPairs]
+    # Each policy's change in meaning, judged once (a report asks once per changed flow, and
+    # judging compares whole policies: one may hold thousands of peers).
+    _policy_changes: dict[ObjectRef, ChangeKind] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @classmethod
+    def between(cls, old: Cluster, new: Cluster) -> ChangeSet:
+        """The per-object changes from ``old`` to ``new``."""
+        return cls(
+            {p.ref: p for p in old.policies},
+            {p.ref: p for p in new.policies},
+            {w.endpoint: w for w in old.workloads},
+            {w.endpoint: w for w in new.workloads},
+            old.namespace_labels(),
+            new.namespace_labels(),
+        )
+
+    def policy_change(self, policy: ObjectRef) -> ChangeKind:
+        """How one policy changed in meaning: reordered or repeated rules are unchanged."""
+        known = self._policy_changes.get(policy)
+        if known is not None:
+            return known
+        before, after = self.old_policies.get(policy), self.new_policies.get(policy)
+        change: ChangeKind
+        if before is None:
+            change = "added"
+        elif after is None:
+            change = "removed"
+        elif before == after or canonical_document(before) == canonical_document(after):
+            change = "unchanged"
+        else:
+            change = "modified"
+        self._policy_changes[policy] = change
+        return change
+
+    @cached_property
+    def changed_policies(self) -> tuple[tuple[ObjectRef, ChangeKind], ...]:
+        """Every policy whose manifest changed (even if not in meaning), by namespace and name."""
+        result: list[tuple[ObjectRef, ChangeKind]] = []
+        for policy in sorted(self.old_policies.keys() | self.new_policies.keys()):
+            before, after = self.old_policies.get(policy), self.new_policies.get(policy)
+            if before is None:
+                result.append((policy, "added"))
+            elif after is None:
+                result.append((policy, "removed"))
+            elif before != after:
+                result.append((policy, "modified"))
+        return tuple(result)
+
+    @cached_property
+    def renames(self) -> dict[ObjectRef, ObjectRef]:
+        """Added policies that repeat a removed one of the same namespace: new ref -> old ref."""
+        removed = {
+            policy: policy_document(self.old_policies[policy])
+            for policy, kind in self.changed_policies
+            if kind == "removed"
+        }
+        renamed: dict[ObjectRef, ObjectRef] = {}
+        for policy, kind in self.changed_policies:
+            if kind != "added":
+                continue
+            document = policy_document(self.new_policies[policy])
+            for old_ref, old_document in removed.items():
+                if old_ref.namespace == policy.namespace and old_document == document:
+                    renamed[policy] = old_ref
+                    del removed[old_ref]
+                    break
+        return renamed
+
+    @cached_property
+    def renamed(self) -> frozenset[ObjectRef]:
+        """Both names of every renamed policy."""
+        return frozenset(ref for pair in self.renames.items() for ref in pair)
+
+    def endpoint_changes(self, endpoint: Endpoint) -> list[SubjectChange]:
+        """What changed on one workload and on its namespace; nothing for an external block."""
+        if not isinstance(endpoint, WorkloadEndpoint):
+            return []
+        found = self._workload_changes(endpoint)
+        before = self.old_namespaces.get(endpoint.namespace)
+        after = self.new_namespaces.get(endpoint.namespace)
+        if before is not None and after is not None and before != after:
+            found.append(SubjectChange(endpoint.namespace, "labels", before, after))
+        return found
+
+    def _workload_changes(self, endpoint: WorkloadEndpoint) -> list[SubjectChange]:
+        before = self.old_workloads.get(endpoint)
+        after = self.new_workloads.get(endpoint)
+        if before is None and after is not None:
+            return [SubjectChange(endpoint, "added", (), after.labels)]
+        if after is None or before is None:
+            return [SubjectChange(endpoint, "removed")]
+        found = []
+        if before.labels != after.labels:
+            found.append(SubjectChange(endpoint, "labels", before.labels, after.labels))
+        if before.named_ports() != after.named_ports():
+            found.append(SubjectChange(endpoint, "named ports", _ports(before), _ports(after)))
+        return found
+
+
+def _ports(workload: Workload) -> LabelPairs:
+    return tuple((f"{n}/{p}", str(number)) for n, p, number in workload.named_ports())

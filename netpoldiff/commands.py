@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
+from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff, diff_matrices
-from netpoldiff.errors import InputError, InputWarning, SourceError
+from netpoldiff.errors import InputError, SourceError
 from netpoldiff.evaluate import evaluate, evaluate_pair
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.manifests import Loader, ParseCache
@@ -74,7 +75,7 @@ class LoadedSource:
     spec: str
     label: str
     cluster: Cluster
-    warnings: tuple[InputWarning, ...]
+    warnings: tuple[Diagnostic, ...]
     errors: tuple[InputError, ...]
     file_count: int
 
@@ -150,7 +151,7 @@ def _fails(
     fail_on: Iterable[FailOn],
     *,
     errors: Sequence[InputError],
-    warnings: Sequence[InputWarning],
+    warnings: Sequence[Diagnostic],
     diff: MatrixDiff | None = None,
 ) -> bool:
     conditions = set(fail_on)

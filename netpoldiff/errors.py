@@ -53,19 +53,3 @@ class InputError(NetpoldiffError):
 
 class SourceError(NetpoldiffError):
     """A source (revision, directory, file) that cannot be resolved or read."""
-
-
-@dataclass(frozen=True, slots=True)
-class InputWarning:
-    """A likely mistake in the input that does not stop the analysis; codes are stable."""
-
-    code: str
-    message: str
-    location: Location | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "message", printable(self.message))
-
-    def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.message} [{self.code}]"

@@ -10,9 +10,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "netpoldiff"
 
 # Core modules in dependency order: each may import only modules of a lower rank.
-CORE_RANK = {
+CORE_RANK: dict[str, float] = {
     "printable": -1,  # below errors, which escape their messages with it
     "errors": 0,
+    "diagnostics": 0.5,
     "intervals": 1,
     "bitsets": 1,
     "ports": 2,

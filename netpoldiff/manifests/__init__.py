@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Final, TypeGuard
 
 from netpoldiff.cluster import Cluster
-from netpoldiff.errors import InputError, InputWarning, Location
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.errors import InputError, Location
 from netpoldiff.kinds import modelled_kind
 from netpoldiff.manifests.cache import ParseCache
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
@@ -25,7 +26,7 @@ class Loaded:
     """The cluster a source describes, the warnings found, and the input skipped (keep-going)."""
 
     cluster: Cluster
-    warnings: tuple[InputWarning, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
 
 
@@ -43,7 +44,7 @@ _Converted = Namespace | Workload | NetworkPolicy | _HostNetworkWorkload
 @dataclass(frozen=True, slots=True)
 class _ConvertedDocument:
     objects: tuple[_Converted, ...]
-    warnings: tuple[InputWarning, ...]
+    warnings: tuple[Diagnostic, ...]
 
 
 @dataclass(slots=True)
@@ -54,11 +55,11 @@ class _Collector:
         default_factory=dict
     )
     policies: dict[ObjectRef, NetworkPolicy] = field(default_factory=dict)
-    warnings: list[InputWarning] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def convert_document(self, fields: Fields) -> _ConvertedDocument:
         """The objects of one document and the warnings found in them; raises InputError."""
-        warnings: list[InputWarning] = []
+        warnings: list[Diagnostic] = []
         converted = [
             found
             for item in _expand_lists(fields)
@@ -77,7 +78,7 @@ class _Collector:
         self.policies.update(staged.policies)
         self.warnings.extend(warnings)
 
-    def _convert(self, fields: Fields, warnings: list[InputWarning]) -> _Converted | None:
+    def _convert(self, fields: Fields, warnings: list[Diagnostic]) -> _Converted | None:
         kind = _modelled_kind(fields)
         if kind is None:
             return None

@@ -61,6 +61,7 @@ _SUFFIX: Final = ".pickle"
 _DATA_MODULES: Final = frozenset(
     {
         "netpoldiff.addresses",
+        "netpoldiff.diagnostics",
         "netpoldiff.errors",
         "netpoldiff.intervals",
         "netpoldiff.manifests",

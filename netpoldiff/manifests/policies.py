@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 from netpoldiff.addresses import CidrError, parse_cidr
-from netpoldiff.errors import InputWarning
+from netpoldiff.diagnostics import HOST_BITS, IGNORED_RULES, Diagnostic
 from netpoldiff.manifests.fields import (
     Fields,
     describe,
@@ -70,7 +70,7 @@ def _optional_selector(fields: Fields, key: str) -> LabelSelector | None:
     return selector(nested) if nested is not None else None
 
 
-def _ip_block(fields: Fields, warnings: list[InputWarning]) -> IPBlockPeer:
+def _ip_block(fields: Fields, warnings: list[Diagnostic]) -> IPBlockPeer:
     cidr = fields.required_string("cidr")
     try:
         parsed = parse_cidr(cidr)
@@ -98,13 +98,12 @@ def _ip_block(fields: Fields, warnings: list[InputWarning]) -> IPBlockPeer:
     return IPBlockPeer(cidr, tuple(excepts), addresses, origin=fields.where())
 
 
-def _host_bits_warning(fields: Fields, key: str, cidr: str) -> InputWarning:
+def _host_bits_warning(fields: Fields, key: str, cidr: str) -> Diagnostic:
     network = str(parse_cidr(cidr).addresses)
-    message = f"{fields.field_path(key)}: {cidr} has host bits set; read as {network}"
-    return InputWarning("NPD002", message, fields.where(key))
+    return HOST_BITS.at(fields.where(key), field=fields.field_path(key), cidr=cidr, network=network)
 
 
-def _peer(fields: Fields, warnings: list[InputWarning]) -> Peer:
+def _peer(fields: Fields, warnings: list[Diagnostic]) -> Peer:
     ip_block = fields.mapping("ipBlock")
     namespace_selector = _optional_selector(fields, "namespaceSelector")
     pod_selector = _optional_selector(fields, "podSelector")
@@ -166,9 +165,7 @@ def _port(fields: Fields) -> PolicyPort:
     return PolicyPort(protocol_, port, end_port, origin=fields.where())
 
 
-def _rules(
-    spec: Fields, key: str, peers_key: str, warnings: list[InputWarning]
-) -> tuple[Rule, ...]:
+def _rules(spec: Fields, key: str, peers_key: str, warnings: list[Diagnostic]) -> tuple[Rule, ...]:
     rules = []
     for rule in spec.mappings(key) or ():
         peer_fields = rule.mappings(peers_key)
@@ -180,7 +177,7 @@ def _rules(
 
 
 def network_policy(
-    fields: Fields, policy_ref: ObjectRef, warnings: list[InputWarning]
+    fields: Fields, policy_ref: ObjectRef, warnings: list[Diagnostic]
 ) -> NetworkPolicy:
     """A NetworkPolicy after defaulting; raises InputError where the API server would reject."""
     spec = fields.mapping("spec") or Fields({}, fields.document, "spec")
@@ -206,11 +203,10 @@ def network_policy(
         ("egress", egress, affects_egress),
     ):
         if rules and not affected:
-            message = (
-                f"spec.{direction} has rules but spec.policyTypes does not list "
-                f"{direction.capitalize()}: they are ignored"
+            where = spec.where(direction)
+            warnings.append(
+                IGNORED_RULES.at(where, direction=direction, Direction=direction.capitalize())
             )
-            warnings.append(InputWarning("NPD003", message, spec.where(direction)))
     return NetworkPolicy(
         ref=policy_ref,
         pod_selector=pod_selector,

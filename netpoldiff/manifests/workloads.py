@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netpoldiff.errors import InputWarning
+from netpoldiff.diagnostics import HOST_NETWORK, Diagnostic
 from netpoldiff.kinds import KINDS
 from netpoldiff.manifests.fields import Fields
 from netpoldiff.manifests.policies import port_name_problem, protocol
@@ -57,7 +57,7 @@ def _pod_ports(pod_spec: Fields) -> tuple[ContainerPort, ...]:
 
 
 def workload(
-    fields: Fields, kind: str, name: str, namespace: str, warnings: list[InputWarning]
+    fields: Fields, kind: str, name: str, namespace: str, warnings: list[Diagnostic]
 ) -> Workload | None:
     """A workload from its manifest, or None for hostNetwork pods (policies do not govern them)."""
     template = _template(fields, kind)
@@ -67,11 +67,8 @@ def workload(
     if pod_spec is None:
         raise template.error("spec", "is required: it holds the pod's containers")
     if pod_spec.boolean("hostNetwork"):
-        message = (
-            f"{namespace}/{name}[{kind}] uses hostNetwork: NetworkPolicy does not govern it, "
-            "so it is left out of the matrix"
-        )
-        warnings.append(InputWarning("NPD001", message, pod_spec.where("hostNetwork")))
+        where = pod_spec.where("hostNetwork")
+        warnings.append(HOST_NETWORK.at(where, workload=f"{namespace}/{name}[{kind}]"))
         return None
     return Workload(
         namespace=namespace,

@@ -8,8 +8,9 @@ from typing import Any, Final
 
 from netpoldiff.causes import Cause, CauseIndex
 from netpoldiff.changes import ChangeSet
+from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.errors import InputError, InputWarning
+from netpoldiff.errors import InputError
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
@@ -44,7 +45,7 @@ def connections_json(connections: ConnectionSet) -> str | list[JsonObject]:
     ]
 
 
-def warning_json(warning: InputWarning) -> JsonObject:
+def warning_json(warning: Diagnostic) -> JsonObject:
     """One entry of ``warnings``: code, message, and file/line when known."""
     entry: JsonObject = {"code": warning.code, "message": warning.message}
     if warning.location is not None:
@@ -58,7 +59,7 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _problems(warnings: Iterable[InputWarning], errors: Iterable[InputError]) -> JsonObject:
+def _problems(warnings: Iterable[Diagnostic], errors: Iterable[InputError]) -> JsonObject:
     errors = list(errors)
     return {
         "incomplete": bool(errors),
@@ -71,7 +72,7 @@ def matrix_json(
     matrix: Matrix,
     source: str,
     *,
-    warnings: Iterable[InputWarning] = (),
+    warnings: Iterable[Diagnostic] = (),
     errors: Iterable[InputError] = (),
 ) -> Iterator[str]:
     """The ``matrix --format json`` document, in pieces, so a large matrix streams."""
@@ -146,7 +147,7 @@ def diff_json(
     old: str,
     new: str,
     *,
-    warnings: Iterable[InputWarning] = (),
+    warnings: Iterable[Diagnostic] = (),
     errors: Iterable[InputError] = (),
 ) -> Iterator[str]:
     """The ``diff --format json`` document, in pieces, so a large diff streams."""

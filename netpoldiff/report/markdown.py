@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from netpoldiff.changes import ChangeSet
+from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.errors import InputError, InputWarning
+from netpoldiff.errors import InputError
 from netpoldiff.findings import removed_default_denies
 from netpoldiff.report.graph import MAX_EDGES, mermaid
 from netpoldiff.report.lines import ChangeLine
@@ -97,7 +98,7 @@ class _Page:
     diff: MatrixDiff
     changes: ChangeSet
     lines: list[ChangeLine]
-    warnings: list[InputWarning]
+    warnings: list[Diagnostic]
     errors: list[InputError]
 
     def headline(self) -> list[str]:
@@ -196,7 +197,7 @@ def render_diff_markdown(
     changes: ChangeSet,
     lines: list[ChangeLine],
     *,
-    warnings: Iterable[InputWarning] = (),
+    warnings: Iterable[Diagnostic] = (),
     errors: Iterable[InputError] = (),
     color: bool = False,  # noqa: ARG001 - same signature as the text renderer
 ) -> str:

@@ -10,8 +10,9 @@ from tabulate import tabulate
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.changes import ChangeSet
+from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.errors import InputError, InputWarning
+from netpoldiff.errors import InputError
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
 from netpoldiff.printable import printable
@@ -49,7 +50,7 @@ def _wrap_text(text: str, width: int) -> str:
     return "\n".join(wrapped) or text
 
 
-def problems_text(warnings: Iterable[InputWarning], errors: Iterable[InputError]) -> str:
+def problems_text(warnings: Iterable[Diagnostic], errors: Iterable[InputError]) -> str:
     """The warnings and skipped input of a run, or nothing."""
     lines = []
     errors = list(errors)
@@ -81,7 +82,7 @@ def render_matrix(
     matrix: Matrix,
     source: str,
     *,
-    warnings: Iterable[InputWarning] = (),
+    warnings: Iterable[Diagnostic] = (),
     errors: Iterable[InputError] = (),
 ) -> str:
     """The reachability matrix as one table per destination namespace, sources grouped."""
@@ -146,7 +147,7 @@ def render_diff(
     changes: ChangeSet,
     lines: list[ChangeLine],
     *,
-    warnings: Iterable[InputWarning] = (),
+    warnings: Iterable[Diagnostic] = (),
     errors: Iterable[InputError] = (),
     color: bool = False,
 ) -> str:

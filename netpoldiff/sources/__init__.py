@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from netpoldiff.errors import InputError, InputWarning, Location, SourceError
+from netpoldiff.errors import InputError, Location, SourceError
 from netpoldiff.sources.files import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
@@ -108,7 +108,7 @@ class Workspace:
             selected = tuple(f for f in files.files if inside(f.path))
             # As for a revision, notes on what is outside the PATHs are left out.
             warnings = tuple(
-                InputWarning(w.code, w.message, Location(_shown(w.location.path, self.start)))
+                replace(w, location=Location(_shown(w.location.path, self.start)))
                 if w.location is not None
                 else w
                 for w in files.warnings

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol
 
-from netpoldiff.errors import InputError, InputWarning, Location, SourceError
+from netpoldiff.diagnostics import NOT_FOLLOWED, NOT_READ_SUFFIX, Diagnostic
+from netpoldiff.errors import InputError, Location, SourceError
 
 MANIFEST_SUFFIXES: Final = (".yaml", ".yml", ".json")
 _METADATA_FOLDERS: Final = frozenset({".git", ".hg", ".svn"})
-NOT_READ_SUFFIX: Final = "not read: kubectl apply -f DIR reads only .yaml, .yml and .json"
 
 
 class Content(Protocol):
@@ -81,7 +81,7 @@ class SourceFiles:
 
     label: str
     files: tuple[SourceFile, ...]
-    warnings: tuple[InputWarning, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()  # files not read, like those over the size limit
 
 
@@ -115,15 +115,15 @@ def is_manifest_name(name: str) -> bool:
     return name.endswith(MANIFEST_SUFFIXES)
 
 
-def suffix_warning(path: str) -> InputWarning | None:
+def suffix_warning(path: str) -> Diagnostic | None:
     """NPD005 for a file named like a manifest in another case, which kubectl does not read."""
     if is_manifest_name(path) or not path.lower().endswith(MANIFEST_SUFFIXES):
         return None
-    return InputWarning("NPD005", NOT_READ_SUFFIX, Location(path))
+    return NOT_READ_SUFFIX.at(Location(path))
 
 
-def _skipped_symlink(path: str) -> InputWarning:
-    return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+def _skipped_symlink(path: str) -> Diagnostic:
+    return NOT_FOLLOWED.at(Location(path), what="symbolic link skipped, not followed")
 
 
 def read_path(
@@ -145,7 +145,7 @@ def read_path(
         msg = f"{spec}: no such file or directory"
         raise SourceError(msg)
     files: list[SourceFile] = []
-    warnings: list[InputWarning] = []
+    warnings: list[Diagnostic] = []
     errors: list[InputError] = []
     for directory, subdirectories, names in os.walk(root):
         linked = {d for d in subdirectories if (Path(directory) / d).is_symlink()}
@@ -168,7 +168,7 @@ def _collect(
     path: Path,
     max_bytes: int,
     files: list[SourceFile],
-    warnings: list[InputWarning],
+    warnings: list[Diagnostic],
     errors: list[InputError],
 ) -> None:
     """Read one manifest of a directory, or note why it is not read."""

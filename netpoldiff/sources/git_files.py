@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Final, NamedTuple
 
-from netpoldiff.errors import InputError, InputWarning, Location, SourceError
+from netpoldiff.diagnostics import NOT_FOLLOWED, Diagnostic
+from netpoldiff.errors import InputError, Location, SourceError
 from netpoldiff.sources.files import (
     SourceFile,
     SourceFiles,
@@ -32,7 +33,7 @@ class _Listing:
 
     paths: tuple[str, ...]
     files: list[SourceFile] = field(default_factory=list)
-    warnings: list[InputWarning] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
 
     def wanted(self, mode: str, raw_path: bytes, path: str) -> bool:
@@ -186,7 +187,7 @@ def worktree_files(
         if mode != _SYMLINK_MODE and _under_symlink(root, on_disk, linked_directories):
             # git sees the tracked file as deleted when a folder above it became a link.
             found.warnings.append(
-                InputWarning("NPD004", "inside a symbolic link, not followed", Location(path))
+                NOT_FOLLOWED.at(Location(path), what="inside a symbolic link, not followed")
             )
         elif found.wanted(mode, entry.raw_path, path) and on_disk.is_file():
             _add_from_disk(repository, found, path, on_disk, max_bytes)
@@ -212,16 +213,16 @@ def _add_from_index(
         found.files.append(_blob_file(repository, path, object_id, size))
 
 
-def _skipped(mode: str, path: str) -> InputWarning | None:
+def _skipped(mode: str, path: str) -> Diagnostic | None:
     """The note for an entry that is not read: symbolic links and submodules, never followed.
 
     Any submodule may hold manifests; a link may be a file or a folder, so links are noted
     unless their name says they are neither a manifest nor a folder.
     """
     if mode == _SUBMODULE_MODE:
-        return InputWarning("NPD004", "submodule skipped", Location(path))
+        return NOT_FOLLOWED.at(Location(path), what="submodule skipped")
     if mode == _SYMLINK_MODE and (is_manifest_name(path) or not PurePosixPath(path).suffix):
-        return InputWarning("NPD004", "symbolic link skipped, not followed", Location(path))
+        return NOT_FOLLOWED.at(Location(path), what="symbolic link skipped, not followed")
     return None
 
 

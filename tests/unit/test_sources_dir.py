@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from netpoldiff.errors import InputWarning, Location, SourceError
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.errors import Location, SourceError
 from netpoldiff.sources import SourceFile, SourceFiles, read_path
 from netpoldiff.sources.files import blob_id
 
@@ -141,7 +142,7 @@ def test_symlinked_files_skipped_with_warning_and_never_opened(
 
     assert relative_paths(found, root) == ["real.yaml"]
     assert found.warnings == (
-        InputWarning("NPD004", "symbolic link skipped, not followed", Location(str(link))),
+        Diagnostic("NPD004", "symbolic link skipped, not followed", Location(str(link))),
     )
     # Only the real file was read, once: never the link, nor what it points at.
     assert opened == [(root / "real.yaml").resolve()]

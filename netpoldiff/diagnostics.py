@@ -1,0 +1,101 @@
+"""Diagnostics: likely mistakes in the input, each code defined once with its severity.
+
+A diagnostic does not stop the analysis. Its code is stable (scripts, suppressions and SARIF
+rules key on it), its severity and summary come from the one registry here, and its location
+points as close as the reader knows: file, document, line of the rule, peer or port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from netpoldiff.errors import Location
+from netpoldiff.printable import printable
+
+Severity = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One kind of diagnostic: its stable code, severity, what it means, how it reads.
+
+    ``summary`` is its line in the README's table; ``template`` its message, whose fields
+    the place that finds it fills in.
+    """
+
+    code: str
+    severity: Severity
+    summary: str
+    template: str
+
+    def at(self, location: Location | None, **fields: str) -> Diagnostic:
+        """A diagnostic of this kind, found at ``location``."""
+        return Diagnostic(self.code, self.template.format(**fields), location)
+
+
+CODES: Final[dict[str, Code]] = {}
+
+
+def _register(code: str, severity: Severity, summary: str, template: str) -> Code:
+    if code in CODES:
+        msg = f"{code} is defined twice"
+        raise AssertionError(msg)
+    CODES[code] = found = Code(code, severity, summary, template)
+    return found
+
+
+HOST_NETWORK: Final = _register(
+    "NPD001",
+    "warning",
+    "a `hostNetwork` workload is left out of the matrix",
+    "{workload} uses hostNetwork: NetworkPolicy does not govern it, so it is left out of the "
+    "matrix",
+)
+HOST_BITS: Final = _register(
+    "NPD002",
+    "warning",
+    "an `ipBlock` CIDR has host bits set (`10.0.0.1/8`); it is read as its network",
+    "{field}: {cidr} has host bits set; read as {network}",
+)
+IGNORED_RULES: Final = _register(
+    "NPD003",
+    "warning",
+    "a policy has rules for a direction its `policyTypes` does not list; they are ignored",
+    "spec.{direction} has rules but spec.policyTypes does not list {Direction}: they are ignored",
+)
+NOT_FOLLOWED: Final = _register(
+    "NPD004",
+    "warning",
+    "a symbolic link or a submodule was skipped, not followed",
+    "{what}",
+)
+NOT_READ_SUFFIX: Final = _register(
+    "NPD005",
+    "warning",
+    "a file named like a manifest in another case (`deny.YAML`) is not read, as "
+    "`kubectl apply -f DIR` does not read it",
+    "not read: kubectl apply -f DIR reads only .yaml, .yml and .json",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A likely mistake in the input that does not stop the analysis; codes are stable."""
+
+    code: str
+    message: str
+    location: Location | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote input: escaped when made, so that every output shows the same text.
+        object.__setattr__(self, "message", printable(self.message))
+
+    @property
+    def severity(self) -> Severity:
+        """How much it matters, from the registry."""
+        return CODES[self.code].severity
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.message} [{self.code}]"

@@ -64,7 +64,7 @@ _DATA_MODULES: Final = frozenset(
         "netpoldiff.diagnostics",
         "netpoldiff.errors",
         "netpoldiff.intervals",
-        "netpoldiff.manifests",
+        "netpoldiff.manifests.convert",
         "netpoldiff.model",
         "netpoldiff.policies",
         "netpoldiff.ports",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from netpoldiff import manifests
+from netpoldiff.manifests import loader as loading
 from netpoldiff.manifests.workers import WorkerDied, run_forked
 from tests.conftest import CliRunner, assert_one_line_error
 
@@ -70,7 +70,7 @@ def test_ctrl_c_here_ends_every_worker() -> None:
 @pytest.fixture
 def parallel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A directory whose files are read by two processes (whatever the machine's cores)."""
-    monkeypatch.setattr(manifests, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     for index in range(4):
         (tmp_path / f"p{index}.yaml").write_text(POLICY.format(index=index), encoding="utf-8")
@@ -80,7 +80,7 @@ def parallel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_killed_worker_is_one_line_and_exit_2(
     run_cli: CliRunner, parallel: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(manifests, "_convert_chunk", _killed)
+    monkeypatch.setattr(loading, "_convert_chunk", _killed)
     result = run_cli("matrix", str(parallel), "--no-cache")
     assert_one_line_error(result, "worker process reading manifests was killed by SIGKILL")
 
@@ -88,12 +88,12 @@ def test_a_killed_worker_is_one_line_and_exit_2(
 def test_ctrl_c_during_the_parallel_read_is_one_line_and_leaves_no_worker(
     run_cli: CliRunner, parallel: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(manifests, "_convert_chunk", _sleep)
+    monkeypatch.setattr(loading, "_convert_chunk", _sleep)
 
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(manifests.Loader, "_convert_content", interrupted)
+    monkeypatch.setattr(loading.Loader, "_convert_content", interrupted)
     result = run_cli("matrix", str(parallel), "--no-cache")
     assert_one_line_error(result, "interrupted")
     assert multiprocessing.active_children() == []

@@ -119,7 +119,7 @@ def test_every_kind_of_conversion_is_read_back_from_the_cache(tmp_path: Path) ->
         ("netpoldiff.model", "Workload"),
         ("netpoldiff.ports", "Protocol"),
         ("netpoldiff.errors", "InputError"),
-        ("netpoldiff.manifests", "_ConvertedDocument"),
+        ("netpoldiff.manifests.convert", "ConvertedDocument"),
     ],
 )
 def test_the_unpickler_builds_the_classes_of_a_conversion(module: str, name: str) -> None:

@@ -1685,13 +1685,13 @@ def test_parsing_in_worker_processes_gives_the_same_cluster(
     # Large inputs are parsed in parallel; force that path on the demo and compare.
     from pathlib import Path
 
-    from netpoldiff import manifests
     from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.manifests import loader as loading
     from netpoldiff.sources import read_path
 
     files = read_path(str(Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "new")).files
     sequential = Loader(ParseCache(None), workers=1).load(files)
-    monkeypatch.setattr(manifests, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
     parallel_loader = Loader(ParseCache(None), workers=2)
     parallel = parallel_loader.load(files)
     assert parallel.cluster == sequential.cluster
@@ -1737,11 +1737,11 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
 ) -> None:
     # Two directories share most files by content: old/m.yaml and new/m.yaml parse once,
     # but every origin, warning and error of the second names new/m.yaml.
-    from netpoldiff import manifests
     from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.manifests import loader as loading
     from netpoldiff.sources.files import blob_id
 
-    monkeypatch.setattr(manifests, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
     data = SAME_CONTENT.encode()
     loader = Loader(ParseCache(None), workers=workers)
     old = loader.load([SourceFile("old/m.yaml", data, blob_id(data))], keep_going=True)
@@ -1751,7 +1751,7 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
         pytest.fail("content converted before was converted again")
 
     monkeypatch.setattr(loader, "_convert_text", no_second_conversion)
-    monkeypatch.setattr(manifests, "_convert_chunk", no_second_conversion)
+    monkeypatch.setattr(loading, "_convert_chunk", no_second_conversion)
     new = loader.load([SourceFile("new/m.yaml", data, blob_id(data))], keep_going=True)
 
     assert loader.cache.parsed == parsed_after_old

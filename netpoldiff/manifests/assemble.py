@@ -1,0 +1,83 @@
+"""The objects of many documents into one Cluster: names unique, namespaces implied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.errors import InputError, Location
+from netpoldiff.manifests.convert import Converted, ConvertedDocument, HostNetworkWorkload
+from netpoldiff.model import Namespace, ObjectRef, Workload
+from netpoldiff.policies import NetworkPolicy
+
+
+@dataclass(slots=True)
+class Assembly:
+    """A cluster being put together from documents, each added whole or not at all."""
+
+    namespaces: dict[str, Namespace] = field(default_factory=dict)
+    workloads: dict[tuple[str, str, str], Workload | HostNetworkWorkload] = field(
+        default_factory=dict
+    )
+    policies: dict[ObjectRef, NetworkPolicy] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def add_document(self, document: ConvertedDocument) -> None:
+        """Add every object of a document, or none of them (and none of its warnings)."""
+        converted, warnings = document.objects, document.warnings
+        staged = Assembly()
+        for found in converted:
+            staged._add(found, self)
+        self.namespaces.update(staged.namespaces)
+        self.workloads.update(staged.workloads)
+        self.policies.update(staged.policies)
+        self.warnings.extend(warnings)
+
+    def _add(self, found: Converted, parent: Assembly) -> None:
+        """Add one converted object, refusing names taken here or in ``parent``."""
+        if isinstance(found, Namespace):
+            earlier_namespace = self.namespaces.get(found.name) or parent.namespaces.get(found.name)
+            if earlier_namespace is not None and earlier_namespace.labels != found.labels:
+                msg = (
+                    f"Namespace {found.name} is defined twice with different labels "
+                    f"(also at {earlier_namespace.origin})"
+                )
+                raise InputError(found.origin or Location("?"), msg)
+            self.namespaces.setdefault(found.name, found)
+        elif isinstance(found, NetworkPolicy):
+            earlier_policy = self.policies.get(found.ref) or parent.policies.get(found.ref)
+            if earlier_policy is not None:
+                msg = (
+                    f"NetworkPolicy {found.ref} is defined twice (also at {earlier_policy.origin})"
+                )
+                raise InputError(found.origin or Location("?"), msg)
+            self.policies[found.ref] = found
+        else:
+            key = found.key if isinstance(found, HostNetworkWorkload) else _workload_key(found)
+            earlier = self.workloads.get(key) or parent.workloads.get(key)
+            if earlier is not None:
+                namespace_name, kind, name = key
+                msg = f"{namespace_name}/{name}[{kind}] is defined twice (also at {earlier.origin})"
+                raise InputError(found.origin or Location("?"), msg)
+            self.workloads[key] = found
+
+    def cluster(self) -> Cluster:
+        """The cluster of every document added, with the namespaces its objects imply."""
+        namespaces = dict(self.namespaces)
+        workloads = {k: w for k, w in self.workloads.items() if isinstance(w, Workload)}
+        used = {w.namespace for w in workloads.values()}
+        used.update(p.namespace for p in self.policies.values())
+        for name in used - namespaces.keys():
+            # A namespace that objects live in exists even without a manifest, with the one
+            # label the API server gives every namespace.
+            namespaces[name] = Namespace.implicit(name)
+        return Cluster(
+            namespaces=tuple(namespaces[name] for name in sorted(namespaces)),
+            workloads=tuple(workloads[key] for key in sorted(workloads)),
+            policies=tuple(self.policies[key] for key in sorted(self.policies)),
+        )
+
+
+def _workload_key(found: Workload) -> tuple[str, str, str]:
+    return (found.namespace, found.kind, found.name)

@@ -1,0 +1,192 @@
+"""Loading sources into clusters: each content converted once, across sources and runs.
+
+The Loader converts each file (by its object id) once however many sources hold it, keeps
+conversions in the conversion cache across runs, and converts what is new on several cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, TypeGuard
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.errors import InputError, Location
+from netpoldiff.manifests.assemble import Assembly
+from netpoldiff.manifests.cache import ParseCache
+from netpoldiff.manifests.convert import convert_document
+from netpoldiff.manifests.fields import Fields
+from netpoldiff.manifests.relocate import FileResult, relocated
+from netpoldiff.manifests.workers import can_fork, run_forked
+from netpoldiff.sources import SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The cluster a source describes, the warnings found, and the input skipped (keep-going)."""
+
+    cluster: Cluster
+    warnings: tuple[Diagnostic, ...] = ()
+    errors: tuple[InputError, ...] = ()
+
+
+class Loader:
+    """Loads sources into clusters, converting each (content, path) once across sources.
+
+    The two sides of a diff share most files: the second side reuses the first's work.
+    """
+
+    def __init__(
+        self,
+        cache: ParseCache | None = None,
+        *,
+        default_namespace: str = "default",
+        workers: int = 1,
+    ) -> None:
+        self.cache = cache if cache is not None else ParseCache()
+        self.default_namespace = default_namespace
+        self.workers = workers
+        # By content: the path the result was made for, and the result.
+        self._converted: dict[str, tuple[str, FileResult]] = {}
+
+    def _convert_file(self, source_file: SourceFile) -> FileResult:
+        object_id = source_file.object_id
+        if object_id is None:
+            return self._convert_text(source_file)
+        known = self._converted.get(object_id)
+        if known is None:
+            known = self._converted[object_id] = self._convert_content(source_file)
+        path, result = known
+        # The same content under another path (``old/x`` and ``new/x`` of two directories)
+        # converts to the same objects, found at another place.
+        return result if path == source_file.path else relocated(result, source_file.path)
+
+    def _convert_content(self, source_file: SourceFile) -> tuple[str, FileResult]:
+        """A file's conversion and the path it was made for: from the disk cache, or made now."""
+        object_id = source_file.object_id
+        if object_id is not None:
+            cached = self.cache.converted(object_id, self.default_namespace)
+            if _is_conversion(cached):
+                return cached
+        result = self._convert_text(source_file)
+        if object_id is not None:
+            self.cache.store(object_id, self.default_namespace, (source_file.path, result))
+        return source_file.path, result
+
+    def _convert_text(self, source_file: SourceFile) -> FileResult:
+        result: FileResult
+        try:
+            parsed = self.cache.documents(source_file)
+        except InputError as error:
+            result = error
+        else:
+            result = []
+            for document in parsed:
+                if not isinstance(document.content, Mapping):
+                    continue  # empty documents and non-objects are no manifests
+                location = Location(source_file.path, document.index)
+                try:
+                    fields = Fields(document.content, location, "")
+                    result.append(convert_document(fields, self.default_namespace))
+                except InputError as error:
+                    result.append(error)
+        return result
+
+    def prepare(self, files: Iterable[SourceFile]) -> None:
+        """Convert, ahead of ``load``, the files of every source a command will load.
+
+        Each content is converted once however many sources share it; with several workers,
+        all that is new is converted in one parallel pass.
+        """
+        self._convert_in_parallel(list(files))
+
+    def _convert_in_parallel(self, files: list[SourceFile]) -> None:
+        """Convert the files not converted yet on several cores, when there is enough to do."""
+        todo = [
+            f
+            for f in _distinct_contents(files)
+            if f.object_id not in self._converted
+            and not self.cache.has(f.object_id or "", self.default_namespace)
+        ]
+        if not todo or self.workers <= 1 or not can_fork():
+            return
+        if sum(f.size for f in todo) < PARALLEL_THRESHOLD:
+            return
+        # Largest first, dealt round-robin: the processes finish at about the same time.
+        todo.sort(key=lambda f: -f.size)
+        own, *chunks = [todo[i :: self.workers] for i in range(self.workers)]
+        directory = self.cache.directory
+        tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
+
+        def convert_own_share() -> None:
+            # This process takes a share too, rather than wait: its results need no pickling.
+            for source_file in own:
+                self._converted[source_file.object_id or ""] = self._convert_content(source_file)
+
+        for chunk_results in run_forked(_convert_chunk, tasks, convert_own_share):
+            for object_id, path, result in chunk_results:
+                self._converted[object_id] = (path, result)
+
+    def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
+        """Read every document of every file into one Cluster.
+
+        Without ``keep_going`` the first invalid input raises InputError. With it, a file that
+        cannot be parsed, or a document that is invalid, is skipped and recorded in ``errors``.
+        """
+        files = list(files)
+        self._convert_in_parallel(files)
+        assembly = Assembly()
+        errors: list[InputError] = []
+        for source_file in files:
+            result = self._convert_file(source_file)
+            documents_or_errors = [result] if isinstance(result, InputError) else result
+            for item in documents_or_errors:
+                try:
+                    if isinstance(item, InputError):
+                        raise item
+                    assembly.add_document(item)
+                except InputError as error:
+                    if not keep_going:
+                        raise
+                    errors.append(error)
+        return Loaded(assembly.cluster(), tuple(assembly.warnings), tuple(errors))
+
+
+PARALLEL_THRESHOLD: Final = 1024 * 1024  # bytes of YAML before parsing on two cores pays
+
+
+def _convert_chunk(
+    task: tuple[list[SourceFile], Path | None, str],
+) -> list[tuple[str, str, FileResult]]:
+    """In a worker process: parse and convert some files; model objects travel back."""
+    files, directory, default_namespace = task
+    loader = Loader(ParseCache(directory, versioned=False), default_namespace=default_namespace)
+    return [(f.object_id or "", *loader._convert_content(f)) for f in files]  # noqa: SLF001
+
+
+def _is_conversion(value: object) -> TypeGuard[tuple[str, FileResult]]:
+    """Whether a cache entry has the shape of ``Loader._convert_content``'s answer."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2  # noqa: PLR2004 - (path, result)
+        and isinstance(value[0], str)
+        and isinstance(value[1], list | InputError)
+    )
+
+
+def _distinct_contents(files: Iterable[SourceFile]) -> list[SourceFile]:
+    """One file per content among those git could name (the others convert in order)."""
+    seen: dict[str, SourceFile] = {}
+    for source_file in files:
+        if source_file.object_id is not None:
+            seen.setdefault(source_file.object_id, source_file)
+    return list(seen.values())
+
+
+def load_cluster(
+    files: Iterable[SourceFile], *, default_namespace: str = "default", keep_going: bool = False
+) -> Loaded:
+    """Read every document of every file into one Cluster (see ``Loader.load``)."""
+    return Loader(default_namespace=default_namespace).load(files, keep_going=keep_going)

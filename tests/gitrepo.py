@@ -8,19 +8,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, HERMETIC_GIT
 
 DEMO = FIXTURES / "demo"
 
 # Whatever the caller's environment, git runs without user or system configuration.
-HERMETIC = {
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-}
+HERMETIC = HERMETIC_GIT
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ HERMETIC_GIT = {
 }
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_configure() -> None:
     for name in [name for name in os.environ if name.startswith("GIT_")]:
         del os.environ[name]
     os.environ.update(HERMETIC_GIT)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import yaml
 
@@ -20,6 +20,12 @@ from netpoldiff.manifests.decoder import Decoder, Located
 from netpoldiff.manifests.go_nodes import JSON_NUMBER, PLAIN, STR_TAG, DecodeProblem
 from netpoldiff.manifests.json_nodes import JsonProblem, JsonReader
 from netpoldiff.manifests.limits import MAX_DOCUMENTS, LimitExceeded, check_nesting
+from netpoldiff.manifests.prescan import (
+    LibyamlLoader,
+    may_have_alias,
+    question_mark_in_flow,
+    verbatim_marks,
+)
 from netpoldiff.manifests.streams import (
     GO_SPACE,
     Chunk,
@@ -29,21 +35,11 @@ from netpoldiff.manifests.streams import (
     looks_like_json,
 )
 
-if TYPE_CHECKING:
-    _BaseLoader = yaml.SafeLoader
-else:  # the C parser when libyaml is present, as pre-commit does: go-yaml is a port of it
-    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 _SEQ_TAG: Final = "tag:yaml.org,2002:seq"
 _MAP_TAG: Final = "tag:yaml.org,2002:map"
-_ALIAS_FOLLOWS: Final = "[{,:?-"  # besides whitespace and the start of the text
-_NOT_ALIAS_NAME: Final = ",]}"  # besides whitespace
-# What may stand before and after a tag "!" alone (or "!<"), besides whitespace.
-_BEFORE_TAG: Final = "[]{},?:-"
-_AFTER_BANG: Final = ",]}<"
 _VERSION_DIRECTIVE: Final = re.compile(r"^%YAML[ \t]+([0-9]+)\.([0-9]+)", re.MULTILINE)
 
-__all__ = ["Document", "Located", "decode", "documents", "may_have_alias"]
+__all__ = ["Document", "Located", "decode", "documents"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,28 +50,7 @@ class Document:
     content: object
 
 
-def may_have_alias(text: str) -> bool:
-    """Whether the text may hold an alias: a ``*name`` where a node can start.
-
-    ``* * *`` in a cron schedule is not one. A scan for ``*`` is several times faster than a
-    regular expression whose match can start anywhere, and most files have no ``*`` at all.
-    """
-    position = text.find("*")
-    while position >= 0:
-        before = text[position - 1] if position else "\n"
-        after = text[position + 1 : position + 2]
-        if (
-            (before.isspace() or before in _ALIAS_FOLLOWS)
-            and after
-            and not after.isspace()
-            and after not in _NOT_ALIAS_NAME
-        ):
-            return True
-        position = text.find("*", position + 1)
-    return False
-
-
-class _Loader(_BaseLoader):
+class _Loader(LibyamlLoader):
     """libyaml's composer, with go-yaml's resolution left to the decoder."""
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:  # noqa: ANN401, ARG002
@@ -89,77 +64,6 @@ class _Loader(_BaseLoader):
 
     def ascend_resolver(self) -> None:
         """No path resolvers are registered: skip PyYAML's per-node bookkeeping."""
-
-
-def _may_have_bang_tag(text: str) -> bool:
-    """Whether the text may hold a tag ``!`` alone (``! 80``, ``!<!>``, or one a %TAG makes).
-
-    go-yaml keeps a plain scalar tagged so as text, while PyYAML's composer reports it exactly
-    as an untagged one; ``#!/bin/sh`` and ``hello!`` are no such tags.
-    """
-    if "%TAG" in text:
-        return True
-    position = text.find("!")
-    while position >= 0:
-        before = text[position - 1] if position else "\n"
-        after = text[position + 1 : position + 2]
-        if (before.isspace() or before in _BEFORE_TAG) and (
-            not after or after.isspace() or after in _AFTER_BANG
-        ):
-            return True
-        position = text.find("!", position + 1)
-    return False
-
-
-_FLOW_STARTS: Final = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
-_FLOW_ENDS: Final = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
-
-
-def _refuse_question_marks_in_flow(text: str, path: str, at: _Where) -> None:
-    """Refuse a ``?`` inside an unquoted value of a flow collection (``[a?b]``).
-
-    go-yaml ends such a value at the ``?`` and then fails, so kubectl refuses the document;
-    libyaml (since 0.2.5) reads the ``?`` as part of the value. netpoldiff refuses it as
-    kubectl does, rather than read a document kubectl never applies.
-    """
-    if "?" not in text:
-        return
-    depth = 0
-    try:
-        for token in yaml.scan(text, Loader=_BaseLoader):
-            if isinstance(token, _FLOW_STARTS):
-                depth += 1
-            elif isinstance(token, _FLOW_ENDS):
-                depth -= 1
-            elif (
-                depth
-                and isinstance(token, yaml.ScalarToken)
-                and token.plain
-                and "?" in token.value[1:]
-                and token.start_mark is not None
-            ):
-                msg = (
-                    f"{token.value!r}: kubectl refuses a '?' inside an unquoted value in "
-                    "[...] or {...}: quote the value"
-                )
-                raise InputError(at.location(path, token.start_mark.line), msg)
-    except yaml.YAMLError:
-        return  # the composer meets the same error and reports it
-
-
-def _verbatim_marks(text: str) -> frozenset[tuple[int, int]]:
-    """(line, column) of every scalar tagged ``!`` alone, which go-yaml keeps as text."""
-    if not _may_have_bang_tag(text):
-        return frozenset()
-    marks = set()
-    try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
-            mark = event.start_mark
-            if isinstance(event, yaml.ScalarEvent) and event.tag == "!" and mark is not None:
-                marks.add((mark.line, mark.column))
-    except yaml.YAMLError:
-        pass  # the composer meets the same error and reports it
-    return frozenset(marks)
 
 
 def documents(data: bytes, path: str, *, whole: bool = False) -> Iterator[Document]:
@@ -251,10 +155,10 @@ def _yaml_stream(
     has_aliases = may_have_alias(text)
     if framing.whole_file_parse_agrees:
         # libyaml cuts this text where kubectl does: one parser for the whole file.
-        _refuse_question_marks_in_flow(
+        _refuse_question_mark_in_flow(
             text, path, _Where(text, first_line, framing.document_at, first_index)
         )
-        verbatim = _verbatim_marks(text)
+        verbatim = verbatim_marks(text)
         loader = _Loader(text)
         count = 0
         try:
@@ -304,7 +208,7 @@ def _chunk_document(
         where = Location(path, index, line_offset + chunk.text.count("\n", 0, version.start()) + 1)
         msg = f"%YAML {version[1]}.{version[2]}: kubectl reads only YAML 1.1 documents"
         raise InputError(where, msg)
-    _refuse_question_marks_in_flow(
+    _refuse_question_mark_in_flow(
         chunk.text, path, _Where(chunk.text, line_offset, lambda _: 1, index)
     )
     loader = _Loader(chunk.text)
@@ -318,7 +222,7 @@ def _chunk_document(
         loader.dispose()
     if node is None:
         return None
-    verbatim = _verbatim_marks(chunk.text)
+    verbatim = verbatim_marks(chunk.text)
     return _document(
         path,
         index,
@@ -364,6 +268,17 @@ class _Where:
     def location(self, path: str, line: int) -> Location:
         document = self.first_index - 1 + self.document_at(line)
         return Location(path, document, self.line_offset + line + 1)
+
+
+def _refuse_question_mark_in_flow(text: str, path: str, at: _Where) -> None:
+    """Refuse a document kubectl never applies rather than read it as libyaml does."""
+    found = question_mark_in_flow(text)
+    if found is not None:
+        msg = (
+            f"{found.value!r}: kubectl refuses a '?' inside an unquoted value in "
+            "[...] or {...}: quote the value"
+        )
+        raise InputError(at.location(path, found.line), msg)
 
 
 def _syntax_error(error: yaml.YAMLError, path: str, at: _Where) -> InputError:

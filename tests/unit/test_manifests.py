@@ -1798,7 +1798,7 @@ _ALIAS_PATTERN = re.compile(r"(?:^|[\s\[{,:?-])\*[^\s,\]}]", re.MULTILINE)
 )
 def test_the_alias_scan_finds_every_place_an_alias_can_start(text: str) -> None:
     # The scan decides whether alias expansion is checked: it may never miss one.
-    from netpoldiff.manifests.yaml_docs import may_have_alias
+    from netpoldiff.manifests.prescan import may_have_alias
 
     assert may_have_alias(text) == (_ALIAS_PATTERN.search(text) is not None)
 

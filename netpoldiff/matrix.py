@@ -7,8 +7,9 @@ destinations that policies treat alike, which keeps a 10,000-workload matrix sma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.columns import Column
@@ -44,6 +45,11 @@ class Matrix:
     # same flows (compare the decisions by ``ingress_refs``/``egress_refs``).
     ingress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
     egress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
+    _positions: Mapping[Endpoint, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        positions = {endpoint: i for i, endpoint in enumerate(self.endpoints)}
+        object.__setattr__(self, "_positions", MappingProxyType(positions))
 
     def ingress_refs(self, index: int) -> tuple[ObjectRef, ...]:
         """The objects that select endpoint ``index`` for ingress."""
@@ -53,9 +59,9 @@ class Matrix:
         """The objects that select endpoint ``index`` for egress."""
         return tuple(policy.ref for policy in self.egress_by[index])
 
-    def index(self) -> dict[Endpoint, int]:
-        """Endpoint number by endpoint."""
-        return {endpoint: i for i, endpoint in enumerate(self.endpoints)}
+    def index(self) -> Mapping[Endpoint, int]:
+        """Endpoint number by endpoint (built once, read-only)."""
+        return self._positions
 
     def present_endpoints(self) -> list[Endpoint]:
         """The endpoints that exist in this cluster, in report order."""
@@ -79,8 +85,7 @@ class Matrix:
 
     def get(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
         """What src may use to reach dst (empty when nothing)."""
-        index = self.index()
-        return self.get_by_index(index[src], index[dst])
+        return self.get_by_index(self._positions[src], self._positions[dst])
 
     def sources_of(self, dst: int) -> list[tuple[int, ConnectionSet]]:
         """(src, connections) of every source allowed to reach ``dst``, in endpoint order."""

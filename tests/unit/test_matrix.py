@@ -1,0 +1,36 @@
+"""Matrix queries: endpoint numbering and lookups by endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from netpoldiff.addresses import ALL_ADDRESSES
+from netpoldiff.columns import Column
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import ExternalEndpoint, WorkloadEndpoint
+from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS
+
+A = WorkloadEndpoint("x", "a", "Pod")
+B = WorkloadEndpoint("x", "b", "Pod")
+WORLD = ExternalEndpoint(ALL_ADDRESSES)
+
+
+def _matrix() -> Matrix:
+    # a may reach b; nothing else.
+    columns: tuple[Column, ...] = ({}, {ALL_CONNECTIONS: 0b001}, {})
+    return Matrix((A, B, WORLD), 0b111, columns, ((),) * 3, ((),) * 3)
+
+
+def test_the_endpoint_numbering_is_built_once_and_read_only() -> None:
+    matrix = _matrix()
+    assert matrix.index() is matrix.index()
+    assert dict(matrix.index()) == {A: 0, B: 1, WORLD: 2}
+    with pytest.raises(TypeError):
+        matrix.index()[A] = 5  # type: ignore[index]
+
+
+def test_get_by_endpoint_agrees_with_get_by_index() -> None:
+    matrix = _matrix()
+    assert matrix.get(A, B) == matrix.get_by_index(0, 1) == ALL_CONNECTIONS
+    assert matrix.get(B, A) == NO_CONNECTIONS
+    assert matrix == _matrix()  # the numbering takes no part in equality

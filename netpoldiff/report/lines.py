@@ -31,8 +31,8 @@ class ChangeLine:
     """One line of a report: sources -> destinations, what opened and closed, and why."""
 
     sign: Sign
-    sources: list[str]
-    destinations: list[str]
+    sources: tuple[str, ...]
+    destinations: tuple[str, ...]
     source_namespace: str
     destination_namespace: str
     opened: ConnectionSet
@@ -116,8 +116,8 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
         lines.append(
             ChangeLine(
                 sign=sign,
-                sources=describe_group(source_endpoints, population),
-                destinations=describe_group(destination_endpoints, population),
+                sources=tuple(describe_group(source_endpoints, population)),
+                destinations=tuple(describe_group(destination_endpoints, population)),
                 source_namespace=_common_namespace(source_endpoints),
                 destination_namespace=namespace,
                 opened=gained,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from tabulate import tabulate
@@ -39,7 +39,7 @@ Each row lists who may open connections to a destination, and on what.
   all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect"""
 
 
-def _wrap(labels: list[str], width: int = SOURCES_WIDTH) -> str:
+def _wrap(labels: Sequence[str], width: int = SOURCES_WIDTH) -> str:
     text = ", ".join(labels)
     return _wrap_text(text, width)
 

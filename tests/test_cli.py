@@ -102,7 +102,7 @@ def broken_evaluator(monkeypatch: pytest.MonkeyPatch) -> None:
         message = "boom"
         raise RuntimeError(message)
 
-    monkeypatch.setattr("netpoldiff.commands.evaluate", broken)
+    monkeypatch.setattr("netpoldiff.commands.matrix.evaluate", broken)
 
 
 @pytest.mark.usefixtures("broken_evaluator")

@@ -20,6 +20,7 @@ from netpoldiff.commands import (
     DEFAULT_MAX_TOTAL_SIZE,
     DiffFormat,
     FailOn,
+    MatrixFailOn,
     MatrixFormat,
     Report,
     Settings,
@@ -387,7 +388,7 @@ def matrix(
     *,
     source: str,
     output_format: MatrixFormat,
-    fail_on: Sequence[FailOn],
+    fail_on: Sequence[MatrixFailOn],
     output: str | None,
     **_source_options: object,  # read by _settings(context); --debug by main()
 ) -> None:

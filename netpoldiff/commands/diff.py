@@ -1,0 +1,85 @@
+"""``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from netpoldiff.changes import ChangeSet
+from netpoldiff.commands.shared import (
+    FailOn,
+    Report,
+    Settings,
+    check_paths,
+    convert,
+    fails,
+    read,
+)
+from netpoldiff.diff import diff_matrices
+from netpoldiff.errors import SourceError
+from netpoldiff.evaluate import evaluate_pair
+from netpoldiff.report.graph import dot
+from netpoldiff.report.json_report import diff_json
+from netpoldiff.report.lines import change_lines
+from netpoldiff.sources import HEAD, INDEX, WORKING_TREE
+
+DiffFormat = Literal["text", "markdown", "json", "dot"]
+
+
+def diff_command(
+    old_spec: str | None,
+    new_spec: str | None,
+    paths: Sequence[str] = (),
+    *,
+    staged: bool = False,
+    output_format: DiffFormat = "text",
+    settings: Settings | None = None,
+    exit_code: bool = False,
+    fail_on: Sequence[FailOn] = (),
+    color: bool = False,
+) -> Report:
+    """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD."""
+    settings = settings or Settings()
+    if staged and new_spec is not None:
+        msg = "--staged compares OLD with the index: give OLD only"
+        raise SourceError(msg)
+    workspace = settings.workspace()
+    loader = settings.loader()
+    old_spec = old_spec or HEAD  # the revision HEAD, even beside a directory named HEAD
+    new_spec = new_spec or (INDEX if staged else WORKING_TREE)
+    old_files = read(workspace, old_spec, tuple(paths), settings)
+    new_files = read(workspace, new_spec, tuple(paths), settings)
+    # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
+    loader.prepare([*old_files.files, *new_files.files])
+    old = convert(loader, old_spec, old_files, settings)
+    new = convert(loader, new_spec, new_files, settings)
+    check_paths(paths, old, new)
+    diff = diff_matrices(*evaluate_pair(old.cluster, new.cluster))
+    changes = ChangeSet.between(old.cluster, new.cluster)
+    # A file broken on both sides is one problem, not two.
+    errors = tuple({str(e): e for e in old.errors + new.errors}.values())
+    warnings = new.warnings
+    chunks: Iterable[str]
+    if output_format == "json":
+        chunks = diff_json(diff, changes, old_spec, new_spec, warnings=warnings, errors=errors)
+    elif output_format == "dot":
+        chunks = [dot(change_lines(diff, changes))]
+    else:
+        # tabulate is imported only when a table is drawn: start-up time is paid on every run.
+        from netpoldiff.report.text import render_diff  # noqa: PLC0415
+        from netpoldiff.report.words import DiffHeader  # noqa: PLC0415
+
+        header = DiffHeader(old.label, new.label)
+        lines = change_lines(diff, changes)
+        render = render_diff
+        if output_format == "markdown":
+            from netpoldiff.report.markdown import render_diff_markdown  # noqa: PLC0415
+
+            render = render_diff_markdown
+        chunks = [
+            render(header, diff, changes, lines, warnings=warnings, errors=errors, color=color)
+        ]
+    failed = fails(fail_on, errors=errors, warnings=warnings, diff=diff) or (
+        exit_code and not diff.is_empty()
+    )
+    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty())

@@ -1,0 +1,55 @@
+"""``netpoldiff hook install`` and ``hook run``: plain git hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from netpoldiff.commands.diff import DiffFormat, diff_command
+from netpoldiff.commands.shared import FailOn, Report, Settings
+from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
+from netpoldiff.sources import GitRepository
+
+
+def hook_install_command(
+    stage: Stage, arguments: Sequence[str], *, force: bool, settings: Settings | None = None
+) -> Path:
+    """``netpoldiff hook install``: write a plain git hook; returns where."""
+    settings = settings or Settings()
+    return install(GitRepository(settings.start), stage, arguments, force=force)
+
+
+def pre_push_command(
+    remote: str,
+    stdin_lines: Iterable[str],
+    *,
+    output_format: DiffFormat = "text",
+    settings: Settings | None = None,
+    fail_on: Sequence[FailOn] = (),
+    color: bool = False,
+) -> Report:
+    """``netpoldiff hook run --pre-push``: check every pushed ref against what the remote has."""
+    settings = settings or Settings()
+    given = pre_commit_range()
+    if given is not None:
+        ranges = [PushRange("", *given)]
+    else:
+        ranges = push_ranges(stdin_lines, GitRepository(settings.start), remote)
+    chunks: list[str] = []
+    status = 0
+    changed = False
+    for pushed in ranges:
+        report = diff_command(
+            pushed.old,
+            pushed.new,
+            output_format=output_format,
+            settings=settings,
+            fail_on=fail_on,
+            color=color,
+        )
+        if pushed.ref:
+            chunks.append(f"Pushing {pushed.ref}:\n")
+        chunks.extend(report.chunks)
+        status = max(status, report.exit_status)
+        changed = changed or report.changed
+    return Report(chunks, status, changed=changed)

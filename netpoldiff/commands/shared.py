@@ -1,0 +1,117 @@
+"""What every command shares: its settings, the report it returns, reading a source, --fail-on."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.diff import MatrixDiff
+from netpoldiff.errors import InputError, SourceError
+from netpoldiff.manifests import Loader, ParseCache
+from netpoldiff.manifests.cache import default_directory
+from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, SourceFiles, Workspace
+
+FailOn = Literal["opened", "closed", "any", "warnings"]
+
+_MAX_WORKERS: Final = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A rendered report (in pieces, so large JSON streams) and the exit status it implies."""
+
+    chunks: Iterable[str]
+    exit_status: int
+    changed: bool = False  # whether reachability changed (diff only)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How sources are read, shared by every command."""
+
+    start: Path = field(default_factory=Path.cwd)
+    default_namespace: str = "default"
+    keep_going: bool = False
+    use_cache: bool = True
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
+
+    def workspace(self) -> Workspace:
+        """Where sources are read: the start directory, within the size limits."""
+        return Workspace.at(self.start, self.max_file_size, self.max_total_size)
+
+    def loader(self) -> Loader:
+        """A loader with the cache and default namespace these settings ask for."""
+        cache = ParseCache(default_directory() if self.use_cache else None)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        workers = min(cores, _MAX_WORKERS)
+        return Loader(cache, default_namespace=self.default_namespace, workers=workers)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSource:
+    """One source read into a Cluster, with everything worth telling about the reading."""
+
+    spec: str
+    label: str
+    cluster: Cluster
+    warnings: tuple[Diagnostic, ...]
+    errors: tuple[InputError, ...]
+    file_count: int
+
+
+def read(
+    workspace: Workspace, spec: str, paths: tuple[str, ...], settings: Settings
+) -> SourceFiles:
+    """The files of one source; its first error stops the run unless --keep-going."""
+    files = workspace.read(spec, paths)
+    if files.errors and not settings.keep_going:
+        raise files.errors[0]
+    return files
+
+
+def convert(loader: Loader, spec: str, files: SourceFiles, settings: Settings) -> LoadedSource:
+    """One source's files as a Cluster, with the warnings and errors of reading and converting."""
+    loaded = loader.load(files.files, keep_going=settings.keep_going)
+    return LoadedSource(
+        spec,
+        files.label,
+        loaded.cluster,
+        files.warnings + loaded.warnings,
+        files.errors + loaded.errors,
+        len(files.files),
+    )
+
+
+def check_paths(paths: Sequence[str], *sides: LoadedSource) -> None:
+    """A PATH filter that matches no manifest on any side is a mistake, not "no change"."""
+    if paths and not any(side.file_count for side in sides):
+        shown = " ".join(paths)
+        msg = f"no manifest (*.yaml, *.yml, *.json) matches the paths {shown}"
+        raise SourceError(msg)
+
+
+def fails(
+    fail_on: Iterable[FailOn],
+    *,
+    errors: Sequence[InputError],
+    warnings: Sequence[Diagnostic],
+    diff: MatrixDiff | None = None,
+) -> bool:
+    """Whether the --fail-on conditions hold: exit status 1."""
+    conditions = set(fail_on)
+    if conditions and errors:
+        return True  # an incomplete analysis cannot vouch for anything
+    opened = diff is not None and any(diff.opened)
+    closed = diff is not None and any(diff.closed)
+    return (
+        ("warnings" in conditions and bool(warnings))
+        or ("opened" in conditions and opened)
+        or ("closed" in conditions and closed)
+        or ("any" in conditions and (opened or closed))
+    )

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netpoldiff.cli import EXIT_READER_GONE
+from netpoldiff.cli.handler import EXIT_READER_GONE
 from netpoldiff.printable import inert_document, printable
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, HERMETIC

@@ -1,0 +1,65 @@
+"""``netpoldiff [diff] OLD [NEW]`` on the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from netpoldiff.cli.options import (
+    color_option,
+    diff_format_option,
+    fail_on_option,
+    paths_from,
+    settings_from,
+    source_options,
+)
+from netpoldiff.cli.output import ColorMode, use_color, write
+from netpoldiff.commands import DiffFormat, FailOn, diff_command
+
+
+@click.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--staged", is_flag=True, help="Compare OLD (default HEAD) with the index.")
+@diff_format_option
+@click.option("--exit-code", is_flag=True, help="Exit 1 when reachability changed.")
+@fail_on_option
+@color_option
+@source_options
+@click.pass_context
+def diff(
+    context: click.Context,
+    /,
+    *,
+    old: str | None,
+    new: str | None,
+    staged: bool,
+    output_format: DiffFormat,
+    exit_code: bool,
+    fail_on: Sequence[FailOn],
+    color: ColorMode,
+    output: str | None,
+    **_source_options: object,  # read by settings_from(context); --debug by main()
+) -> None:
+    """Show the flows NEW opens and closes relative to OLD.
+
+    OLD and NEW are git revisions (HEAD~1, a branch, a tag, a sha, A...B for the merge base of
+    A and B) or directories / files of manifests. OLD defaults to HEAD and NEW to the working
+    tree (tracked files), or the index with --staged. PATHS after -- restrict both sides.
+    """
+    settings = settings_from(context)
+    report = diff_command(
+        old,
+        new,
+        paths_from(context),
+        staged=staged,
+        output_format=output_format,
+        settings=settings,
+        exit_code=exit_code,
+        fail_on=fail_on,
+        color=use_color(color, output),
+    )
+    write(report, output, settings)
+    sys.exit(report.exit_status)

@@ -1,0 +1,57 @@
+"""The ``netpoldiff`` command group, which runs ``diff`` when no command is named."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import click
+
+from netpoldiff import __version__
+from netpoldiff.cli.diff import diff
+from netpoldiff.cli.handler import closed_output_ends_the_run
+from netpoldiff.cli.hooks import hook
+from netpoldiff.cli.matrix import matrix
+from netpoldiff.cli.options import directory_option
+from netpoldiff.cli.pr_comment import pr_comment
+
+DEFAULT_COMMAND: Final = "diff"
+
+
+class _DefaultGroup(click.Group):
+    """A group that runs ``diff`` when the first word is not a command: ``netpoldiff A B``."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401 - click's own signature
+        """Run the command; a closed output ends it as ``ReaderGone``, never click's exit 1."""
+        with closed_output_ends_the_run():
+            return super().invoke(ctx)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        position = 0
+        while position < len(args) and args[position] == "-C":
+            position += 2  # the group's own -C DIR
+        rest = args[position:]
+        if not rest or (
+            rest[0] not in self.commands and rest[0] not in {"--help", "-h", "--version"}
+        ):
+            args = [*args[:position], DEFAULT_COMMAND, *rest]
+        with closed_output_ends_the_run():  # --help and --version print here
+            return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="netpoldiff")
+@directory_option
+@click.pass_context
+def cli(context: click.Context, directory: str | None) -> None:
+    """What a change does to who-can-talk-to-whom: Kubernetes NetworkPolicy reachability.
+
+    Without a command, runs diff: "netpoldiff HEAD~1 HEAD", "netpoldiff main...HEAD", or
+    "netpoldiff" alone for HEAD against the working tree.
+    """
+    context.ensure_object(dict)
+    if directory:
+        context.obj["directory"] = directory
+
+
+for _command in (diff, matrix, hook, pr_comment):
+    cli.add_command(_command)

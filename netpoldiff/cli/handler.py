@@ -1,0 +1,90 @@
+"""The one place a failure becomes a line on stderr and an exit status."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Final
+
+import click
+
+from netpoldiff.cli.output import ReaderGone, discard_stdout, say
+from netpoldiff.errors import NetpoldiffError
+
+EXIT_INPUT_ERROR: Final = 2
+EXIT_INTERNAL_ERROR: Final = 3
+# The reader of the report went away (``| head``): what a shell shows for a process that
+# SIGPIPE ended. Not 0, since a report nobody read vouches for nothing; never 1, which
+# means --fail-on matched.
+EXIT_READER_GONE: Final = 128 + 13
+
+
+class Interrupted(Exception):  # noqa: N818 - a signal for the handler, like ReaderGone
+    """Ctrl-C during a command: one line from the handler, not click's blank line and "Aborted!"."""
+
+
+@contextlib.contextmanager
+def closed_output_ends_the_run() -> Iterator[None]:
+    """Inside click: a closed output and Ctrl-C become signals that click does not answer."""
+    # click answers EPIPE itself with exit status 1, which means --fail-on matched.
+    try:
+        yield
+    except BrokenPipeError:
+        raise ReaderGone from None
+    except KeyboardInterrupt:
+        raise Interrupted from None
+
+
+@contextlib.contextmanager
+def exit_status(*, debug: bool) -> Iterator[None]:
+    """Map every failure of the run to one line on stderr and an exit status."""
+    try:
+        yield
+    except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
+        sys.exit(_click_status(error))
+    except ReaderGone:
+        # Not an error of ours, and nothing more to say to anyone.
+        discard_stdout()
+        sys.exit(EXIT_READER_GONE)
+    except Interrupted:
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")  # past the ^C the terminal echoed
+        say("interrupted")
+        sys.exit(EXIT_INPUT_ERROR)
+    except Exception as error:
+        if debug:
+            raise
+        sys.exit(_error_status(error))
+
+
+def _error_status(error: Exception) -> int:
+    """Say what went wrong in one line; the exit status it gives."""
+    if isinstance(error, NetpoldiffError):
+        say(str(error))
+        return EXIT_INPUT_ERROR
+    if isinstance(error, OSError):
+        # The environment failed (a file, a disk, a permission, a name too long), not netpoldiff.
+        where = f"{error.filename}: " if error.filename is not None else ""
+        say(f"{where}{error.strerror or error}")
+        return EXIT_INPUT_ERROR
+    say(
+        f"internal error: {type(error).__name__}: {error} "
+        "(run again with --debug for the traceback)"
+    )
+    return EXIT_INTERNAL_ERROR
+
+
+def _click_status(error: click.exceptions.Exit | click.ClickException | click.Abort) -> int:
+    """Exit status for click's own outcomes: --help/--version, usage errors, Ctrl-C."""
+    if isinstance(error, click.exceptions.Exit):
+        return error.exit_code
+    if isinstance(error, click.UsageError):
+        # One line, like every other error: the problem and where to read more.
+        command = error.ctx.command_path if error.ctx is not None else "netpoldiff"
+        say(f"{error.format_message()} (see `{command} --help`)")
+    elif isinstance(error, click.ClickException):
+        say(error.format_message())
+    else:
+        say("aborted")
+    return EXIT_INPUT_ERROR

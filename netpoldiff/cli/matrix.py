@@ -1,0 +1,57 @@
+"""``netpoldiff matrix SOURCE`` on the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from netpoldiff.cli.options import paths_from, settings_from, source_options
+from netpoldiff.cli.output import write
+from netpoldiff.commands import MatrixFailOn, MatrixFormat, matrix_command
+
+
+@click.command("matrix")
+@click.argument("source")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["warnings"]),
+    multiple=True,
+    help="Exit 1 when the input has warnings (or the analysis is incomplete).",
+)
+@source_options
+@click.pass_context
+def matrix(
+    context: click.Context,
+    /,
+    *,
+    source: str,
+    output_format: MatrixFormat,
+    fail_on: Sequence[MatrixFailOn],
+    output: str | None,
+    **_source_options: object,  # read by settings_from(context); --debug by main()
+) -> None:
+    """Print the reachability matrix of SOURCE (a directory, a file or a git revision).
+
+    PATHS after -- restrict the analysis to those files or folders.
+    """
+    settings = settings_from(context)
+    report = matrix_command(
+        source,
+        paths_from(context),
+        output_format=output_format,
+        settings=settings,
+        fail_on=fail_on,
+    )
+    write(report, output, settings)
+    sys.exit(report.exit_status)

@@ -1,0 +1,110 @@
+"""Where a report goes: standard output or --output FILE, in colour or not; the stderr line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from netpoldiff.commands import Report, Settings
+from netpoldiff.errors import SourceError
+from netpoldiff.printable import inert_document, printable
+
+ColorMode = Literal["auto", "always", "never"]
+
+
+class ReaderGone(Exception):  # noqa: N818 - a signal, turned into EXIT_READER_GONE by the handler
+    """The reader of the output closed it; not an OSError, so click does not exit 1 on it."""
+
+
+def use_color(mode: ColorMode, output: str | None) -> bool:
+    """Colour only on a terminal: --color, then NO_COLOR / FORCE_COLOR, then isatty."""
+    if mode != "auto":
+        return mode == "always"
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def write(report: Report, output: str | None, settings: Settings) -> None:
+    """Send the report to a file (replaced atomically) or to standard output.
+
+    A relative FILE is relative to where the command runs (``-C DIR`` included). Every
+    piece passes ``inert_document``: nothing from the input acts on a terminal or a CI log.
+    """
+    chunks = inert_document(report.chunks)
+    if output is None:
+        _to_stdout(chunks)
+        return
+    if not output:
+        msg = "--output: the file name is empty"
+        raise SourceError(msg)
+    target = settings.start / output
+    try:
+        if not target.parent.is_dir():
+            msg = f"{output}: cannot write the report: no such directory {target.parent}"
+            raise SourceError(msg)
+        _to_file(chunks, target)
+    except BrokenPipeError:
+        raise ReaderGone from None
+    except OSError as error:
+        # A full disk, a read-only file system, a directory we may not write in: the
+        # environment's doing, one line like every other error.
+        msg = f"{output}: cannot write the report: {error.strerror or error}"
+        raise SourceError(msg) from None
+
+
+def _to_stdout(chunks: Iterable[str]) -> None:
+    try:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise ReaderGone from None
+    except OSError as error:
+        discard_stdout()  # else the interpreter's last flush fails again, with a traceback
+        msg = f"cannot write the report to standard output: {error.strerror or error}"
+        raise SourceError(msg) from None
+
+
+def _to_file(chunks: Iterable[str], target: Path) -> None:
+    if target.exists() and not target.is_file():
+        # /dev/null, a pipe, /dev/stdout: write through, never replace the special file.
+        with target.open("w", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.writelines(chunks)
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as error:
+        # The report replaces FILE atomically, through a new file beside it.
+        msg = f"cannot create a file in {target.parent}: {error.strerror or error}"
+        raise OSError(error.errno, msg) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.writelines(chunks)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def discard_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for it goes nowhere."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (captured in tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def say(message: str) -> None:
+    """The one line netpoldiff writes on stderr: ``netpoldiff: <message>``, input escaped."""
+    # Nobody may be reading stderr any more: the exit status still tells.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"netpoldiff: {printable(message)}\n")
+        sys.stderr.flush()

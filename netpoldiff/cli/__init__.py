@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from netpoldiff.cli.group import cli
 from netpoldiff.cli.handler import exit_status
+from netpoldiff.cli.options import Invocation
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -18,7 +19,6 @@ def main(argv: Iterable[str] | None = None) -> None:
     if "--" in args:
         split = args.index("--")
         args, paths = args[:split], args[split + 1 :]
-    debug = "--debug" in args
     # Names from manifests may not be encodable on this terminal: never fail on printing them.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -29,9 +29,10 @@ def main(argv: Iterable[str] | None = None) -> None:
     gc.disable()
     # Documents may nest MAX_DEPTH levels; building them recurses a few frames per level.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    invocation = Invocation(tuple(paths))
     try:
-        with exit_status(debug=debug):
-            cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj={"paths": paths})
+        with exit_status(invocation):
+            cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj=invocation)
     finally:
         gc.enable()
 

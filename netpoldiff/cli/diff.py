@@ -41,7 +41,7 @@ def diff(
     fail_on: Sequence[FailOn],
     color: ColorMode,
     output: str | None,
-    **_source_options: object,  # read by settings_from(context); --debug by main()
+    **_source_options: object,  # read by settings_from(context)
 ) -> None:
     """Show the flows NEW opens and closes relative to OLD.
 

@@ -11,7 +11,7 @@ from netpoldiff.cli.diff import diff
 from netpoldiff.cli.handler import closed_output_ends_the_run
 from netpoldiff.cli.hooks import hook
 from netpoldiff.cli.matrix import matrix
-from netpoldiff.cli.options import directory_option
+from netpoldiff.cli.options import Invocation, directory_option
 from netpoldiff.cli.pr_comment import pr_comment
 
 DEFAULT_COMMAND: Final = "diff"
@@ -48,9 +48,7 @@ def cli(context: click.Context, directory: str | None) -> None:
     Without a command, runs diff: "netpoldiff HEAD~1 HEAD", "netpoldiff main...HEAD", or
     "netpoldiff" alone for HEAD against the working tree.
     """
-    context.ensure_object(dict)
-    if directory:
-        context.obj["directory"] = directory
+    context.ensure_object(Invocation).directory = directory
 
 
 for _command in (diff, matrix, hook, pr_comment):

@@ -9,6 +9,7 @@ from typing import Final
 
 import click
 
+from netpoldiff.cli.options import Invocation
 from netpoldiff.cli.output import ReaderGone, discard_stdout, say
 from netpoldiff.errors import NetpoldiffError
 
@@ -37,8 +38,11 @@ def closed_output_ends_the_run() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def exit_status(*, debug: bool) -> Iterator[None]:
-    """Map every failure of the run to one line on stderr and an exit status."""
+def exit_status(invocation: Invocation) -> Iterator[None]:
+    """Map every failure of the run to one line on stderr and an exit status.
+
+    ``--debug`` (recorded in ``invocation`` by click) re-raises instead, with the traceback.
+    """
     try:
         yield
     except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
@@ -53,7 +57,7 @@ def exit_status(*, debug: bool) -> Iterator[None]:
         say("interrupted")
         sys.exit(EXIT_INPUT_ERROR)
     except Exception as error:
-        if debug:
+        if invocation.debug:
             raise
         sys.exit(_error_status(error))
 

@@ -9,6 +9,7 @@ import click
 
 from netpoldiff.cli.options import (
     color_option,
+    debug_option,
     diff_format_option,
     directory_option,
     fail_on_option,
@@ -46,6 +47,7 @@ def hook() -> None:
 )
 @click.option("--force", is_flag=True, help="Replace a hook that netpoldiff did not write.")
 @directory_option
+@debug_option
 @click.pass_context
 def hook_install(
     context: click.Context,
@@ -54,7 +56,7 @@ def hook_install(
     stage: Stage,
     fail_on: Sequence[FailOn],
     force: bool,
-    **_source_options: object,  # read by settings_from(context); --debug by main()
+    **_source_options: object,  # read by settings_from(context)
 ) -> None:
     """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on."""
     arguments = [item for condition in fail_on for item in ("--fail-on", condition)]
@@ -84,7 +86,7 @@ def hook_run(
     fail_on: Sequence[FailOn],
     color: ColorMode,
     output: str | None,
-    **_source_options: object,  # read by settings_from(context); --debug by main()
+    **_source_options: object,  # read by settings_from(context)
 ) -> None:
     """What a git hook runs: the staged change (pre-commit) or each pushed ref (pre-push)."""
     settings = settings_from(context)

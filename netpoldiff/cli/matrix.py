@@ -39,7 +39,7 @@ def matrix(
     output_format: MatrixFormat,
     fail_on: Sequence[MatrixFailOn],
     output: str | None,
-    **_source_options: object,  # read by settings_from(context); --debug by main()
+    **_source_options: object,  # read by settings_from(context)
 ) -> None:
     """Print the reachability matrix of SOURCE (a directory, a file or a git revision).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -13,6 +14,20 @@ from netpoldiff.commands import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, S
 from netpoldiff.errors import SourceError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(slots=True)
+class Invocation:
+    """What one run learns outside its command's own options: click's context object.
+
+    ``main`` makes it and reads ``debug`` when something fails, even after click has
+    finished; options record into it as click parses them.
+    """
+
+    paths: tuple[str, ...] = ()  # after "--": never an option or a revision
+    directory: str | None = None  # the group's -C DIR
+    debug: bool = False
+
 
 # "A namespace name must be a DNS label" (apimachinery ValidateNamespaceName).
 _NAMESPACE_NAME: Final = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -30,6 +45,12 @@ def _namespace_name(_context: click.Context, _parameter: click.Parameter, value:
     return value
 
 
+def _remember_debug(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
+    invocation = context.find_object(Invocation)
+    if value and invocation is not None:
+        invocation.debug = True
+
+
 def compose(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     """Several options as one decorator, applied in the order they are listed."""
 
@@ -41,6 +62,16 @@ def compose(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
+# Eager: recorded before any other option of the command is checked, so an error in
+# checking them, in the command or in writing its report all see it.
+debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_remember_debug,
+    help="Show the full traceback of an internal error.",
+)
 directory_option = click.option(
     "-C",
     "directory",
@@ -86,7 +117,7 @@ source_options = compose(
         show_default=True,
         help="Bytes above which a source's manifests, all told, are refused.",
     ),
-    click.option("--debug", is_flag=True, help="Show the full traceback of an internal error."),
+    debug_option,
 )
 
 
@@ -118,7 +149,8 @@ color_option = click.option(
 def settings_from(context: click.Context) -> Settings:
     """The source options of the running command (defined once in ``source_options``)."""
     params = context.params
-    start = params.get("directory") or (context.obj or {}).get("directory")
+    invocation = context.find_object(Invocation)
+    start = params.get("directory") or (invocation.directory if invocation else None)
     return Settings(
         start=_start_directory(start),
         default_namespace=params.get("default_namespace", "default"),
@@ -141,4 +173,5 @@ def _start_directory(directory: str | None) -> Path:
 
 def paths_from(context: click.Context) -> tuple[str, ...]:
     """The PATHs given after ``--``."""
-    return tuple((context.obj or {}).get("paths", ()))
+    invocation = context.find_object(Invocation)
+    return invocation.paths if invocation else ()

@@ -45,7 +45,7 @@ def pr_comment(
     skip_no_change: bool,
     fail_on: Sequence[FailOn],
     output: str | None,
-    **_source_options: object,  # read by settings_from(context); --debug by main()
+    **_source_options: object,  # read by settings_from(context)
 ) -> None:
     """Post the Markdown report of OLD..NEW as the pull request's one netpoldiff comment.
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from netpoldiff.cli.group import cli
 from netpoldiff.cli.handler import exit_status
-from netpoldiff.cli.options import Invocation
+from netpoldiff.cli.invocation import Invocation
 
 
 def main(argv: Iterable[str] | None = None) -> None:

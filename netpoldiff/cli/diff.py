@@ -7,27 +7,20 @@ from collections.abc import Sequence
 
 import click
 
-from netpoldiff.cli.options import (
-    color_option,
-    diff_format_option,
-    fail_on_option,
-    paths_from,
-    settings_from,
-    source_options,
-)
+from netpoldiff.cli import options
+from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import ColorMode, use_color, write
 from netpoldiff.commands import DiffFormat, FailOn, diff_command
 
 
 @click.command("diff")
-@click.argument("old", required=False)
-@click.argument("new", required=False)
-@click.option("--staged", is_flag=True, help="Compare OLD (default HEAD) with the index.")
-@diff_format_option
-@click.option("--exit-code", is_flag=True, help="Exit 1 when reachability changed.")
-@fail_on_option
-@color_option
-@source_options
+@options.old_and_new
+@options.staged
+@options.diff_format
+@options.exit_code
+@options.fail_on
+@options.color
+@options.common
 @click.pass_context
 def diff(
     context: click.Context,
@@ -41,7 +34,7 @@ def diff(
     fail_on: Sequence[FailOn],
     color: ColorMode,
     output: str | None,
-    **_source_options: object,  # read by settings_from(context)
+    **_common: object,  # read by settings_from(context)
 ) -> None:
     """Show the flows NEW opens and closes relative to OLD.
 

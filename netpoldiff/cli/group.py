@@ -7,11 +7,12 @@ from typing import Any, Final
 import click
 
 from netpoldiff import __version__
+from netpoldiff.cli import options
 from netpoldiff.cli.diff import diff
 from netpoldiff.cli.handler import closed_output_ends_the_run
 from netpoldiff.cli.hooks import hook
+from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.matrix import matrix
-from netpoldiff.cli.options import Invocation, directory_option
 from netpoldiff.cli.pr_comment import pr_comment
 
 DEFAULT_COMMAND: Final = "diff"
@@ -40,7 +41,7 @@ class _DefaultGroup(click.Group):
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="netpoldiff")
-@directory_option
+@options.directory
 @click.pass_context
 def cli(context: click.Context, directory: str | None) -> None:
     """What a change does to who-can-talk-to-whom: Kubernetes NetworkPolicy reachability.

@@ -9,7 +9,7 @@ from typing import Final
 
 import click
 
-from netpoldiff.cli.options import Invocation
+from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import ReaderGone, discard_stdout, say
 from netpoldiff.errors import NetpoldiffError
 

@@ -7,16 +7,8 @@ from collections.abc import Sequence
 
 import click
 
-from netpoldiff.cli.options import (
-    color_option,
-    debug_option,
-    diff_format_option,
-    directory_option,
-    fail_on_option,
-    paths_from,
-    settings_from,
-    source_options,
-)
+from netpoldiff.cli import options
+from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import ColorMode, use_color, write
 from netpoldiff.commands import (
     DiffFormat,
@@ -34,20 +26,11 @@ def hook() -> None:
 
 
 @hook.command("install")
-@click.option("--pre-commit", "stage", flag_value="pre-commit", default=True, help="(default)")
-@click.option("--pre-push", "stage", flag_value="pre-push", help="Check pushed commits instead.")
-@click.option(
-    "--fail-on",
-    "fail_on",
-    type=click.Choice(["opened", "closed", "any", "warnings"]),
-    multiple=True,
-    default=("opened",),
-    show_default=True,
-    help="What makes the hook refuse (repeatable).",
-)
-@click.option("--force", is_flag=True, help="Replace a hook that netpoldiff did not write.")
-@directory_option
-@debug_option
+@options.install_stage
+@options.hook_fail_on
+@options.force
+@options.directory
+@options.debug
 @click.pass_context
 def hook_install(
     context: click.Context,
@@ -56,24 +39,22 @@ def hook_install(
     stage: Stage,
     fail_on: Sequence[FailOn],
     force: bool,
-    **_source_options: object,  # read by settings_from(context)
+    directory: str | None,  # noqa: ARG001 - read by settings_from(context)
 ) -> None:
     """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on."""
-    arguments = [item for condition in fail_on for item in ("--fail-on", condition)]
     settings = settings_from(context)
-    target = hook_install_command(stage, arguments, force=force, settings=settings)
+    target = hook_install_command(stage, fail_on=fail_on, force=force, settings=settings)
     click.echo(f"netpoldiff: installed {target}", err=True)
 
 
 @hook.command("run")
-@click.option("--pre-commit", "stage", flag_value="pre-commit", default=True, help="(default)")
-@click.option("--pre-push", "stage", flag_value="pre-push", help="Read git's pre-push input.")
+@options.run_stage
 @click.argument("remote", required=False)
 @click.argument("url", required=False)
-@diff_format_option
-@fail_on_option
-@color_option
-@source_options
+@options.diff_format
+@options.fail_on
+@options.color
+@options.common
 @click.pass_context
 def hook_run(
     context: click.Context,
@@ -86,7 +67,7 @@ def hook_run(
     fail_on: Sequence[FailOn],
     color: ColorMode,
     output: str | None,
-    **_source_options: object,  # read by settings_from(context)
+    **_common: object,  # read by settings_from(context)
 ) -> None:
     """What a git hook runs: the staged change (pre-commit) or each pushed ref (pre-push)."""
     settings = settings_from(context)

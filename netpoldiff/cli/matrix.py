@@ -7,29 +7,17 @@ from collections.abc import Sequence
 
 import click
 
-from netpoldiff.cli.options import paths_from, settings_from, source_options
+from netpoldiff.cli import options
+from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import write
 from netpoldiff.commands import MatrixFailOn, MatrixFormat, matrix_command
 
 
 @click.command("matrix")
 @click.argument("source")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "--fail-on",
-    "fail_on",
-    type=click.Choice(["warnings"]),
-    multiple=True,
-    help="Exit 1 when the input has warnings (or the analysis is incomplete).",
-)
-@source_options
+@options.matrix_format
+@options.matrix_fail_on
+@options.common
 @click.pass_context
 def matrix(
     context: click.Context,
@@ -39,7 +27,7 @@ def matrix(
     output_format: MatrixFormat,
     fail_on: Sequence[MatrixFailOn],
     output: str | None,
-    **_source_options: object,  # read by settings_from(context)
+    **_common: object,  # read by settings_from(context)
 ) -> None:
     """Print the reachability matrix of SOURCE (a directory, a file or a git revision).
 

@@ -1,33 +1,31 @@
-"""Every option of the command line, declared once; commands compose them."""
+"""Every option of the command line, declared once; commands compose them.
+
+Choices come from the ``Literal`` types of the plain commands and defaults from the modules
+that own them, so the command line and the functions it calls cannot disagree.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, get_args
 
 import click
 
-from netpoldiff.commands import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, Settings
-from netpoldiff.errors import SourceError
+from netpoldiff.cli.invocation import Invocation
+from netpoldiff.cli.output import ColorMode
+from netpoldiff.commands import (
+    DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_MAX_TOTAL_SIZE,
+    DEFAULT_NAMESPACE,
+    HOOK_FAIL_ON,
+    DiffFormat,
+    FailOn,
+    MatrixFailOn,
+    MatrixFormat,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(slots=True)
-class Invocation:
-    """What one run learns outside its command's own options: click's context object.
-
-    ``main`` makes it and reads ``debug`` when something fails, even after click has
-    finished; options record into it as click parses them.
-    """
-
-    paths: tuple[str, ...] = ()  # after "--": never an option or a revision
-    directory: str | None = None  # the group's -C DIR
-    debug: bool = False
-
 
 # "A namespace name must be a DNS label" (apimachinery ValidateNamespaceName).
 _NAMESPACE_NAME: Final = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -62,9 +60,60 @@ def compose(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
+# ---- what to compare ---------------------------------------------------------------------------
+
+old_and_new = compose(
+    click.argument("old", required=False),
+    click.argument("new", required=False),
+)
+staged = click.option("--staged", is_flag=True, help="Compare OLD (default HEAD) with the index.")
+
+# ---- how sources are read, where the report goes: every analysing command ----------------------
+
+directory = click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False),
+    help="Run as if started in this directory.",
+)
+output = click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+namespace = click.option(
+    "--namespace",
+    "default_namespace",
+    default=DEFAULT_NAMESPACE,
+    show_default=True,
+    callback=_namespace_name,
+    help="Namespace of objects that do not name one.",
+)
+keep_going = click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Skip unreadable or invalid input and mark the report incomplete.",
+)
+no_cache = click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+max_file_size = click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_FILE_SIZE,
+    show_default=True,
+    help="Bytes above which a manifest is refused, checked before reading it.",
+)
+max_total_size = click.option(
+    "--max-total-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_TOTAL_SIZE,
+    show_default=True,
+    help="Bytes above which a source's manifests, all told, are refused.",
+)
 # Eager: recorded before any other option of the command is checked, so an error in
 # checking them, in the command or in writing its report all see it.
-debug_option = click.option(
+debug = click.option(
     "--debug",
     is_flag=True,
     is_eager=True,
@@ -72,106 +121,86 @@ debug_option = click.option(
     callback=_remember_debug,
     help="Show the full traceback of an internal error.",
 )
-directory_option = click.option(
-    "-C",
-    "directory",
-    type=click.Path(file_okay=False),
-    help="Run as if started in this directory.",
+common = compose(
+    directory, output, namespace, keep_going, no_cache, max_file_size, max_total_size, debug
 )
 
-# Options every analysing command takes, defined once.
-source_options = compose(
-    directory_option,
-    click.option(
-        "--output",
-        "-o",
-        "output",
-        type=click.Path(dir_okay=False),
-        help="Write the report to this file instead of standard output.",
-    ),
-    click.option(
-        "--namespace",
-        "default_namespace",
-        default="default",
-        show_default=True,
-        callback=_namespace_name,
-        help="Namespace of objects that do not name one.",
-    ),
-    click.option(
-        "--keep-going",
-        is_flag=True,
-        help="Skip unreadable or invalid input and mark the report incomplete.",
-    ),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache."),
-    click.option(
-        "--max-file-size",
-        type=click.IntRange(min=1),
-        default=DEFAULT_MAX_FILE_SIZE,
-        show_default=True,
-        help="Bytes above which a manifest is refused, checked before reading it.",
-    ),
-    click.option(
-        "--max-total-size",
-        type=click.IntRange(min=1),
-        default=DEFAULT_MAX_TOTAL_SIZE,
-        show_default=True,
-        help="Bytes above which a source's manifests, all told, are refused.",
-    ),
-    debug_option,
-)
+# ---- what the report looks like, and when it fails the run -------------------------------------
 
-
-fail_on_option = click.option(
-    "--fail-on",
-    "fail_on",
-    type=click.Choice(["opened", "closed", "any", "warnings"]),
-    multiple=True,
-    help="Exit 1 when flows open, close, either, or the input has warnings (repeatable).",
-)
-diff_format_option = click.option(
+diff_format = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "markdown", "json", "dot"]),
+    type=click.Choice(get_args(DiffFormat)),
     default="text",
     show_default=True,
     help="Report format (dot: a Graphviz graph of the changed flows).",
 )
-color_option = click.option(
+matrix_format = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(get_args(MatrixFormat)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+color = click.option(
     "--color",
     "color",
-    type=click.Choice(["auto", "always", "never"]),
+    type=click.Choice(get_args(ColorMode)),
     default="auto",
     show_default=True,
     help="Colour the text report (auto: on a terminal; NO_COLOR and FORCE_COLOR honoured).",
 )
+exit_code = click.option("--exit-code", is_flag=True, help="Exit 1 when reachability changed.")
+fail_on = click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(get_args(FailOn)),
+    multiple=True,
+    help="Exit 1 when flows open, close, either, or the input has warnings (repeatable).",
+)
+matrix_fail_on = click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(get_args(MatrixFailOn)),
+    multiple=True,
+    help="Exit 1 when the input has warnings (or the analysis is incomplete).",
+)
 
+# ---- git hooks ---------------------------------------------------------------------------------
 
-def settings_from(context: click.Context) -> Settings:
-    """The source options of the running command (defined once in ``source_options``)."""
-    params = context.params
-    invocation = context.find_object(Invocation)
-    start = params.get("directory") or (invocation.directory if invocation else None)
-    return Settings(
-        start=_start_directory(start),
-        default_namespace=params.get("default_namespace", "default"),
-        keep_going=bool(params.get("keep_going", False)),
-        use_cache=not params.get("no_cache", False),
-        max_file_size=int(params.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
-        max_total_size=int(params.get("max_total_size", DEFAULT_MAX_TOTAL_SIZE)),
-    )
+install_stage = compose(
+    click.option("--pre-commit", "stage", flag_value="pre-commit", default=True, help="(default)"),
+    click.option(
+        "--pre-push", "stage", flag_value="pre-push", help="Check pushed commits instead."
+    ),
+)
+run_stage = compose(
+    click.option("--pre-commit", "stage", flag_value="pre-commit", default=True, help="(default)"),
+    click.option("--pre-push", "stage", flag_value="pre-push", help="Read git's pre-push input."),
+)
+hook_fail_on = click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(get_args(FailOn)),
+    multiple=True,
+    default=HOOK_FAIL_ON,
+    show_default=True,
+    help="What makes the hook refuse (repeatable).",
+)
+force = click.option("--force", is_flag=True, help="Replace a hook that netpoldiff did not write.")
 
+# ---- the pull-request comment ------------------------------------------------------------------
 
-def _start_directory(directory: str | None) -> Path:
-    """Where the command runs: ``-C DIR`` made absolute, or the current directory."""
-    try:
-        return Path(directory).resolve() if directory else Path.cwd()
-    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop (Python 3.11)
-        where = f"-C {directory}" if directory else "the current directory"
-        msg = f"{where}: cannot be used: {getattr(error, 'strerror', None) or error}"
-        raise SourceError(msg) from None
-
-
-def paths_from(context: click.Context) -> tuple[str, ...]:
-    """The PATHs given after ``--``."""
-    invocation = context.find_object(Invocation)
-    return invocation.paths if invocation else ()
+repo = click.option("--repo", "repository", required=True, help="OWNER/NAME of the repository.")
+pr = click.option("--pr", "number", type=click.IntRange(min=1), required=True, help="Pull request.")
+body_file = click.option(
+    "--body-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Post this Markdown instead of running the diff.",
+)
+skip_no_change = click.option(
+    "--skip-no-change",
+    is_flag=True,
+    help="Post nothing when nothing changed and there is no earlier comment.",
+)

@@ -9,29 +9,21 @@ from pathlib import Path
 
 import click
 
-from netpoldiff.cli.options import fail_on_option, paths_from, settings_from, source_options
+from netpoldiff.cli import options
+from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import say, write
 from netpoldiff.commands import FailOn, Report, diff_command, post_pr_comment
 from netpoldiff.errors import SourceError
 
 
 @click.command("pr-comment")
-@click.argument("old", required=False)
-@click.argument("new", required=False)
-@click.option("--repo", "repository", required=True, help="OWNER/NAME of the repository.")
-@click.option("--pr", "number", type=click.IntRange(min=1), required=True, help="Pull request.")
-@click.option(
-    "--body-file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Post this Markdown instead of running the diff.",
-)
-@click.option(
-    "--skip-no-change",
-    is_flag=True,
-    help="Post nothing when nothing changed and there is no earlier comment.",
-)
-@fail_on_option
-@source_options
+@options.old_and_new
+@options.repo
+@options.pr
+@options.body_file
+@options.skip_no_change
+@options.fail_on
+@options.common
 @click.pass_context
 def pr_comment(
     context: click.Context,
@@ -45,7 +37,7 @@ def pr_comment(
     skip_no_change: bool,
     fail_on: Sequence[FailOn],
     output: str | None,
-    **_source_options: object,  # read by settings_from(context)
+    **_common: object,  # read by settings_from(context)
 ) -> None:
     """Post the Markdown report of OLD..NEW as the pull request's one netpoldiff comment.
 

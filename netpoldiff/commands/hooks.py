@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Final
 
 from netpoldiff.commands.diff import DiffFormat, diff_command
 from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.sources import GitRepository
 
+# What an installed hook refuses unless told otherwise: a change that opens a flow.
+HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
+
 
 def hook_install_command(
-    stage: Stage, arguments: Sequence[str], *, force: bool, settings: Settings | None = None
+    stage: Stage,
+    *,
+    fail_on: Sequence[FailOn] = HOOK_FAIL_ON,
+    force: bool = False,
+    settings: Settings | None = None,
 ) -> Path:
-    """``netpoldiff hook install``: write a plain git hook; returns where."""
+    """``netpoldiff hook install``: write a plain git hook that runs ``hook run``; returns where."""
     settings = settings or Settings()
+    arguments = [item for condition in fail_on for item in ("--fail-on", condition)]
     return install(GitRepository(settings.start), stage, arguments, force=force)
 
 

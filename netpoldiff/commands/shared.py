@@ -17,6 +17,8 @@ from netpoldiff.manifests.cache import default_directory
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, SourceFiles, Workspace
 
 FailOn = Literal["opened", "closed", "any", "warnings"]
+# The namespace of an object that names none, unless ``--namespace`` says otherwise.
+DEFAULT_NAMESPACE: Final = "default"
 
 _MAX_WORKERS: Final = 8
 
@@ -35,7 +37,7 @@ class Settings:
     """How sources are read, shared by every command."""
 
     start: Path = field(default_factory=Path.cwd)
-    default_namespace: str = "default"
+    default_namespace: str = DEFAULT_NAMESPACE
     keep_going: bool = False
     use_cache: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE

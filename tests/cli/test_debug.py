@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from netpoldiff.cli import options, output
+from netpoldiff.cli import invocation, options, output
 from tests.conftest import CliRunner
 
 DEMO = ("fixtures/demo/old", "fixtures/demo/new")
@@ -29,7 +29,7 @@ def _boom(*_args: object, **_kwargs: object) -> None:
 @pytest.fixture
 def broken_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail as a bug would where every command turns its options into settings."""
-    monkeypatch.setattr(options, "_start_directory", _boom)
+    monkeypatch.setattr(invocation, "_start_directory", _boom)
 
 
 @pytest.mark.usefixtures("broken_settings")

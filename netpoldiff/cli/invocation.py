@@ -1,0 +1,55 @@
+"""What one run of the command line carries besides its command's options, and reads from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import click
+
+from netpoldiff.commands import Settings
+from netpoldiff.errors import SourceError
+
+# The parameters of ``options.common`` that are Settings fields under the same name.
+_SETTINGS_PARAMETERS: Final = ("default_namespace", "keep_going", "max_file_size", "max_total_size")
+
+
+@dataclass(slots=True)
+class Invocation:
+    """click's context object for one run: what is known outside the command's options.
+
+    ``main`` makes it and reads ``debug`` when something fails, even after click has
+    finished; options record into it as click parses them.
+    """
+
+    paths: tuple[str, ...] = ()  # after "--": never an option or a revision
+    directory: str | None = None  # the group's -C DIR
+    debug: bool = False
+
+
+def settings_from(context: click.Context) -> Settings:
+    """The Settings the running command's options ask for; Settings' defaults for the rest."""
+    params = context.params
+    invocation = context.find_object(Invocation)
+    start = params.get("directory") or (invocation.directory if invocation else None)
+    given: dict[str, Any] = {name: params[name] for name in _SETTINGS_PARAMETERS if name in params}
+    if "no_cache" in params:
+        given["use_cache"] = not params["no_cache"]
+    return Settings(start=_start_directory(start), **given)
+
+
+def _start_directory(directory: str | None) -> Path:
+    """Where the command runs: ``-C DIR`` made absolute, or the current directory."""
+    try:
+        return Path(directory).resolve() if directory else Path.cwd()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop (Python 3.11)
+        where = f"-C {directory}" if directory else "the current directory"
+        msg = f"{where}: cannot be used: {getattr(error, 'strerror', None) or error}"
+        raise SourceError(msg) from None
+
+
+def paths_from(context: click.Context) -> tuple[str, ...]:
+    """The PATHs given after ``--``."""
+    invocation = context.find_object(Invocation)
+    return invocation.paths if invocation else ()

@@ -53,3 +53,10 @@ class InputError(NetpoldiffError):
 
 class SourceError(NetpoldiffError):
     """A source (revision, directory, file) that cannot be resolved or read."""
+
+
+class UsageError(NetpoldiffError):
+    """A misuse of the command line: contradicting options, a malformed or missing value.
+
+    Apart from SourceError so the handler can tell them apart; both exit with status 2.
+    """

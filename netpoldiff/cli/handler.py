@@ -11,9 +11,13 @@ import click
 
 from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import ReaderGone, discard_stdout, say
-from netpoldiff.errors import NetpoldiffError
+from netpoldiff.errors import NetpoldiffError, UsageError
 
+# The contract gives a misused command line and unusable input the same status, and a run
+# stopped before its end (Ctrl-C) that status too: it gave no answer.
+EXIT_USAGE_ERROR: Final = 2
 EXIT_INPUT_ERROR: Final = 2
+EXIT_INTERRUPTED: Final = 2
 EXIT_INTERNAL_ERROR: Final = 3
 # The reader of the report went away (``| head``): what a shell shows for a process that
 # SIGPIPE ended. Not 0, since a report nobody read vouches for nothing; never 1, which
@@ -55,7 +59,7 @@ def exit_status(invocation: Invocation) -> Iterator[None]:
         if sys.stderr.isatty():
             sys.stderr.write("\n")  # past the ^C the terminal echoed
         say("interrupted")
-        sys.exit(EXIT_INPUT_ERROR)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
         if invocation.debug:
             raise
@@ -64,19 +68,26 @@ def exit_status(invocation: Invocation) -> Iterator[None]:
 
 def _error_status(error: Exception) -> int:
     """Say what went wrong in one line; the exit status it gives."""
-    if isinstance(error, NetpoldiffError):
-        say(str(error))
-        return EXIT_INPUT_ERROR
-    if isinstance(error, OSError):
-        # The environment failed (a file, a disk, a permission, a name too long), not netpoldiff.
-        where = f"{error.filename}: " if error.filename is not None else ""
-        say(f"{where}{error.strerror or error}")
-        return EXIT_INPUT_ERROR
-    say(
-        f"internal error: {type(error).__name__}: {error} "
-        "(run again with --debug for the traceback)"
-    )
-    return EXIT_INTERNAL_ERROR
+    match error:
+        case UsageError():
+            # The command line asks for something impossible or leaves out what it needs.
+            say(str(error))
+            return EXIT_USAGE_ERROR
+        case NetpoldiffError():
+            # SourceError, InputError, a hook that cannot be written: what is read or written.
+            say(str(error))
+            return EXIT_INPUT_ERROR
+        case OSError():
+            # The environment failed (a file, a disk, a permission, a name too long), not us.
+            where = f"{error.filename}: " if error.filename is not None else ""
+            say(f"{where}{error.strerror or error}")
+            return EXIT_INPUT_ERROR
+        case _:
+            say(
+                f"internal error: {type(error).__name__}: {error} "
+                "(run again with --debug for the traceback)"
+            )
+            return EXIT_INTERNAL_ERROR
 
 
 def _click_status(error: click.exceptions.Exit | click.ClickException | click.Abort) -> int:
@@ -87,8 +98,9 @@ def _click_status(error: click.exceptions.Exit | click.ClickException | click.Ab
         # One line, like every other error: the problem and where to read more.
         command = error.ctx.command_path if error.ctx is not None else "netpoldiff"
         say(f"{error.format_message()} (see `{command} --help`)")
-    elif isinstance(error, click.ClickException):
-        say(error.format_message())
-    else:
-        say("aborted")
-    return EXIT_INPUT_ERROR
+        return EXIT_USAGE_ERROR
+    if isinstance(error, click.ClickException):
+        say(error.format_message())  # click's others, such as a file it could not open
+        return EXIT_INPUT_ERROR
+    say("aborted")
+    return EXIT_INTERRUPTED

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from netpoldiff.commands import Report, Settings
-from netpoldiff.errors import SourceError
+from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.printable import inert_document, printable
 
 ColorMode = Literal["auto", "always", "never"]
@@ -44,7 +44,7 @@ def write(report: Report, output: str | None, settings: Settings) -> None:
         return
     if not output:
         msg = "--output: the file name is empty"
-        raise SourceError(msg)
+        raise UsageError(msg)
     target = settings.start / output
     try:
         if not target.parent.is_dir():

@@ -16,7 +16,7 @@ from netpoldiff.commands.shared import (
     read,
 )
 from netpoldiff.diff import diff_matrices
-from netpoldiff.errors import SourceError
+from netpoldiff.errors import UsageError
 from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json
@@ -42,7 +42,7 @@ def diff_command(
     settings = settings or Settings()
     if staged and new_spec is not None:
         msg = "--staged compares OLD with the index: give OLD only"
-        raise SourceError(msg)
+        raise UsageError(msg)
     workspace = settings.workspace()
     loader = settings.loader()
     old_spec = old_spec or HEAD  # the revision HEAD, even beside a directory named HEAD

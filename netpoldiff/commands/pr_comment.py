@@ -6,7 +6,7 @@ import re
 import urllib.parse
 from typing import TYPE_CHECKING, Final
 
-from netpoldiff.errors import SourceError
+from netpoldiff.errors import UsageError
 
 if TYPE_CHECKING:
     from netpoldiff.github import Posted
@@ -37,11 +37,11 @@ def post_pr_comment(
 
     if not token:
         msg = "pr-comment needs a GitHub token in GITHUB_TOKEN"
-        raise SourceError(msg)
+        raise UsageError(msg)
     if not _REPOSITORY.fullmatch(repository):
         # GitHub's own alphabet: the name goes into API paths and onto the terminal.
         msg = f"--repo {repository!r} must be OWNER/NAME (letters, digits, '-', '_', '.')"
-        raise SourceError(msg)
+        raise UsageError(msg)
     api_url = api_url or DEFAULT_API_URL
     try:
         address = urllib.parse.urlsplit(api_url)
@@ -50,7 +50,7 @@ def post_pr_comment(
         usable = False
     if not usable:
         msg = f"GITHUB_API_URL {api_url!r} is not an http:// or https:// URL"
-        raise SourceError(msg)
+        raise UsageError(msg)
     if MARKER not in body:
         body = f"{MARKER}\n{body}"  # the marker is how the next run finds this comment
     client = GitHubClient(api_url, token)

@@ -11,7 +11,7 @@ from typing import Final, Literal
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.errors import InputError, SourceError
+from netpoldiff.errors import InputError, UsageError
 from netpoldiff.manifests import Loader, ParseCache
 from netpoldiff.manifests.cache import default_directory
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, SourceFiles, Workspace
@@ -95,7 +95,7 @@ def check_paths(paths: Sequence[str], *sides: LoadedSource) -> None:
     if paths and not any(side.file_count for side in sides):
         shown = " ".join(paths)
         msg = f"no manifest (*.yaml, *.yml, *.json) matches the paths {shown}"
-        raise SourceError(msg)
+        raise UsageError(msg)
 
 
 def fails(

@@ -1,0 +1,63 @@
+"""A misused command line is a UsageError, apart from a source or input that cannot be read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from netpoldiff.commands import Settings, diff_command, matrix_command, post_pr_comment
+from netpoldiff.errors import SourceError, UsageError
+from tests.conftest import REPO_ROOT
+
+SETTINGS = Settings(REPO_ROOT, use_cache=False)
+TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: diff_command("HEAD", "fixtures/demo/new", staged=True, settings=SETTINGS),
+            "--staged compares OLD with the index: give OLD only",
+        ),
+        (
+            lambda: matrix_command("fixtures/demo/new", ["nothing.yaml"], settings=SETTINGS),
+            "no manifest (*.yaml, *.yml, *.json) matches the paths nothing.yaml",
+        ),
+        (
+            lambda: post_pr_comment("report", repository="o/r", number=7, token=""),
+            "pr-comment needs a GitHub token in GITHUB_TOKEN",
+        ),
+        (
+            lambda: post_pr_comment("report", repository="o r", number=7, token=TOKEN),
+            "--repo 'o r' must be OWNER/NAME (letters, digits, '-', '_', '.')",
+        ),
+        (
+            lambda: post_pr_comment(
+                "report", repository="o/r", number=7, token=TOKEN, api_url="ftp://example"
+            ),
+            "GITHUB_API_URL 'ftp://example' is not an http:// or https:// URL",
+        ),
+    ],
+    ids=[
+        "staged-with-new",
+        "paths-match-nothing",
+        "no-token",
+        "malformed-repo",
+        "api-url-not-http",
+    ],
+)
+def test_misuse_of_the_command_line_raises_usage_error(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        call()
+    assert str(raised.value) == message
+    assert not isinstance(raised.value, SourceError)
+
+
+def test_a_source_that_cannot_be_read_stays_a_source_error() -> None:
+    with pytest.raises(SourceError) as raised:
+        matrix_command("no/such/dir", settings=SETTINGS)
+    assert not isinstance(raised.value, UsageError)

@@ -14,8 +14,8 @@ one: the runner still honours the legacy form mid-line). The rule:
 Where it applies, once: text that holds input and prints as (part of) one line goes through
 ``printable`` where it is made (errors.py: messages, when an error or warning is made, and
 paths, when a location is written; report/text.py: source names, when a header is made); the
-one-line error goes through it as it is written (cli.py). Every report goes through
-``inert_document`` as it is written (cli.py); there, line breaks are ours (input that could
+one-line error goes through it as it is written (cli/output.py). Every report goes through
+``inert_document`` as it is written (cli/output.py); there, line breaks are ours (input that could
 hold one was escaped where it was made; names and labels are validated), and so are the text
 report's colour codes and the zero-width space the Markdown report puts after ``@`` and ``#``
 to stop mentions. Both are idempotent: text escaped early passes unchanged, never twice.

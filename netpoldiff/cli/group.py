@@ -9,7 +9,7 @@ import click
 from netpoldiff import __version__
 from netpoldiff.cli import options
 from netpoldiff.cli.diff import diff
-from netpoldiff.cli.handler import closed_output_ends_the_run
+from netpoldiff.cli.handler import past_click
 from netpoldiff.cli.hooks import hook
 from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.matrix import matrix
@@ -22,8 +22,8 @@ class _DefaultGroup(click.Group):
     """A group that runs ``diff`` when the first word is not a command: ``netpoldiff A B``."""
 
     def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401 - click's own signature
-        """Run the command; a closed output ends it as ``ReaderGone``, never click's exit 1."""
-        with closed_output_ends_the_run():
+        """Run the command; a closed output ends it with EXIT_READER_GONE, never click's 1."""
+        with past_click():
             return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -35,7 +35,7 @@ class _DefaultGroup(click.Group):
             rest[0] not in self.commands and rest[0] not in {"--help", "-h", "--version"}
         ):
             args = [*args[:position], DEFAULT_COMMAND, *rest]
-        with closed_output_ends_the_run():  # --help and --version print here
+        with past_click():  # --help and --version print here
             return super().parse_args(ctx, args)
 
 

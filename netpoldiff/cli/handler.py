@@ -10,7 +10,7 @@ from typing import Final
 import click
 
 from netpoldiff.cli.invocation import Invocation
-from netpoldiff.cli.output import ReaderGone, discard_stdout, say
+from netpoldiff.cli.output import discard_stdout, say
 from netpoldiff.errors import NetpoldiffError, UsageError
 
 # The contract gives a misused command line and unusable input the same status, and a run
@@ -25,20 +25,25 @@ EXIT_INTERNAL_ERROR: Final = 3
 EXIT_READER_GONE: Final = 128 + 13
 
 
-class Interrupted(Exception):  # noqa: N818 - a signal for the handler, like ReaderGone
+class _ReaderGone(Exception):  # noqa: N818 - a signal, turned into EXIT_READER_GONE below
+    """The reader of the output closed it; not an OSError, so click does not exit 1 on it."""
+
+
+class _Interrupted(Exception):  # noqa: N818 - a signal, like _ReaderGone
     """Ctrl-C during a command: one line from the handler, not click's blank line and "Aborted!"."""
 
 
 @contextlib.contextmanager
-def closed_output_ends_the_run() -> Iterator[None]:
-    """Inside click: a closed output and Ctrl-C become signals that click does not answer."""
-    # click answers EPIPE itself with exit status 1, which means --fail-on matched.
+def past_click() -> Iterator[None]:
+    """Inside click: a closed output and Ctrl-C pass click by, for ``exit_status`` to answer."""
+    # click answers EPIPE itself with exit status 1, which means --fail-on matched, and
+    # Ctrl-C with a blank line and "Aborted!".
     try:
         yield
     except BrokenPipeError:
-        raise ReaderGone from None
+        raise _ReaderGone from None
     except KeyboardInterrupt:
-        raise Interrupted from None
+        raise _Interrupted from None
 
 
 @contextlib.contextmanager
@@ -51,11 +56,11 @@ def exit_status(invocation: Invocation) -> Iterator[None]:
         yield
     except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
         sys.exit(_click_status(error))
-    except ReaderGone:
+    except (_ReaderGone, BrokenPipeError):
         # Not an error of ours, and nothing more to say to anyone.
         discard_stdout()
         sys.exit(EXIT_READER_GONE)
-    except Interrupted:
+    except _Interrupted:
         if sys.stderr.isatty():
             sys.stderr.write("\n")  # past the ^C the terminal echoed
         say("interrupted")

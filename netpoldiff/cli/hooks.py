@@ -9,14 +9,13 @@ import click
 
 from netpoldiff.cli import options
 from netpoldiff.cli.invocation import paths_from, settings_from
-from netpoldiff.cli.output import ColorMode, use_color, write
+from netpoldiff.cli.output import ColorMode, say, use_color, write
 from netpoldiff.commands import (
     DiffFormat,
     FailOn,
     Stage,
-    diff_command,
     hook_install_command,
-    pre_push_command,
+    hook_run_command,
 )
 
 
@@ -44,7 +43,7 @@ def hook_install(
     """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on."""
     settings = settings_from(context)
     target = hook_install_command(stage, fail_on=fail_on, force=force, settings=settings)
-    click.echo(f"netpoldiff: installed {target}", err=True)
+    say(f"installed {target}")
 
 
 @hook.command("run")
@@ -71,33 +70,23 @@ def hook_run(
 ) -> None:
     """What a git hook runs: the staged change (pre-commit) or each pushed ref (pre-push)."""
     settings = settings_from(context)
-    if stage == "pre-push":
-        report = pre_push_command(
-            remote or "origin",
-            sys.stdin if sys.stdin is not None and not sys.stdin.isatty() else [],
-            output_format=output_format,
-            settings=settings,
-            fail_on=fail_on,
-            color=use_color(color, output),
-        )
-    else:
-        report = diff_command(
-            None,
-            None,
-            paths_from(context),
-            staged=True,
-            output_format=output_format,
-            settings=settings,
-            fail_on=fail_on,
-            color=use_color(color, output),
-        )
+    report = hook_run_command(
+        stage,
+        paths_from(context),
+        remote=remote,
+        # git writes the pushed refs on standard input; a terminal there means none.
+        pushed_lines=sys.stdin if sys.stdin is not None and not sys.stdin.isatty() else (),
+        output_format=output_format,
+        settings=settings,
+        fail_on=fail_on,
+        color=use_color(color, output),
+    )
     write(report, output, settings)
     if report.exit_status:
         verb = "push" if stage == "pre-push" else "commit"
         conditions = ", ".join(fail_on) or "changes"
-        click.echo(
-            f"netpoldiff: {verb} refused (--fail-on {conditions}); "
-            f"review the report above, or bypass with `git {verb} --no-verify`",
-            err=True,
+        say(
+            f"{verb} refused (--fail-on {conditions}); "
+            f"review the report above, or bypass with `git {verb} --no-verify`"
         )
     sys.exit(report.exit_status)

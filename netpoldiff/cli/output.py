@@ -17,10 +17,6 @@ from netpoldiff.printable import inert_document, printable
 ColorMode = Literal["auto", "always", "never"]
 
 
-class ReaderGone(Exception):  # noqa: N818 - a signal, turned into EXIT_READER_GONE by the handler
-    """The reader of the output closed it; not an OSError, so click does not exit 1 on it."""
-
-
 def use_color(mode: ColorMode, output: str | None) -> bool:
     """Colour only on a terminal: --color, then NO_COLOR / FORCE_COLOR, then isatty."""
     if mode != "auto":
@@ -52,7 +48,7 @@ def write(report: Report, output: str | None, settings: Settings) -> None:
             raise SourceError(msg)
         _to_file(chunks, target)
     except BrokenPipeError:
-        raise ReaderGone from None
+        raise  # the reader of a pipe went away: the handler's to answer, not an error
     except OSError as error:
         # A full disk, a read-only file system, a directory we may not write in: the
         # environment's doing, one line like every other error.
@@ -66,7 +62,7 @@ def _to_stdout(chunks: Iterable[str]) -> None:
             sys.stdout.write(chunk)
         sys.stdout.flush()
     except BrokenPipeError:
-        raise ReaderGone from None
+        raise  # the reader went away (``| head``): the handler's to answer, not an error
     except OSError as error:
         discard_stdout()  # else the interpreter's last flush fails again, with a traceback
         msg = f"cannot write the report to standard output: {error.strerror or error}"

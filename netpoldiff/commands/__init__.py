@@ -7,9 +7,14 @@ One module per command; ``shared`` holds what they have in common. Each returns 
 from __future__ import annotations
 
 from netpoldiff.commands.diff import DiffFormat, diff_command
-from netpoldiff.commands.hooks import HOOK_FAIL_ON, hook_install_command, pre_push_command
+from netpoldiff.commands.hooks import (
+    HOOK_FAIL_ON,
+    hook_install_command,
+    hook_run_command,
+    pre_push_command,
+)
 from netpoldiff.commands.matrix import MatrixFailOn, MatrixFormat, matrix_command
-from netpoldiff.commands.pr_comment import post_pr_comment
+from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
 from netpoldiff.commands.shared import DEFAULT_NAMESPACE, FailOn, Report, Settings
 from netpoldiff.hooks import Stage
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
@@ -26,8 +31,11 @@ __all__ = [
     "Report",
     "Settings",
     "Stage",
+    "append_step_summary",
+    "comment_body",
     "diff_command",
     "hook_install_command",
+    "hook_run_command",
     "matrix_command",
     "post_pr_comment",
     "pre_push_command",

@@ -28,6 +28,39 @@ def hook_install_command(
     return install(GitRepository(settings.start), stage, arguments, force=force)
 
 
+def hook_run_command(
+    stage: Stage,
+    paths: Sequence[str] = (),
+    *,
+    remote: str | None = None,
+    pushed_lines: Iterable[str] = (),
+    output_format: DiffFormat = "text",
+    settings: Settings | None = None,
+    fail_on: Sequence[FailOn] = (),
+    color: bool = False,
+) -> Report:
+    """``netpoldiff hook run``: the staged change (pre-commit) or each pushed ref (pre-push)."""
+    if stage == "pre-push":
+        return pre_push_command(
+            remote or "origin",
+            pushed_lines,
+            output_format=output_format,
+            settings=settings,
+            fail_on=fail_on,
+            color=color,
+        )
+    return diff_command(
+        None,
+        None,
+        paths,
+        staged=True,
+        output_format=output_format,
+        settings=settings,
+        fail_on=fail_on,
+        color=color,
+    )
+
+
 def pre_push_command(
     remote: str,
     stdin_lines: Iterable[str],

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from netpoldiff.errors import UsageError
+from netpoldiff.commands.diff import diff_command
+from netpoldiff.commands.shared import FailOn, Report, Settings
+from netpoldiff.errors import SourceError, UsageError
 
 if TYPE_CHECKING:
     from netpoldiff.github import Posted
@@ -15,6 +19,49 @@ if TYPE_CHECKING:
 # paid on every commit a hook checks, and only this command needs them.
 
 _REPOSITORY: Final = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+
+
+def comment_body(
+    old_spec: str | None,
+    new_spec: str | None,
+    paths: Sequence[str] = (),
+    *,
+    body_file: str | None = None,
+    settings: Settings | None = None,
+    fail_on: Sequence[FailOn] = (),
+) -> Report:
+    """The comment to post, whole in one piece: ``--body-file``'s text or the Markdown diff."""
+    if body_file is not None:
+        return Report((_read_body_file(body_file),), 0, changed=True)
+    report = diff_command(
+        old_spec, new_spec, paths, output_format="markdown", settings=settings, fail_on=fail_on
+    )
+    return Report(("".join(report.chunks),), report.exit_status, changed=report.changed)
+
+
+def _read_body_file(path: str) -> str:
+    """The Markdown of ``--body-file``: UTF-8 text, like everything GitHub is sent."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        msg = (
+            f"{path}: --body-file is not UTF-8 text "
+            f"(byte 0x{error.object[error.start]:02x} at offset {error.start})"
+        )
+        raise SourceError(msg) from None
+    except OSError as error:
+        msg = f"{path}: cannot read --body-file: {error.strerror or error}"
+        raise SourceError(msg) from None
+
+
+def append_step_summary(path: str, body: str) -> None:
+    """Add the report to the job summary file GitHub Actions names in GITHUB_STEP_SUMMARY."""
+    try:
+        with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.write(body)
+    except OSError as error:
+        msg = f"GITHUB_STEP_SUMMARY {path}: cannot append the report: {error.strerror or error}"
+        raise SourceError(msg) from None
 
 
 def post_pr_comment(

@@ -74,6 +74,10 @@ THIRD_PARTY_HOME = {
     "tabulate": "report",
     "deepdiff": "policy_edits",
 }
+# The process's own streams and exit: only the command line touches them (the commands
+# return a Report; the cli writes it and exits).
+PROCESS_STREAMS = {"stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__", "exit"}
+STREAMS_HOME = "cli"
 
 
 def _modules() -> list[tuple[str, Path]]:
@@ -91,6 +95,22 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
     return names
+
+
+def _stream_uses(path: Path) -> set[str]:
+    """``sys.stdout`` and the like, ``from sys import stderr``, and ``print()`` calls."""
+    uses: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        match node:
+            case ast.Attribute(value=ast.Name(id="sys"), attr=attr) if attr in PROCESS_STREAMS:
+                uses.add(f"sys.{attr}")
+            case ast.ImportFrom(module="sys", names=names):
+                uses.update(f"sys.{a.name}" for a in names if a.name in PROCESS_STREAMS)
+            case ast.Call(func=ast.Name(id="print")):
+                uses.add("print()")
+            case _:
+                pass
+    return uses
 
 
 def _layer(module: str) -> str:
@@ -124,6 +144,27 @@ def test_module_imports_follow_the_layers(module: str, path: Path) -> None:
             assert top in CORE_STDLIB, f"core module {module} imports {name}"
 
 
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
+def test_only_the_cli_touches_the_process_streams(module: str, path: Path) -> None:
+    if _layer(module) != STREAMS_HOME:
+        assert not _stream_uses(path), f"{module} uses {sorted(_stream_uses(path))}"
+
+
+def _imports_the_cli(path: Path) -> bool:
+    # Also ``from netpoldiff import cli``, which _imports() records as the package itself.
+    return any(name.split(".")[:2] == ["netpoldiff", "cli"] for name in _imports(path)) or any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "netpoldiff"
+        and any(alias.name == "cli" for alias in node.names)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
+
+
+def test_nothing_imports_the_cli_but_main() -> None:
+    importers = {m for m, path in MODULES if _layer(m) != "cli" and _imports_the_cli(path)}
+    assert importers == {"__main__"}
+
+
 def test_every_module_is_in_a_known_layer() -> None:
     unknown = {_layer(m) for m, _ in MODULES} - CORE_RANK.keys() - EDGE_ALLOWED.keys()
     assert not unknown
@@ -133,3 +174,4 @@ def test_the_scan_sees_imports() -> None:
     # Guard against a scan that finds nothing and so can never fail.
     assert "netpoldiff.intervals" in _imports(PACKAGE / "ports.py")
     assert "yaml" in _imports(PACKAGE / "manifests" / "yaml_docs.py")
+    assert "sys.stdout" in _stream_uses(PACKAGE / "cli" / "output.py")

@@ -83,3 +83,9 @@ def test_debug_after_double_dash_is_a_path_not_the_option(run_cli: CliRunner) ->
     assert result.err == (
         "netpoldiff: no manifest (*.yaml, *.yml, *.json) matches the paths --debug\n"
     )
+
+
+@pytest.mark.usefixtures("broken_evaluator")
+def test_debug_reraises_an_error_in_the_plain_command(run_cli: CliRunner) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        run_cli("matrix", "fixtures/demo/new", "--debug")

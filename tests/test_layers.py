@@ -44,6 +44,7 @@ CORE_STDLIB = {
     "collections",
     "dataclasses",
     "enum",
+    "types",  # MappingProxyType: read-only views of a record's maps
     "typing",
     "ipaddress",
     "re",

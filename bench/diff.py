@@ -5,7 +5,7 @@
 
 For each size: generate OLD and NEW with ``bench/generate.py --change``, commit them as two
 revisions of a throw-away repository, then, each in its own process: the floor (a bare
-libyaml parse of both trees), ``netpoldiff HEAD~1 HEAD`` cold (empty parse cache) and warm
+libyaml parse of both trees), ``netpoldiff HEAD~1 HEAD`` cold (empty conversion cache) and warm
 (the cache the cold run filled), ``netpoldiff OLD_DIR NEW_DIR --no-cache`` (directories), and
 the peer tool, network-config-analyzer, on the same two directories (bench/peer.py). Prints
 one table: wall time, peak memory, the ratio to the floor and to the peer, against the
@@ -245,7 +245,7 @@ def measure_size(
     floor = _floor(trees, repeat)
     colds, warms = [], []
     for _ in range(repeat):
-        shutil.rmtree(cache, ignore_errors=True)  # cold: an empty parse cache
+        shutil.rmtree(cache, ignore_errors=True)  # cold: an empty conversion cache
         colds.append(_netpoldiff(["HEAD~1", "HEAD"], repo, cache, output))
         warms.append(_netpoldiff(["HEAD~1", "HEAD"], repo, cache, output))  # what cold filled
     directories = [str(trees.old), str(trees.new), "--no-cache"]

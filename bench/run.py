@@ -343,7 +343,7 @@ def run_size(
             ]
             runs = []
             for attempt in range(repeat):
-                # A fresh, empty parse cache each time: every run is a cold run, and the
+                # A fresh, empty conversion cache each time: every run is a cold run, and the
                 # user's ~/.cache/netpoldiff is left alone.
                 env = dict(os.environ, XDG_CACHE_HOME=str(Path(scratch) / f"cache-{attempt}"))
                 runs.append(measure(command, env))

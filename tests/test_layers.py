@@ -88,13 +88,26 @@ def _modules() -> list[tuple[str, Path]]:
     )
 
 
+def _is_module(dotted: str) -> bool:
+    """Whether ``netpoldiff.a.b`` names a module or package of ours."""
+    path = PACKAGE.parent.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
 def _imports(path: Path) -> set[str]:
+    """The modules a file imports; ``from netpoldiff.a import b`` counts as ``netpoldiff.a.b``
+    when ``b`` is a module, so that importing a module by its package hides nothing."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names}
+            ours = {name for name in submodules if name.startswith(f"{PACKAGE.name}.")}
+            modules = {name for name in ours if _is_module(name)}
+            names.update(modules)
+            if len(modules) < len(node.names):
+                names.add(node.module)
     return names
 
 
@@ -152,13 +165,7 @@ def test_only_the_cli_touches_the_process_streams(module: str, path: Path) -> No
 
 
 def _imports_the_cli(path: Path) -> bool:
-    # Also ``from netpoldiff import cli``, which _imports() records as the package itself.
-    return any(name.split(".")[:2] == ["netpoldiff", "cli"] for name in _imports(path)) or any(
-        isinstance(node, ast.ImportFrom)
-        and node.module == "netpoldiff"
-        and any(alias.name == "cli" for alias in node.names)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-    )
+    return any(name.split(".")[:2] == ["netpoldiff", "cli"] for name in _imports(path))
 
 
 def test_nothing_imports_the_cli_but_main() -> None:
@@ -175,4 +182,23 @@ def test_the_scan_sees_imports() -> None:
     # Guard against a scan that finds nothing and so can never fail.
     assert "netpoldiff.intervals" in _imports(PACKAGE / "ports.py")
     assert "yaml" in _imports(PACKAGE / "manifests" / "yaml_docs.py")
+
+
+def test_a_module_imported_by_its_package_is_that_module(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text(
+        "from netpoldiff import cli, __version__\nfrom netpoldiff.report import text\n"
+    )
+    assert _imports(source) == {"netpoldiff.cli", "netpoldiff", "netpoldiff.report.text"}
+
+
+def test_no_relative_imports() -> None:
+    # The layer scan reads absolute names only; a relative import would go unchecked.
+    relative = [
+        module
+        for module, path in MODULES
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert relative == []
     assert "sys.stdout" in _stream_uses(PACKAGE / "cli" / "output.py")

@@ -82,7 +82,7 @@ def _environment(home: Path, cache: Path) -> dict[str, str]:
         **HERMETIC,
         "PRE_COMMIT_HOME": str(home),
         "PRE_COMMIT_COLOR": "never",
-        "XDG_CACHE_HOME": str(cache),  # netpoldiff's parse cache and pip's cache, shared
+        "XDG_CACHE_HOME": str(cache),  # netpoldiff's conversion cache and pip's cache, shared
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
 

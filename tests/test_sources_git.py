@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from netpoldiff.errors import SourceError
-from netpoldiff.manifests import cache
+from netpoldiff.manifests import conversion_cache as cache
 from netpoldiff.sources import INDEX, WORKING_TREE, Workspace
 from tests.conftest import REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, GitRepo, demo_repository
@@ -797,7 +797,7 @@ def test_bare_repository_is_not_called_no_repository(
         assert "bare" in result.err
 
 
-# --- the parse cache -----------------------------------------------------------------------
+# --- the conversion cache ------------------------------------------------------------------
 
 
 def _cache_entries() -> list[Path]:

@@ -96,7 +96,9 @@ keep_going = click.option(
     is_flag=True,
     help="Skip unreadable or invalid input and mark the report incomplete.",
 )
-no_cache = click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+no_cache = click.option(
+    "--no-cache", is_flag=True, help="Do not read or write the on-disk cache of converted files."
+)
 max_file_size = click.option(
     "--max-file-size",
     type=click.IntRange(min=1),

@@ -15,8 +15,9 @@ from netpoldiff.commands.hooks import (
 )
 from netpoldiff.commands.matrix import MatrixFailOn, MatrixFormat, matrix_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
-from netpoldiff.commands.shared import DEFAULT_NAMESPACE, FailOn, Report, Settings
+from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.hooks import Stage
+from netpoldiff.manifests import DEFAULT_NAMESPACE
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
 __all__ = [

@@ -12,13 +12,11 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, UsageError
-from netpoldiff.manifests import Loader, ParseCache
-from netpoldiff.manifests.cache import default_directory
+from netpoldiff.manifests import DEFAULT_NAMESPACE, ConversionCache, Loader
+from netpoldiff.manifests.conversion_cache import default_directory
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, SourceFiles, Workspace
 
 FailOn = Literal["opened", "closed", "any", "warnings"]
-# The namespace of an object that names none, unless ``--namespace`` says otherwise.
-DEFAULT_NAMESPACE: Final = "default"
 
 _MAX_WORKERS: Final = 8
 
@@ -49,7 +47,7 @@ class Settings:
 
     def loader(self) -> Loader:
         """A loader with the cache and default namespace these settings ask for."""
-        cache = ParseCache(default_directory() if self.use_cache else None)
+        cache = ConversionCache(default_directory() if self.use_cache else None)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         workers = min(cores, _MAX_WORKERS)
         return Loader(cache, default_namespace=self.default_namespace, workers=workers)

@@ -3,12 +3,20 @@
 Files are read as kubectl reads them (yaml_docs.py and the modules it uses), each document's
 objects converted and validated (convert.py, fields.py, policies.py, workloads.py), the
 objects of all documents assembled into one cluster (assemble.py), by a loader that converts
-each content once (loader.py, cache.py, workers.py, relocate.py).
+each content once (loader.py, conversion_cache.py, workers.py, relocate.py).
 """
 
 from __future__ import annotations
 
-from netpoldiff.manifests.cache import ParseCache
+from netpoldiff.manifests.conversion_cache import ConversionCache
+from netpoldiff.manifests.convert import DEFAULT_NAMESPACE
 from netpoldiff.manifests.loader import PARALLEL_THRESHOLD, Loaded, Loader, load_cluster
 
-__all__ = ["PARALLEL_THRESHOLD", "Loaded", "Loader", "ParseCache", "load_cluster"]
+__all__ = [
+    "DEFAULT_NAMESPACE",
+    "PARALLEL_THRESHOLD",
+    "ConversionCache",
+    "Loaded",
+    "Loader",
+    "load_cluster",
+]

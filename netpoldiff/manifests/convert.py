@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import Location
@@ -24,6 +25,10 @@ class HostNetworkWorkload:
 
 
 Converted = Namespace | Workload | NetworkPolicy | HostNetworkWorkload
+
+# The namespace of an object that names none, as kubectl's context defaults to (and
+# ``--namespace`` overrides).
+DEFAULT_NAMESPACE: Final = "default"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,12 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.manifests.assemble import Assembly
-from netpoldiff.manifests.cache import ParseCache
-from netpoldiff.manifests.convert import convert_document
+from netpoldiff.manifests.conversion_cache import ConversionCache
+from netpoldiff.manifests.convert import DEFAULT_NAMESPACE, convert_document
 from netpoldiff.manifests.fields import Fields
 from netpoldiff.manifests.relocate import FileResult, relocated
 from netpoldiff.manifests.workers import can_fork, run_forked
+from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.sources import SourceFile
 
 
@@ -40,14 +41,15 @@ class Loader:
 
     def __init__(
         self,
-        cache: ParseCache | None = None,
+        cache: ConversionCache | None = None,
         *,
-        default_namespace: str = "default",
+        default_namespace: str = DEFAULT_NAMESPACE,
         workers: int = 1,
     ) -> None:
-        self.cache = cache if cache is not None else ParseCache()
+        self.cache = cache if cache is not None else ConversionCache()
         self.default_namespace = default_namespace
         self.workers = workers
+        self.conversions = 0  # files this process converted from their text (not from a cache)
         # By content: the path the result was made for, and the result.
         self._converted: dict[str, tuple[str, FileResult]] = {}
 
@@ -77,8 +79,11 @@ class Loader:
 
     def _convert_text(self, source_file: SourceFile) -> FileResult:
         result: FileResult
+        self.conversions += 1
         try:
-            parsed = self.cache.documents(source_file)
+            # Not kept: each content is converted once, and holding every parsed file until
+            # the end would double a large run's peak memory.
+            parsed = list(documents(source_file.data, source_file.path))
         except InputError as error:
             result = error
         else:
@@ -162,7 +167,9 @@ def _convert_chunk(
 ) -> list[tuple[str, str, FileResult]]:
     """In a worker process: parse and convert some files; model objects travel back."""
     files, directory, default_namespace = task
-    loader = Loader(ParseCache(directory, versioned=False), default_namespace=default_namespace)
+    loader = Loader(
+        ConversionCache(directory, versioned=False), default_namespace=default_namespace
+    )
     return [(f.object_id or "", *loader._convert_content(f)) for f in files]  # noqa: SLF001
 
 
@@ -186,7 +193,10 @@ def _distinct_contents(files: Iterable[SourceFile]) -> list[SourceFile]:
 
 
 def load_cluster(
-    files: Iterable[SourceFile], *, default_namespace: str = "default", keep_going: bool = False
+    files: Iterable[SourceFile],
+    *,
+    default_namespace: str = DEFAULT_NAMESPACE,
+    keep_going: bool = False,
 ) -> Loaded:
     """Read every document of every file into one Cluster (see ``Loader.load``)."""
     return Loader(default_namespace=default_namespace).load(files, keep_going=keep_going)

@@ -60,7 +60,7 @@ class SourceFile:
 
     path: str
     content: bytes | Content
-    object_id: str | None = None  # git's name for the content, when known: the parse cache key
+    object_id: str | None = None  # git's name for the content, when known: the conversion cache key
 
     @property
     def data(self) -> bytes:

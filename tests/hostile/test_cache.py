@@ -1,4 +1,4 @@
-"""The parse cache against someone who can touch it: entries never change a run or run code.
+"""The conversion cache against someone who can touch it: entries never change a run or run code.
 
 Each attack puts a wrong conversion of ``pod.yaml`` (no workloads instead of ``web``) where
 the cache would find it, in a form this user's netpoldiff could have written, then checks that
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from netpoldiff.manifests import Loaded, Loader
-from netpoldiff.manifests.cache import ParseCache
+from netpoldiff.manifests.conversion_cache import ConversionCache
 from netpoldiff.sources import SourceFile
 from netpoldiff.sources.files import blob_id
 from tests.conftest import REPO_ROOT
@@ -35,8 +35,8 @@ def _pod() -> SourceFile:
 
 def _load(directory: Path) -> tuple[Loaded, int]:
     """``pod.yaml`` loaded through the cache in ``directory``, and how many files were parsed."""
-    loader = Loader(ParseCache(directory))
-    return loader.load([_pod()]), loader.cache.parsed
+    loader = Loader(ConversionCache(directory))
+    return loader.load([_pod()]), loader.conversions
 
 
 def _entry(directory: Path) -> Path:
@@ -52,7 +52,7 @@ def _cached(directory: Path) -> Path:
 
 def _plant(directory: Path) -> Path:
     """A well-formed entry in ``directory`` that says ``pod.yaml`` holds nothing."""
-    Loader(ParseCache(directory)).load([SourceFile("pod.yaml", NOTHING, blob_id(POD))])
+    Loader(ConversionCache(directory)).load([SourceFile("pod.yaml", NOTHING, blob_id(POD))])
     return _entry(directory)
 
 
@@ -138,7 +138,7 @@ def test_an_entry_that_would_run_code_when_loaded_runs_nothing(tmp_path: Path) -
     marker = tmp_path / "marker"
     cache = tmp_path / "cache"
     # Written by the cache itself, so owner, mode and digest are all as they should be.
-    ParseCache(cache).store(_pod().object_id or "", "default", _MakesMarker(marker))
+    ConversionCache(cache).store(_pod().object_id or "", "default", _MakesMarker(marker))
 
     loaded, parsed = _load(cache)
     assert not marker.exists()
@@ -166,7 +166,7 @@ def test_a_damaged_entry_is_ignored_and_rewritten(
     tmp_path: Path, damage: Callable[[Path, Path], None]
 ) -> None:
     entry = _cached(tmp_path)
-    Loader(ParseCache(tmp_path)).load([SourceFile("none.yaml", NOTHING, blob_id(NOTHING))])
+    Loader(ConversionCache(tmp_path)).load([SourceFile("none.yaml", NOTHING, blob_id(NOTHING))])
     (other,) = (e for e in tmp_path.rglob("*.pickle") if e != entry)
     damage(entry, other)
 
@@ -183,12 +183,12 @@ _STORE_AND_READ = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from netpoldiff.manifests.cache import ParseCache
+    from netpoldiff.manifests.conversion_cache import ConversionCache
 
     directory = Path(sys.argv[1])
     values = {f"blob{i}": (f"file{i}.yaml" + "x" * 50_000, []) for i in range(20)}
     for _ in range(30):
-        cache = ParseCache(directory)
+        cache = ConversionCache(directory)
         for key, value in values.items():
             cache.store(key, "default", value)
             read = cache.converted(key, "default")

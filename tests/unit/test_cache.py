@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from netpoldiff.manifests import Loader, cache
-from netpoldiff.manifests.cache import ParseCache
+from netpoldiff.manifests import Loader
+from netpoldiff.manifests import conversion_cache as cache
+from netpoldiff.manifests.conversion_cache import ConversionCache
 from netpoldiff.sources import SourceFile
 from netpoldiff.sources.files import blob_id
 from tests.conftest import FIXTURES
@@ -39,22 +40,22 @@ def test_the_code_digest_follows_every_source_file(
 
 def test_a_conversion_is_read_back_for_the_same_default_namespace_only(tmp_path: Path) -> None:
     source = SourceFile("pod.yaml", POD, blob_id(POD))
-    first = Loader(ParseCache(tmp_path), default_namespace="shop").load([source])
+    first = Loader(ConversionCache(tmp_path), default_namespace="shop").load([source])
     assert list(tmp_path.rglob("*.pickle"))
 
-    again = Loader(ParseCache(tmp_path), default_namespace="shop")
+    again = Loader(ConversionCache(tmp_path), default_namespace="shop")
     assert again.load([source]) == first
-    assert again.cache.parsed == 0  # read back, not parsed
+    assert again.conversions == 0  # read back, not parsed
 
-    elsewhere = Loader(ParseCache(tmp_path), default_namespace="bank")
+    elsewhere = Loader(ConversionCache(tmp_path), default_namespace="bank")
     moved = elsewhere.load([source])
-    assert elsewhere.cache.parsed == 1
+    assert elsewhere.conversions == 1
     assert [w.namespace for w in moved.cluster.workloads] == ["bank"]
 
 
 def test_a_cached_conversion_is_placed_at_the_path_it_is_read_from(tmp_path: Path) -> None:
-    Loader(ParseCache(tmp_path)).load([SourceFile("old/pod.yaml", POD, blob_id(POD))])
-    loaded = Loader(ParseCache(tmp_path)).load([SourceFile("new/pod.yaml", POD, blob_id(POD))])
+    Loader(ConversionCache(tmp_path)).load([SourceFile("old/pod.yaml", POD, blob_id(POD))])
+    loaded = Loader(ConversionCache(tmp_path)).load([SourceFile("new/pod.yaml", POD, blob_id(POD))])
     assert [str(w.origin) for w in loaded.cluster.workloads] == [
         "new/pod.yaml (document 1, line 1)"
     ]
@@ -102,13 +103,13 @@ def test_every_kind_of_conversion_is_read_back_from_the_cache(tmp_path: Path) ->
     for path in sorted(FIXTURES.rglob("*.yaml")):
         data = path.read_bytes()
         files.append(SourceFile(str(path.relative_to(FIXTURES)), data, blob_id(data)))
-    first = Loader(ParseCache(tmp_path)).load(files, keep_going=True)
+    first = Loader(ConversionCache(tmp_path)).load(files, keep_going=True)
     assert first.warnings
     assert first.errors
 
-    again = Loader(ParseCache(tmp_path))
+    again = Loader(ConversionCache(tmp_path))
     second = again.load(files, keep_going=True)
-    assert again.cache.parsed == 0  # every entry passed the unpickler
+    assert again.conversions == 0  # every entry passed the unpickler
     assert (second.cluster, second.warnings) == (first.cluster, first.warnings)
     assert [str(e) for e in second.errors] == [str(e) for e in first.errors]
 
@@ -138,7 +139,7 @@ def test_the_unpickler_builds_the_classes_of_a_conversion(module: str, name: str
         ("netpoldiff.model", "Namespace.implicit"),  # an attribute of a data class
         ("netpoldiff.addresses", "CidrError"),  # an exception that is no NetpoldiffError
         ("netpoldiff.sources", "SourceFile"),  # a data class of another module
-        ("netpoldiff.manifests.cache", "ParseCache"),
+        ("netpoldiff.manifests.conversion_cache", "ConversionCache"),
     ],
 )
 def test_the_unpickler_refuses_everything_else(module: str, name: str) -> None:
@@ -151,10 +152,10 @@ def test_a_dropped_cache_closes_its_directories(tmp_path: Path) -> None:
     if not descriptors.is_dir():
         pytest.skip("needs /proc")
     source = SourceFile("pod.yaml", POD, blob_id(POD))
-    Loader(ParseCache(tmp_path)).load([source])
+    Loader(ConversionCache(tmp_path)).load([source])
     gc.collect()
     before = len(list(descriptors.iterdir()))
     for _ in range(20):
-        Loader(ParseCache(tmp_path)).load([source])
+        Loader(ConversionCache(tmp_path)).load([source])
     gc.collect()
     assert len(list(descriptors.iterdir())) == before

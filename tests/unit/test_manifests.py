@@ -1685,19 +1685,19 @@ def test_parsing_in_worker_processes_gives_the_same_cluster(
     # Large inputs are parsed in parallel; force that path on the demo and compare.
     from pathlib import Path
 
-    from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.manifests import ConversionCache, Loader
     from netpoldiff.manifests import loader as loading
     from netpoldiff.sources import read_path
 
     files = read_path(str(Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "new")).files
-    sequential = Loader(ParseCache(None), workers=1).load(files)
+    sequential = Loader(ConversionCache(None), workers=1).load(files)
     monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
-    parallel_loader = Loader(ParseCache(None), workers=2)
+    parallel_loader = Loader(ConversionCache(None), workers=2)
     parallel = parallel_loader.load(files)
     assert parallel.cluster == sequential.cluster
     assert parallel.warnings == sequential.warnings
     # This process parsed its share; the worker parsed the rest.
-    assert 0 < parallel_loader.cache.parsed < len(files)
+    assert 0 < parallel_loader.conversions < len(files)
 
 
 SAME_CONTENT = textwrap.dedent(
@@ -1737,15 +1737,15 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
 ) -> None:
     # Two directories share most files by content: old/m.yaml and new/m.yaml parse once,
     # but every origin, warning and error of the second names new/m.yaml.
-    from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.manifests import ConversionCache, Loader
     from netpoldiff.manifests import loader as loading
     from netpoldiff.sources.files import blob_id
 
     monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
     data = SAME_CONTENT.encode()
-    loader = Loader(ParseCache(None), workers=workers)
+    loader = Loader(ConversionCache(None), workers=workers)
     old = loader.load([SourceFile("old/m.yaml", data, blob_id(data))], keep_going=True)
-    parsed_after_old = loader.cache.parsed
+    parsed_after_old = loader.conversions
 
     def no_second_conversion(*_: object) -> None:
         pytest.fail("content converted before was converted again")
@@ -1754,7 +1754,7 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
     monkeypatch.setattr(loading, "_convert_chunk", no_second_conversion)
     new = loader.load([SourceFile("new/m.yaml", data, blob_id(data))], keep_going=True)
 
-    assert loader.cache.parsed == parsed_after_old
+    assert loader.conversions == parsed_after_old
     assert new.cluster == old.cluster
     assert {w.name for w in new.cluster.workloads} == {"api"}
 
@@ -1779,13 +1779,13 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
 
 def test_same_content_under_another_path_keeps_its_duplicate_check() -> None:
     # Relocation must not hide that one file's objects are defined twice in one source.
-    from netpoldiff.manifests import Loader, ParseCache
+    from netpoldiff.manifests import ConversionCache, Loader
     from netpoldiff.sources.files import blob_id
 
     data = b"apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: [{name: c}]}\n"
     files = [SourceFile(p, data, blob_id(data)) for p in ("a.yaml", "b.yaml")]
     with pytest.raises(InputError, match=r"^b\.yaml.*defined twice \(also at a\.yaml"):
-        Loader(ParseCache(None)).load(files)
+        Loader(ConversionCache(None)).load(files)
 
 
 _ALIAS_PATTERN = re.compile(r"(?:^|[\s\[{,:?-])\*[^\s,\]}]", re.MULTILINE)

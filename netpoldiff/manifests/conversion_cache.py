@@ -36,8 +36,6 @@ from typing import Final
 
 from netpoldiff import __version__
 from netpoldiff.errors import NetpoldiffError
-from netpoldiff.manifests.yaml_docs import Document, documents
-from netpoldiff.sources import SourceFile
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -167,8 +165,8 @@ class _ConversionUnpickler(pickle.Unpickler):
         return found
 
 
-class ParseCache:
-    """Parses files; keeps their conversions on disk across runs when ``directory`` is set.
+class ConversionCache:
+    """Keeps files' conversions on disk across runs when ``directory`` is set (else nothing).
 
     ``directory`` is the cache root (``default_directory()``); entries live in a subdirectory
     named by the code digest unless ``versioned`` is False (worker processes get that
@@ -183,16 +181,6 @@ class ParseCache:
         # Held descriptors: "" for the code digest's directory, the other keys for shards.
         self._held: dict[str, int] = {}
         weakref.finalize(self, _close_all, self._held)
-        self.parsed = 0  # blobs parsed from text in this run (the rest came from a cache)
-
-    def documents(self, source_file: SourceFile) -> list[Document]:
-        """The documents of a file, parsed now.
-
-        They are not kept: the Loader converts each content once, and holding every parsed
-        file until the end would double a large run's peak memory.
-        """
-        self.parsed += 1
-        return list(documents(source_file.data, source_file.path))
 
     def _versioned(self, *, create: bool) -> int | None:
         """The held descriptor of the code digest's directory, reached from a checked root."""

@@ -18,11 +18,17 @@ from typing import Any
 
 import pytest
 
-from netpoldiff.errors import SourceError
+from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.manifests import conversion_cache as cache
-from netpoldiff.sources import INDEX, WORKING_TREE, Workspace
+from netpoldiff.sources import INDEX, WORKING_TREE, Source, SourceFiles, Workspace
 from tests.conftest import REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.gitrepo import DEMO, GitRepo, demo_repository
+
+
+def read(workspace: Workspace, source: str | Source, paths: tuple[str, ...] = ()) -> SourceFiles:
+    """The files of a source given as typed on the command line, or as a typed value."""
+    return workspace.read(workspace.source(source) if isinstance(source, str) else source, paths)
+
 
 # A policy that opens every flow into the shop namespace if anyone reads it.
 OPEN_EVERYTHING = """\
@@ -112,7 +118,7 @@ def test_other_revision_forms(run_cli: CliRunner, demo: GitRepo) -> None:
     for spec in (first, first[:7], "before", "v1", "v1a", "main~1", "HEAD^"):
         result = run_cli("-C", str(demo.root), spec, "main", "--format", "json")
         assert _summary(result) == DEMO_SUMMARY, spec
-        files = workspace.read(spec)
+        files = read(workspace, spec)
         assert files.label == f"{spec} ({first[:7]})"
         assert [(f.path, f.data) for f in files.files] == [
             (f"k8s/{p.name}", p.read_bytes()) for p in old_files
@@ -157,7 +163,7 @@ def test_directories_on_disk_outside_any_repository(run_cli: CliRunner, tmp_path
     assert document["summary"] == DEMO_SUMMARY
     text = run_cli("-C", str(tmp_path), "old", "new")
     assert text.out.splitlines()[0] == "netpoldiff old -> new"
-    files = Workspace.at(tmp_path).read("old", ("old/frontend.yaml", "shop.yaml"))
+    files = read(Workspace.at(tmp_path), "old", ("old/frontend.yaml", "shop.yaml"))
     assert [f.path for f in files.files] == ["old/frontend.yaml", "old/shop.yaml"]
 
 
@@ -204,7 +210,7 @@ def test_no_arguments_is_head_against_the_working_tree(
     repo.write("k8s/extra.yaml", OPEN_EVERYTHING)  # untracked: not part of the working tree
     assert _summary(run_cli("-C", root, "--format", "json")) == NO_CHANGE
     assert "k8s/extra.yaml" not in [
-        f.path for f in Workspace.at(repo.root).read(WORKING_TREE).files
+        f.path for f in read(Workspace.at(repo.root), WORKING_TREE).files
     ]
 
     (repo.root / "k8s" / "frontend.yaml").unlink()  # deleted, not staged: removed
@@ -224,7 +230,7 @@ def test_staged_compares_head_with_the_index(run_cli: CliRunner, old_only: GitRe
     assert staged["summary"] == FRONTEND_ONLY
     assert _summary(run_cli("-C", root, "--format", "json")) == DEMO_SUMMARY
 
-    assert Workspace.at(repo.root).read(INDEX).label == "index"
+    assert read(Workspace.at(repo.root), INDEX).label == "index"
     assert _summary(run_cli("-C", root, "HEAD", "--staged", "--format", "json")) == FRONTEND_ONLY
     both = run_cli("-C", root, "HEAD", "HEAD", "--staged")
     assert_one_line_error(both, "--staged compares OLD with the index: give OLD only")
@@ -255,7 +261,7 @@ def test_clean_checkout_read_as_a_directory_equals_head(
     old_only.commit("a tracked manifest in a hidden folder")
     root = str(old_only.root)
     # Git sources read every tracked manifest, hidden folders included ...
-    head = [f.path for f in Workspace.at(old_only.root).read("HEAD", ("k8s",)).files]
+    head = [f.path for f in read(Workspace.at(old_only.root), "HEAD", ("k8s",)).files]
     assert "k8s/.archive/extra.yaml" in head
     # ... so the same files read from disk must agree (a directory source skips dot-folders).
     result = run_cli("-C", root, "HEAD", "k8s", "--format", "json")
@@ -381,7 +387,7 @@ def test_unknown_revision(run_cli: CliRunner, demo: GitRepo) -> None:
     assert_one_line_error(run_cli("-C", str(demo.root), "HEAD", "HEAD~5"), "HEAD~5")
     assert_one_line_error(run_cli("-C", str(demo.root), "main...nope"), "unknown revision 'nope'")
     with pytest.raises(SourceError, match="no such revision"):
-        Workspace.at(demo.root).read("no-such-branch")
+        read(Workspace.at(demo.root), "no-such-branch")
 
 
 @pytest.mark.parametrize(("spec", "kind"), [("HEAD:k8s/shop.yaml", "blob"), ("HEAD:k8s", "tree")])
@@ -401,8 +407,8 @@ def test_revision_starting_with_a_dash_never_reaches_git_as_an_option(
 ) -> None:
     workspace = Workspace.at(demo.root)
     for spec in ("--output=x", "-", "--output=x...HEAD", "HEAD...--output=x"):
-        with pytest.raises(SourceError, match="must not start with '-'"):
-            workspace.read(spec)
+        with pytest.raises(UsageError, match="must not start with '-'"):
+            read(workspace, spec)
     root = str(demo.root)
     assert_one_line_error(run_cli("-C", root, "HEAD...--output=x"), "must not start with '-'")
     assert_one_line_error(run_cli("-C", root, "diff", "HEAD~1...--output=x", "HEAD"), "'-'")
@@ -460,7 +466,7 @@ def test_paths_restrict_both_sides(run_cli: CliRunner, demo: GitRepo) -> None:
     assert _summary(run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json", "--", "k8s")) == (
         DEMO_SUMMARY
     )
-    files = Workspace.at(demo.root).read("HEAD~1", front)
+    files = read(Workspace.at(demo.root), "HEAD~1", front)
     assert [f.path for f in files.files] == list(front)
     absolute = str(demo.root / "k8s" / "shop.yaml")
     assert run_cli("-C", root, "HEAD~1", "HEAD", "--format", "json", "--", absolute).out == (
@@ -508,7 +514,7 @@ def test_paths_are_relative_to_the_directory_given_with_dash_c(
     worktree = run_cli("-C", sub, "--format", "json", "--", "shop.yaml")
     assert _summary(worktree) == SHOP_ONLY
     assert [
-        f.path for f in Workspace.at(demo.root / "k8s").read(WORKING_TREE, ("shop.yaml",)).files
+        f.path for f in read(Workspace.at(demo.root / "k8s"), WORKING_TREE, ("shop.yaml",)).files
     ] == ["k8s/shop.yaml"]
 
 
@@ -532,7 +538,7 @@ def _unicode_repository(root: Path, outside: Path) -> GitRepo:
 def test_paths_with_spaces_and_non_ascii(run_cli: CliRunner, tmp_path: Path) -> None:
     repo = _unicode_repository(tmp_path / "repo", tmp_path / "outside")
     root = str(repo.root)
-    files = Workspace.at(repo.root).read("HEAD", (TEAM,))
+    files = read(Workspace.at(repo.root), "HEAD", (TEAM,))
     assert [f.path for f in files.files] == [f"{TEAM}/bad.yaml", f"{TEAM}/frontend.yaml"]
 
     failing = run_cli("-C", root, "HEAD~1", "HEAD")
@@ -593,7 +599,7 @@ def test_symlinks_are_skipped_with_a_warning_never_followed(
     assert failing.status == 1
     assert "k8s/extra.yaml: symbolic link skipped, not followed [NPD004]" in failing.out
     for source in ("HEAD", INDEX, WORKING_TREE):
-        paths = [f.path for f in Workspace.at(linked.root).read(source).files]
+        paths = [f.path for f in read(Workspace.at(linked.root), source).files]
         assert "k8s/extra.yaml" not in paths
         assert len(paths) == 6
 
@@ -731,7 +737,7 @@ def test_export_ignore_files_are_still_read(run_cli: CliRunner, tmp_path: Path) 
     assert attribute == "k8s/frontend.yaml: export-ignore: set\n"
     document = _json(run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--format", "json"))
     assert document["summary"] == DEMO_SUMMARY
-    assert "k8s/frontend.yaml" in [f.path for f in Workspace.at(repo.root).read("HEAD").files]
+    assert "k8s/frontend.yaml" in [f.path for f in read(Workspace.at(repo.root), "HEAD").files]
 
 
 # --- -C and running outside a repository ---------------------------------------------------
@@ -928,7 +934,7 @@ def test_head_index_and_a_clean_working_tree_select_the_same_files(
     """PATHs mean the same on every side: the same literal paths, as ls-tree takes them."""
     workspace = Workspace.at(odd_names.root)
     views = {
-        source: [(f.path, f.data, f.object_id) for f in workspace.read(source, paths).files]
+        source: [(f.path, f.data, f.object_id) for f in read(workspace, source, paths).files]
         for source in ("HEAD", INDEX, WORKING_TREE)
     }
     assert views["HEAD"] == views[INDEX]

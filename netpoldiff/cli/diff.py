@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import click
 
 from netpoldiff.cli import options
-from netpoldiff.cli.invocation import paths_from, settings_from
+from netpoldiff.cli.invocation import paths_from, settings_from, source_from
 from netpoldiff.cli.output import ColorMode, use_color, write
 from netpoldiff.commands import DiffFormat, FailOn, diff_command
 
@@ -43,10 +43,12 @@ def diff(
     tree (tracked files), or the index with --staged. PATHS after -- restrict both sides.
     """
     settings = settings_from(context)
+    workspace = settings.workspace()
     report = diff_command(
-        old,
-        new,
+        source_from(workspace, old),
+        source_from(workspace, new),
         paths_from(context),
+        workspace=workspace,
         staged=staged,
         output_format=output_format,
         settings=settings,

@@ -10,6 +10,7 @@ import click
 
 from netpoldiff.commands import Settings
 from netpoldiff.errors import SourceError
+from netpoldiff.sources import Source, Workspace
 
 # The parameters of ``options.common`` that are Settings fields under the same name.
 _SETTINGS_PARAMETERS: Final = ("default_namespace", "keep_going", "max_file_size", "max_total_size")
@@ -47,6 +48,11 @@ def _start_directory(directory: str | None) -> Path:
         where = f"-C {directory}" if directory else "the current directory"
         msg = f"{where}: cannot be used: {getattr(error, 'strerror', None) or error}"
         raise SourceError(msg) from None
+
+
+def source_from(workspace: Workspace, text: str | None) -> Source | None:
+    """What a SOURCE argument names (None when it was left out, for the command's default)."""
+    return None if text is None else workspace.source(text)
 
 
 def paths_from(context: click.Context) -> tuple[str, ...]:

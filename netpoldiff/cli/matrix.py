@@ -34,9 +34,11 @@ def matrix(
     PATHS after -- restrict the analysis to those files or folders.
     """
     settings = settings_from(context)
+    workspace = settings.workspace()
     report = matrix_command(
-        source,
+        workspace.source(source),
         paths_from(context),
+        workspace=workspace,
         output_format=output_format,
         settings=settings,
         fail_on=fail_on,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import click
 
 from netpoldiff.cli import options
-from netpoldiff.cli.invocation import paths_from, settings_from
+from netpoldiff.cli.invocation import paths_from, settings_from, source_from
 from netpoldiff.cli.output import say, write
 from netpoldiff.commands import FailOn, append_step_summary, comment_body, post_pr_comment
 
@@ -43,8 +43,15 @@ def pr_comment(
     Reads GITHUB_TOKEN and GITHUB_API_URL; appends the report to GITHUB_STEP_SUMMARY when set.
     """
     settings = settings_from(context)
+    workspace = settings.workspace()
     report = comment_body(
-        old, new, paths_from(context), body_file=body_file, settings=settings, fail_on=fail_on
+        source_from(workspace, old),
+        source_from(workspace, new),
+        paths_from(context),
+        workspace=workspace,
+        body_file=body_file,
+        settings=settings,
+        fail_on=fail_on,
     )
     body = "".join(report.chunks)
     write(report, output, settings)

@@ -21,16 +21,17 @@ from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.report.graph import dot
 from netpoldiff.report.json_report import diff_json
 from netpoldiff.report.lines import change_lines
-from netpoldiff.sources import HEAD, INDEX, WORKING_TREE
+from netpoldiff.sources import HEAD, INDEX, WORKING_TREE, Source, Workspace
 
 DiffFormat = Literal["text", "markdown", "json", "dot"]
 
 
 def diff_command(
-    old_spec: str | None,
-    new_spec: str | None,
+    old: Source | None,
+    new: Source | None,
     paths: Sequence[str] = (),
     *,
+    workspace: Workspace | None = None,
     staged: bool = False,
     output_format: DiffFormat = "text",
     settings: Settings | None = None,
@@ -40,28 +41,29 @@ def diff_command(
 ) -> Report:
     """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD."""
     settings = settings or Settings()
-    if staged and new_spec is not None:
+    if staged and new is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise UsageError(msg)
-    workspace = settings.workspace()
+    workspace = workspace or settings.workspace()
     loader = settings.loader()
-    old_spec = old_spec or HEAD  # the revision HEAD, even beside a directory named HEAD
-    new_spec = new_spec or (INDEX if staged else WORKING_TREE)
-    old_files = read(workspace, old_spec, tuple(paths), settings)
-    new_files = read(workspace, new_spec, tuple(paths), settings)
+    old = HEAD if old is None else old
+    if new is None:
+        new = INDEX if staged else WORKING_TREE
+    old_files = read(workspace, old, tuple(paths), settings)
+    new_files = read(workspace, new, tuple(paths), settings)
     # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
     loader.prepare([*old_files.files, *new_files.files])
-    old = convert(loader, old_spec, old_files, settings)
-    new = convert(loader, new_spec, new_files, settings)
-    check_paths(paths, old, new)
-    diff = diff_matrices(*evaluate_pair(old.cluster, new.cluster))
-    changes = ChangeSet.between(old.cluster, new.cluster)
+    before = convert(loader, old, old_files, settings)
+    after = convert(loader, new, new_files, settings)
+    check_paths(paths, before, after)
+    diff = diff_matrices(*evaluate_pair(before.cluster, after.cluster))
+    changes = ChangeSet.between(before.cluster, after.cluster)
     # A file broken on both sides is one problem, not two.
-    errors = tuple({str(e): e for e in old.errors + new.errors}.values())
-    warnings = new.warnings
+    errors = tuple({str(e): e for e in before.errors + after.errors}.values())
+    warnings = after.warnings
     chunks: Iterable[str]
     if output_format == "json":
-        chunks = diff_json(diff, changes, old_spec, new_spec, warnings=warnings, errors=errors)
+        chunks = diff_json(diff, changes, str(old), str(new), warnings=warnings, errors=errors)
     elif output_format == "dot":
         chunks = [dot(change_lines(diff, changes))]
     else:
@@ -69,7 +71,7 @@ def diff_command(
         from netpoldiff.report.text import render_diff  # noqa: PLC0415
         from netpoldiff.report.words import DiffHeader  # noqa: PLC0415
 
-        header = DiffHeader(old.label, new.label)
+        header = DiffHeader(before.label, after.label)
         lines = change_lines(diff, changes)
         render = render_diff
         if output_format == "markdown":

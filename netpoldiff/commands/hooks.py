@@ -9,7 +9,7 @@ from typing import Final
 from netpoldiff.commands.diff import DiffFormat, diff_command
 from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
-from netpoldiff.sources import GitRepository
+from netpoldiff.sources import GitRepository, Revision
 
 # What an installed hook refuses unless told otherwise: a change that opens a flow.
 HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
@@ -80,10 +80,13 @@ def pre_push_command(
     chunks: list[str] = []
     status = 0
     changed = False
+    workspace = settings.workspace()
     for pushed in ranges:
+        # Object ids and ref names from git: revisions, never looked for on disk.
         report = diff_command(
-            pushed.old,
-            pushed.new,
+            Revision(pushed.old),
+            Revision(pushed.new),
+            workspace=workspace,
             output_format=output_format,
             settings=settings,
             fail_on=fail_on,

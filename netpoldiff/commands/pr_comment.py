@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 from netpoldiff.commands.diff import diff_command
 from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.errors import SourceError, UsageError
+from netpoldiff.sources import Source, Workspace
 
 if TYPE_CHECKING:
     from netpoldiff.github import Posted
@@ -22,10 +23,11 @@ _REPOSITORY: Final = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
 def comment_body(
-    old_spec: str | None,
-    new_spec: str | None,
+    old: Source | None,
+    new: Source | None,
     paths: Sequence[str] = (),
     *,
+    workspace: Workspace | None = None,
     body_file: str | None = None,
     settings: Settings | None = None,
     fail_on: Sequence[FailOn] = (),
@@ -34,7 +36,13 @@ def comment_body(
     if body_file is not None:
         return Report((_read_body_file(body_file),), 0, changed=True)
     report = diff_command(
-        old_spec, new_spec, paths, output_format="markdown", settings=settings, fail_on=fail_on
+        old,
+        new,
+        paths,
+        workspace=workspace,
+        output_format="markdown",
+        settings=settings,
+        fail_on=fail_on,
     )
     return Report(("".join(report.chunks),), report.exit_status, changed=report.changed)
 

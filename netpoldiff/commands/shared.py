@@ -14,7 +14,13 @@ from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, UsageError
 from netpoldiff.manifests import DEFAULT_NAMESPACE, ConversionCache, Loader
 from netpoldiff.manifests.conversion_cache import default_directory
-from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, SourceFiles, Workspace
+from netpoldiff.sources import (
+    DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_MAX_TOTAL_SIZE,
+    Source,
+    SourceFiles,
+    Workspace,
+)
 
 FailOn = Literal["opened", "closed", "any", "warnings"]
 
@@ -57,7 +63,7 @@ class Settings:
 class LoadedSource:
     """One source read into a Cluster, with everything worth telling about the reading."""
 
-    spec: str
+    source: Source
     label: str
     cluster: Cluster
     warnings: tuple[Diagnostic, ...]
@@ -66,20 +72,20 @@ class LoadedSource:
 
 
 def read(
-    workspace: Workspace, spec: str, paths: tuple[str, ...], settings: Settings
+    workspace: Workspace, source: Source, paths: tuple[str, ...], settings: Settings
 ) -> SourceFiles:
     """The files of one source; its first error stops the run unless --keep-going."""
-    files = workspace.read(spec, paths)
+    files = workspace.read(source, paths)
     if files.errors and not settings.keep_going:
         raise files.errors[0]
     return files
 
 
-def convert(loader: Loader, spec: str, files: SourceFiles, settings: Settings) -> LoadedSource:
+def convert(loader: Loader, source: Source, files: SourceFiles, settings: Settings) -> LoadedSource:
     """One source's files as a Cluster, with the warnings and errors of reading and converting."""
     loaded = loader.load(files.files, keep_going=settings.keep_going)
     return LoadedSource(
-        spec,
+        source,
         files.label,
         loaded.cluster,
         files.warnings + loaded.warnings,

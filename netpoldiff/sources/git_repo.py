@@ -11,7 +11,7 @@ from typing import Final, NoReturn
 
 import git
 
-from netpoldiff.errors import SourceError
+from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.sources.git_blobs import HEX_LENGTHS, BlobReader
 from netpoldiff.sources.git_command import (
     NOT_FETCHED,
@@ -122,7 +122,7 @@ class GitRepository:
     def _commit(self, revision: str) -> str | None:
         if revision.startswith("-"):
             msg = f"revision {revision!r} must not start with '-'"
-            raise SourceError(msg)
+            raise UsageError(msg)
         if revision not in self._commits:
             # Resolved first, then peeled: ``:/text`` reads all that follows as the message
             # to look for, so ``:/text^{commit}`` would look for "text^{commit}".
@@ -151,20 +151,21 @@ class GitRepository:
         """Whether ``spec`` names the empty tree (what a branch with no history compares to)."""
         return spec == self.empty_tree()
 
+    def merge_base(self, left: str, right: str) -> Resolved:
+        """Resolve ``left...right`` (an empty side is HEAD) once to their merge base."""
+        shown = f"{left}...{right}"
+        left, right = left or "HEAD", right or "HEAD"
+        sha = self._answer("merge-base", self._resolve_one(left), self._resolve_one(right))
+        if sha is None:
+            hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
+            msg = f"{shown}: {left} and {right} have no merge base{hint}"
+            raise SourceError(msg)
+        return Resolved(sha, f"{shown} (merge base {sha[:7]})")
+
     def resolve(self, revision: str) -> Resolved:
-        """Resolve a revision, or ``A...B`` (their merge base), once to a commit."""
+        """Resolve a revision (or the empty tree's name) once to a commit."""
         if self.is_empty_tree(revision):
             return Resolved(revision, f"empty tree ({revision[:7]})")
-        if "..." in revision:
-            left, _, right = revision.partition("...")
-            left_sha = self._resolve_one(left or "HEAD")
-            right_sha = self._resolve_one(right or "HEAD")
-            sha = self._answer("merge-base", left_sha, right_sha)
-            if sha is None:
-                hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
-                msg = f"{revision}: {left or 'HEAD'} and {right or 'HEAD'} have no merge base{hint}"
-                raise SourceError(msg)
-            return Resolved(sha, f"{revision} (merge base {sha[:7]})")
         if revision == "HEAD" and not self.has_commits():
             # An unborn branch (before the first commit) has the empty tree.
             return Resolved(self.empty_tree(), "HEAD (no commits yet)")
@@ -183,10 +184,8 @@ class GitRepository:
 
     def unknown(self, spec: str) -> NoReturn:
         """Fail for a SOURCE that is neither a revision here nor a path on disk."""
-        kind = None if spec.startswith("-") else self._object_type(spec)
-        if spec.startswith("-"):
-            msg = f"revision {spec!r} must not start with '-'"
-        elif kind is not None:
+        kind = self._object_type(spec)
+        if kind is not None:
             msg = f"{spec!r} names a {kind}, not a commit: give a commit, branch or tag"
         elif self.is_shallow():
             msg = f"{spec!r}: no such revision, file or directory; {_SHALLOW_HINT}"

@@ -8,6 +8,7 @@ import pytest
 
 from netpoldiff.commands import Settings, diff_command, matrix_command, post_pr_comment
 from netpoldiff.errors import SourceError, UsageError
+from netpoldiff.sources import HEAD, OnDisk
 from tests.conftest import REPO_ROOT
 
 SETTINGS = Settings(REPO_ROOT, use_cache=False)
@@ -18,11 +19,13 @@ TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first
     ("call", "message"),
     [
         (
-            lambda: diff_command("HEAD", "fixtures/demo/new", staged=True, settings=SETTINGS),
+            lambda: diff_command(HEAD, OnDisk("fixtures/demo/new"), staged=True, settings=SETTINGS),
             "--staged compares OLD with the index: give OLD only",
         ),
         (
-            lambda: matrix_command("fixtures/demo/new", ["nothing.yaml"], settings=SETTINGS),
+            lambda: matrix_command(
+                OnDisk("fixtures/demo/new"), ["nothing.yaml"], settings=SETTINGS
+            ),
             "no manifest (*.yaml, *.yml, *.json) matches the paths nothing.yaml",
         ),
         (
@@ -59,5 +62,5 @@ def test_misuse_of_the_command_line_raises_usage_error(
 
 def test_a_source_that_cannot_be_read_stays_a_source_error() -> None:
     with pytest.raises(SourceError) as raised:
-        matrix_command("no/such/dir", settings=SETTINGS)
+        matrix_command(OnDisk("no/such/dir"), settings=SETTINGS)
     assert not isinstance(raised.value, UsageError)

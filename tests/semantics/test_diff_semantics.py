@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from netpoldiff.commands import DiffFormat, Settings, diff_command
+from netpoldiff.sources import OnDisk
 from tests.conftest import FIXTURES, REPO_ROOT
 
 # --- endpoints of the fixture apps -----------------------------------------------------------
@@ -56,7 +57,10 @@ def run(
     old: Path | str, new: Path | str, output_format: DiffFormat, start: Path = REPO_ROOT
 ) -> str:
     report = diff_command(
-        str(old), str(new), output_format=output_format, settings=Settings(start, use_cache=False)
+        OnDisk(str(old)),
+        OnDisk(str(new)),
+        output_format=output_format,
+        settings=Settings(start, use_cache=False),
     )
     assert report.exit_status == 0
     return "".join(report.chunks)

@@ -52,7 +52,11 @@ class InputError(NetpoldiffError):
 
 
 class SourceError(NetpoldiffError):
-    """A source (revision, directory, file) that cannot be resolved or read."""
+    """A source (revision, directory, file, git's list of pushed refs) that cannot be read."""
+
+
+class WriteError(NetpoldiffError):
+    """A report, hook or job summary that cannot be written where it was asked for."""
 
 
 class UsageError(NetpoldiffError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from netpoldiff.errors import NetpoldiffError, SourceError
+from netpoldiff.errors import SourceError, WriteError
 from netpoldiff.sources import GitRepository
 
 Stage = Literal["pre-commit", "pre-push"]
@@ -44,10 +44,10 @@ def install(
     try:
         if target.is_dir() and not target.is_symlink():
             msg = f"{target} is a directory, not a hook: remove it first"
-            raise NetpoldiffError(msg)
+            raise WriteError(msg)
         if not force and _taken(target):
             msg = f"{target} exists and was not written by netpoldiff: use --force to replace it"
-            raise NetpoldiffError(msg)
+            raise WriteError(msg)
         directory.mkdir(parents=True, exist_ok=True)
         if target.is_symlink():
             target.unlink()  # replace the link itself, never the file it points to
@@ -55,10 +55,10 @@ def install(
         target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     except FileExistsError:
         msg = f"cannot write the hook {target}: {directory} is not a directory"
-        raise NetpoldiffError(msg) from None
+        raise WriteError(msg) from None
     except OSError as error:
         msg = f"cannot write the hook {target}: {error.strerror or error}"
-        raise NetpoldiffError(msg) from None
+        raise WriteError(msg) from None
     return target
 
 

@@ -79,7 +79,7 @@ def _error_status(error: Exception) -> int:
             say(str(error))
             return EXIT_USAGE_ERROR
         case NetpoldiffError():
-            # SourceError, InputError, a hook that cannot be written: what is read or written.
+            # SourceError, InputError, WriteError: what is read or written.
             say(str(error))
             return EXIT_INPUT_ERROR
         case OSError():

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from netpoldiff.commands import Report, Settings
-from netpoldiff.errors import SourceError, UsageError
+from netpoldiff.errors import UsageError, WriteError
 from netpoldiff.printable import inert_document, printable
 
 ColorMode = Literal["auto", "always", "never"]
@@ -45,7 +45,7 @@ def write(report: Report, output: str | None, settings: Settings) -> None:
     try:
         if not target.parent.is_dir():
             msg = f"{output}: cannot write the report: no such directory {target.parent}"
-            raise SourceError(msg)
+            raise WriteError(msg)
         _to_file(chunks, target)
     except BrokenPipeError:
         raise  # the reader of a pipe went away: the handler's to answer, not an error
@@ -53,7 +53,7 @@ def write(report: Report, output: str | None, settings: Settings) -> None:
         # A full disk, a read-only file system, a directory we may not write in: the
         # environment's doing, one line like every other error.
         msg = f"{output}: cannot write the report: {error.strerror or error}"
-        raise SourceError(msg) from None
+        raise WriteError(msg) from None
 
 
 def _to_stdout(chunks: Iterable[str]) -> None:
@@ -66,7 +66,7 @@ def _to_stdout(chunks: Iterable[str]) -> None:
     except OSError as error:
         discard_stdout()  # else the interpreter's last flush fails again, with a traceback
         msg = f"cannot write the report to standard output: {error.strerror or error}"
-        raise SourceError(msg) from None
+        raise WriteError(msg) from None
 
 
 def _to_file(chunks: Iterable[str], target: Path) -> None:

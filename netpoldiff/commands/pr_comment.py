@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from netpoldiff.commands.diff import diff_command
 from netpoldiff.commands.shared import FailOn, Report, Settings
-from netpoldiff.errors import SourceError, UsageError
+from netpoldiff.errors import SourceError, UsageError, WriteError
 from netpoldiff.sources import Source, Workspace
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def append_step_summary(path: str, body: str) -> None:
             stream.write(body)
     except OSError as error:
         msg = f"GITHUB_STEP_SUMMARY {path}: cannot append the report: {error.strerror or error}"
-        raise SourceError(msg) from None
+        raise WriteError(msg) from None
 
 
 def post_pr_comment(

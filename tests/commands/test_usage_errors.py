@@ -1,15 +1,24 @@
-"""A misused command line is a UsageError, apart from a source or input that cannot be read."""
+"""Each failure has its class: misuse (UsageError), what cannot be read, what cannot be written."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from netpoldiff.commands import Settings, diff_command, matrix_command, post_pr_comment
-from netpoldiff.errors import SourceError, UsageError
+from netpoldiff.commands import (
+    Settings,
+    append_step_summary,
+    diff_command,
+    hook_install_command,
+    matrix_command,
+    post_pr_comment,
+)
+from netpoldiff.errors import SourceError, UsageError, WriteError
 from netpoldiff.sources import HEAD, OnDisk
 from tests.conftest import REPO_ROOT
+from tests.gitrepo import GitRepo
 
 SETTINGS = Settings(REPO_ROOT, use_cache=False)
 TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first
@@ -64,3 +73,12 @@ def test_a_source_that_cannot_be_read_stays_a_source_error() -> None:
     with pytest.raises(SourceError) as raised:
         matrix_command(OnDisk("no/such/dir"), settings=SETTINGS)
     assert not isinstance(raised.value, UsageError)
+
+
+def test_what_cannot_be_written_is_a_write_error(tmp_path: Path) -> None:
+    with pytest.raises(WriteError, match=r"GITHUB_STEP_SUMMARY .*: cannot append the report"):
+        append_step_summary(str(tmp_path), "report")  # a directory, not a file
+    repo = GitRepo.init(tmp_path / "repo")
+    (repo.root / ".git" / "hooks" / "pre-commit").mkdir(parents=True)
+    with pytest.raises(WriteError, match="is a directory, not a hook"):
+        hook_install_command("pre-commit", settings=Settings(repo.root))

@@ -1,6 +1,7 @@
-"""Golden reports: every fixture case with old/ and new/, in every format, byte for byte.
+"""Golden reports: every fixture case with old/ and new/, in every registered format, byte for byte.
 
-Run ``make update-golden`` after an intended change and review the diff of fixtures/.
+The formats are read from the registry, so a new format fails here until its golden files
+exist. Run ``make update-golden`` after an intended change and review the diff of fixtures/.
 """
 
 from __future__ import annotations
@@ -9,27 +10,30 @@ from pathlib import Path
 
 import pytest
 
+from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
 from tests.conftest import FIXTURES, REPO_ROOT, CliRunner
 
-DIFF_FORMATS = {
-    "diff.txt": "text",
-    "diff.md": "markdown",
-    "diff.json": "json",
-    "diff.dot": "dot",
-}
+# A golden file is named for its format (diff.json, diff.dot, diff.sarif), or by the usual
+# suffix where the format has one.
+SUFFIX = {"text": "txt", "markdown": "md"}
+
+
+def _golden(report: str, output_format: str) -> str:
+    return f"{report}.{SUFFIX.get(output_format, output_format)}"
+
+
 MATRIX_CASES = [
-    ("demo", "new", "matrix.txt", "text"),
-    ("demo", "new", "matrix.json", "json"),
+    *(("demo", "new", _golden("matrix", name), name) for name in MATRIX_FORMATS),
     ("demo", "old", "matrix-old.txt", "text"),
 ]
 
 
 def _diff_cases() -> list[tuple[str, str, str]]:
     return [
-        (case.name, name, output_format)
+        (case.name, _golden("diff", output_format), output_format)
         for case in sorted(FIXTURES.iterdir())
         if (case / "old").is_dir() and (case / "new").is_dir()
-        for name, output_format in DIFF_FORMATS.items()
+        for output_format in DIFF_FORMATS
     ]
 
 

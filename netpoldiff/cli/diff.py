@@ -10,7 +10,7 @@ import click
 from netpoldiff.cli import options
 from netpoldiff.cli.invocation import paths_from, settings_from, source_from
 from netpoldiff.cli.output import ColorMode, use_color, write
-from netpoldiff.commands import DiffFormat, FailOn, diff_command
+from netpoldiff.commands import FailOn, diff_command
 
 
 @click.command("diff")
@@ -29,7 +29,7 @@ def diff(
     old: str | None,
     new: str | None,
     staged: bool,
-    output_format: DiffFormat,
+    output_format: str,
     exit_code: bool,
     fail_on: Sequence[FailOn],
     color: ColorMode,

@@ -11,7 +11,6 @@ from netpoldiff.cli import options
 from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import ColorMode, say, use_color, write
 from netpoldiff.commands import (
-    DiffFormat,
     FailOn,
     Stage,
     hook_install_command,
@@ -62,7 +61,7 @@ def hook_run(
     stage: Stage,
     remote: str | None,
     url: str | None,  # noqa: ARG001 - git passes it; the remote name is enough
-    output_format: DiffFormat,
+    output_format: str,
     fail_on: Sequence[FailOn],
     color: ColorMode,
     output: str | None,

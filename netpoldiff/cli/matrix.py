@@ -10,7 +10,7 @@ import click
 from netpoldiff.cli import options
 from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import write
-from netpoldiff.commands import MatrixFailOn, MatrixFormat, matrix_command
+from netpoldiff.commands import MatrixFailOn, matrix_command
 
 
 @click.command("matrix")
@@ -24,7 +24,7 @@ def matrix(
     /,
     *,
     source: str,
-    output_format: MatrixFormat,
+    output_format: str,
     fail_on: Sequence[MatrixFailOn],
     output: str | None,
     **_common: object,  # read by settings_from(context)

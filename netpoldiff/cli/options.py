@@ -1,7 +1,8 @@
 """Every option of the command line, declared once; commands compose them.
 
-Choices come from the ``Literal`` types of the plain commands and defaults from the modules
-that own them, so the command line and the functions it calls cannot disagree.
+Choices come from the ``Literal`` types of the plain commands and from the registries of report
+formats, defaults from the modules that own them, so the command line and the functions it
+calls cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from netpoldiff.commands import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
     DEFAULT_NAMESPACE,
+    DIFF_FORMATS,
     HOOK_FAIL_ON,
-    DiffFormat,
+    MATRIX_FORMATS,
     FailOn,
     MatrixFailOn,
-    MatrixFormat,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,7 +133,7 @@ common = compose(
 diff_format = click.option(
     "--format",
     "output_format",
-    type=click.Choice(get_args(DiffFormat)),
+    type=click.Choice(list(DIFF_FORMATS)),
     default="text",
     show_default=True,
     help="Report format (dot: a Graphviz graph of the changed flows).",
@@ -140,7 +141,7 @@ diff_format = click.option(
 matrix_format = click.option(
     "--format",
     "output_format",
-    type=click.Choice(get_args(MatrixFormat)),
+    type=click.Choice(list(MATRIX_FORMATS)),
     default="text",
     show_default=True,
     help="Report format.",

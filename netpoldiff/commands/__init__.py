@@ -6,29 +6,30 @@ One module per command; ``shared`` holds what they have in common. Each returns 
 
 from __future__ import annotations
 
-from netpoldiff.commands.diff import DiffFormat, diff_command
+from netpoldiff.commands.diff import diff_command
 from netpoldiff.commands.hooks import (
     HOOK_FAIL_ON,
     hook_install_command,
     hook_run_command,
     pre_push_command,
 )
-from netpoldiff.commands.matrix import MatrixFailOn, MatrixFormat, matrix_command
+from netpoldiff.commands.matrix import MatrixFailOn, matrix_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
 from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.hooks import Stage
 from netpoldiff.manifests import DEFAULT_NAMESPACE
+from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "DEFAULT_NAMESPACE",
+    "DIFF_FORMATS",
     "HOOK_FAIL_ON",
-    "DiffFormat",
+    "MATRIX_FORMATS",
     "FailOn",
     "MatrixFailOn",
-    "MatrixFormat",
     "Report",
     "Settings",
     "Stage",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Literal
+from collections.abc import Sequence
 
 from netpoldiff.changes import ChangeSet
 from netpoldiff.commands.shared import (
@@ -18,12 +17,9 @@ from netpoldiff.commands.shared import (
 from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import UsageError
 from netpoldiff.evaluate import evaluate_pair
-from netpoldiff.report.graph import dot
-from netpoldiff.report.json_report import diff_json
-from netpoldiff.report.lines import change_lines
+from netpoldiff.report.formats import DIFF_FORMATS, format_named
+from netpoldiff.report.reports import DiffHeader, DiffReport, Style
 from netpoldiff.sources import HEAD, INDEX, WORKING_TREE, Source, Workspace
-
-DiffFormat = Literal["text", "markdown", "json", "dot"]
 
 
 def diff_command(
@@ -33,7 +29,7 @@ def diff_command(
     *,
     workspace: Workspace | None = None,
     staged: bool = False,
-    output_format: DiffFormat = "text",
+    output_format: str = "text",
     settings: Settings | None = None,
     exit_code: bool = False,
     fail_on: Sequence[FailOn] = (),
@@ -41,6 +37,7 @@ def diff_command(
 ) -> Report:
     """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD."""
     settings = settings or Settings()
+    render = format_named(DIFF_FORMATS, output_format)
     if staged and new is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise UsageError(msg)
@@ -61,26 +58,16 @@ def diff_command(
     # A file broken on both sides is one problem, not two.
     errors = tuple({str(e): e for e in before.errors + after.errors}.values())
     warnings = after.warnings
-    chunks: Iterable[str]
-    if output_format == "json":
-        chunks = diff_json(diff, changes, str(old), str(new), warnings=warnings, errors=errors)
-    elif output_format == "dot":
-        chunks = [dot(change_lines(diff, changes))]
-    else:
-        # tabulate is imported only when a table is drawn: start-up time is paid on every run.
-        from netpoldiff.report.text import render_diff  # noqa: PLC0415
-        from netpoldiff.report.words import DiffHeader  # noqa: PLC0415
-
-        header = DiffHeader(before.label, after.label)
-        lines = change_lines(diff, changes)
-        render = render_diff
-        if output_format == "markdown":
-            from netpoldiff.report.markdown import render_diff_markdown  # noqa: PLC0415
-
-            render = render_diff_markdown
-        chunks = [
-            render(header, diff, changes, lines, warnings=warnings, errors=errors, color=color)
-        ]
+    report = DiffReport(
+        str(old),
+        str(new),
+        DiffHeader(before.label, after.label),
+        diff,
+        changes,
+        warnings=warnings,
+        errors=errors,
+    )
+    chunks = render(report, Style(color=color))
     failed = fails(fail_on, errors=errors, warnings=warnings, diff=diff) or (
         exit_code and not diff.is_empty()
     )

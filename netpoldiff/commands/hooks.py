@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
-from netpoldiff.commands.diff import DiffFormat, diff_command
+from netpoldiff.commands.diff import diff_command
 from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.sources import GitRepository, Revision
@@ -34,7 +34,7 @@ def hook_run_command(
     *,
     remote: str | None = None,
     pushed_lines: Iterable[str] = (),
-    output_format: DiffFormat = "text",
+    output_format: str = "text",
     settings: Settings | None = None,
     fail_on: Sequence[FailOn] = (),
     color: bool = False,
@@ -65,7 +65,7 @@ def pre_push_command(
     remote: str,
     stdin_lines: Iterable[str],
     *,
-    output_format: DiffFormat = "text",
+    output_format: str = "text",
     settings: Settings | None = None,
     fail_on: Sequence[FailOn] = (),
     color: bool = False,

@@ -1,9 +1,9 @@
-"""The JSON documents of the machine-readable contract (schema_version 1), written as text."""
+"""``--format json``: the documents of the machine-readable contract (schema_version 1)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 from netpoldiff.causes import Cause, CauseIndex
@@ -11,9 +11,9 @@ from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
-from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
+from netpoldiff.report.reports import DiffReport, MatrixReport, Style
 
 SCHEMA_VERSION: Final = 1
 
@@ -59,8 +59,7 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _problems(warnings: Iterable[Diagnostic], errors: Iterable[InputError]) -> JsonObject:
-    errors = list(errors)
+def _problems(warnings: Iterable[Diagnostic], errors: Sequence[InputError]) -> JsonObject:
     return {
         "incomplete": bool(errors),
         "errors": [str(error) for error in errors],
@@ -68,17 +67,15 @@ def _problems(warnings: Iterable[Diagnostic], errors: Iterable[InputError]) -> J
     }
 
 
-def matrix_json(
-    matrix: Matrix,
-    source: str,
-    *,
-    warnings: Iterable[Diagnostic] = (),
-    errors: Iterable[InputError] = (),
+def render_matrix(
+    report: MatrixReport,
+    style: Style,  # noqa: ARG001 - a document for machines
 ) -> Iterator[str]:
     """The ``matrix --format json`` document, in pieces, so a large matrix streams."""
+    matrix = report.matrix
     endpoints = matrix.endpoints
     encoded = [_dump(endpoint_json(e)) for e in endpoints]
-    head: JsonObject = {"schema_version": SCHEMA_VERSION, "source": source}
+    head: JsonObject = {"schema_version": SCHEMA_VERSION, "source": report.source}
     yield _dump(head)[:-1]
     yield ',\n "endpoints": ['
     yield ",\n  ".join(encoded[i] for i in range(len(endpoints)) if matrix.present >> i & 1)
@@ -98,7 +95,7 @@ def matrix_json(
             for src, connections in matrix.sources_of(dst)
         )
         separator = ",\n  "
-    yield "],\n " + _dump(_problems(warnings, errors))[1:] + "\n"
+    yield "],\n " + _dump(_problems(report.warnings, report.errors))[1:] + "\n"
 
 
 def cause_json(cause: Cause) -> JsonObject:
@@ -141,18 +138,18 @@ def _flow_entries(
         first = False
 
 
-def diff_json(
-    diff: MatrixDiff,
-    changes: ChangeSet,
-    old: str,
-    new: str,
-    *,
-    warnings: Iterable[Diagnostic] = (),
-    errors: Iterable[InputError] = (),
+def render_diff(
+    report: DiffReport,
+    style: Style,  # noqa: ARG001 - a document for machines
 ) -> Iterator[str]:
     """The ``diff --format json`` document, in pieces, so a large diff streams."""
+    diff, changes = report.diff, report.changes
     encoded = [_dump(endpoint_json(e)) for e in diff.endpoints]
-    head: JsonObject = {"schema_version": SCHEMA_VERSION, "old": old, "new": new}
+    head: JsonObject = {
+        "schema_version": SCHEMA_VERSION,
+        "old": report.old_source,
+        "new": report.new_source,
+    }
     yield _dump(head)[:-1]
     yield ',\n "added_endpoints": ['
     yield ", ".join(_dump(endpoint_json(e)) for e in diff.added_endpoints())
@@ -163,4 +160,5 @@ def diff_json(
     yield '],\n "closed": ['
     yield from _flow_entries(diff, changes, encoded, opened=False)
     summary = {"opened": diff.opened_count(), "closed": diff.closed_count()}
-    yield f'],\n "summary": {_dump(summary)},\n ' + _dump(_problems(warnings, errors))[1:] + "\n"
+    problems = _problems(report.warnings, report.errors)
+    yield f'],\n "summary": {_dump(summary)},\n ' + _dump(problems)[1:] + "\n"

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from netpoldiff.changes import ChangeSet
-from netpoldiff.diagnostics import Diagnostic
-from netpoldiff.diff import MatrixDiff
-from netpoldiff.errors import InputError
 from netpoldiff.findings import removed_default_denies
-from netpoldiff.report.graph import MAX_EDGES, mermaid
+from netpoldiff.report.graph import EDGE_COLORS, Graph
 from netpoldiff.report.lines import ChangeLine
-from netpoldiff.report.words import DiffHeader, plural, policy_change_lines, why
+from netpoldiff.report.reports import DiffReport, Style
+from netpoldiff.report.words import plural, policy_change_lines, why
 
 MARKER: Final = "<!-- netpoldiff -->"
 BUDGET: Final = 60_000  # characters; GitHub refuses comments over 65,536
+MAX_EDGES: Final = 40  # edges of the Mermaid graph: a larger one is unreadable in a comment
 _SIGN_EMOJI: Final = {"+": "🟢 opened", "-": "🔴 closed", "~": "🟡 changed"}
 _MENTION: Final = re.compile(r"([@#])(?=\w)")
 
@@ -41,6 +39,34 @@ def code(text: str) -> str:
     return f"{fence}{padding}{text}{padding}{fence}"
 
 
+def _mermaid_text(text: str) -> str:
+    """Text safe inside a Mermaid quoted label (entities, no quotes or markup)."""
+    text = " ".join(text.split())
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+        text = text.replace(char, entity)
+    return re.sub(r"([@#])(?=\w)", "\\1\u200b", text).replace("#\u200bamp;", "#amp;")
+
+
+def mermaid(lines: Iterable[ChangeLine], limit: int = MAX_EDGES) -> str:
+    """A Mermaid flowchart of the changed flows (without the code fence)."""
+    graph = Graph(lines, limit)
+    out = ["flowchart LR"]
+    for index, (namespace, nodes) in enumerate(graph.by_namespace().items()):
+        out.append(f'  subgraph ns{index}["{_mermaid_text(namespace)}"]')
+        out.extend(f'    {node.key}["{_mermaid_text(node.label)}"]' for node in nodes)
+        out.append("  end")
+    for number, (source, target, line) in enumerate(graph.edges):
+        arrow = "-.->" if line.sign == "-" else "-->"
+        label = _mermaid_text(
+            f"{line.sign}{line.connections}" if line.sign != "~" else line.connections
+        )
+        out.append(f'  {source} {arrow}|"{label}"| {target}')
+        out.append(f"  linkStyle {number} stroke:{EDGE_COLORS[line.sign]},stroke-width:2px")
+    if graph.hidden:
+        out.append(f'  more["… {graph.hidden} more changes not drawn"]')
+    return "\n".join(out)
+
+
 def _removed_default_denies(changes: ChangeSet) -> list[str]:
     """Namespaces that denied all traffic of a direction by default and no longer do."""
     return [
@@ -50,7 +76,7 @@ def _removed_default_denies(changes: ChangeSet) -> list[str]:
     ]
 
 
-def _warnings(lines: list[ChangeLine], changes: ChangeSet) -> list[str]:
+def _warnings(lines: Sequence[ChangeLine], changes: ChangeSet) -> list[str]:
     opened = [line for line in lines if line.opened]
     notes = []
     outside = [line for line in opened if line.from_outside]
@@ -66,7 +92,7 @@ def _warnings(lines: list[ChangeLine], changes: ChangeSet) -> list[str]:
     return notes
 
 
-def _flow_table(lines: list[ChangeLine], limit: int) -> list[str]:
+def _flow_table(lines: Sequence[ChangeLine], limit: int) -> list[str]:
     rows = ["| | Source | Destination | Ports | Why |", "|---|---|---|---|---|"]
     rows.extend(
         f"| {_SIGN_EMOJI[line.sign]} | {'<br>'.join(code(s) for s in line.sources)} "
@@ -79,7 +105,7 @@ def _flow_table(lines: list[ChangeLine], limit: int) -> list[str]:
     return rows
 
 
-def _diff_block(lines: list[ChangeLine], limit: int) -> list[str]:
+def _diff_block(lines: Sequence[ChangeLine], limit: int) -> list[str]:
     body = [
         f"{'!' if line.sign == '~' else line.sign} {', '.join(line.sources)} -> "
         f"{', '.join(line.destinations)}  {line.connections}"
@@ -92,120 +118,110 @@ def _diff_block(lines: list[ChangeLine], limit: int) -> list[str]:
     return [f"{fence}diff", *body, fence]
 
 
-@dataclass(frozen=True, slots=True)
-class _Page:
-    header: DiffHeader
-    diff: MatrixDiff
-    changes: ChangeSet
-    lines: list[ChangeLine]
-    warnings: list[Diagnostic]
-    errors: list[InputError]
+def _headline(report: DiffReport) -> list[str]:
+    if report.diff.is_empty():
+        title = "### netpoldiff: no reachability changes"
+    else:
+        opened, closed = report.diff.opened_count(), report.diff.closed_count()
+        title = f"### netpoldiff: {plural(opened, 'flow')} opened, {closed} closed"
+    return [MARKER, title, f"{code(report.header.old)} → {code(report.header.new)}"]
 
-    def headline(self) -> list[str]:
-        if self.diff.is_empty():
-            title = "### netpoldiff: no reachability changes"
-        else:
-            opened, closed = self.diff.opened_count(), self.diff.closed_count()
-            title = f"### netpoldiff: {plural(opened, 'flow')} opened, {closed} closed"
-        return [MARKER, title, f"{code(self.header.old)} → {code(self.header.new)}"]
 
-    def alerts(self, limit: int) -> list[str]:
-        out = []
-        if self.errors:
-            out += ["", "> [!CAUTION]", "> **Incomplete analysis**: some input could not be read."]
-            out += [f"> - {escape(str(e))}" for e in self.errors[:limit]]
-        notes = _warnings(self.lines, self.changes)
-        if notes:
-            out += ["", "> [!WARNING]", *(f"> {note}" for note in notes)]
-        return out
+def _alerts(report: DiffReport, limit: int) -> list[str]:
+    out = []
+    if report.errors:
+        out += ["", "> [!CAUTION]", "> **Incomplete analysis**: some input could not be read."]
+        out += [f"> - {escape(str(e))}" for e in report.errors[:limit]]
+    notes = _warnings(report.lines, report.changes)
+    if notes:
+        out += ["", "> [!WARNING]", *(f"> {note}" for note in notes)]
+    return out
 
-    def flows(self, limit: int) -> list[str]:
-        out = []
-        for title, selected in (
-            ("Opened", [line for line in self.lines if line.sign == "+"]),
-            ("Closed", [line for line in self.lines if line.sign == "-"]),
-            ("Opened and closed", [line for line in self.lines if line.sign == "~"]),
-        ):
-            if selected:
-                out += ["", f"#### {title}", "", *_flow_table(selected, limit)]
-        if self.lines:
-            out += ["", "<details><summary>Graph of the changes</summary>", ""]
-            out += [
-                "```mermaid",
-                mermaid(self.lines, min(limit, MAX_EDGES)),
-                "```",
-                "",
-                "</details>",
-            ]
-            out += ["", "<details><summary>All changes as a diff</summary>", ""]
-            out += [*_diff_block(self.lines, limit), "", "</details>"]
-        added, removed = self.diff.added_endpoints(), self.diff.removed_endpoints()
-        if added or removed:
-            rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
-            out += [
-                "",
-                f"<details><summary>Workloads added and removed ({len(rows)})</summary>",
-                "",
-            ]
-            out += [f"- {sign} {code(name)}" for sign, name in rows[:limit]]
-            if len(rows) > limit:
-                out.append(f"- … {len(rows) - limit} more not shown")
-            out += ["", "</details>"]
-        return out
 
-    def policies(self, limit: int) -> list[str]:
-        rows = policy_change_lines(self.changes)
-        if not rows:
-            return []
-        out = (
-            ["", "The manifests changed, but not who can reach whom."]
-            if self.diff.is_empty()
-            else []
-        )
+def _flows(report: DiffReport, limit: int) -> list[str]:
+    lines = report.lines
+    out = []
+    for title, selected in (
+        ("Opened", [line for line in lines if line.sign == "+"]),
+        ("Closed", [line for line in lines if line.sign == "-"]),
+        ("Opened and closed", [line for line in lines if line.sign == "~"]),
+    ):
+        if selected:
+            out += ["", f"#### {title}", "", *_flow_table(selected, limit)]
+    if lines:
+        out += ["", "<details><summary>Graph of the changes</summary>", ""]
+        out += [
+            "```mermaid",
+            mermaid(lines, min(limit, MAX_EDGES)),
+            "```",
+            "",
+            "</details>",
+        ]
+        out += ["", "<details><summary>All changes as a diff</summary>", ""]
+        out += [*_diff_block(lines, limit), "", "</details>"]
+    added, removed = report.diff.added_endpoints(), report.diff.removed_endpoints()
+    if added or removed:
+        rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
         out += [
             "",
-            f"<details><summary>Policy objects changed ({len({p for _, p, _ in rows})})</summary>",
+            f"<details><summary>Workloads added and removed ({len(rows)})</summary>",
             "",
         ]
-        out += ["| | Policy | Change |", "|---|---|---|"]
-        out += [f"| {s} | {code(p)} | {code(w)} |" for s, p, w in rows[:limit]]
+        out += [f"- {sign} {code(name)}" for sign, name in rows[:limit]]
         if len(rows) > limit:
-            out.append(f"| | … {len(rows) - limit} more not shown | |")
-        return [*out, "", "</details>"]
-
-    def problems(self, limit: int) -> list[str]:
-        if not self.warnings:
-            return []
-        out = ["", f"<details><summary>{plural(len(self.warnings), 'warning')}</summary>", ""]
-        out += [f"- {escape(str(w))}" for w in self.warnings[:limit]]
-        return [*out, "", "</details>"]
-
-    def render(self, limit: int) -> str:
-        parts = [
-            *self.headline(),
-            *self.alerts(limit),
-            *self.flows(limit),
-            *self.policies(limit),
-            *self.problems(limit),
-        ]
-        return "\n".join(parts) + "\n"
+            out.append(f"- … {len(rows) - limit} more not shown")
+        out += ["", "</details>"]
+    return out
 
 
-def render_diff_markdown(
-    header: DiffHeader,
-    diff: MatrixDiff,
-    changes: ChangeSet,
-    lines: list[ChangeLine],
-    *,
-    warnings: Iterable[Diagnostic] = (),
-    errors: Iterable[InputError] = (),
-    color: bool = False,  # noqa: ARG001 - same signature as the text renderer
-) -> str:
+def _policies(report: DiffReport, limit: int) -> list[str]:
+    rows = policy_change_lines(report.changes)
+    if not rows:
+        return []
+    out = (
+        ["", "The manifests changed, but not who can reach whom."] if report.diff.is_empty() else []
+    )
+    out += [
+        "",
+        f"<details><summary>Policy objects changed ({len({p for _, p, _ in rows})})</summary>",
+        "",
+    ]
+    out += ["| | Policy | Change |", "|---|---|---|"]
+    out += [f"| {s} | {code(p)} | {code(w)} |" for s, p, w in rows[:limit]]
+    if len(rows) > limit:
+        out.append(f"| | … {len(rows) - limit} more not shown | |")
+    return [*out, "", "</details>"]
+
+
+def _problems(report: DiffReport, limit: int) -> list[str]:
+    if not report.warnings:
+        return []
+    out = ["", f"<details><summary>{plural(len(report.warnings), 'warning')}</summary>", ""]
+    out += [f"- {escape(str(w))}" for w in report.warnings[:limit]]
+    return [*out, "", "</details>"]
+
+
+def _page(report: DiffReport, limit: int) -> str:
+    """The whole comment, each list cut after ``limit`` entries."""
+    parts = [
+        *_headline(report),
+        *_alerts(report, limit),
+        *_flows(report, limit),
+        *_policies(report, limit),
+        *_problems(report, limit),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def render_diff(
+    report: DiffReport,
+    style: Style,  # noqa: ARG001 - GitHub renders its own colours
+) -> Iterable[str]:
     """The Markdown report, cut to fit ``BUDGET`` characters with honest "N more" lines."""
-    page = _Page(header, diff, changes, lines, list(warnings), list(errors))
-    limit = max(len(lines), len(page.warnings), len(page.errors), 1) + 1_000
+    lines = report.lines
+    limit = max(len(lines), len(report.warnings), len(report.errors), 1) + 1_000
     while True:
-        text = page.render(limit)
+        text = _page(report, limit)
         if len(text) <= BUDGET or limit <= 1:
-            return text
+            return [text]
         limit = max(1, min(limit, len(lines)) // 2)

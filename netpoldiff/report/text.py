@@ -1,4 +1,4 @@
-"""Terminal reports: plain text tables (tabulate), readable at any matrix size."""
+"""``--format text``: terminal reports in plain text tables (tabulate), readable at any size."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from tabulate import tabulate
-
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
-from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
@@ -22,8 +18,9 @@ from netpoldiff.report.labels import (
     endpoint_label,
     sources_by_connections,
 )
-from netpoldiff.report.lines import OUTSIDE, ChangeLine
-from netpoldiff.report.words import DiffHeader, plural, policy_change_lines, summary_line, why
+from netpoldiff.report.lines import OUTSIDE
+from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+from netpoldiff.report.words import plural, policy_change_lines, summary_line, why
 
 SOURCES_WIDTH: Final = 64
 DESTINATION_WIDTH: Final = 44
@@ -39,6 +36,14 @@ Each row lists who may open connections to a destination, and on what.
   all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect"""
 
 
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str] = (), *, fmt: str) -> str:
+    # tabulate is imported only when a table is drawn: start-up time is paid on every run,
+    # and every format module is imported with the registry.
+    from tabulate import tabulate  # noqa: PLC0415
+
+    return tabulate(rows, headers=headers, tablefmt=fmt)
+
+
 def _wrap(labels: Sequence[str], width: int = SOURCES_WIDTH) -> str:
     text = ", ".join(labels)
     return _wrap_text(text, width)
@@ -50,14 +55,12 @@ def _wrap_text(text: str, width: int) -> str:
     return "\n".join(wrapped) or text
 
 
-def problems_text(warnings: Iterable[Diagnostic], errors: Iterable[InputError]) -> str:
+def problems_text(warnings: Sequence[Diagnostic], errors: Sequence[InputError]) -> str:
     """The warnings and skipped input of a run, or nothing."""
     lines = []
-    errors = list(errors)
     if errors:
         lines.append("INCOMPLETE: this input was skipped (--keep-going):")
         lines.extend(f"  {error}" for error in errors)
-    warnings = list(warnings)
     if warnings:
         lines.append("Warnings:")
         lines.extend(f"  {warning}" for warning in warnings)
@@ -79,13 +82,11 @@ def _same_sources(
 
 
 def render_matrix(
-    matrix: Matrix,
-    source: str,
-    *,
-    warnings: Iterable[Diagnostic] = (),
-    errors: Iterable[InputError] = (),
-) -> str:
+    report: MatrixReport,
+    style: Style,  # noqa: ARG001 - the matrix has no colours
+) -> Iterable[str]:
     """The reachability matrix as one table per destination namespace, sources grouped."""
+    matrix = report.matrix
     describer = MaskDescriber(matrix)
     population = describer.population
     sections: dict[str, list[tuple[str, int]]] = {}
@@ -107,7 +108,7 @@ def render_matrix(
         f"{plural(len(externals), 'external address block')}; "
         f"{plural(matrix.flow_count(), 'allowed flow')}"
     )
-    out = [f"Reachability matrix of {printable(source)}", counts, "", _LEGEND]
+    out = [f"Reachability matrix of {printable(report.source)}", counts, "", _LEGEND]
     for title, destinations in sections.items():
         rows = []
         for labels, index in _same_sources(matrix, destinations):
@@ -125,12 +126,12 @@ def render_matrix(
                     ]
                 )
         out.extend(["", title])
-        table = tabulate(rows, headers=["DESTINATION", "SOURCES", "CONNECTIONS"], tablefmt="simple")
+        table = _table(rows, ["DESTINATION", "SOURCES", "CONNECTIONS"], fmt="simple")
         out.extend("  " + line for line in table.splitlines())
-    problems = problems_text(warnings, errors)
+    problems = problems_text(report.warnings, report.errors)
     if problems:
         out.extend(["", problems])
-    return "\n".join(out) + "\n"
+    return ["\n".join(out) + "\n"]
 
 
 # ---- diff ------------------------------------------------------------------------------------
@@ -141,17 +142,9 @@ _BOLD: Final = "\033[1m"
 WHY_WIDTH: Final = 48
 
 
-def render_diff(
-    header: DiffHeader,
-    diff: MatrixDiff,
-    changes: ChangeSet,
-    lines: list[ChangeLine],
-    *,
-    warnings: Iterable[Diagnostic] = (),
-    errors: Iterable[InputError] = (),
-    color: bool = False,
-) -> str:
+def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
     """A terraform-like terminal report: one line per group of changed flows, then why."""
+    color = style.color
 
     def paint(sign: str, text: str) -> str:
         return f"{_COLORS[sign]}{text}{_RESET}" if color and sign in _COLORS else text
@@ -161,9 +154,9 @@ def render_diff(
         f"Flows: {paint('+', '+ opened')}   {paint('-', '- closed')}   "
         f"{paint('~', '~ opened and closed')}   (SOURCE -> DESTINATION  CONNECTIONS  WHY)"
     )
-    out = [bold(f"netpoldiff {header.old} -> {header.new}"), legend]
+    out = [bold(f"netpoldiff {report.header.old} -> {report.header.new}"), legend]
     sections: dict[str, list[list[str]]] = {}
-    for line in lines:
+    for line in report.lines:
         title = (
             "Outside the cluster"
             if line.destination_namespace == OUTSIDE
@@ -181,20 +174,20 @@ def render_diff(
         )
     for title, rows in sections.items():
         out.extend(["", bold(title)])
-        table = tabulate(rows, tablefmt="plain")
+        table = _table(rows, fmt="plain")
         out.extend("  " + row for row in table.splitlines())
-    added, removed = diff.added_endpoints(), diff.removed_endpoints()
+    added, removed = report.diff.added_endpoints(), report.diff.removed_endpoints()
     workload_rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
     if workload_rows:
         out.extend(["", bold("Workloads added and removed")])
         out.extend(f"  {paint(sign, sign)} {name}" for sign, name in workload_rows)
-    policy_rows = policy_change_lines(changes)
+    policy_rows = policy_change_lines(report.changes)
     if policy_rows:
         out.extend(["", bold("Policy objects changed")])
-        table = tabulate([[paint(s, s), p, w] for s, p, w in policy_rows], tablefmt="plain")
+        table = _table([[paint(s, s), p, w] for s, p, w in policy_rows], fmt="plain")
         out.extend("  " + row for row in table.splitlines())
-    problems = problems_text(warnings, errors)
+    problems = problems_text(report.warnings, report.errors)
     if problems:
         out.extend(["", problems])
-    out.extend(["", bold(summary_line(diff))])
-    return "\n".join(out) + "\n"
+    out.extend(["", bold(summary_line(report.diff))])
+    return ["\n".join(out) + "\n"]

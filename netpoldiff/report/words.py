@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from netpoldiff.changes import ChangeSet, SubjectChange
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.policy_edits import policy_edits
-from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine
 
 
 def plural(count: int, noun: str) -> str:
     """``1 workload``, ``2 workloads``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-@dataclass(frozen=True, slots=True)
-class DiffHeader:
-    """How the two sides are named in a report (revision, short sha, ref)."""
-
-    old: str
-    new: str
-
-    def __post_init__(self) -> None:
-        # Names come from the command line and from git (a branch may hold U+202E): escaped
-        # once here, for every report that shows them.
-        object.__setattr__(self, "old", printable(self.old))
-        object.__setattr__(self, "new", printable(self.new))
 
 
 def _labels_text(labels: Iterable[tuple[str, str]]) -> str:

@@ -51,6 +51,16 @@ TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first
             ),
             "GITHUB_API_URL 'ftp://example' is not an http:// or https:// URL",
         ),
+        (
+            lambda: diff_command(HEAD, HEAD, output_format="sarif", settings=SETTINGS),
+            "unknown report format 'sarif' (one of: text, markdown, json, dot)",
+        ),
+        (
+            lambda: matrix_command(
+                OnDisk("fixtures/demo/new"), output_format="dot", settings=SETTINGS
+            ),
+            "unknown report format 'dot' (one of: text, json)",
+        ),
     ],
     ids=[
         "staged-with-new",
@@ -58,6 +68,8 @@ TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first
         "no-token",
         "malformed-repo",
         "api-url-not-http",
+        "unknown-diff-format",
+        "unknown-matrix-format",
     ],
 )
 def test_misuse_of_the_command_line_raises_usage_error(

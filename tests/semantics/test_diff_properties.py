@@ -46,11 +46,10 @@ from netpoldiff.model import (
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_documents import canonical_document
 from netpoldiff.ports import ALL_CONNECTIONS, ALL_PORTS, NO_CONNECTIONS, ConnectionSet, Protocol
-from netpoldiff.report.json_report import diff_json
+from netpoldiff.report import json_report, markdown
+from netpoldiff.report import text as text_format
 from netpoldiff.report.lines import change_lines
-from netpoldiff.report.markdown import render_diff_markdown
-from netpoldiff.report.text import render_diff
-from netpoldiff.report.words import DiffHeader
+from netpoldiff.report.reports import DiffHeader, DiffReport, Style
 from tests.semantics.oracle import oracle_matrix
 from tests.semantics.test_oracle_equivalence import (
     clusters,
@@ -184,8 +183,11 @@ class Diffed:
     def of(cls, old: Cluster, new: Cluster) -> Diffed:
         return cls(old, new, diff_matrices(*evaluate_pair(old, new)), ChangeSet.between(old, new))
 
+    def report(self) -> DiffReport:
+        return DiffReport("OLD", "NEW", DiffHeader("OLD", "NEW"), self.diff, self.changes)
+
     def document(self) -> dict[str, Any]:
-        document = json.loads("".join(diff_json(self.diff, self.changes, "OLD", "NEW")))
+        document = json.loads("".join(json_report.render_diff(self.report(), Style())))
         assert isinstance(document, dict)
         return document
 
@@ -680,16 +682,17 @@ def test_counts_agree_across_the_json_text_and_markdown_reports(
     assert sum(line.pairs for line in lines) == len(changed)
     for line in lines:
         assert line.sign == ("~" if line.opened and line.closed else "+" if line.opened else "-")
-    header = DiffHeader("OLD", "NEW")
-    text = render_diff(header, diffed.diff, diffed.changes, lines)
-    markdown = render_diff_markdown(header, diffed.diff, diffed.changes, lines)
+    report = diffed.report()
+    assert report.lines == tuple(lines)
+    terminal = "".join(text_format.render_diff(report, Style()))
+    comment = "".join(markdown.render_diff(report, Style()))
     if opened or closed:
-        assert text.endswith(f"\nReachability: {opened} opened, {closed} closed.\n")
+        assert terminal.endswith(f"\nReachability: {opened} opened, {closed} closed.\n")
         noun = "flow" if opened == 1 else "flows"
-        assert f"\n### netpoldiff: {opened} {noun} opened, {closed} closed\n" in markdown
+        assert f"\n### netpoldiff: {opened} {noun} opened, {closed} closed\n" in comment
     else:
-        assert text.endswith("\nNo reachability changes.\n")
-        assert "\n### netpoldiff: no reachability changes\n" in markdown
+        assert terminal.endswith("\nNo reachability changes.\n")
+        assert "\n### netpoldiff: no reachability changes\n" in comment
 
 
 @settings(max_examples=150, deadline=None)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from netpoldiff.commands import DiffFormat, Settings, diff_command
+from netpoldiff.commands import Settings, diff_command
 from netpoldiff.sources import OnDisk
 from tests.conftest import FIXTURES, REPO_ROOT
 
@@ -53,9 +53,7 @@ Flows = dict[Pair, tuple[str, frozenset[str]]]
 # --- reading the reports ---------------------------------------------------------------------
 
 
-def run(
-    old: Path | str, new: Path | str, output_format: DiffFormat, start: Path = REPO_ROOT
-) -> str:
+def run(old: Path | str, new: Path | str, output_format: str, start: Path = REPO_ROOT) -> str:
     report = diff_command(
         OnDisk(str(old)),
         OnDisk(str(new)),
@@ -66,7 +64,7 @@ def run(
     return "".join(report.chunks)
 
 
-def run_case(case: str, output_format: DiffFormat) -> str:
+def run_case(case: str, output_format: str) -> str:
     return run(f"fixtures/{case}/old", f"fixtures/{case}/new", output_format)
 
 

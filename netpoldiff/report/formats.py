@@ -1,0 +1,66 @@
+"""The report formats: one registry per kind of report, name -> render function.
+
+The command line offers these names as ``--format`` choices, in this order, and the commands
+look the chosen one up here; nothing else lists formats. To add one (say ``sarif``):
+
+1. write ``netpoldiff/report/sarif.py`` with ``render_diff(report: DiffReport, style: Style)
+   -> Iterable[str]`` (and ``render_matrix`` if it renders matrices too). It reads only the
+   report it is given, the core and the shared report modules (``labels``, ``lines``,
+   ``words``, ``graph``, ``reports``), never another format: what two formats share moves
+   into a shared module. A format that needs a slow dependency imports it inside the
+   function that uses it, since every format is imported with this registry;
+2. add its line below, e.g. ``"sarif": sarif.render_diff``;
+3. add its golden file, ``fixtures/demo/expected/diff.sarif`` (``make update-golden``, then
+   review it): the golden test renders every registered format and fails without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final, Protocol, TypeVar
+
+from netpoldiff.errors import UsageError
+from netpoldiff.report import dot, json_report, markdown, text
+from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+
+
+class DiffRenderer(Protocol):
+    """Renders a diff report: text in pieces (a large JSON document streams)."""
+
+    def __call__(self, report: DiffReport, style: Style, /) -> Iterable[str]:
+        """The report's text, in pieces that joined make the whole document."""
+        ...
+
+
+class MatrixRenderer(Protocol):
+    """Renders a matrix report: text in pieces (a large JSON document streams)."""
+
+    def __call__(self, report: MatrixReport, style: Style, /) -> Iterable[str]:
+        """The report's text, in pieces that joined make the whole document."""
+        ...
+
+
+DIFF_FORMATS: Final[Mapping[str, DiffRenderer]] = {
+    "text": text.render_diff,
+    "markdown": markdown.render_diff,
+    "json": json_report.render_diff,
+    "dot": dot.render_diff,
+}
+MATRIX_FORMATS: Final[Mapping[str, MatrixRenderer]] = {
+    "text": text.render_matrix,
+    "json": json_report.render_matrix,
+}
+
+R = TypeVar("R", DiffRenderer, MatrixRenderer)
+
+
+def format_named(formats: Mapping[str, R], name: str) -> R:
+    """The renderer registered as ``name``.
+
+    The command line offers only these names; a caller of the commands may pass any.
+    """
+    try:
+        return formats[name]
+    except KeyError:
+        msg = f"unknown report format {name!r} (one of: {', '.join(formats)})"
+        raise UsageError(msg) from None

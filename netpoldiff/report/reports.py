@@ -1,0 +1,76 @@
+"""What a format is given: one value per kind of report, built once by its command, and the style.
+
+A format reads these and nothing else, so every format answers from the same data and a new
+format needs no change in the commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from netpoldiff.changes import ChangeSet
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.diff import MatrixDiff
+from netpoldiff.errors import InputError
+from netpoldiff.matrix import Matrix
+from netpoldiff.printable import printable
+from netpoldiff.report.lines import ChangeLine, change_lines
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a report is presented, apart from what it says: today, colour on or off."""
+
+    color: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DiffHeader:
+    """How the two sides are named for people (revision, short sha, ref)."""
+
+    old: str
+    new: str
+
+    def __post_init__(self) -> None:
+        # Names come from the command line and from git (a branch may hold U+202E): escaped
+        # once here, for every report that shows them.
+        object.__setattr__(self, "old", printable(self.old))
+        object.__setattr__(self, "new", printable(self.new))
+
+
+# Not slots: ``lines`` is computed on first reading and kept (cached_property needs a __dict__).
+@dataclass(frozen=True)
+class DiffReport:
+    """Everything a diff report shows.
+
+    The two sides, what changed in reachability and in the objects, and the warnings and
+    skipped input of the reading.
+    """
+
+    old_source: str  # OLD as given on the command line, for machine formats
+    new_source: str
+    header: DiffHeader
+    diff: MatrixDiff
+    changes: ChangeSet
+    warnings: tuple[Diagnostic, ...] = ()
+    errors: tuple[InputError, ...] = ()
+
+    @cached_property
+    def lines(self) -> tuple[ChangeLine, ...]:
+        """The changed pairs grouped as a reviewer reads them.
+
+        Computed when a format first asks: JSON lists every pair and never needs the grouping,
+        which costs the most on a large diff.
+        """
+        return tuple(change_lines(self.diff, self.changes))
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixReport:
+    """Everything a matrix report shows: the source, its matrix, and how its reading went."""
+
+    source: str  # SOURCE as given on the command line
+    matrix: Matrix
+    warnings: tuple[Diagnostic, ...] = ()
+    errors: tuple[InputError, ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,144 @@ def test_no_relative_imports() -> None:
     ]
     assert relative == []
     assert "sys.stdout" in _stream_uses(PACKAGE / "cli" / "output.py")
+
+
+# ---- report formats: one module each, none leaning on another ---------------------------------
+
+# The format modules are those whose functions the registry holds; every other report module
+# is shared by the formats (labels, lines, words, the report values), except the registry.
+# Read from the registry's source, not by importing it: a sideways import that makes a cycle
+# must fail here with its name, not stop the whole test module.
+REGISTRY = "report.formats"
+REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS")
+
+
+def _registered_modules(source: str) -> set[str]:
+    """The modules of the functions in the registry's dicts (``text.render_diff``)."""
+    tree = ast.parse(source)
+    where: dict[str, str] = {}  # local name -> module it comes from
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                local = alias.asname or alias.name
+                module = node.module.removeprefix("netpoldiff.")
+                where[local] = f"{module}.{alias.name}" if module == "report" else module
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            if not any(isinstance(t, ast.Name) and t.id in REGISTRIES for t in targets):
+                continue
+            assert isinstance(node.value, ast.Dict), "a registry is a dict literal"
+            for value in node.value.values:
+                match value:
+                    case ast.Attribute(value=ast.Name(id=name)) | ast.Name(id=name):
+                        modules.add(where[name])
+                    case _:
+                        pytest.fail(f"registry entry {ast.unparse(value)} names no module")
+    return modules
+
+
+FORMATS = _registered_modules((PACKAGE / "report" / "formats.py").read_text(encoding="utf-8"))
+SHARED_REPORT = {
+    m for m, _ in MODULES if _layer(m) == "report" and m not in FORMATS | {REGISTRY}
+} - {"report.__init__"}
+MODULE_NAMES = {m for m, _ in MODULES}
+
+
+def _netpoldiff_modules(path: Path) -> set[str]:
+    """The package's modules that a file imports, ``report.text`` for ``netpoldiff.report.text``."""
+    package = path.relative_to(PACKAGE).parent.parts
+    return _modules_imported_by(path.read_text(encoding="utf-8"), package)
+
+
+def _modules_imported_by(source: str, package: tuple[str, ...]) -> set[str]:
+    """The package's modules that ``source``, a module of ``package``, imports.
+
+    ``from netpoldiff.report import text`` and ``from . import text`` count as importing
+    ``report.text`` (the plain scan above sees only the package there).
+    """
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                kept = list(package[: len(package) - node.level + 1])
+                base = ".".join(["netpoldiff", *kept, *([base] if base else [])])
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    found: set[str] = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != "netpoldiff":
+            continue
+        # The longest prefix that is a module: ``report.reports.DiffReport`` is ``report.reports``.
+        for end in range(len(parts), 1, -1):
+            candidate = ".".join(parts[1:end])
+            if candidate in MODULE_NAMES or f"{candidate}.__init__" in MODULE_NAMES:
+                found.add(candidate)
+                break
+    return found
+
+
+FORMAT_PATHS = [(m, p) for m, p in MODULES if m in FORMATS]
+
+
+@pytest.mark.parametrize(("module", "path"), FORMAT_PATHS, ids=[m for m, _ in FORMAT_PATHS])
+def test_a_format_imports_only_the_core_and_the_shared_report_modules(
+    module: str, path: Path
+) -> None:
+    for imported in _netpoldiff_modules(path):
+        assert imported not in FORMATS, f"format {module} imports format {imported}"
+        assert imported != REGISTRY, f"format {module} imports the registry"
+        assert imported in SHARED_REPORT or _layer(imported) in CORE_RANK, (
+            f"format {module} imports {imported} (neither core nor shared report module)"
+        )
+
+
+SHARED_PATHS = [(m, p) for m, p in MODULES if m in SHARED_REPORT]
+
+
+@pytest.mark.parametrize(("module", "path"), SHARED_PATHS, ids=[m for m, _ in SHARED_PATHS])
+def test_a_shared_report_module_imports_no_format(module: str, path: Path) -> None:
+    imported = _netpoldiff_modules(path)
+    leaning = imported & (FORMATS | {REGISTRY})
+    assert not leaning, f"{module} imports {sorted(leaning)}"
+
+
+@pytest.mark.parametrize(
+    ("source", "imported"),
+    [
+        ("from netpoldiff.report import text", "report.text"),
+        ("from . import text", "report.text"),
+        ("from .text import render_diff", "report.text"),
+        ("from ..report.text import render_diff", "report.text"),
+        ("import netpoldiff.report.text", "report.text"),
+        ("from netpoldiff.report.reports import DiffReport", "report.reports"),
+        ("def f():\n    from netpoldiff.diff import MatrixDiff", "diff"),
+    ],
+    ids=["from-package", "relative", "relative-module", "parent", "plain", "name", "in-function"],
+)
+def test_the_format_scan_sees_every_spelling_of_an_import(source: str, imported: str) -> None:
+    # Guard against a scan that misses a sideways import and so can never fail.
+    assert _modules_imported_by(source, ("report",)) == {imported}
+
+
+def _module_of(render: object) -> str:
+    module = inspect.getmodule(render)
+    assert module is not None
+    return module.__name__.removeprefix("netpoldiff.")
+
+
+def test_the_registry_scan_finds_the_modules_of_the_registered_functions() -> None:
+    from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
+
+    renderers = [*DIFF_FORMATS.values(), *MATRIX_FORMATS.values()]
+    assert {_module_of(render) for render in renderers} == FORMATS
+    assert {"report.text", "report.dot", "report.markdown", "report.json_report"} <= FORMATS
+    assert {"report.labels", "report.lines", "report.words", "report.reports"} <= SHARED_REPORT
+    aliased = (
+        "from netpoldiff.report.sarif import render_diff as sarif\nDIFF_FORMATS = {'s': sarif}"
+    )
+    assert _registered_modules(aliased) == {"report.sarif"}

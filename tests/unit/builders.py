@@ -1,0 +1,125 @@
+"""Small factories of model values for the unit tests: a cluster in a few readable lines.
+
+A policy's direction is given as its rules: ``ingress=None`` leaves Ingress out of its
+policyTypes, ``ingress=()`` lists it with no rule (deny all that way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from netpoldiff.addresses import parse_cidr
+from netpoldiff.intervals import IntervalSet
+from netpoldiff.model import (
+    NAMESPACE_NAME_LABEL,
+    ContainerPort,
+    Namespace,
+    ObjectRef,
+    Workload,
+    WorkloadEndpoint,
+    label_pairs,
+)
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PodPeer, PolicyPort, Rule
+from netpoldiff.ports import ConnectionSet, Protocol
+from netpoldiff.selectors import LabelSelector
+
+TCP = Protocol.TCP
+UDP = Protocol.UDP
+SCTP = Protocol.SCTP
+
+
+def ports_of(protocol: Protocol, *ports: int | tuple[int, int]) -> ConnectionSet:
+    """Some ports (numbers or inclusive ranges) of one protocol; all of them when none given."""
+    if not ports:
+        return ConnectionSet.of(protocol)
+    ranges = [(p, p) if isinstance(p, int) else p for p in ports]
+    return ConnectionSet.of(protocol, IntervalSet.from_ranges(ranges))
+
+
+def tcp(*ports: int | tuple[int, int]) -> ConnectionSet:
+    """Some TCP ports; every TCP port when none given."""
+    return ports_of(TCP, *ports)
+
+
+def udp(*ports: int | tuple[int, int]) -> ConnectionSet:
+    """Some UDP ports; every UDP port when none given."""
+    return ports_of(UDP, *ports)
+
+
+def endpoint(spec: str) -> WorkloadEndpoint:
+    """``ns/name`` (a Deployment) or ``ns/name[Kind]``."""
+    namespace, _, rest = spec.partition("/")
+    name, _, kind = rest.partition("[")
+    return WorkloadEndpoint(namespace, name, kind.rstrip("]") or "Deployment")
+
+
+def namespace(name: str, **labels: str) -> Namespace:
+    """A namespace with some labels and, as always, its name label."""
+    return Namespace(name, label_pairs({**labels, NAMESPACE_NAME_LABEL: name}))
+
+
+def workload(
+    spec: str, labels: Mapping[str, str] | None = None, ports: tuple[ContainerPort, ...] = ()
+) -> Workload:
+    """The workload ``ns/name[Kind]`` (a Deployment unless a kind is given)."""
+    at = endpoint(spec)
+    return Workload(at.namespace, at.kind, at.name, label_pairs(labels or {}), ports)
+
+
+def named(name: str, number: int, protocol: Protocol = TCP) -> ContainerPort:
+    """A named container port."""
+    return ContainerPort(number, protocol, name)
+
+
+def selector(**labels: str) -> LabelSelector:
+    """A matchLabels selector; the empty one selects everything."""
+    return LabelSelector.build(labels)
+
+
+def pods(
+    labels: Mapping[str, str] | None = None, *, namespaces: Mapping[str, str] | None = None
+) -> PodPeer:
+    """A selector peer; ``None`` leaves that selector out of the peer."""
+    return PodPeer(
+        None if namespaces is None else LabelSelector.build(namespaces),
+        None if labels is None else LabelSelector.build(labels),
+    )
+
+
+def ip_block(cidr: str, *excepts: str) -> IPBlockPeer:
+    """An ipBlock peer as the loader builds it: ``cidr`` minus every ``except``."""
+    addresses = parse_cidr(cidr).addresses
+    for excluded in excepts:
+        addresses = addresses - parse_cidr(excluded).addresses
+    return IPBlockPeer(cidr, excepts, addresses)
+
+
+def port(
+    protocol: Protocol = TCP, number: int | str | None = None, end: int | None = None
+) -> PolicyPort:
+    """One entry of a rule's ports."""
+    return PolicyPort(protocol, number, end)
+
+
+def rule(*peers: PodPeer | IPBlockPeer, ports: tuple[PolicyPort, ...] = ()) -> Rule:
+    """A rule with these peers (none: every peer) on these ports (none: every port)."""
+    return Rule(peers or None, ports)
+
+
+def policy(
+    spec: str,
+    select: Mapping[str, str] | None = None,
+    *,
+    ingress: tuple[Rule, ...] | None = None,
+    egress: tuple[Rule, ...] | None = None,
+) -> NetworkPolicy:
+    """The policy ``ns/name`` selecting pods by labels (default: all of its namespace)."""
+    namespace_name, _, name = spec.partition("/")
+    return NetworkPolicy(
+        ref=ObjectRef.network_policy(namespace_name, name),
+        pod_selector=LabelSelector.build(select or {}),
+        affects_ingress=ingress is not None,
+        affects_egress=egress is not None,
+        ingress=ingress or (),
+        egress=egress or (),
+    )

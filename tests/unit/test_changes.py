@@ -1,0 +1,247 @@
+"""ChangeSet: what each object of a diff's two sides says differently, answered once."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netpoldiff.addresses import ALL_ADDRESSES
+from netpoldiff.changes import ChangeKind, ChangeSet, SubjectChange
+from netpoldiff.cluster import Cluster
+from netpoldiff.errors import Location
+from netpoldiff.model import NAMESPACE_NAME_LABEL, Endpoint, ExternalEndpoint
+from netpoldiff.policies import NetworkPolicy
+from tests.semantics.test_diff_properties import edited
+from tests.semantics.test_oracle_equivalence import clusters
+from tests.unit.builders import (
+    TCP,
+    UDP,
+    endpoint,
+    ip_block,
+    named,
+    namespace,
+    pods,
+    policy,
+    port,
+    rule,
+    workload,
+)
+from tests.unit.test_policy_documents import reworded
+
+WEB = policy(
+    "shop/web",
+    {"app": "web"},
+    ingress=(
+        rule(pods({"app": "api"}), ports=(port(TCP, 80), port(TCP, 443))),
+        rule(ip_block("10.0.0.0/8")),
+    ),
+)
+
+
+def policies(*found: NetworkPolicy) -> Cluster:
+    return Cluster(policies=found)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change"),
+    [
+        ((), (WEB,), "added"),
+        ((WEB,), (), "removed"),
+        ((WEB,), (WEB,), "unchanged"),
+        ((WEB,), (dataclasses.replace(WEB, origin=Location("moved.yaml", 3, 1)),), "unchanged"),
+        ((WEB,), (dataclasses.replace(WEB, ingress=WEB.ingress[::-1]),), "unchanged"),
+        (
+            (WEB,),
+            (dataclasses.replace(WEB, ingress=(WEB.ingress[0], *WEB.ingress)),),
+            "unchanged",
+        ),
+        ((WEB,), (dataclasses.replace(WEB, egress=(), affects_egress=True),), "modified"),
+        ((WEB,), (dataclasses.replace(WEB, ingress=WEB.ingress[:1]),), "modified"),
+    ],
+    ids=[
+        "added",
+        "removed",
+        "equal",
+        "moved-to-another-file",
+        "rules-reordered",
+        "rule-repeated",
+        "direction-added",
+        "rule-removed",
+    ],
+)
+def test_a_policy_s_change_in_meaning(
+    old: tuple[NetworkPolicy, ...], new: tuple[NetworkPolicy, ...], change: ChangeKind
+) -> None:
+    changes = ChangeSet.between(policies(*old), policies(*new))
+    assert changes.policy_change(WEB.ref) == change
+    assert changes.policy_change(WEB.ref) == change  # asked again: the same answer
+
+
+SWAPPED: dict[ChangeKind, ChangeKind] = {
+    "added": "removed",
+    "removed": "added",
+    "modified": "modified",
+    "unchanged": "unchanged",
+}
+EXAMPLES = settings(max_examples=100, deadline=None)
+
+
+@st.composite
+def pairs(draw: st.DrawFn) -> tuple[Cluster, Cluster]:
+    old = draw(clusters())
+    return old, draw(edited(old))
+
+
+@EXAMPLES
+@given(pairs())
+def test_swapping_the_sides_swaps_added_and_removed_and_keeps_the_rest(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    old, new = pair
+    forth, back = ChangeSet.between(old, new), ChangeSet.between(new, old)
+    refs = {p.ref for p in (*old.policies, *new.policies)}
+    for ref in refs:
+        assert back.policy_change(ref) == SWAPPED[forth.policy_change(ref)]
+    assert {(r, SWAPPED[k]) for r, k in forth.changed_policies} == set(back.changed_policies)
+    assert {new_: old_ for old_, new_ in forth.renames.items()} == back.renames
+    assert forth.renamed == back.renamed
+
+
+@EXAMPLES
+@given(st.data(), clusters())
+def test_rewording_a_policy_changes_its_manifest_not_its_meaning(
+    data: st.DataObject, cluster: Cluster
+) -> None:
+    rewritten = Cluster(
+        cluster.namespaces,
+        cluster.workloads,
+        tuple(data.draw(reworded(p)) for p in cluster.policies),
+    )
+    changes = ChangeSet.between(cluster, rewritten)
+    assert all(changes.policy_change(p.ref) == "unchanged" for p in cluster.policies)
+    assert {kind for _ref, kind in changes.changed_policies} <= {"modified"}
+    assert changes.renames == {}
+
+
+def test_changed_policies_are_every_policy_whose_manifest_changed_by_name() -> None:
+    reordered = dataclasses.replace(WEB, ingress=WEB.ingress[::-1])
+    moved = dataclasses.replace(policy("shop/moved", ingress=()), origin=Location("b.yaml"))
+    old = policies(WEB, policy("shop/moved", ingress=()), policy("bank/gone", ingress=()))
+    new = policies(moved, reordered, policy("alpha/new", egress=()))
+    assert ChangeSet.between(old, new).changed_policies == (
+        (policy("alpha/new", egress=()).ref, "added"),
+        (policy("bank/gone", ingress=()).ref, "removed"),
+        (WEB.ref, "modified"),  # reordered: the same in meaning, not in its manifest
+    )
+
+
+def renamed(policy_: NetworkPolicy, spec: str) -> NetworkPolicy:
+    return dataclasses.replace(policy_, ref=policy(spec, ingress=()).ref)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "renames"),
+    [
+        ((WEB,), (renamed(WEB, "shop/web-v2"),), {"shop/web-v2": "shop/web"}),
+        ((WEB,), (renamed(WEB, "bank/web"),), {}),
+        ((WEB,), (renamed(dataclasses.replace(WEB, ingress=()), "shop/web-v2"),), {}),
+        (
+            (WEB, renamed(WEB, "shop/web-copy")),
+            (renamed(WEB, "shop/web-v2"),),
+            {"shop/web-v2": "shop/web"},
+        ),
+        ((WEB,), (WEB, renamed(WEB, "shop/web-v2")), {}),
+    ],
+    ids=[
+        "same-spec-new-name",
+        "another-namespace-is-no-rename",
+        "new-spec-is-no-rename",
+        "one-new-name-takes-one-old",
+        "a-copy-added-beside-the-original-is-no-rename",
+    ],
+)
+def test_a_rename_is_an_added_policy_repeating_a_removed_one(
+    old: tuple[NetworkPolicy, ...], new: tuple[NetworkPolicy, ...], renames: dict[str, str]
+) -> None:
+    changes = ChangeSet.between(policies(*old), policies(*new))
+    assert {str(n): str(o) for n, o in changes.renames.items()} == renames
+    assert {str(ref) for ref in changes.renamed} == {*renames, *renames.values()}
+
+
+OLD = Cluster(
+    (namespace("shop", team="a"), namespace("bank", team="b")),
+    (
+        workload("shop/web", {"app": "web"}, (named("http", 8080),)),
+        workload("shop/api", {"app": "api"}),
+        workload("bank/db", {"app": "db"}, (named("sql", 5432),)),
+        workload("bank/gone"),
+    ),
+)
+NEW = Cluster(
+    (namespace("shop", team="c"), namespace("bank", team="b"), namespace("new")),
+    (
+        workload("shop/web", {"app": "web"}, (named("http", 9090), named("dns", 53, UDP))),
+        workload("shop/api", {"app": "api", "v": "2"}),
+        workload("bank/db", {"app": "db"}, (named("sql", 5432),)),
+        workload("new/added", {"app": "x"}),
+    ),
+)
+SHOP_LABELS = SubjectChange(
+    "shop",
+    "labels",
+    ((NAMESPACE_NAME_LABEL, "shop"), ("team", "a")),
+    ((NAMESPACE_NAME_LABEL, "shop"), ("team", "c")),
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "found"),
+    [
+        (
+            endpoint("shop/web"),
+            [
+                SubjectChange(
+                    endpoint("shop/web"),
+                    "named ports",
+                    (("http/TCP", "8080"),),
+                    (("dns/UDP", "53"), ("http/TCP", "9090")),
+                ),
+                SHOP_LABELS,
+            ],
+        ),
+        (
+            endpoint("shop/api"),
+            [
+                SubjectChange(
+                    endpoint("shop/api"),
+                    "labels",
+                    (("app", "api"),),
+                    (("app", "api"), ("v", "2")),
+                ),
+                SHOP_LABELS,
+            ],
+        ),
+        (endpoint("bank/db"), []),
+        (endpoint("bank/gone"), [SubjectChange(endpoint("bank/gone"), "removed")]),
+        (
+            endpoint("new/added"),
+            [SubjectChange(endpoint("new/added"), "added", (), (("app", "x"),))],
+        ),
+        (ExternalEndpoint(ALL_ADDRESSES), []),
+    ],
+    ids=[
+        "named-ports-and-namespace-labels",
+        "labels-and-namespace-labels",
+        "nothing",
+        "removed",
+        "added-in-a-new-namespace",
+        "an-address-block-has-no-labels",
+    ],
+)
+def test_what_changed_on_an_endpoint_and_its_namespace(
+    subject: Endpoint, found: list[SubjectChange]
+) -> None:
+    assert ChangeSet.between(OLD, NEW).endpoint_changes(subject) == found

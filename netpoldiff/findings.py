@@ -52,9 +52,14 @@ class DefaultDenyRemoved:
     policies: tuple[tuple[ObjectRef, Literal["changed", "removed"]], ...]
 
 
+def _by_name(entry: tuple[ObjectRef, str]) -> tuple[str, str]:
+    return entry[0].kind, entry[0].name
+
+
 def removed_default_denies(changes: ChangeSet) -> list[DefaultDenyRemoved]:
     """Namespaces whose default deny of a direction is gone, ingress first, by name.
 
+    Each lists its deny policies by name, whatever order the clusters hold them in.
     Judged per namespace, so renaming or splitting the deny policy is not a removal.
     """
     found: list[DefaultDenyRemoved] = []
@@ -71,7 +76,7 @@ def removed_default_denies(changes: ChangeSet) -> list[DefaultDenyRemoved]:
             p.namespace for p in changes.new_policies.values() if is_default_deny(p, direction)
         }
         found.extend(
-            DefaultDenyRemoved(namespace, direction, tuple(policies))
+            DefaultDenyRemoved(namespace, direction, tuple(sorted(policies, key=_by_name)))
             for namespace, policies in sorted(before.items())
             if namespace not in after
         )

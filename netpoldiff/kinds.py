@@ -20,14 +20,14 @@ class Kind:
     """A kind netpoldiff models.
 
     ``groups`` are the API groups that serve it (``""`` is the core group), at any version
-    unless ``version`` names the one ``apiVersion`` read. ``pod_template`` is where an object of
+    unless ``versions`` names the ones served. ``pod_template`` is where an object of
     a workload kind keeps the template of its pods (``()``: the object itself is the pod); None
     for kinds that run no pods.
     """
 
     name: str
     groups: frozenset[str]
-    version: str | None = None
+    versions: frozenset[str] | None = None
     pod_template: tuple[str, ...] | None = None
 
     @property
@@ -45,7 +45,7 @@ KINDS: Final[Mapping[str, Kind]] = {
     kind.name: kind
     for kind in (
         Kind(NAMESPACE, _CORE),
-        Kind(NETWORK_POLICY, frozenset({"networking.k8s.io"}), "networking.k8s.io/v1"),
+        Kind(NETWORK_POLICY, frozenset({"networking.k8s.io"}), frozenset({"v1"})),
         Kind("Pod", _CORE, pod_template=()),
         Kind("Deployment", _APPS, pod_template=_TEMPLATE),
         Kind("StatefulSet", frozenset({"apps"}), pod_template=_TEMPLATE),
@@ -64,8 +64,11 @@ def modelled_kind(api_version: object, kind: object) -> Kind | None:
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None  # not a Kubernetes object (or a fragment): not ours to judge
     found = KINDS.get(kind)
-    if found is None or api_version.rpartition("/")[0] not in found.groups:
+    # Read as the API server reads it: the group is what stands before the "/" (none for the
+    # core group), and an empty version is that of the endpoint the object is sent to.
+    group, _, version = api_version.rpartition("/")
+    if found is None or group not in found.groups:
         return None
-    if found.version is not None and api_version != found.version:
+    if found.versions is not None and version and version not in found.versions:
         return None
     return found

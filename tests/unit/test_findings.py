@@ -182,11 +182,6 @@ def test_a_namespace_whose_default_deny_is_gone(
     assert removed_default_denies(changes(old, new)) == removed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="removed_default_denies lists a namespace's deny policies in the order the cluster "
-    "holds them (the loader sorts them, a cluster built otherwise does not), not by name",
-)
 def test_the_order_policies_are_declared_in_changes_no_finding() -> None:
     second = renamed(DENY_IN, "shop/deny-2")
     assert removed_default_denies(changes((second, DENY_IN), ())) == removed_default_denies(

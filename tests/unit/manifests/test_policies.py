@@ -1689,7 +1689,7 @@ def test_parsing_in_worker_processes_gives_the_same_cluster(
     from netpoldiff.manifests import loader as loading
     from netpoldiff.sources import read_path
 
-    files = read_path(str(Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "new")).files
+    files = read_path(str(Path(__file__).resolve().parents[3] / "fixtures" / "demo" / "new")).files
     sequential = Loader(ConversionCache(None), workers=1).load(files)
     monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
     parallel_loader = Loader(ConversionCache(None), workers=2)

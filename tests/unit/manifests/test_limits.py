@@ -1,4 +1,4 @@
-"""limits: nesting bounded on the text, before any parser sees it.
+"""limits: nesting bounded before any document is built from the text.
 
 A whole file refused this way, through the command line, is in tests/hostile/test_checklist.py
 (``test_deep_nesting_is_refused_before_parsing``).
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netpoldiff.manifests.limits import MAX_DEPTH, LimitExceeded, _flow_depth, check_nesting
+from netpoldiff.manifests.limits import MAX_DEPTH, LimitExceeded, _collection_depth, check_nesting
 
 TOO_DEEP = MAX_DEPTH + 1
 
@@ -34,8 +34,8 @@ def refused_line(text: str) -> int | None:
         ("a: 1\nb: 2\nc: " + "[" * TOO_DEEP, 3),
         ("[\n" * TOO_DEEP, TOO_DEEP),
         ("[]" * 5 * MAX_DEPTH, None),
-        # A closing bracket too many does not make room for one more level.
-        ("]" * 5 + "[" * TOO_DEEP, 1),
+        # Text the parser refuses is measured up to the error, which loading reports.
+        ("]" * 5 + "[" * TOO_DEEP, None),
         ("# " + "[" * TOO_DEEP, None),
         ("a: '" + "[" * TOO_DEEP + "'", None),
         ('a: "' + "{" * TOO_DEEP + '"', None),
@@ -61,7 +61,7 @@ def refused_line(text: str) -> int | None:
         "flow-on-line-3",
         "one-bracket-a-line",
         "closed-brackets-do-not-add-up",
-        "extra-closing-bracket-ignored",
+        "measured-up-to-a-parse-error",
         "brackets-in-a-comment",
         "brackets-in-single-quotes",
         "braces-in-double-quotes",
@@ -85,30 +85,21 @@ def test_check_nesting(text: str, line: int | None) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "a: it's\nb: " + "[" * TOO_DEEP,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="limits._flow_depth takes the apostrophe of a plain scalar for a quote "
-                "and ignores every bracket after it (libyaml 0.2.5's own nesting limit still "
-                "refuses the file, as invalid YAML)",
-            ),
-            id="apostrophe-in-a-plain-scalar",
-        ),
-        pytest.param(
-            "[a#b, " + "[" * TOO_DEEP,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="limits._flow_depth takes a '#' inside a plain scalar for a comment and "
-                "ignores the rest of its line (libyaml 0.2.5's own nesting limit still refuses "
-                "the file, as invalid YAML)",
-            ),
-            id="hash-inside-a-plain-scalar",
-        ),
+        "a: it's\nb: " + "[" * TOO_DEEP,
+        "[a#b, " + "[" * TOO_DEEP,
+        "a: rock 'n roll\nb: " + "[" * TOO_DEEP,
+        "a: '" + "''" + "[" * 3 + "'\nb: " + "[" * TOO_DEEP,
+        'a: "\\"' + "]" * 3 + '"\nb: ' + "[" * TOO_DEEP,
+    ],
+    ids=[
+        "apostrophe-in-a-plain-scalar",
+        "hash-inside-a-plain-scalar",
+        "apostrophe-after-a-space-in-a-plain-scalar",
+        "escaped-quote-in-single-quotes",
+        "escaped-quote-in-double-quotes",
     ],
 )
 def test_what_yaml_reads_as_plain_text_hides_no_nesting(text: str) -> None:
-    # "Quotes are tracked only roughly ..., which can only make the bound larger."
     assert refused_line(text) is not None
 
 
@@ -119,54 +110,53 @@ def test_the_messages_say_which_nesting() -> None:
         check_nesting(" " * MAX_DEPTH + "a")
 
 
-# --- the bracket scan against a model of the text it is given -----------------------------
+# --- the measure against a model of the text it is given ----------------------------------
 
-_NOISE_CHARS = "[]{}#'\" ab"
+_NOISE_CHARS = "[]{}#'\" ab\\"
+_noise = st.text(st.sampled_from(_NOISE_CHARS), max_size=6)
+_single_quoted = _noise.map(lambda text: "'" + text.replace("'", "''") + "'")
+_double_quoted = _noise.map(lambda text: '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+# Plain scalars that hold the characters which open quotes and comments elsewhere.
+_plain = st.sampled_from(["a", "it's", "a#b", 'say"so"'])
+_comment = _noise.map(lambda text: " #" + text)
+_scalar = (_single_quoted | _double_quoted | _plain).map(lambda text: (text, 0))
 
 
-def _quoted(quote: str) -> st.SearchStrategy[str]:
-    inside = st.text(st.sampled_from(_NOISE_CHARS.replace(quote, "")), max_size=6)
-    return inside.map(lambda text: f"{quote}{text}{quote}")
+def _sequence(items: list[tuple[str, int]], comments: list[str]) -> tuple[str, int]:
+    separators = [f",{comment}\n" if comment else ", " for comment in comments]
+    text = "".join(
+        item + separator for (item, _), separator in zip(items, separators, strict=False)
+    )
+    return "[" + text + "]", 1 + max((depth for _, depth in items), default=0)
 
 
-_comment = st.text(st.sampled_from(_NOISE_CHARS), max_size=6).map(lambda text: f" #{text}")
-# One line: bare brackets (opening, then closing), quoted text and maybe a comment at the end.
-_line = st.tuples(
-    st.integers(0, 3),
-    st.integers(0, 3),
-    st.lists(_quoted("'") | _quoted('"'), max_size=2),
-    _comment | st.just(""),
+_value = st.recursive(
+    _scalar,
+    lambda values: st.builds(
+        _sequence, st.lists(values, max_size=3), st.lists(_comment | st.just(""), min_size=3)
+    ),
+    max_leaves=12,
 )
 
 
-@given(st.lists(_line, min_size=1, max_size=12))
-def test_brackets_in_quotes_and_comments_are_not_counted(
-    lines: list[tuple[int, int, list[str], str]],
+@given(_value)
+def test_quotes_comments_and_plain_text_are_read_as_yaml_reads_them(
+    value: tuple[str, int],
 ) -> None:
-    text = "\n".join(
-        "[" * opened + "".join(quoted) + "]" * closed + comment
-        for opened, closed, quoted, comment in lines
-    )
-    depth = deepest = 0
-    deepest_line = 1
-    for number, (opened, closed, _, _) in enumerate(lines, start=1):
-        if depth + opened > deepest:
-            deepest, deepest_line = depth + opened, number
-        depth = max(0, depth + opened - closed)
-    assert _flow_depth(text) == (deepest, deepest_line)
+    text, depth = value
+    assert _collection_depth(text)[0] == depth
 
 
 @given(
-    st.lists(_quoted("'") | _quoted('"') | _comment, max_size=8),
-    st.integers(0, 5),
+    st.lists(_single_quoted | _double_quoted | _plain | _comment, max_size=8),
     st.booleans(),
 )
-def test_one_bare_level_past_the_limit_is_refused_at_its_line(
-    noise: list[str], before: int, too_deep: bool
-) -> None:
-    # Noise on lines of its own, then every bare bracket on a line of its own: the deepest
-    # level is reached on the last bracket's line.
+def test_one_level_past_the_limit_is_refused_at_its_line(noise: list[str], too_deep: bool) -> None:
+    # One flow sequence: noise items (or comments) on lines of their own, then every deeper
+    # level on a line of its own; the deepest level is reached on the last line.
     levels = TOO_DEEP if too_deep else MAX_DEPTH
-    lines = ["a: 1"] * before + [n.lstrip() for n in noise] + ["["] * levels
+    lines = ["["]
+    lines += [item.lstrip() if item.lstrip().startswith("#") else item + "," for item in noise]
+    lines += ["["] * (levels - 1)
     expected = len(lines) if too_deep else None
     assert refused_line("\n".join(lines)) == expected

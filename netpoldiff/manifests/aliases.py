@@ -55,20 +55,25 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def alias_edges(root: yaml.Node) -> tuple[set[Edge], int]:
-    """The references that are aliases, and how many nodes are written."""
+    """The references that are aliases, and how many nodes are written.
+
+    A node is marked seen when it is reached in document order, not when its parent is: of
+    two references under one parent, the first is the anchor even though both are pushed
+    before either is reached.
+    """
     aliases: set[Edge] = set()
-    seen = {id(root)}
-    stack = [root]
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Edge | None]] = [(root, None)]
     while stack:  # preorder, in document order
-        node = stack.pop()
+        node, edge = stack.pop()
+        if id(node) in seen:
+            if edge is not None:
+                aliases.add(edge)
+            continue
+        seen.add(id(node))
         children = _children(node)
-        for position in range(len(children) - 1, -1, -1):
-            child = children[position]
-            if id(child) in seen:
-                aliases.add((id(node), position))
-            else:
-                seen.add(id(child))
-                stack.append(child)
+        parent = id(node)
+        stack.extend((children[p], (parent, p)) for p in range(len(children) - 1, -1, -1))
     return aliases, len(seen)
 
 

@@ -56,10 +56,6 @@ def alias_places(text: str) -> set[tuple[tuple[int, int], int]]:
     return {(starts[parent], position) for parent, position in alias_edges(root)[0]}
 
 
-_SIBLING = "alias_edges marks a node seen when it is pushed, not when it is reached: of two "
-_SIBLING += "references in one parent, the later one is taken for the anchor"
-
-
 @pytest.mark.parametrize(
     ("text", "places"),
     [
@@ -69,19 +65,16 @@ _SIBLING += "references in one parent, the later one is taken for the anchor"
         pytest.param(
             "a: &x [1]\nb: *x\n",
             {((0, 0), 3)},
-            marks=pytest.mark.xfail(strict=True, reason=_SIBLING),
             id="sibling",
         ),
         pytest.param(
             "[&x [1], *x]\n",
             {((0, 0), 1)},
-            marks=pytest.mark.xfail(strict=True, reason=_SIBLING),
             id="list-item",
         ),
         pytest.param(
             "a: {b: &x [1]}\nc: *x\n",
             {((0, 0), 3)},
-            marks=pytest.mark.xfail(strict=True, reason=_SIBLING),
             id="shallower-than-its-anchor",
         ),
     ],
@@ -106,10 +99,6 @@ def test_the_nodes_written_are_counted_once() -> None:
         pytest.param("a: &a [" + ", ".join(["x"] * 5000) + "]\nc: {b: *a}\n", id="one-large-alias"),
         pytest.param(
             "a: &a [" + ", ".join(["x"] * 5000) + "]\nb: *a\n",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="refused for excessive aliasing, which kubectl does not refuse: " + _SIBLING,
-            ),
             id="one-large-alias-beside-its-anchor",
         ),
     ],

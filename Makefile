@@ -43,7 +43,7 @@ bench-all: venv
 	$(BIN)/python bench/diff.py --sizes 30,100,300,1000,10000,100000 --keep
 
 update-golden: venv
-	$(BIN)/python -m pytest tests/test_golden.py --update-golden -q
+	$(BIN)/python -m pytest tests/e2e/test_golden.py --update-golden -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .hypothesis

@@ -9,14 +9,14 @@ import textwrap
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
-from tests.gitrepo import GitRepo
+from tests.testing.gitrepo import GitRepo
 
 # A module-scoped fixture runs before any function-scoped one: clearing git's variables in an
 # autouse fixture came too late for it, and its commit landed in the caller's repository.
 SCRATCH_TESTS = textwrap.dedent(
     """\
     import pytest
-    from tests.gitrepo import GitRepo
+    from tests.testing.gitrepo import GitRepo
 
     @pytest.fixture(scope="module")
     def scratch(tmp_path_factory):

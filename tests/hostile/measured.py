@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.gitrepo import HERMETIC
+from tests.testing.gitrepo import HERMETIC
 
 TIME_BUDGET = 1.0  # seconds of work a hostile file may cost, over the interpreter's start-up
 RSS_BUDGET_MB = 300.0

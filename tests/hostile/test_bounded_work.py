@@ -10,8 +10,8 @@ import pytest
 from netpoldiff import changes, policy_documents
 from netpoldiff.policies import NetworkPolicy
 from tests.conftest import CliRunner, assert_one_line_error
-from tests.gitrepo import GitRepo
 from tests.hostile.measured import run_measured
+from tests.testing.gitrepo import GitRepo
 
 
 def _egress_policy(blocks: int, port: int) -> str:

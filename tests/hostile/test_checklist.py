@@ -34,8 +34,8 @@ from netpoldiff.errors import InputError
 from netpoldiff.manifests import load_cluster, yaml_docs
 from netpoldiff.sources import GitRepository, SourceFile
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import GitRepo
 from tests.hostile.measured import KILL_AFTER, RSS_BUDGET_MB, TIME_BUDGET, Measured, run_measured
+from tests.testing.gitrepo import GitRepo
 
 pytestmark = pytest.mark.usefixtures("scratch")
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import DEMO, GitRepo, demo_repository
+from tests.testing.gitrepo import DEMO, GitRepo, demo_repository
 
 pytestmark = pytest.mark.usefixtures("scratch")
 

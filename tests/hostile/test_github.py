@@ -2,9 +2,9 @@
 
 The API's answers are input like any manifest: a ``next`` link may point anywhere, a rate limit
 may ask for waits, a proxy may answer with an HTML page. Each test runs the CLI in-process
-against the fake of tests/fakegithub.py and asserts what a user sees (exit 2, one line naming
-the call) and what the API saw (where the token went, how often it was asked). Time is a fake
-clock: the client's waits are recorded, never slept.
+against the fake of tests/testing/fakegithub.py and asserts what a user sees (exit 2, one
+line naming the call) and what the API saw (where the token went, how often it was asked).
+Time is a fake clock: the client's waits are recorded, never slept.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 from netpoldiff.github import client
 from netpoldiff.report.markdown import MARKER
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
-from tests.fakegithub import Canned, FakeGitHub, Recorded, serve, serving_the_cli
+from tests.testing.fakegithub import Canned, FakeGitHub, Recorded, serve, serving_the_cli
 
 OLD = "fixtures/demo/old"
 NEW = "fixtures/demo/new"

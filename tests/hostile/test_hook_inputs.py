@@ -15,7 +15,7 @@ import pytest
 
 from netpoldiff.hooks import MARKER
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import GitRepo, demo_repository
+from tests.testing.gitrepo import GitRepo, demo_repository
 
 ZERO = "0" * 40
 

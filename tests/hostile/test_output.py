@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from netpoldiff.cli.handler import EXIT_READER_GONE
 from netpoldiff.printable import inert_document, printable
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import DEMO, HERMETIC
+from tests.testing.gitrepo import DEMO, HERMETIC
 
 # Sets the window title, clears the screen, starts a forged line holding a workflow command,
 # reverses the text after it, hides a legacy workflow command, and more that must not pass.

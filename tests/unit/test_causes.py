@@ -15,7 +15,7 @@ from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from tests.semantics.test_diff_properties import edited
 from tests.semantics.test_oracle_equivalence import clusters
-from tests.unit.builders import endpoint, namespace, pods, policy, rule, workload
+from tests.testing.builders import endpoint, namespace, pods, policy, rule, workload
 
 
 def index_of(old: Cluster, new: Cluster) -> CauseIndex:

@@ -16,7 +16,7 @@ from netpoldiff.model import NAMESPACE_NAME_LABEL, Endpoint, ExternalEndpoint
 from netpoldiff.policies import NetworkPolicy
 from tests.semantics.test_diff_properties import edited
 from tests.semantics.test_oracle_equivalence import clusters
-from tests.unit.builders import (
+from tests.testing.builders import (
     TCP,
     UDP,
     endpoint,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netpoldiff.cluster import Cluster
 from netpoldiff.model import NAMESPACE_NAME_LABEL, Namespace
-from tests.unit.builders import namespace
+from tests.testing.builders import namespace
 
 
 def test_an_empty_source_declares_nothing() -> None:

@@ -24,7 +24,7 @@ from netpoldiff.columns import (
     column_without,
 )
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
-from tests.unit.builders import tcp, udp
+from tests.testing.builders import tcp, udp
 
 SOURCES: Final = 7
 POOL: Final = (

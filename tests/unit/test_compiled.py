@@ -8,7 +8,7 @@ from netpoldiff.compiled import CompiledPolicy, CompiledPorts, CompiledRule, Por
 from netpoldiff.errors import Location
 from netpoldiff.model import ObjectRef
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
-from tests.unit.builders import SCTP, TCP, UDP, tcp, udp
+from tests.testing.builders import SCTP, TCP, UDP, tcp, udp
 
 WEB: PortMap = (("http", TCP, 8080), ("metrics", TCP, 9090))
 API: PortMap = (("http", TCP, 9000),)

@@ -14,7 +14,7 @@ from netpoldiff.diff import PairChange, diff_matrices
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, ExternalEndpoint
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS
-from tests.unit.builders import endpoint, tcp, udp
+from tests.testing.builders import endpoint, tcp, udp
 from tests.unit.test_columns import POOL, column_of
 
 A, B, C = endpoint("x/a"), endpoint("x/b"), endpoint("y/c")

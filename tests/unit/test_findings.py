@@ -21,7 +21,7 @@ from netpoldiff.findings import (
 )
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
-from tests.unit.builders import endpoint, ip_block, pods, policy, rule
+from tests.testing.builders import endpoint, ip_block, pods, policy, rule
 
 OUTSIDE = ExternalEndpoint(ALL_ADDRESSES)
 PRIVATE = ExternalEndpoint(parse_cidr("10.0.0.0/8").addresses)

@@ -22,7 +22,7 @@ from netpoldiff.model import (
     endpoint_sort_key,
     label_pairs,
 )
-from tests.unit.builders import TCP, UDP, named, workload
+from tests.testing.builders import TCP, UDP, named, workload
 
 
 def test_a_network_policy_reference_names_its_kind() -> None:

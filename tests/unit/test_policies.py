@@ -10,7 +10,7 @@ from netpoldiff.errors import Location
 from netpoldiff.model import ObjectRef
 from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PodPeer, PolicyPort, Rule
 from netpoldiff.selectors import LabelSelector
-from tests.unit.builders import TCP, ip_block, pods, policy, port, rule
+from tests.testing.builders import TCP, ip_block, pods, policy, port, rule
 
 HERE = Location("a.yaml", 1, 3)
 THERE = Location("b.yaml", 4, 30)

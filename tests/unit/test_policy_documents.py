@@ -14,7 +14,7 @@ from netpoldiff.policies import NetworkPolicy, Rule
 from netpoldiff.policy_documents import canonical_document, policy_document
 from netpoldiff.selectors import LabelSelector, Operator, Requirement
 from tests.semantics.test_oracle_equivalence import NAMESPACE_NAMES, policies_named
-from tests.unit.builders import TCP, UDP, ip_block, pods, policy, port, rule
+from tests.testing.builders import TCP, UDP, ip_block, pods, policy, port, rule
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.errors import Location
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_edits import compact, describe_policy_edits, policy_edits
-from tests.unit.builders import TCP, ip_block, pods, policy, port, rule
+from tests.testing.builders import TCP, ip_block, pods, policy, port, rule
 
 BASE = policy("x/p", {"app": "web"}, ingress=(rule(pods({"app": "api"}), ports=(port(TCP, 80),)),))
 

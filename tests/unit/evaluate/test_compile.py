@@ -17,7 +17,7 @@ from netpoldiff.evaluate.universe import Universe
 from netpoldiff.model import Endpoint, ExternalEndpoint
 from netpoldiff.policies import IPBlockPeer, PolicyPort, Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
-from tests.unit.builders import (
+from tests.testing.builders import (
     SCTP,
     TCP,
     UDP,

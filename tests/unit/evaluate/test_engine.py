@@ -18,7 +18,7 @@ from netpoldiff.policies import Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS
 from tests.semantics.test_diff_properties import edited
 from tests.semantics.test_oracle_equivalence import clusters
-from tests.unit.builders import (
+from tests.testing.builders import (
     TCP,
     endpoint,
     ip_block,

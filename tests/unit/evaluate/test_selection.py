@@ -21,7 +21,7 @@ from tests.semantics.test_oracle_equivalence import (
     pod_peers,
     pod_selectors,
 )
-from tests.unit.builders import namespace, pods, workload
+from tests.testing.builders import namespace, pods, workload
 
 EXAMPLES = settings(max_examples=150, deadline=None)
 

@@ -30,7 +30,7 @@ from netpoldiff.evaluate.tiers import (
 )
 from netpoldiff.model import ObjectRef
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
-from tests.unit.builders import TCP, UDP, tcp, udp
+from tests.testing.builders import TCP, UDP, tcp, udp
 from tests.unit.test_columns import SOURCES, column_of, columns, function_of
 
 EXAMPLES = settings(max_examples=300, deadline=None)

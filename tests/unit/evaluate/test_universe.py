@@ -20,7 +20,7 @@ from netpoldiff.evaluate.universe import (
 )
 from netpoldiff.model import ExternalEndpoint, WorkloadEndpoint
 from netpoldiff.policies import Rule
-from tests.unit.builders import endpoint, ip_block, pods, policy, rule, workload
+from tests.testing.builders import endpoint, ip_block, pods, policy, rule, workload
 
 FROM_API = rule(pods({"app": "api"}))
 TO_NET = rule(ip_block("10.0.0.0/8"))

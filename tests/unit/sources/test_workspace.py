@@ -25,7 +25,7 @@ from netpoldiff.sources import (
     Workspace,
 )
 from tests.conftest import CliRunner, assert_one_line_error
-from tests.gitrepo import GitRepo, demo_repository
+from tests.testing.gitrepo import GitRepo, demo_repository
 
 OPENS_AND_CLOSES = {"opened": 2, "closed": 1}  # from the old manifests to the new
 REVERSED = {"opened": 1, "closed": 2}  # from the new manifests to the old

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.gitrepo import HERMETIC, GitRepo
+from tests.testing.gitrepo import HERMETIC, GitRepo
 
 OPENED_REPORT = "Reachability: 2 opened, 0 closed."
 CLOSED_REPORT = "Reachability: 0 opened, 1 closed."

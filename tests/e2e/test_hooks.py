@@ -19,7 +19,7 @@ from netpoldiff.errors import SourceError
 from netpoldiff.hooks import MARKER, PushRange, pre_commit_range, push_ranges
 from netpoldiff.sources import GitRepository
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import GitRepo
+from tests.testing.gitrepo import GitRepo
 
 ZERO = "0" * 40
 UNKNOWN = "1234abcd" * 5  # a well-formed sha no repository here has

@@ -18,7 +18,7 @@ from netpoldiff.commands import (
 from netpoldiff.errors import SourceError, UsageError, WriteError
 from netpoldiff.sources import HEAD, OnDisk
 from tests.conftest import REPO_ROOT
-from tests.gitrepo import GitRepo
+from tests.testing.gitrepo import GitRepo
 
 SETTINGS = Settings(REPO_ROOT, use_cache=False)
 TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first

@@ -22,7 +22,7 @@ from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.manifests import conversion_cache as cache
 from netpoldiff.sources import INDEX, WORKING_TREE, Source, SourceFiles, Workspace
 from tests.conftest import REPO_ROOT, CliResult, CliRunner, assert_one_line_error
-from tests.gitrepo import DEMO, GitRepo, demo_repository
+from tests.testing.gitrepo import DEMO, GitRepo, demo_repository
 
 
 def read(workspace: Workspace, source: str | Source, paths: tuple[str, ...] = ()) -> SourceFiles:

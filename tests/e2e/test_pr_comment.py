@@ -1,7 +1,8 @@
-"""``netpoldiff pr-comment`` against a local fake of the GitHub REST API (tests/fakegithub.py).
+"""``netpoldiff pr-comment`` against a local fake of the GitHub REST API.
 
-The CLI runs in-process; the server runs in a thread on 127.0.0.1 and stops with the test. Every
-test asserts what GitHub would end up with (the comments) and what the user sees.
+The fake is tests/testing/fakegithub.py. The CLI runs in-process; the server runs in a thread
+on 127.0.0.1 and stops with the test. Every test asserts what GitHub would end up with (the
+comments) and what the user sees.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from netpoldiff.report.markdown import MARKER
 from tests.conftest import CliResult, CliRunner
-from tests.fakegithub import FakeGitHub, Recorded, serve, serving_the_cli
+from tests.testing.fakegithub import FakeGitHub, Recorded, serve, serving_the_cli
 
 OLD = "fixtures/demo/old"
 NEW = "fixtures/demo/new"

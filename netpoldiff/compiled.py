@@ -49,12 +49,18 @@ class CompiledPorts:
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """One rule: its place in its policy, where it is written, its peers (a mask), its ports."""
+    """One rule: its place in its policy, where it is written, its peers (a mask), its ports.
+
+    ``peer_masks`` holds what each of the rule's peers matches, in the order written (empty
+    when the rule names no peers and so matches every one): lint and the checks for peers
+    that match nothing read them.
+    """
 
     index: int
     origin: Location | None
     peers: int
     ports: CompiledPorts
+    peer_masks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: one object per policy and selection

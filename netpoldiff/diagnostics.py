@@ -78,6 +78,42 @@ NOT_READ_SUFFIX: Final = _register(
     "not read: kubectl apply -f DIR reads only .yaml, .yml and .json",
 )
 
+SELECTS_NOTHING: Final = _register(
+    "NPD006",
+    "warning",
+    "a policy's `podSelector` selects no workload of its namespace in the input: its effect "
+    "is not shown (a typo in a label, or workloads kept elsewhere)",
+    "{policy}: spec.podSelector selects no workload of namespace {namespace} in the input, "
+    "so its effect is not shown",
+)
+PEER_SELECTS_NOTHING: Final = _register(
+    "NPD007",
+    "warning",
+    "a peer's selectors (`podSelector`, `namespaceSelector`) match no workload in the input",
+    "{policy}: {field} selects no workload in the input",
+)
+NAMED_PORT_UNDECLARED: Final = _register(
+    "NPD008",
+    "warning",
+    "a rule names a port that no workload it could reach declares: it matches nothing",
+    "{policy}: {field}: no {destinations} declares a {protocol} port named {port}, so it "
+    "matches nothing",
+)
+
+NOTHING_READ: Final = _register(
+    "NPD009",
+    "warning",
+    "no workload and no policy was read under the paths given: the report shows nothing",
+    "{source}: no workload or policy was read under {paths}",
+)
+KIND_NOT_EVALUATED: Final = _register(
+    "NPD010",
+    "warning",
+    "a policy of a kind netpoldiff does not evaluate (an admin policy, Cilium, Calico, "
+    "Antrea, ...): flows it allows or denies are not shown",
+    "{kind} {name} is not evaluated: flows it allows or denies are not shown",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

@@ -38,17 +38,27 @@ class Location:
 
 
 class InputError(NetpoldiffError):
-    """A manifest that cannot be read or is invalid, with the place it was found."""
+    """A manifest that cannot be read or is invalid, with the place it was found.
 
-    def __init__(self, location: Location, message: str) -> None:
+    ``side`` names the side of a diff it was found on (``OLD (abc1234)``): the same path may
+    be fine on the other side, so a message that did not say which would mislead.
+    """
+
+    def __init__(self, location: Location, message: str, side: str | None = None) -> None:
         message = printable(message)
-        super().__init__(f"{location}: {message}")
+        where = f"in {printable(side)}: {location}" if side else str(location)
+        super().__init__(f"{where}: {message}")
         self.location = location
         self.message = message
+        self.side = side
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[Location, str]]:
+    def on_side(self, side: str) -> InputError:
+        """The same error, said to be found on one side of a diff."""
+        return InputError(self.location, self.message, side)
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[Location, str, str | None]]:
         # Errors travel back from the processes that parse files in parallel.
-        return (type(self), (self.location, self.message))
+        return (type(self), (self.location, self.message, self.side))
 
 
 class SourceError(NetpoldiffError):

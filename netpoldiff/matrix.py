@@ -35,7 +35,8 @@ class Matrix:
     numbering); ``present`` masks the ones that exist here. ``ingress_by[i]`` and
     ``egress_by[i]`` are the decisions about endpoint i: the compiled policies that select it
     in that direction, whether they allow or only isolate, with their rules. They depend on the
-    endpoint alone, so they survive when a flow closes.
+    endpoint alone, so they survive when a flow closes. ``policies`` are all of them, by
+    reference, including those that select nothing.
     """
 
     endpoints: tuple[Endpoint, ...]
@@ -45,6 +46,8 @@ class Matrix:
     # same flows (compare the decisions by ``ingress_refs``/``egress_refs``).
     ingress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
     egress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
+    # Every policy of the cluster, compiled, by reference: also those that select nothing.
+    policies: tuple[CompiledPolicy, ...] = field(default=(), compare=False)
     _positions: Mapping[Endpoint, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

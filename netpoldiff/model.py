@@ -133,3 +133,16 @@ class Workload:
         return tuple(
             sorted((p.name, p.protocol, p.number) for p in self.ports if p.name is not None)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UnevaluatedPolicy:
+    """A policy object of a kind netpoldiff does not evaluate (an admin or a vendor's policy).
+
+    It may deny or allow flows the matrix does not show, so it is named wherever it changes.
+    ``content`` stands for everything it says (equal exactly when the manifests say the same).
+    """
+
+    ref: ObjectRef
+    content: str
+    origin: Location | None = field(default=None, compare=False)

@@ -79,6 +79,7 @@ class NetworkPolicy:
     ingress: tuple[Rule, ...] = ()
     egress: tuple[Rule, ...] = ()
     origin: Location | None = field(default=None, compare=False)
+    selector_origin: Location | None = field(default=None, compare=False)  # spec.podSelector
 
     @property
     def namespace(self) -> str:

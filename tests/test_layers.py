@@ -34,6 +34,8 @@ CORE_RANK: dict[str, float] = {
     "causes": 9,
     "findings": 9,
     "policy_edits": 9,
+    "unmatched": 7,
+    "unevaluated": 9,
 }
 # Within a core package, each module may import only the ones before it.
 CORE_PACKAGE_ORDER = {

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from netpoldiff.changes import ChangeSet
 from netpoldiff.commands.shared import (
     FailOn,
+    LoadedSource,
     Report,
     Settings,
     check_paths,
@@ -15,11 +16,13 @@ from netpoldiff.commands.shared import (
     read,
 )
 from netpoldiff.diff import diff_matrices
-from netpoldiff.errors import UsageError
+from netpoldiff.errors import InputError, UsageError
 from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.report.formats import DIFF_FORMATS, format_named
-from netpoldiff.report.reports import DiffHeader, DiffReport, Style
+from netpoldiff.report.reports import DiffHeader, DiffReport, Side, Style
 from netpoldiff.sources import HEAD, INDEX, WORKING_TREE, Source, Workspace
+from netpoldiff.unevaluated import unevaluated_changes
+from netpoldiff.unmatched import unmatched
 
 
 def diff_command(
@@ -46,29 +49,55 @@ def diff_command(
     old = HEAD if old is None else old
     if new is None:
         new = INDEX if staged else WORKING_TREE
-    old_files = read(workspace, old, tuple(paths), settings)
-    new_files = read(workspace, new, tuple(paths), settings)
+    old_files = read(workspace, old, tuple(paths), settings, "OLD")
+    new_files = read(workspace, new, tuple(paths), settings, "NEW")
     # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
     loader.prepare([*old_files.files, *new_files.files])
-    before = convert(loader, old, old_files, settings)
-    after = convert(loader, new, new_files, settings)
+    before = convert(loader, old, old_files, settings, "OLD")
+    after = convert(loader, new, new_files, settings, "NEW")
     check_paths(paths, before, after)
-    diff = diff_matrices(*evaluate_pair(before.cluster, after.cluster))
+    old_matrix, new_matrix = evaluate_pair(before.cluster, after.cluster)
+    diff = diff_matrices(old_matrix, new_matrix)
     changes = ChangeSet.between(before.cluster, after.cluster)
-    # A file broken on both sides is one problem, not two.
-    errors = tuple({str(e): e for e in before.errors + after.errors}.values())
-    warnings = after.warnings
+    unevaluated = unevaluated_changes(
+        changes, old_matrix, new_matrix, before.cluster, after.cluster
+    )
+    sides: tuple[tuple[Side, LoadedSource], ...] = (("old", before), ("new", after))
+    errors = _one_per_problem(before.errors, after.errors)
     report = DiffReport(
         str(old),
         str(new),
         DiffHeader(before.label, after.label),
         diff,
         changes,
-        warnings=warnings,
-        errors=errors,
+        warnings=after.warnings + unmatched(after.cluster, new_matrix),
+        errors=tuple(error for error, _ in errors),
+        unevaluated=unevaluated,
+        old_warnings=before.warnings + unmatched(before.cluster, old_matrix),
+        nothing_read=tuple(side for side, loaded in sides if loaded.cluster.is_empty),
+        paths=tuple(paths),
+        error_sides=tuple(side for _, side in errors),
     )
     chunks = render(report, Style(color=color))
-    failed = fails(fail_on, errors=errors, warnings=warnings, diff=diff) or (
+    warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
+    failed = fails(fail_on, errors=report.errors, warnings=warned, diff=diff) or (
         exit_code and not diff.is_empty()
     )
     return Report(chunks, 1 if failed else 0, changed=not diff.is_empty())
+
+
+def _one_per_problem(
+    old: tuple[InputError, ...], new: tuple[InputError, ...]
+) -> list[tuple[InputError, Side]]:
+    """OLD's errors, then NEW's, with their side; one on both sides is told once, as NEW's."""
+    new_by_place = {(str(e.location), e.message): e for e in new}
+    merged: list[tuple[InputError, Side]] = []
+    for error in old:
+        place = (str(error.location), error.message)
+        twin = new_by_place.get(place)
+        if twin is None:
+            merged.append((error, "old"))
+        else:
+            both = f"{error.side} and {twin.side}"
+            new_by_place[place] = InputError(error.location, error.message, both)
+    return [*merged, *((error, "new") for error in new_by_place.values())]

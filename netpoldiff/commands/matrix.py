@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Literal
 
 from netpoldiff.commands.shared import Report, Settings, check_paths, convert, fails, read
+from netpoldiff.diagnostics import NOTHING_READ
 from netpoldiff.evaluate import evaluate
 from netpoldiff.report.formats import MATRIX_FORMATS, format_named
 from netpoldiff.report.reports import MatrixReport, Style
 from netpoldiff.sources import Source, Workspace
+from netpoldiff.unmatched import unmatched
 
 # A matrix has no "before": only its input's warnings (and an incomplete reading) can fail it.
 MatrixFailOn = Literal["warnings"]
@@ -31,7 +33,12 @@ def matrix_command(
     loaded = convert(settings.loader(), source, files, settings)
     check_paths(paths, loaded)
     matrix = evaluate(loaded.cluster)
-    report = MatrixReport(str(source), matrix, warnings=loaded.warnings, errors=loaded.errors)
+    warnings = loaded.warnings + unmatched(loaded.cluster, matrix)
+    if loaded.cluster.is_empty:
+        # An empty matrix of a source with nothing in it is no finding: say so.
+        under = " ".join(paths) if paths else "its paths"
+        warnings += (NOTHING_READ.at(None, source=files.label, paths=under),)
+    report = MatrixReport(str(source), matrix, warnings=warnings, errors=loaded.errors)
     chunks = render(report, Style())
-    failed = fails(fail_on, errors=loaded.errors, warnings=loaded.warnings)
+    failed = fails(fail_on, errors=loaded.errors, warnings=warnings)
     return Report(chunks, 1 if failed else 0)

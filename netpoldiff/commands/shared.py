@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
 
@@ -72,24 +72,54 @@ class LoadedSource:
 
 
 def read(
-    workspace: Workspace, source: Source, paths: tuple[str, ...], settings: Settings
+    workspace: Workspace,
+    source: Source,
+    paths: tuple[str, ...],
+    settings: Settings,
+    side: str | None = None,
 ) -> SourceFiles:
-    """The files of one source; its first error stops the run unless --keep-going."""
+    """The files of one source; its first error stops the run unless --keep-going.
+
+    ``side`` (``OLD``, ``NEW``) names the side of a diff in every error.
+    """
     files = workspace.read(source, paths)
+    if side is not None and files.errors:
+        where = side_label(side, files)
+        files = replace(files, errors=tuple(error.on_side(where) for error in files.errors))
     if files.errors and not settings.keep_going:
         raise files.errors[0]
     return files
 
 
-def convert(loader: Loader, source: Source, files: SourceFiles, settings: Settings) -> LoadedSource:
+def side_label(side: str, files: SourceFiles) -> str:
+    """``OLD (abc1234)``: one side of a diff, as its messages name it."""
+    return f"{side} ({files.short_label})"
+
+
+def convert(
+    loader: Loader,
+    source: Source,
+    files: SourceFiles,
+    settings: Settings,
+    side: str | None = None,
+) -> LoadedSource:
     """One source's files as a Cluster, with the warnings and errors of reading and converting."""
-    loaded = loader.load(files.files, keep_going=settings.keep_going)
+    where = side_label(side, files) if side is not None else None
+    try:
+        loaded = loader.load(files.files, keep_going=settings.keep_going)
+    except InputError as error:
+        if where is None:
+            raise
+        raise error.on_side(where) from None
+    errors = loaded.errors
+    if where is not None:
+        errors = tuple(error.on_side(where) for error in errors)
     return LoadedSource(
         source,
         files.label,
         loaded.cluster,
         files.warnings + loaded.warnings,
-        files.errors + loaded.errors,
+        files.errors + errors,
         len(files.files),
     )
 
@@ -106,10 +136,14 @@ def fails(
     fail_on: Iterable[FailOn],
     *,
     errors: Sequence[InputError],
-    warnings: Sequence[Diagnostic],
+    warnings: Sequence[object],
     diff: MatrixDiff | None = None,
 ) -> bool:
-    """Whether the --fail-on conditions hold: exit status 1."""
+    """Whether the --fail-on conditions hold: exit status 1.
+
+    ``warnings`` are everything the report warns about: diagnostics, changed objects whose
+    effect is not shown, sides where nothing was read.
+    """
     conditions = set(fail_on)
     if conditions and errors:
         return True  # an incomplete analysis cannot vouch for anything

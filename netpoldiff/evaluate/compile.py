@@ -72,13 +72,16 @@ class Compiler:
         # (traffic not restricted by source)."
         if rule.peers is None:
             return CompiledRule(index, rule.origin, present, ports)
+        peer_masks = tuple(
+            selection.peer(peer, namespace)
+            if isinstance(peer, PodPeer)
+            else self.block(peer.addresses)
+            for peer in rule.peers
+        )
         mask = 0
-        for peer in rule.peers:
-            if isinstance(peer, PodPeer):
-                mask |= selection.peer(peer, namespace)
-            else:
-                mask |= self.block(peer.addresses)
-        return CompiledRule(index, rule.origin, mask, ports)
+        for peer_mask in peer_masks:
+            mask |= peer_mask
+        return CompiledRule(index, rule.origin, mask, ports, peer_masks)
 
     def policy(self, policy: NetworkPolicy, selection: Selection) -> CompiledPolicy:
         """A policy as masks over the universe, with the workloads of ``selection``."""

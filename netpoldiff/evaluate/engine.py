@@ -112,6 +112,7 @@ class Engine:
             columns=columns,
             ingress_by=tuple(ingress.keys),
             egress_by=tuple(egress.selected_by),
+            policies=tuple(policies),
         )
 
 

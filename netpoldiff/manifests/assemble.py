@@ -8,7 +8,7 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.manifests.convert import Converted, ConvertedDocument, HostNetworkWorkload
-from netpoldiff.model import Namespace, ObjectRef, Workload
+from netpoldiff.model import Namespace, ObjectRef, Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 
 
@@ -72,10 +72,12 @@ class Assembly:
             # A namespace that objects live in exists even without a manifest, with the one
             # label the API server gives every namespace.
             namespaces[name] = Namespace.implicit(name)
+        left_out = sorted(k for k, w in self.workloads.items() if not isinstance(w, Workload))
         return Cluster(
             namespaces=tuple(namespaces[name] for name in sorted(namespaces)),
             workloads=tuple(workloads[key] for key in sorted(workloads)),
             policies=tuple(self.policies[key] for key in sorted(self.policies)),
+            host_network=tuple(WorkloadEndpoint(ns, name, kind) for ns, kind, name in left_out),
         )
 
 

@@ -215,4 +215,5 @@ def network_policy(
         ingress=ingress,
         egress=egress,
         origin=fields.where(),
+        selector_origin=spec.where("podSelector") if pod_selector_fields is not None else None,
     )

@@ -55,6 +55,7 @@ def _relocated_policy(policy: NetworkPolicy, path: str) -> NetworkPolicy:
         ingress=rules(policy.ingress),
         egress=rules(policy.egress),
         origin=_moved(policy.origin, path),
+        selector_origin=_moved(policy.selector_origin, path),
     )
 
 

@@ -14,6 +14,7 @@ from netpoldiff.errors import InputError
 from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+from netpoldiff.unevaluated import Unevaluated
 
 SCHEMA_VERSION: Final = 1
 
@@ -65,6 +66,49 @@ def _problems(warnings: Iterable[Diagnostic], errors: Sequence[InputError]) -> J
         "errors": [str(error) for error in errors],
         "warnings": [warning_json(w) for w in warnings],
     }
+
+
+def _diff_problems(report: DiffReport) -> JsonObject:
+    """The reading's problems of a diff: each error and warning with its side."""
+    warnings = []
+    for warning in report.warnings:
+        entry = warning_json(warning)
+        entry["side"] = "new"
+        entry["introduced"] = report.introduced(warning)
+        warnings.append(entry)
+    details = []
+    for error, side in zip(report.errors, report.error_sides, strict=True):
+        detail: JsonObject = {"side": side, "file": error.location.path}
+        if error.location.document is not None:
+            detail["document"] = error.location.document
+        if error.location.line is not None:
+            detail["line"] = error.location.line
+        detail["message"] = error.message
+        details.append(detail)
+    return {
+        "incomplete": bool(report.errors),
+        "errors": [str(error) for error in report.errors],
+        "error_details": details,
+        "warnings": warnings,
+        "unevaluated": [unevaluated_json(entry) for entry in report.unevaluated],
+        "nothing_read": list(report.nothing_read),
+    }
+
+
+def unevaluated_json(entry: Unevaluated) -> JsonObject:
+    """One entry of ``unevaluated``: the object, how it changed, why, and where."""
+    found: JsonObject = {
+        "kind": entry.ref.kind,
+        "namespace": entry.ref.namespace,
+        "name": entry.ref.name,
+        "change": entry.change,
+        "reason": entry.reason,
+    }
+    if entry.origin is not None:
+        found["file"] = entry.origin.path
+        if entry.origin.line is not None:
+            found["line"] = entry.origin.line
+    return found
 
 
 def render_matrix(
@@ -160,5 +204,5 @@ def render_diff(
     yield '],\n "closed": ['
     yield from _flow_entries(diff, changes, encoded, opened=False)
     summary = {"opened": diff.opened_count(), "closed": diff.closed_count()}
-    problems = _problems(report.warnings, report.errors)
+    problems = _diff_problems(report)
     yield f'],\n "summary": {_dump(summary)},\n ' + _dump(problems)[1:] + "\n"

@@ -11,7 +11,15 @@ from netpoldiff.findings import removed_default_denies
 from netpoldiff.report.graph import EDGE_COLORS, Graph
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
-from netpoldiff.report.words import plural, policy_change_lines, why
+from netpoldiff.report.words import (
+    coverage_gaps,
+    nothing_read_text,
+    plural,
+    policy_change_lines,
+    unevaluated_groups,
+    unevaluated_text,
+    why,
+)
 
 MARKER: Final = "<!-- netpoldiff -->"
 BUDGET: Final = 60_000  # characters; GitHub refuses comments over 65,536
@@ -119,11 +127,18 @@ def _diff_block(lines: Sequence[ChangeLine], limit: int) -> list[str]:
 
 
 def _headline(report: DiffReport) -> list[str]:
-    if report.diff.is_empty():
+    gaps = coverage_gaps(report)
+    if len(report.nothing_read) == len(("old", "new")):
+        title = "### netpoldiff: nothing to compare (no workload or policy read)"
+    elif report.diff.is_empty():
         title = "### netpoldiff: no reachability changes"
+        if gaps:
+            title += f" in what was evaluated ({gaps})"
     else:
         opened, closed = report.diff.opened_count(), report.diff.closed_count()
         title = f"### netpoldiff: {plural(opened, 'flow')} opened, {closed} closed"
+        if gaps:
+            title += f" ({gaps})"
     return [MARKER, title, f"{code(report.header.old)} → {code(report.header.new)}"]
 
 
@@ -132,6 +147,14 @@ def _alerts(report: DiffReport, limit: int) -> list[str]:
     if report.errors:
         out += ["", "> [!CAUTION]", "> **Incomplete analysis**: some input could not be read."]
         out += [f"> - {escape(str(e))}" for e in report.errors[:limit]]
+    if report.nothing_read:
+        out += ["", "> [!CAUTION]"]
+        out += [f"> {escape(nothing_read_text(report, side))}" for side in report.nothing_read]
+    for heading, entries in unevaluated_groups(report):
+        out += ["", "> [!WARNING]", f"> **{escape(heading)}**", ">"]
+        out += [f"> - {escape(unevaluated_text(entry))}" for entry in entries[:limit]]
+        if len(entries) > limit:
+            out.append(f"> - … {len(entries) - limit} more not shown")
     notes = _warnings(report.lines, report.changes)
     if notes:
         out += ["", "> [!WARNING]", *(f"> {note}" for note in notes)]
@@ -179,7 +202,9 @@ def _policies(report: DiffReport, limit: int) -> list[str]:
     if not rows:
         return []
     out = (
-        ["", "The manifests changed, but not who can reach whom."] if report.diff.is_empty() else []
+        ["", "The manifests changed, but not who can reach whom."]
+        if report.diff.is_empty() and report.is_complete
+        else []
     )
     out += [
         "",
@@ -219,7 +244,8 @@ def render_diff(
 ) -> Iterable[str]:
     """The Markdown report, cut to fit ``BUDGET`` characters with honest "N more" lines."""
     lines = report.lines
-    limit = max(len(lines), len(report.warnings), len(report.errors), 1) + 1_000
+    longest = max(len(lines), len(report.warnings), len(report.errors), len(report.unevaluated))
+    limit = max(longest, 1) + 1_000
     while True:
         text = _page(report, limit)
         if len(text) <= BUDGET or limit <= 1:

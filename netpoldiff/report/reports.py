@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
@@ -16,6 +17,9 @@ from netpoldiff.errors import InputError
 from netpoldiff.matrix import Matrix
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
+from netpoldiff.unevaluated import Unevaluated
+
+Side = Literal["old", "new"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +48,9 @@ class DiffHeader:
 class DiffReport:
     """Everything a diff report shows.
 
-    The two sides, what changed in reachability and in the objects, and the warnings and
-    skipped input of the reading.
+    The two sides, what changed in reachability and in the objects, the warnings (NEW's;
+    OLD's tell which the change introduces) and skipped input of the reading, the changed
+    objects whose effect is not shown, and the sides where nothing was read under ``paths``.
     """
 
     old_source: str  # OLD as given on the command line, for machine formats
@@ -55,6 +60,28 @@ class DiffReport:
     changes: ChangeSet
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
+    unevaluated: tuple[Unevaluated, ...] = ()
+    old_warnings: tuple[Diagnostic, ...] = ()
+    nothing_read: tuple[Side, ...] = ()
+    paths: tuple[str, ...] = ()
+    error_sides: tuple[Side, ...] = ()  # of each error: one on both sides is NEW's
+
+    def __post_init__(self) -> None:
+        if self.errors and len(self.error_sides) != len(self.errors):
+            object.__setattr__(self, "error_sides", ("new",) * len(self.errors))
+
+    @cached_property
+    def _old_warning_keys(self) -> frozenset[tuple[str, str, str | None]]:
+        return frozenset(_warning_key(warning) for warning in self.old_warnings)
+
+    def introduced(self, warning: Diagnostic) -> bool:
+        """Whether OLD lacks this warning: the change brings it (lines may move; not counted)."""
+        return _warning_key(warning) not in self._old_warning_keys
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether every changed object was read and evaluated: "no change" is then a fact."""
+        return not (self.errors or self.unevaluated or self.nothing_read)
 
     @cached_property
     def lines(self) -> tuple[ChangeLine, ...]:
@@ -64,6 +91,10 @@ class DiffReport:
         which costs the most on a large diff.
         """
         return tuple(change_lines(self.diff, self.changes))
+
+
+def _warning_key(warning: Diagnostic) -> tuple[str, str, str | None]:
+    return (warning.code, warning.message, warning.location.path if warning.location else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,15 @@ from netpoldiff.report.labels import (
 )
 from netpoldiff.report.lines import OUTSIDE
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
-from netpoldiff.report.words import plural, policy_change_lines, summary_line, why
+from netpoldiff.report.words import (
+    nothing_read_text,
+    plural,
+    policy_change_lines,
+    summary_line,
+    unevaluated_groups,
+    unevaluated_text,
+    why,
+)
 
 SOURCES_WIDTH: Final = 64
 DESTINATION_WIDTH: Final = 44
@@ -186,8 +194,14 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
         out.extend(["", bold("Policy objects changed")])
         table = _table([[paint(s, s), p, w] for s, p, w in policy_rows], fmt="plain")
         out.extend("  " + row for row in table.splitlines())
+    for heading, entries in unevaluated_groups(report):
+        out.extend(["", bold(heading)])
+        out.extend(f"  ? {unevaluated_text(entry)}" for entry in entries)
+    if report.nothing_read:
+        out.append("")
+        out.extend(nothing_read_text(report, side) for side in report.nothing_read)
     problems = problems_text(report.warnings, report.errors)
     if problems:
         out.extend(["", problems])
-    out.extend(["", bold(summary_line(report.diff))])
+    out.extend(["", bold(summary_line(report))])
     return ["\n".join(out) + "\n"]

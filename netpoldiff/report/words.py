@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from netpoldiff.changes import ChangeSet, SubjectChange
-from netpoldiff.diff import MatrixDiff
 from netpoldiff.policy_edits import policy_edits
 from netpoldiff.report.lines import ChangeLine
+from netpoldiff.report.reports import DiffReport, Side
+from netpoldiff.unevaluated import Unevaluated
+
+SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
+NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
 
 
 def plural(count: int, noun: str) -> str:
@@ -67,8 +71,57 @@ def policy_change_lines(changes: ChangeSet) -> list[tuple[str, str, str]]:
     return rows
 
 
-def summary_line(diff: MatrixDiff) -> str:
-    """``Reachability: 3 opened, 1 closed.`` or ``No reachability changes.``."""
+def summary_line(report: DiffReport) -> str:
+    """``Reachability: 3 opened, 1 closed.``; ``No reachability changes.`` only when complete.
+
+    "No reachability changes" is read as a guarantee: it is said only when every changed
+    object was read and evaluated, and otherwise says what it does not cover.
+    """
+    diff = report.diff
+    if len(report.nothing_read) == len(("old", "new")):
+        return "Nothing to compare: no workload or policy was read on either side."
     if diff.is_empty():
-        return "No reachability changes."
-    return f"Reachability: {diff.opened_count()} opened, {diff.closed_count()} closed."
+        counts = "No reachability changes."
+    else:
+        counts = f"Reachability: {diff.opened_count()} opened, {diff.closed_count()} closed."
+    gaps = coverage_gaps(report)
+    if not gaps:
+        return counts
+    if diff.is_empty():
+        return f"No reachability changes among the objects evaluated. Not covered: {gaps}."
+    return f"{counts} Not covered: {gaps}."
+
+
+def coverage_gaps(report: DiffReport) -> str:
+    """What a report does not cover, in a few words, or ``""`` when it covers everything."""
+    gaps = []
+    if report.unevaluated:
+        count = len(report.unevaluated)
+        verb = "is" if count == 1 else "are"
+        gaps.append(f"{plural(count, 'changed object')} whose effect {verb} not shown")
+    if report.errors:
+        gaps.append(plural(len(report.errors), "input") + " skipped")
+    gaps.extend(f"nothing read in {side.upper()}" for side in report.nothing_read)
+    return ", ".join(gaps)
+
+
+def unevaluated_groups(report: DiffReport) -> list[tuple[str, list[Unevaluated]]]:
+    """The changed objects whose effect is not shown, under their heading, in report order."""
+    groups = [
+        (SELECTS_NOTHING_HEADING, [u for u in report.unevaluated if u.reason == "selects-nothing"]),
+        (NOT_EVALUATED_HEADING, [u for u in report.unevaluated if u.reason != "selects-nothing"]),
+    ]
+    return [(heading, entries) for heading, entries in groups if entries]
+
+
+def unevaluated_text(entry: Unevaluated) -> str:
+    """``shop/allow-pay (NetworkPolicy, added)``, then where it is written."""
+    where = f" at {entry.origin}" if entry.origin is not None else ""
+    return f"{entry.ref} ({entry.ref.kind}, {entry.change}){where}"
+
+
+def nothing_read_text(report: DiffReport, side: Side) -> str:
+    """``Nothing read in OLD (HEAD~1 (abc1234)): no workload or policy under k8s/.``."""
+    label = report.header.old if side == "old" else report.header.new
+    under = f" under {' '.join(report.paths)}" if report.paths else ""
+    return f"Nothing read in {side.upper()} ({label}): no workload or policy{under}."

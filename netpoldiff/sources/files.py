@@ -77,12 +77,22 @@ class SourceFile:
 
 @dataclass(frozen=True, slots=True)
 class SourceFiles:
-    """The files of one source, and notes on what was skipped."""
+    """The files of one source, and notes on what was skipped.
+
+    ``label`` names the source in a report's header (``HEAD~1 (abc1234)``); ``short`` in
+    messages about one side of a diff (``abc1234``, ``working tree``; the label when unset).
+    """
 
     label: str
     files: tuple[SourceFile, ...]
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()  # files not read, like those over the size limit
+    short: str = ""
+
+    @property
+    def short_label(self) -> str:
+        """The source in one word, for messages about one side of a diff."""
+        return self.short or self.label
 
 
 DEFAULT_MAX_FILE_SIZE: Final = 32 * 1024 * 1024

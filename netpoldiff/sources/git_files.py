@@ -62,8 +62,10 @@ class _Listing:
             return False
         return True
 
-    def result(self, label: str) -> SourceFiles:
-        return SourceFiles(label, tuple(self.files), tuple(self.warnings), tuple(self.errors))
+    def result(self, label: str, short: str | None = None) -> SourceFiles:
+        return SourceFiles(
+            label, tuple(self.files), tuple(self.warnings), tuple(self.errors), short or label
+        )
 
 
 def _path_text(raw: bytes) -> str:
@@ -113,7 +115,7 @@ def tree_files(
     found.files.extend(
         _blob_file(repository, path, object_id, size) for path, object_id, size in entries
     )
-    return found.result(resolved.label)
+    return found.result(resolved.label, resolved.short)
 
 
 class _Entry(NamedTuple):

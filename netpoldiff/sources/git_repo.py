@@ -31,10 +31,14 @@ _SHALLOW_HINT: Final = (
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """A revision resolved once to an object name, with the label reports show."""
+    """A revision resolved once to an object name, with the labels reports show.
+
+    ``short`` names it in one word (an abbreviated commit), for messages about one side.
+    """
 
     tree_ish: str
     label: str
+    short: str
 
 
 def _decode(raw: bytes) -> str:
@@ -160,17 +164,17 @@ class GitRepository:
             hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
             msg = f"{shown}: {left} and {right} have no merge base{hint}"
             raise SourceError(msg)
-        return Resolved(sha, f"{shown} (merge base {sha[:7]})")
+        return Resolved(sha, f"{shown} (merge base {sha[:7]})", sha[:7])
 
     def resolve(self, revision: str) -> Resolved:
         """Resolve a revision (or the empty tree's name) once to a commit."""
         if self.is_empty_tree(revision):
-            return Resolved(revision, f"empty tree ({revision[:7]})")
+            return Resolved(revision, f"empty tree ({revision[:7]})", "empty tree")
         if revision == "HEAD" and not self.has_commits():
             # An unborn branch (before the first commit) has the empty tree.
-            return Resolved(self.empty_tree(), "HEAD (no commits yet)")
+            return Resolved(self.empty_tree(), "HEAD (no commits yet)", "no commits yet")
         sha = self._resolve_one(revision)
-        return Resolved(sha, f"{revision} ({sha[:7]})")
+        return Resolved(sha, f"{revision} ({sha[:7]})", sha[:7])
 
     def _resolve_one(self, revision: str) -> str:
         sha = self._commit(revision)

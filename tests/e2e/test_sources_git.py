@@ -542,29 +542,37 @@ def test_paths_with_spaces_and_non_ascii(run_cli: CliRunner, tmp_path: Path) -> 
     assert [f.path for f in files.files] == [f"{TEAM}/bad.yaml", f"{TEAM}/frontend.yaml"]
 
     failing = run_cli("-C", root, "HEAD~1", "HEAD")
-    assert failing.err == (
-        f"netpoldiff: {TEAM}/bad.yaml (document 1, line 2): invalid YAML: "
-        "did not find expected ',' or ']'\n"
-    )
+    # The broken file is NEW's: the message says so, with NEW's commit.
+    assert re.fullmatch(
+        rf"netpoldiff: in NEW \([0-9a-f]{{7}}\): {re.escape(TEAM)}/bad.yaml \(document 1, "
+        r"line 2\): invalid YAML: did not find expected ',' or '\]'\n",
+        failing.err,
+    ), failing.err
     for extra in ((), ("--", "k8s"), ("--", TEAM, "k8s/namespaces.yaml")):
         document = _json(
             run_cli("-C", root, "HEAD~1", "HEAD", "--keep-going", "--format", "json", *extra)
         )
         assert document["summary"] == {"opened": 1, "closed": 0}
-        assert document["warnings"] == [
+        skipped = [w for w in document["warnings"] if w["code"] == "NPD004"]
+        assert skipped == [
             {
                 "code": "NPD004",
                 "message": "symbolic link skipped, not followed",
                 "file": f"{TEAM}/link.yaml",
+                "side": "new",
+                "introduced": True,
             }
         ]
         assert document["incomplete"] is True
-        assert document["errors"] == [
-            f"{TEAM}/bad.yaml (document 1, line 2): invalid YAML: did not find expected ',' or ']'"
-        ]
+        [error] = document["errors"]
+        assert error.startswith("in NEW (")
+        assert error.endswith(
+            f"): {TEAM}/bad.yaml (document 1, line 2): invalid YAML: did not find expected ',' "
+            "or ']'"
+        )
     text = run_cli("-C", root, "HEAD~1", "HEAD", "--keep-going")
     assert f"  {TEAM}/link.yaml: symbolic link skipped, not followed [NPD004]\n" in text.out
-    assert f"  {TEAM}/bad.yaml (document 1, line 2): invalid YAML" in text.out
+    assert f"): {TEAM}/bad.yaml (document 1, line 2): invalid YAML" in text.out
     # From inside the folder, with a relative path; and against the working tree.
     inside = run_cli(
         "-C", str(repo.root / TEAM), "HEAD~1", "--keep-going", "--format", "json", "--", "."
@@ -702,7 +710,13 @@ def test_submodules_in_revisions_and_index_are_skipped_with_a_warning(
         document = _json(run_cli("-C", root, *args, "--format", "json"))
         assert document["summary"] == NO_CHANGE
         assert document["warnings"] == [
-            {"code": "NPD004", "message": "submodule skipped", "file": "k8s/policies.yaml"}
+            {
+                "code": "NPD004",
+                "message": "submodule skipped",
+                "file": "k8s/policies.yaml",
+                "side": "new",
+                "introduced": True,
+            }
         ]
 
 

@@ -368,7 +368,20 @@ def check_diff_document(document: object) -> None:
         "summary",
     }
     assert required <= set(document), required - set(document)
-    assert set(document) - required <= {"incomplete", "errors", "warnings"}
+    assert set(document) - required <= {
+        "incomplete",
+        "errors",
+        "error_details",
+        "warnings",
+        "unevaluated",
+        "nothing_read",
+    }
+    for entry in document.get("unevaluated", []):
+        assert set(entry) <= {"kind", "namespace", "name", "change", "reason", "file", "line"}
+        assert entry["reason"] in {"selects-nothing", "kind-not-evaluated", "not-read"}
+    assert set(document.get("nothing_read", [])) <= {"old", "new"}
+    for detail in document.get("error_details", []):
+        assert detail["side"] in {"old", "new"}
     assert document["schema_version"] == 1
     assert isinstance(document["old"], str)
     assert isinstance(document["new"], str)

@@ -119,6 +119,7 @@ class TextReport:
     rows: list[Row] = field(default_factory=list)
     workloads: list[tuple[str, str]] = field(default_factory=list)
     policies: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     summary: str = ""
 
 
@@ -163,6 +164,8 @@ def parse_text(text: str) -> TextReport:
             for line in lines:
                 sign, policy, what = re.split(r" {2,}", line[2:], maxsplit=2)
                 report.policies.append((sign, policy, what))
+        elif title == "Warnings:":
+            report.warnings.extend(line.strip() for line in lines)
         else:
             pytest.fail(f"unexpected section {title!r}")
     return report
@@ -186,6 +189,8 @@ class Case:
     policies: tuple[tuple[str, str, str], ...] = ()
     markdown: tuple[str, ...] = ()
     """Lines the Markdown report must hold."""
+    warnings: tuple[str, ...] = ()
+    """The codes of NEW's warnings, in order."""
 
 
 def _added_payments(why: str) -> tuple[Row, ...]:
@@ -255,6 +260,8 @@ CASES = [
         rows=(
             Row("-", FRONTEND, "api/*", "TCP/8080", "namespace web: labels team=web->storefront"),
         ),
+        # The peer that selected web by team=web now selects nothing: that is why it closed.
+        warnings=("NPD007",),
     ),
     Case(
         "policy-renamed",
@@ -387,7 +394,8 @@ def test_json_lists_exactly_the_opened_and_closed_pairs_with_their_causes(case: 
     assert document["summary"] == {"opened": len(case.opened), "closed": len(case.closed)}
     assert document["old"] == f"fixtures/{case.name}/old"
     assert document["new"] == f"fixtures/{case.name}/new"
-    assert (document["incomplete"], document["errors"], document["warnings"]) == (False, [], [])
+    assert (document["incomplete"], document["errors"]) == (False, [])
+    assert [w["code"] for w in document["warnings"]] == list(case.warnings)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -397,6 +405,7 @@ def test_text_report_rows_sections_and_summary(case: Case) -> None:
     workloads = [("+", e) for e in case.added] + [("-", e) for e in case.removed]
     assert report.workloads == workloads
     assert report.policies == list(case.policies)
+    assert [w.rsplit("[", 1)[1].rstrip("]") for w in report.warnings] == list(case.warnings)
     if case.opened or case.closed:
         expected = f"Reachability: {len(case.opened)} opened, {len(case.closed)} closed."
     else:

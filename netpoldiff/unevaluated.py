@@ -1,0 +1,68 @@
+"""Changed objects whose effect a diff cannot show, and why: what "no change" must not hide.
+
+A policy that selects no workload on either side changes nothing in the matrix, whatever it
+says; a policy of a kind netpoldiff does not evaluate may change flows the matrix cannot
+show. Either way the diff is silent about it, so the report names it instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from netpoldiff.changes import ChangeSet
+from netpoldiff.cluster import Cluster
+from netpoldiff.errors import Location
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import ObjectRef, UnevaluatedPolicy
+
+Reason = Literal["selects-nothing", "kind-not-evaluated"]
+ObjectChange = Literal["added", "removed", "modified"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unevaluated:
+    """A changed object whose effect is not shown, how it changed, why, and where it is."""
+
+    ref: ObjectRef
+    change: ObjectChange
+    reason: Reason
+    origin: Location | None
+
+
+def unevaluated_changes(
+    changes: ChangeSet, old: Matrix, new: Matrix, old_cluster: Cluster, new_cluster: Cluster
+) -> tuple[Unevaluated, ...]:
+    """Every changed object whose effect the diff of ``old`` and ``new`` cannot show."""
+    found = [*_selecting_nothing(changes, old, new), *_not_evaluated(old_cluster, new_cluster)]
+    return tuple(sorted(found, key=lambda entry: (entry.ref, entry.reason)))
+
+
+def _selecting_nothing(changes: ChangeSet, old: Matrix, new: Matrix) -> Iterator[Unevaluated]:
+    old_subjects = {policy.ref: policy.subjects for policy in old.policies}
+    new_subjects = {policy.ref: policy.subjects for policy in new.policies}
+    for ref, change in changes.changed_policies:
+        if change == "unchanged" or old_subjects.get(ref) or new_subjects.get(ref):
+            continue  # it selects a workload on one side at least: the matrix shows its effect
+        policy = changes.new_policies.get(ref) or changes.old_policies[ref]
+        yield Unevaluated(ref, change, "selects-nothing", policy.origin)
+
+
+def _not_evaluated(old: Cluster, new: Cluster) -> Iterator[Unevaluated]:
+    before = {policy.ref: policy for policy in old.unevaluated}
+    after = {policy.ref: policy for policy in new.unevaluated}
+    for ref in before.keys() | after.keys():
+        old_policy, new_policy = before.get(ref), after.get(ref)
+        change = _change(old_policy, new_policy)
+        if change is not None:
+            shown = new_policy or old_policy
+            yield Unevaluated(ref, change, "kind-not-evaluated", shown.origin if shown else None)
+
+
+def _change(old: UnevaluatedPolicy | None, new: UnevaluatedPolicy | None) -> ObjectChange | None:
+    if old is None:
+        return "added"
+    if new is None:
+        return "removed"
+    return "modified" if old != new else None

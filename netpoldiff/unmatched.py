@@ -1,0 +1,127 @@
+"""Policies, peers and named ports that match nothing in the input, found on the decisions.
+
+A policy whose podSelector selects no workload has no effect on the matrix, which then looks
+as if the policy were fine: a typo in a label reads as "no change". Each is a warning, so the
+report says what it could not show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from netpoldiff.bitsets import iter_bits
+from netpoldiff.cluster import Cluster
+from netpoldiff.compiled import CompiledPolicy, CompiledRule, PortMap
+from netpoldiff.diagnostics import (
+    NAMED_PORT_UNDECLARED,
+    PEER_SELECTS_NOTHING,
+    SELECTS_NOTHING,
+    Diagnostic,
+)
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import ObjectRef, WorkloadEndpoint
+from netpoldiff.policies import NetworkPolicy, PodPeer, Rule
+
+
+def unmatched(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
+    """Warnings for what the cluster's policies select that matches nothing in it.
+
+    ``matrix`` is the cluster's own evaluation (it holds every compiled policy).
+    """
+    policies = {policy.ref: policy for policy in cluster.policies}
+    port_maps = _port_maps(cluster, matrix)
+    workloads = _workload_mask(matrix)
+    found: list[Diagnostic] = []
+    for compiled in matrix.policies:
+        policy = policies.get(compiled.ref)
+        if policy is None:
+            continue
+        if not compiled.subjects:
+            found.append(
+                SELECTS_NOTHING.at(
+                    policy.selector_origin or policy.origin,
+                    policy=str(policy.ref),
+                    namespace=policy.namespace,
+                )
+            )
+            continue
+        found.extend(_in_rules(policy, compiled, port_maps, workloads))
+    return tuple(found)
+
+
+def _port_maps(cluster: Cluster, matrix: Matrix) -> dict[int, PortMap]:
+    index = matrix.index()
+    return {index[w.endpoint]: w.named_ports() for w in cluster.workloads if w.endpoint in index}
+
+
+def _workload_mask(matrix: Matrix) -> int:
+    mask = 0
+    for position in iter_bits(matrix.present):
+        if isinstance(matrix.endpoints[position], WorkloadEndpoint):
+            mask |= 1 << position
+    return mask
+
+
+def _in_rules(
+    policy: NetworkPolicy,
+    compiled: CompiledPolicy,
+    port_maps: Mapping[int, PortMap],
+    workloads: int,
+) -> Iterator[Diagnostic]:
+    directions = (
+        ("ingress", "from", policy.ingress, compiled.ingress),
+        ("egress", "to", policy.egress, compiled.egress),
+    )
+    for direction, peers_key, rules, compiled_rules in directions:
+        if compiled_rules is None:
+            continue  # its policyTypes leave this direction out
+        for rule, compiled_rule in zip(rules, compiled_rules, strict=True):
+            field = f"spec.{direction}[{compiled_rule.index}]"
+            yield from _peers(policy.ref, rule, compiled_rule, f"{field}.{peers_key}")
+            # Named ports resolve on the destination: the policy's own pods for ingress, the
+            # workloads the rule's peers select for egress.
+            destinations = (
+                (compiled.subjects, "workload the policy selects")
+                if direction == "ingress"
+                else (compiled_rule.peers & workloads, "workload of its peers")
+            )
+            yield from _named_ports(policy.ref, rule, field, destinations, port_maps)
+
+
+def _peers(
+    ref: ObjectRef, rule: Rule, compiled_rule: CompiledRule, field: str
+) -> Iterator[Diagnostic]:
+    for position, (peer, mask) in enumerate(
+        zip(rule.peers or (), compiled_rule.peer_masks, strict=True)
+    ):
+        if isinstance(peer, PodPeer) and not mask:
+            where = f"{field}[{position}]"
+            yield PEER_SELECTS_NOTHING.at(peer.origin, policy=str(ref), field=where)
+
+
+def _named_ports(
+    ref: ObjectRef,
+    rule: Rule,
+    field: str,
+    destinations: tuple[int, str],
+    port_maps: Mapping[int, PortMap],
+) -> Iterator[Diagnostic]:
+    """Named ports of a rule that no destination (a mask, and who they are) declares."""
+    mask, whom = destinations
+    if not any(isinstance(port.port, str) for port in rule.ports):
+        return
+    declared = {
+        (name, protocol)
+        for position in iter_bits(mask)
+        for name, protocol, _ in port_maps.get(position, ())
+    }
+    for position, port in enumerate(rule.ports):
+        if isinstance(port.port, str) and (port.port, port.protocol) not in declared:
+            yield NAMED_PORT_UNDECLARED.at(
+                port.origin,
+                policy=str(ref),
+                field=f"{field}.ports[{position}]",
+                destinations=whom,
+                protocol=port.protocol.value,
+                port=port.port,
+            )

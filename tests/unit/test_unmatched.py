@@ -1,0 +1,173 @@
+"""unmatched: policies, peers and named ports that match nothing in the input are warned about."""
+
+from __future__ import annotations
+
+import pytest
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.errors import Location
+from netpoldiff.evaluate import evaluate
+from netpoldiff.model import Namespace
+from netpoldiff.policies import NetworkPolicy
+from netpoldiff.unmatched import unmatched
+from tests.testing.builders import (
+    TCP,
+    UDP,
+    ip_block,
+    named,
+    namespace,
+    pods,
+    policy,
+    port,
+    rule,
+    workload,
+)
+
+WEB = workload("shop/web", {"app": "web"}, (named("http", 8080),))
+DB = workload("data/db", {"app": "db"}, (named("sql", 5432),))
+NAMESPACES = (namespace("shop", team="shop"), namespace("data", team="data"))
+SUBJECT_WARNING = (
+    "shop/p: spec.podSelector selects no workload of namespace shop in the input, so its "
+    "effect is not shown"
+)
+UDP_HTTP_WARNING = (
+    "shop/p: spec.ingress[0].ports[0]: no workload the policy selects declares a UDP port named "
+    "http, so it matches nothing"
+)
+SQL_TO_ADDRESSES_WARNING = (
+    "shop/p: spec.egress[0].ports[0]: no workload of its peers declares a TCP port named sql, "
+    "so it matches nothing"
+)
+
+
+def warnings_of(
+    *policies: NetworkPolicy, namespaces: tuple[Namespace, ...] = NAMESPACES
+) -> list[tuple[str, str]]:
+    cluster = Cluster(namespaces, (WEB, DB), policies)
+    return [(w.code, w.message) for w in unmatched(cluster, evaluate(cluster))]
+
+
+@pytest.mark.parametrize(
+    ("policies", "expected"),
+    [
+        pytest.param(
+            (policy("shop/p", {"app": "webs"}, ingress=()),),
+            [
+                (
+                    "NPD006",
+                    SUBJECT_WARNING,
+                )
+            ],
+            id="typo-in-the-subject",
+        ),
+        pytest.param(
+            (policy("shop/p", {"app": "db"}, ingress=()),),
+            [
+                (
+                    "NPD006",
+                    SUBJECT_WARNING,
+                )
+            ],
+            id="subject-in-another-namespace",
+        ),
+        pytest.param((policy("shop/p", {"app": "web"}, ingress=()),), [], id="selects-web"),
+        pytest.param(
+            (policy("shop/p", ingress=(rule(pods({"app": "webb"})),)),),
+            [("NPD007", "shop/p: spec.ingress[0].from[0] selects no workload in the input")],
+            id="peer-typo-own-namespace",
+        ),
+        pytest.param(
+            (policy("shop/p", ingress=(rule(pods({"app": "db"})),)),),
+            [("NPD007", "shop/p: spec.ingress[0].from[0] selects no workload in the input")],
+            id="peer-in-own-namespace-only",
+        ),
+        pytest.param(
+            (policy("shop/p", ingress=(rule(pods({"app": "db"}, namespaces={})),)),),
+            [],
+            id="peer-in-every-namespace",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/p", egress=(rule(ip_block("10.0.0.0/8"), pods(namespaces={"team": "x"})),)
+                ),
+            ),
+            [("NPD007", "shop/p: spec.egress[0].to[1] selects no workload in the input")],
+            id="egress-peer-after-an-ipblock",
+        ),
+        pytest.param(
+            (policy("shop/p", ingress=(rule(ports=(port(TCP, "http"),)),)),),
+            [],
+            id="named-port-the-subject-declares",
+        ),
+        pytest.param(
+            (policy("shop/p", ingress=(rule(ports=(port(UDP, "http"),)),)),),
+            [("NPD008", UDP_HTTP_WARNING)],
+            id="named-port-of-another-protocol",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/p",
+                    egress=(rule(pods({"app": "db"}, namespaces={}), ports=(port(TCP, "sql"),)),),
+                ),
+            ),
+            [],
+            id="egress-named-port-its-peers-declare",
+        ),
+        pytest.param(
+            (policy("shop/p", egress=(rule(ip_block("0.0.0.0/0"), ports=(port(TCP, "sql"),)),)),),
+            [("NPD008", SQL_TO_ADDRESSES_WARNING)],
+            id="egress-named-port-toward-addresses-only",
+        ),
+        pytest.param(
+            (policy("shop/p", egress=(rule(ports=(port(TCP, "http"),)),)),),
+            [],
+            id="egress-named-port-to-every-peer",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/p",
+                    {"app": "none"},
+                    ingress=(rule(pods({"app": "none"}), ports=(port(TCP, "x"),)),),
+                ),
+            ),
+            [
+                (
+                    "NPD006",
+                    SUBJECT_WARNING,
+                )
+            ],
+            id="rules-of-a-policy-selecting-nothing-are-not-checked",
+        ),
+    ],
+)
+def test_what_matches_nothing_is_warned_about(
+    policies: tuple[NetworkPolicy, ...], expected: list[tuple[str, str]]
+) -> None:
+    assert warnings_of(*policies) == expected
+
+
+def test_a_direction_the_policy_types_leave_out_is_not_checked() -> None:
+    ignored = policy("shop/p", ingress=())
+    ignored = NetworkPolicy(
+        ignored.ref, ignored.pod_selector, True, False, (), (rule(pods({"app": "x"})),)
+    )
+    assert warnings_of(ignored) == []
+
+
+def test_the_subject_warning_points_at_the_pod_selector() -> None:
+    typo = policy("shop/p", {"app": "webs"}, ingress=())
+    at = Location("p.yaml", 1, 6)
+    typo = NetworkPolicy(
+        typo.ref,
+        typo.pod_selector,
+        True,
+        False,
+        origin=Location("p.yaml", 1, 1),
+        selector_origin=at,
+    )
+    cluster = Cluster(NAMESPACES, (WEB,), (typo,))
+    [warning] = unmatched(cluster, evaluate(cluster))
+    assert warning.location == at

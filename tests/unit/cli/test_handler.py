@@ -39,18 +39,6 @@ def test_usage_errors_are_one_line_with_status_2_and_the_same_words(
     assert result.err == f"netpoldiff: {message}\n"
 
 
-def test_a_missing_token_is_said_after_the_report(
-    run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The report is written first, as before the error classes were told apart.
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    result = run_cli("pr-comment", "--repo", "o/r", "--pr", "7", *DEMO)
-    assert result.status == 2
-    assert "### netpoldiff: 2 flows opened, 1 closed" in result.out
-    assert result.err == "netpoldiff: pr-comment needs a GitHub token in GITHUB_TOKEN\n"
-
-
 def _write(directory: Path, name: str, text: str) -> Path:
     path = directory / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,12 @@ spec:
     - from:
         - ipBlock: {cidr: 10.0.0.1/8}
 """
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: a}
+spec: {containers: [{name: web, image: web}]}
+"""
 
 
 def _json(report: Report) -> dict[str, Any]:
@@ -114,8 +120,10 @@ def test_warnings_are_news_only(tmp_path: Path) -> None:
     warned = tmp_path / "warned"
     warned.mkdir()
     (warned / "p.yaml").write_text(POLICY_WITH_WARNING, encoding="utf-8")
+    (warned / "pod.yaml").write_text(POD, encoding="utf-8")
     clean = tmp_path / "clean"
     clean.mkdir()
+    (clean / "pod.yaml").write_text(POD, encoding="utf-8")
     settings = Settings(tmp_path, use_cache=False)
     fixed = diff_command(
         OnDisk("warned"),

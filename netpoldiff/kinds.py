@@ -2,7 +2,10 @@
 
 The model, the loader and the YAML reader all ask this table: a kind added here is read
 everywhere (its fields kept by the reader, its pods found by the loader, its name known to the
-model).
+model). A kind's pods are either its pod template (``pod_template``) or made by an operator
+whose labels and ports are known (``operated``, see operators.py). Kinds the table does not
+name are workloads too when their ``spec.template`` is a pod template (``GENERIC_TEMPLATE``),
+and users may declare more (``--workload-kind``), which are looked up before the table.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
+
+from netpoldiff.operators import ALERTMANAGER, PROMETHEUS, THANOS_RULER, OperatedPods
 
 NAMESPACE: Final = "Namespace"
 NETWORK_POLICY: Final = "NetworkPolicy"
@@ -29,16 +34,18 @@ class Kind:
     groups: frozenset[str]
     versions: frozenset[str] | None = None
     pod_template: tuple[str, ...] | None = None
+    operated: OperatedPods | None = None
 
     @property
     def is_workload(self) -> bool:
         """Whether objects of this kind run pods."""
-        return self.pod_template is not None
+        return self.pod_template is not None or self.operated is not None
 
 
 _CORE: Final = frozenset({""})
 _APPS: Final = frozenset({"apps", "extensions"})
 _BATCH: Final = frozenset({"batch"})
+_MONITORING: Final = frozenset({"monitoring.coreos.com"})  # prometheus-operator
 _TEMPLATE: Final = ("spec", "template")
 # Same-named kinds of other groups (Calico's or Cilium's NetworkPolicy, say) are other objects.
 KINDS: Final[Mapping[str, Kind]] = {
@@ -54,19 +61,37 @@ KINDS: Final[Mapping[str, Kind]] = {
         Kind("ReplicationController", _CORE, pod_template=_TEMPLATE),
         Kind("Job", _BATCH, pod_template=_TEMPLATE),
         Kind("CronJob", _BATCH, pod_template=("spec", "jobTemplate", *_TEMPLATE)),
+        # Operators' kinds: their pods' labels and ports are in operators.py, one recipe each;
+        # to add an operator's kind, write its recipe there and list it here.
+        Kind("Prometheus", _MONITORING, operated=PROMETHEUS),
+        Kind("Alertmanager", _MONITORING, operated=ALERTMANAGER),
+        Kind("ThanosRuler", _MONITORING, operated=THANOS_RULER),
     )
 }
-WORKLOAD_KINDS: Final = tuple(name for name, kind in KINDS.items() if kind.is_workload)
+Declared = tuple[Kind, ...]
+"""Kinds the user declares (``--workload-kind``), looked up before the table."""
+
+# The kinds whose pods are their own template (the operated kinds are not among them).
+WORKLOAD_KINDS: Final = tuple(n for n, kind in KINDS.items() if kind.pod_template is not None)
+# Where an object of a kind the table does not name keeps its pod template, if it has one
+# (Argo Rollouts' Rollout, OpenKruise's CloneSet, ...).
+GENERIC_TEMPLATE: Final = _TEMPLATE
 
 
-def modelled_kind(api_version: object, kind: object) -> Kind | None:
-    """The kind of an object netpoldiff models, or None for anything else."""
+def modelled_kind(api_version: object, kind: object, declared: Declared = ()) -> Kind | None:
+    """The kind of an object netpoldiff models, or None for anything else.
+
+    ``declared`` kinds (the user's) come first: they may also redefine a kind of the table.
+    """
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None  # not a Kubernetes object (or a fragment): not ours to judge
-    found = KINDS.get(kind)
     # Read as the API server reads it: the group is what stands before the "/" (none for the
     # core group), and an empty version is that of the endpoint the object is sent to.
     group, _, version = api_version.rpartition("/")
+    for mine in declared:
+        if mine.name == kind and group in mine.groups:
+            return mine
+    found = KINDS.get(kind)
     if found is None or group not in found.groups:
         return None
     if found.versions is not None and version and version not in found.versions:

@@ -21,6 +21,7 @@ CORE_RANK: dict[str, float] = {
     "addresses": 2,
     "selectors": 2,
     "columns": 3,
+    "operators": 1.5,  # operators' recipes: data the table of kinds lists
     "kinds": 2,
     "model": 3,
     "policies": 4,

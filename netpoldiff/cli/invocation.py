@@ -13,7 +13,13 @@ from netpoldiff.errors import SourceError
 from netpoldiff.sources import Source, Workspace
 
 # The parameters of ``options.common`` that are Settings fields under the same name.
-_SETTINGS_PARAMETERS: Final = ("default_namespace", "keep_going", "max_file_size", "max_total_size")
+_SETTINGS_PARAMETERS: Final = (
+    "default_namespace",
+    "keep_going",
+    "max_file_size",
+    "max_total_size",
+    "workload_kinds",
+)
 
 
 @dataclass(slots=True)

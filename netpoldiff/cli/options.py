@@ -24,7 +24,10 @@ from netpoldiff.commands import (
     MATRIX_FORMATS,
     FailOn,
     MatrixFailOn,
+    parse_workload_kind,
 )
+from netpoldiff.errors import UsageError
+from netpoldiff.kinds import Declared
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +45,16 @@ def _namespace_name(_context: click.Context, _parameter: click.Parameter, value:
         )
         raise click.BadParameter(msg)
     return value
+
+
+def _workload_kinds(
+    _context: click.Context, _parameter: click.Parameter, value: tuple[str, ...]
+) -> Declared:
+    """Each ``--workload-kind`` SPEC as the kind it declares."""
+    try:
+        return tuple(parse_workload_kind(spec) for spec in value)
+    except UsageError as error:
+        raise click.BadParameter(str(error).removeprefix("--workload-kind ")) from None
 
 
 def _remember_debug(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
@@ -114,6 +127,18 @@ max_total_size = click.option(
     show_default=True,
     help="Bytes above which a source's manifests, all told, are refused.",
 )
+workload_kind = click.option(
+    "--workload-kind",
+    "workload_kinds",
+    metavar="SPEC",
+    multiple=True,
+    callback=_workload_kinds,
+    help=(
+        "Read objects of a custom kind as workloads (repeatable): Kind.group=path.to.template, "
+        "or Kind.group:labels=k=v,k2={name};ports=web:8080/TCP,9094/UDP for fixed labels and "
+        "ports ({name}: the object's name)."
+    ),
+)
 # Eager: recorded before any other option of the command is checked, so an error in
 # checking them, in the command or in writing its report all see it.
 debug = click.option(
@@ -125,7 +150,15 @@ debug = click.option(
     help="Show the full traceback of an internal error.",
 )
 common = compose(
-    directory, output, namespace, keep_going, no_cache, max_file_size, max_total_size, debug
+    directory,
+    output,
+    namespace,
+    keep_going,
+    no_cache,
+    max_file_size,
+    max_total_size,
+    workload_kind,
+    debug,
 )
 
 # ---- what the report looks like, and when it fails the run -------------------------------------

@@ -17,7 +17,7 @@ from netpoldiff.commands.matrix import MatrixFailOn, matrix_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
 from netpoldiff.commands.shared import FailOn, Report, Settings
 from netpoldiff.hooks import Stage
-from netpoldiff.manifests import DEFAULT_NAMESPACE
+from netpoldiff.manifests import DEFAULT_NAMESPACE, parse_workload_kind
 from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
@@ -39,6 +39,7 @@ __all__ = [
     "hook_install_command",
     "hook_run_command",
     "matrix_command",
+    "parse_workload_kind",
     "post_pr_comment",
     "pre_push_command",
 ]

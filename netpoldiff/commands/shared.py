@@ -12,6 +12,7 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, UsageError
+from netpoldiff.kinds import Declared
 from netpoldiff.manifests import DEFAULT_NAMESPACE, ConversionCache, Loader
 from netpoldiff.manifests.conversion_cache import default_directory
 from netpoldiff.sources import (
@@ -46,6 +47,7 @@ class Settings:
     use_cache: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
+    workload_kinds: Declared = ()  # kinds the user declared (--workload-kind)
 
     def workspace(self) -> Workspace:
         """Where sources are read: the start directory, within the size limits."""
@@ -56,7 +58,12 @@ class Settings:
         cache = ConversionCache(default_directory() if self.use_cache else None)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         workers = min(cores, _MAX_WORKERS)
-        return Loader(cache, default_namespace=self.default_namespace, workers=workers)
+        return Loader(
+            cache,
+            default_namespace=self.default_namespace,
+            workers=workers,
+            declared=self.workload_kinds,
+        )
 
 
 @dataclass(frozen=True, slots=True)

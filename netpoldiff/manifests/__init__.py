@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from netpoldiff.manifests.conversion_cache import ConversionCache
 from netpoldiff.manifests.convert import DEFAULT_NAMESPACE
+from netpoldiff.manifests.declared import parse_workload_kind
 from netpoldiff.manifests.loader import PARALLEL_THRESHOLD, Loaded, Loader, load_cluster
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "Loaded",
     "Loader",
     "load_cluster",
+    "parse_workload_kind",
 ]

@@ -1,8 +1,9 @@
 """Convert each blob once across runs: conversions kept on disk.
 
 A file's conversion (its model objects, warnings and errors) is stored under git's name for the
-content, the namespace that objects without one default to, and a digest of netpoldiff's own
-code, so an entry can only ever be used by the code that wrote it, for the same question.
+content, the namespace that objects without one default to, a fingerprint of the kinds the user
+declared (``--workload-kind``) and a digest of netpoldiff's own code, so an entry can only ever
+be used by the code that wrote it, for the same question.
 
 Entries are pickles, many times faster to load than parsing and converting the YAML again.
 Three guards keep an entry from being anything but what this user's netpoldiff wrote:
@@ -231,12 +232,16 @@ class ConversionCache:
         return held if held >= 0 else None
 
     @staticmethod
-    def _key(object_id: str, default_namespace: str) -> str:
-        return hashlib.sha256(f"{object_id}\0{default_namespace}".encode()).hexdigest()
+    def _key(object_id: str, default_namespace: str, kinds: str) -> str:
+        question = f"{object_id}\0{default_namespace}" + (f"\0{kinds}" if kinds else "")
+        return hashlib.sha256(question.encode()).hexdigest()
 
-    def has(self, object_id: str, default_namespace: str) -> bool:
-        """Whether an entry for this content and default namespace is on disk."""
-        key = self._key(object_id, default_namespace)
+    def has(self, object_id: str, default_namespace: str, kinds: str = "") -> bool:
+        """Whether an entry for this content, default namespace and declared kinds is on disk.
+
+        ``kinds`` is the fingerprint of the kinds the user declared ("" for none).
+        """
+        key = self._key(object_id, default_namespace, kinds)
         shard = self._shard(key, create=False)
         if shard is None:
             return False
@@ -261,9 +266,9 @@ class ConversionCache:
             return None
         return _unseal(key, entry)
 
-    def converted(self, object_id: str, default_namespace: str) -> object | None:
-        """What ``store`` kept for this content and default namespace, or None."""
-        payload = self._payload(self._key(object_id, default_namespace))
+    def converted(self, object_id: str, default_namespace: str, kinds: str = "") -> object | None:
+        """What ``store`` kept for this content, default namespace and declared kinds, or None."""
+        payload = self._payload(self._key(object_id, default_namespace, kinds))
         if payload is None:
             return None
         try:
@@ -272,9 +277,9 @@ class ConversionCache:
             return None
         return value
 
-    def store(self, object_id: str, default_namespace: str, value: object) -> None:
+    def store(self, object_id: str, default_namespace: str, value: object, kinds: str = "") -> None:
         """Keep a file's conversion for later runs (best effort: a failure only costs time)."""
-        key = self._key(object_id, default_namespace)
+        key = self._key(object_id, default_namespace, kinds)
         with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
             shard = self._shard(key, create=True)
             if shard is None:

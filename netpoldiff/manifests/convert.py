@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import Location
-from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY, modelled_kind
+from netpoldiff.kinds import GENERIC_TEMPLATE, NAMESPACE, NETWORK_POLICY, Declared, modelled_kind
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
+from netpoldiff.manifests.operated import operated_workload
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import namespace, workload
 from netpoldiff.model import Namespace, ObjectRef, Workload
@@ -39,25 +40,33 @@ class ConvertedDocument:
     warnings: tuple[Diagnostic, ...]
 
 
-def convert_document(fields: Fields, default_namespace: str) -> ConvertedDocument:
+def convert_document(
+    fields: Fields, default_namespace: str, declared: Declared = ()
+) -> ConvertedDocument:
     """The objects of one document and the warnings found in them; raises InputError.
 
-    Objects that name no namespace are in ``default_namespace``.
+    Objects that name no namespace are in ``default_namespace``; ``declared`` kinds are the
+    user's (looked up before the table of kinds).
     """
     warnings: list[Diagnostic] = []
     converted = [
         found
         for item in _expand_lists(fields)
-        if (found := _convert(item, default_namespace, warnings)) is not None
+        if (found := _convert(item, default_namespace, declared, warnings)) is not None
     ]
     return ConvertedDocument(tuple(converted), tuple(warnings))
 
 
 def _convert(
-    fields: Fields, default_namespace: str, warnings: list[Diagnostic]
+    fields: Fields, default_namespace: str, declared: Declared, warnings: list[Diagnostic]
 ) -> Converted | None:
-    kind = _modelled_kind(fields)
-    if kind is None:
+    modelled = modelled_kind(fields.get("apiVersion"), fields.get("kind"), declared)
+    template: tuple[str, ...] | None
+    if modelled is not None:
+        kind, template = modelled.name, modelled.pod_template
+    elif _has_pod_template(fields):
+        kind, template = fields.get("kind"), GENERIC_TEMPLATE
+    else:
         return None
     metadata = fields.mapping("metadata")
     if metadata is None:
@@ -70,16 +79,40 @@ def _convert(
         object_namespace = object_name(metadata, "namespace", label=True)
     if kind == NETWORK_POLICY:
         return network_policy(fields, ObjectRef.network_policy(object_namespace, name), warnings)
-    found = workload(fields, kind, name, object_namespace, warnings)
+    if modelled is not None and modelled.operated is not None:
+        found = operated_workload(
+            fields, (kind, modelled.operated), name, object_namespace, warnings
+        )
+    else:
+        assert template is not None  # noqa: S101 - a workload kind has one or the other
+        found = workload(fields, (kind, template), name, object_namespace, warnings)
     if found is None:
         return HostNetworkWorkload((object_namespace, kind, name), fields.where())
     return found
 
 
-def _modelled_kind(fields: Fields) -> str | None:
-    """The kind of an object netpoldiff models, or None for anything else."""
-    kind = modelled_kind(fields.get("apiVersion"), fields.get("kind"))
-    return kind.name if kind is not None else None
+def _has_pod_template(fields: Fields) -> bool:
+    """Whether an object of a kind netpoldiff does not model keeps a pod template.
+
+    A Kubernetes object (an apiVersion and a kind) whose ``spec.template`` is a mapping with
+    ``spec.containers`` a list, and ``metadata`` a mapping if present: the shape of a
+    PodTemplateSpec. Anything else of such a kind is not read, as before.
+    """
+    if not (fields.get("apiVersion") and isinstance(fields.get("kind"), str)):
+        return False
+    if not isinstance(fields.get("apiVersion"), str):
+        return False
+    spec = fields.get("spec")
+    template = spec.get("template") if isinstance(spec, Mapping) else None
+    if not isinstance(template, Mapping):
+        return False
+    metadata = template.get("metadata")
+    pod_spec = template.get("spec")
+    return (
+        (metadata is None or isinstance(metadata, Mapping))
+        and isinstance(pod_spec, Mapping)
+        and isinstance(pod_spec.get("containers"), list)
+    )
 
 
 def _expand_lists(fields: Fields) -> Iterator[Fields]:

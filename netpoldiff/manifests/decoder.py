@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import yaml
 
+from netpoldiff.kinds import Declared
 from netpoldiff.manifests import scalars
 from netpoldiff.manifests.go_nodes import (
     PLAIN,
@@ -56,9 +57,11 @@ class Decoder:
         verbatim: Collection[tuple[int, int]] = (),
         *,
         has_aliases: bool = True,
+        declared: Declared = (),
     ) -> None:
         self.reader = NodeReader(line_offset, verbatim)
         self.has_aliases = has_aliases
+        self.declared = declared  # kinds the user declared: their fields are read too
         self._memo: dict[tuple[int, int], object] = {}
 
     def check(self, root: yaml.Node) -> None:
@@ -102,7 +105,9 @@ class Decoder:
             return self.build(node, None)
         head = self._mapping(node, HEAD)
         kind = head.get("kind")
-        return self.build(node, schema_for(kind if kind is not None else implied_kind))
+        return self.build(
+            node, schema_for(kind if kind is not None else implied_kind, self.declared)
+        )
 
     def _mapping(self, node: yaml.MappingNode, schema: Schema | None) -> Located:
         """A mapping as go-yaml decodes it: merge keys applied, the last of two keys kept.

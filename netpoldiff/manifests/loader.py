@@ -14,9 +14,11 @@ from typing import Final, TypeGuard
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
+from netpoldiff.kinds import Declared
 from netpoldiff.manifests.assemble import Assembly
 from netpoldiff.manifests.conversion_cache import ConversionCache
 from netpoldiff.manifests.convert import DEFAULT_NAMESPACE, convert_document
+from netpoldiff.manifests.declared import fingerprint
 from netpoldiff.manifests.fields import Fields
 from netpoldiff.manifests.relocate import FileResult, relocated
 from netpoldiff.manifests.workers import can_fork, run_forked
@@ -45,9 +47,12 @@ class Loader:
         *,
         default_namespace: str = DEFAULT_NAMESPACE,
         workers: int = 1,
+        declared: Declared = (),
     ) -> None:
         self.cache = cache if cache is not None else ConversionCache()
         self.default_namespace = default_namespace
+        self.declared = declared  # the kinds the user declared (--workload-kind)
+        self._kinds = fingerprint(declared)
         self.workers = workers
         self.conversions = 0  # files this process converted from their text (not from a cache)
         # By content: the path the result was made for, and the result.
@@ -69,12 +74,13 @@ class Loader:
         """A file's conversion and the path it was made for: from the disk cache, or made now."""
         object_id = source_file.object_id
         if object_id is not None:
-            cached = self.cache.converted(object_id, self.default_namespace)
+            cached = self.cache.converted(object_id, self.default_namespace, self._kinds)
             if _is_conversion(cached):
                 return cached
         result = self._convert_text(source_file)
         if object_id is not None:
-            self.cache.store(object_id, self.default_namespace, (source_file.path, result))
+            conversion = (source_file.path, result)
+            self.cache.store(object_id, self.default_namespace, conversion, self._kinds)
         return source_file.path, result
 
     def _convert_text(self, source_file: SourceFile) -> FileResult:
@@ -83,7 +89,7 @@ class Loader:
         try:
             # Not kept: each content is converted once, and holding every parsed file until
             # the end would double a large run's peak memory.
-            parsed = list(documents(source_file.data, source_file.path))
+            parsed = list(documents(source_file.data, source_file.path, declared=self.declared))
         except InputError as error:
             result = error
         else:
@@ -94,7 +100,8 @@ class Loader:
                 location = Location(source_file.path, document.index)
                 try:
                     fields = Fields(document.content, location, "")
-                    result.append(convert_document(fields, self.default_namespace))
+                    converted = convert_document(fields, self.default_namespace, self.declared)
+                    result.append(converted)
                 except InputError as error:
                     result.append(error)
         return result
@@ -113,7 +120,7 @@ class Loader:
             f
             for f in _distinct_contents(files)
             if f.object_id not in self._converted
-            and not self.cache.has(f.object_id or "", self.default_namespace)
+            and not self.cache.has(f.object_id or "", self.default_namespace, self._kinds)
         ]
         if not todo or self.workers <= 1 or not can_fork():
             return
@@ -123,7 +130,9 @@ class Loader:
         todo.sort(key=lambda f: -f.size)
         own, *chunks = [todo[i :: self.workers] for i in range(self.workers)]
         directory = self.cache.directory
-        tasks = [(chunk, directory, self.default_namespace) for chunk in chunks if chunk]
+        tasks = [
+            (chunk, directory, self.default_namespace, self.declared) for chunk in chunks if chunk
+        ]
 
         def convert_own_share() -> None:
             # This process takes a share too, rather than wait: its results need no pickling.
@@ -163,12 +172,14 @@ PARALLEL_THRESHOLD: Final = 1024 * 1024  # bytes of YAML before parsing on two c
 
 
 def _convert_chunk(
-    task: tuple[list[SourceFile], Path | None, str],
+    task: tuple[list[SourceFile], Path | None, str, Declared],
 ) -> list[tuple[str, str, FileResult]]:
     """In a worker process: parse and convert some files; model objects travel back."""
-    files, directory, default_namespace = task
+    files, directory, default_namespace, declared = task
     loader = Loader(
-        ConversionCache(directory, versioned=False), default_namespace=default_namespace
+        ConversionCache(directory, versioned=False),
+        default_namespace=default_namespace,
+        declared=declared,
     )
     return [(f.object_id or "", *loader._convert_content(f)) for f in files]  # noqa: SLF001
 
@@ -197,6 +208,8 @@ def load_cluster(
     *,
     default_namespace: str = DEFAULT_NAMESPACE,
     keep_going: bool = False,
+    declared: Declared = (),
 ) -> Loaded:
     """Read every document of every file into one Cluster (see ``Loader.load``)."""
-    return Loader(default_namespace=default_namespace).load(files, keep_going=keep_going)
+    loader = Loader(default_namespace=default_namespace, declared=declared)
+    return loader.load(files, keep_going=keep_going)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from netpoldiff.diagnostics import HOST_NETWORK, Diagnostic
-from netpoldiff.kinds import KINDS
 from netpoldiff.manifests.fields import Fields
 from netpoldiff.manifests.policies import port_name_problem, protocol
 from netpoldiff.model import (
@@ -16,9 +17,9 @@ from netpoldiff.model import (
 from netpoldiff.ports import MAX_PORT, MIN_PORT
 
 
-def _template(fields: Fields, kind: str) -> Fields:
+def _template(fields: Fields, path: tuple[str, ...]) -> Fields:
     template = fields
-    for key in KINDS[kind].pod_template or ():
+    for key in path:
         nested = template.mapping(key)
         if nested is None:
             raise template.error(key, "is required: it holds the pod template")
@@ -26,7 +27,8 @@ def _template(fields: Fields, kind: str) -> Fields:
     return template
 
 
-def _container_ports(container: Fields) -> list[ContainerPort]:
+def container_ports(container: Fields) -> list[ContainerPort]:
+    """The ports a container declares, validated as the API server does."""
     ports = []
     for port in container.mappings("ports") or ():
         number = port.integer("containerPort")
@@ -47,20 +49,33 @@ def _container_ports(container: Fields) -> list[ContainerPort]:
 def _pod_ports(pod_spec: Fields) -> tuple[ContainerPort, ...]:
     ports = []
     for container in pod_spec.mappings("containers") or ():
-        ports.extend(_container_ports(container))
+        ports.extend(container_ports(container))
     for container in pod_spec.mappings("initContainers") or ():
         # Native sidecars (init containers with restartPolicy Always) keep running beside the
         # app containers, and their named ports resolve like any other container's.
         if container.string("restartPolicy") == "Always":
-            ports.extend(_container_ports(container))
+            ports.extend(container_ports(container))
+    return canonical_ports(ports)
+
+
+def canonical_ports(ports: Iterable[ContainerPort]) -> tuple[ContainerPort, ...]:
+    """Ports without repeats, in the order a workload stores them."""
     return tuple(sorted(set(ports), key=lambda p: (p.number, p.protocol, p.name or "")))
 
 
 def workload(
-    fields: Fields, kind: str, name: str, namespace: str, warnings: list[Diagnostic]
+    fields: Fields,
+    kind: tuple[str, tuple[str, ...]],
+    name: str,
+    namespace: str,
+    warnings: list[Diagnostic],
 ) -> Workload | None:
-    """A workload from its manifest, or None for hostNetwork pods (policies do not govern them)."""
-    template = _template(fields, kind)
+    """A workload from its manifest, or None for hostNetwork pods (policies do not govern them).
+
+    ``kind`` is the kind's name and the path of its pod template (``()``: the object is the pod).
+    """
+    kind_name, path = kind
+    template = _template(fields, path)
     metadata = template.mapping("metadata")
     labels = metadata.labels("labels") if metadata is not None else {}
     pod_spec = template.mapping("spec")
@@ -68,11 +83,11 @@ def workload(
         raise template.error("spec", "is required: it holds the pod's containers")
     if pod_spec.boolean("hostNetwork"):
         where = pod_spec.where("hostNetwork")
-        warnings.append(HOST_NETWORK.at(where, workload=f"{namespace}/{name}[{kind}]"))
+        warnings.append(HOST_NETWORK.at(where, workload=f"{namespace}/{name}[{kind_name}]"))
         return None
     return Workload(
         namespace=namespace,
-        kind=kind,
+        kind=kind_name,
         name=name,
         labels=label_pairs(labels),
         ports=_pod_ports(pod_spec),

@@ -16,6 +16,7 @@ from typing import Any, Final
 import yaml
 
 from netpoldiff.errors import InputError, Location
+from netpoldiff.kinds import Declared
 from netpoldiff.manifests.decoder import Decoder, Located
 from netpoldiff.manifests.go_nodes import JSON_NUMBER, PLAIN, STR_TAG, DecodeProblem
 from netpoldiff.manifests.json_nodes import JsonProblem, JsonReader
@@ -66,11 +67,15 @@ class _Loader(LibyamlLoader):
         """No path resolvers are registered: skip PyYAML's per-node bookkeeping."""
 
 
-def documents(data: bytes, path: str, *, whole: bool = False) -> Iterator[Document]:
+def documents(
+    data: bytes, path: str, *, whole: bool = False, declared: Declared = ()
+) -> Iterator[Document]:
     """The documents of one file, in order; raises InputError where kubectl would refuse it.
 
-    Each document keeps the fields netpoldiff reads of its kind, or everything with ``whole``.
+    Each document keeps the fields netpoldiff reads of its kind (and of the ``declared``
+    kinds), or everything with ``whole``.
     """
+    reading = _Reading(whole=whole, declared=declared)
     text = decode(data, path)
     try:
         check_nesting(text)
@@ -78,11 +83,11 @@ def documents(data: bytes, path: str, *, whole: bool = False) -> Iterator[Docume
         where = Location(path, 1 if error.line else None, error.line)
         raise InputError(where, str(error)) from None
     if looks_like_json(text):
-        return _json_stream(text, path, whole=whole)
-    return _yaml_stream(text, path, first_line=0, first_index=1, whole=whole)
+        return _json_stream(text, path, reading)
+    return _yaml_stream(text, path, first_line=0, first_index=1, reading=reading)
 
 
-def _json_stream(text: str, path: str, *, whole: bool) -> Iterator[Document]:
+def _json_stream(text: str, path: str, reading: _Reading) -> Iterator[Document]:
     """The documents of a stream that starts with ``{`` (apimachinery's YAMLOrJSONDecoder).
 
     A value that is not JSON ends the JSON part; if no more than one object came before it,
@@ -101,12 +106,12 @@ def _json_stream(text: str, path: str, *, whole: bool) -> Iterator[Document]:
                 line = reader.line(problem.position) + 1
                 where = Location(path, count + 1, line)
                 raise InputError(where, f"invalid JSON: {problem}") from None
-            yield from _json_fallback(text, path, (resume, count), problem, reader, whole=whole)
+            yield from _json_fallback(text, path, (resume, count), problem, reader, reading=reading)
             return
         count += 1
         _check_count(count, path)
         node = value.node
-        yield _document(path, count, node, line_offset=0, has_aliases=False, whole=whole)
+        yield _document(path, count, node, line_offset=0, has_aliases=False, reading=reading)
         resume = position = value.end
         position = reader.skip_space(position)
 
@@ -118,7 +123,7 @@ def _json_fallback(
     problem: JsonProblem,
     reader: JsonReader,
     *,
-    whole: bool,
+    reading: _Reading,
 ) -> Iterator[Document]:
     """The rest of a JSON-looking stream read as YAML, after apimachinery's whitespace rule.
 
@@ -130,7 +135,7 @@ def _json_fallback(
         if text[start - 1] == "\n":
             break
     rest = _yaml_stream(
-        text[start:], path, first_line=reader.line(start), first_index=count + 1, whole=whole
+        text[start:], path, first_line=reader.line(start), first_index=count + 1, reading=reading
     )
     try:
         first = next(rest, None)
@@ -149,7 +154,7 @@ def _check_count(count: int, path: str) -> None:
 
 
 def _yaml_stream(
-    text: str, path: str, *, first_line: int, first_index: int, whole: bool
+    text: str, path: str, *, first_line: int, first_index: int, reading: _Reading
 ) -> Iterator[Document]:
     framing = frame(text, path, first_line)
     has_aliases = may_have_alias(text)
@@ -176,7 +181,7 @@ def _yaml_stream(
                     line_offset=first_line,
                     verbatim=verbatim,
                     has_aliases=has_aliases,
-                    whole=whole,
+                    reading=reading,
                 )
         except yaml.YAMLError as error:
             at = _Where(text, first_line, framing.document_at, first_index)
@@ -187,14 +192,14 @@ def _yaml_stream(
     for chunk in chunks(text, framing):
         _check_count(chunk.index, path)
         found = _chunk_document(
-            chunk, path, (first_line, first_index), has_aliases=has_aliases, whole=whole
+            chunk, path, (first_line, first_index), has_aliases=has_aliases, reading=reading
         )
         if found is not None:
             yield found
 
 
 def _chunk_document(
-    chunk: Chunk, path: str, start: tuple[int, int], *, has_aliases: bool, whole: bool
+    chunk: Chunk, path: str, start: tuple[int, int], *, has_aliases: bool, reading: _Reading
 ) -> Document | None:
     """The first document of one piece kubectl cut (go-yaml reads no further), or None.
 
@@ -230,7 +235,7 @@ def _chunk_document(
         line_offset=line_offset,
         verbatim=verbatim,
         has_aliases=has_aliases,
-        whole=whole,
+        reading=reading,
     )
 
 
@@ -242,18 +247,26 @@ def _document(
     line_offset: int,
     verbatim: frozenset[tuple[int, int]] = frozenset(),
     has_aliases: bool,
-    whole: bool,
+    reading: _Reading,
 ) -> Document:
-    decoder = Decoder(line_offset, verbatim, has_aliases=has_aliases)
+    decoder = Decoder(line_offset, verbatim, has_aliases=has_aliases, declared=reading.declared)
     try:
         decoder.check(node)
-        content = decoder.build(node, None) if whole else decoder.document(node)
+        content = decoder.build(node, None) if reading.whole else decoder.document(node)
     except DecodeProblem as problem:
         raise InputError(Location(path, index, problem.line), problem.message) from None
     except RecursionError:
         msg = "nesting too deep or a recursive alias"
         raise InputError(Location(path, index), msg) from None
     return Document(index, content)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What to keep of each document: everything (``whole``), or what its kind reads."""
+
+    whole: bool
+    declared: Declared
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from netpoldiff.manifests import Loader
+from netpoldiff.manifests import Loader, parse_workload_kind
 from netpoldiff.manifests import conversion_cache as cache
 from netpoldiff.manifests.conversion_cache import ConversionCache
 from netpoldiff.sources import SourceFile
@@ -51,6 +51,31 @@ def test_a_conversion_is_read_back_for_the_same_default_namespace_only(tmp_path:
     moved = elsewhere.load([source])
     assert elsewhere.conversions == 1
     assert [w.namespace for w in moved.cluster.workloads] == ["bank"]
+
+
+CLONESET = (
+    b"apiVersion: apps.kruise.io/v1alpha1\nkind: CloneSet\nmetadata: {name: c}\n"
+    b"spec: {pods: {metadata: {labels: {app: c}}, spec: {containers: []}}}\n"
+)
+
+
+def test_a_conversion_is_read_back_for_the_same_declared_kinds_only(tmp_path: Path) -> None:
+    source = SourceFile("cloneset.yaml", CLONESET, blob_id(CLONESET))
+    plain = Loader(ConversionCache(tmp_path)).load([source])
+    assert plain.cluster.workloads == ()
+
+    declared = (parse_workload_kind("CloneSet.apps.kruise.io=spec.pods"),)
+    with_kind = Loader(ConversionCache(tmp_path), declared=declared)
+    (found,) = with_kind.load([source]).cluster.workloads
+    assert with_kind.conversions == 1  # not the entry written without the kind
+    assert str(found.endpoint) == "default/c[CloneSet]"
+
+    again = Loader(ConversionCache(tmp_path), declared=declared)
+    assert again.load([source]).cluster.workloads == (found,)
+    assert again.conversions == 0
+    without = Loader(ConversionCache(tmp_path))
+    assert without.load([source]).cluster.workloads == ()
+    assert without.conversions == 0
 
 
 def test_a_cached_conversion_is_placed_at_the_path_it_is_read_from(tmp_path: Path) -> None:

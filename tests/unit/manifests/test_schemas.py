@@ -21,6 +21,7 @@ POD_SPEC: Schema = {
 }
 METADATA: Schema = {"name": None, "namespace": None, "labels": None}
 TEMPLATE: Schema = {"metadata": {"labels": None}, "spec": POD_SPEC}
+OTHER: Schema = {**HEAD, "metadata": METADATA, "spec": {"template": TEMPLATE}}
 
 
 SCHEMA_CASES: dict[str, tuple[object, Schema]] = {
@@ -32,8 +33,10 @@ SCHEMA_CASES: dict[str, tuple[object, Schema]] = {
     ),
     "network-policy-spec-whole": ("NetworkPolicy", {**HEAD, "metadata": METADATA, "spec": None}),
     "namespace": ("Namespace", {**HEAD, "metadata": METADATA}),
-    "service-head-only": ("Service", HEAD),
-    "configmap-head-only": ("ConfigMap", HEAD),
+    # Any other kind may keep a pod template (a Rollout, a CloneSet): its names and
+    # spec.template are read, nothing else.
+    "service-names-and-template": ("Service", OTHER),
+    "configmap-names-and-template": ("ConfigMap", OTHER),
     "no-kind": (None, HEAD),
     "kind-not-a-string": (42, HEAD),
     "list": ("List", {**HEAD, "items": Items(None)}),

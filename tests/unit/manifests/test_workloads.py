@@ -300,3 +300,90 @@ ERROR_CASES: dict[str, Bad] = {
 @pytest.mark.parametrize("case", ERROR_CASES.values(), ids=list(ERROR_CASES))
 def test_invalid_input_raises_input_error(case: Bad) -> None:
     assert_refused(case)
+
+
+# ---- kinds netpoldiff does not model, with a pod template in spec.template ---------------------
+
+TEMPLATE_KIND_CASES = {
+    "argo-rollout": (
+        "Rollout",
+        workload_document("Rollout", "argoproj.io/v1alpha1", ("spec", "template")),
+    ),
+    "kruise-cloneset": (
+        "CloneSet",
+        workload_document("CloneSet", "apps.kruise.io/v1alpha1", ("spec", "template")),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"), TEMPLATE_KIND_CASES.values(), ids=list(TEMPLATE_KIND_CASES)
+)
+def test_a_custom_kind_with_a_pod_template_is_a_workload_of_its_own_kind(
+    kind: str, text: str
+) -> None:
+    (found,) = load(text).cluster.workloads
+    assert str(found.endpoint) == f"default/w[{kind}]"
+    assert found.labels == TEMPLATE_LABELS
+    assert found.ports == TEMPLATE_PORTS
+
+
+def test_a_custom_pod_template_without_labels_has_none_and_keeps_sidecar_ports() -> None:
+    text = """\
+apiVersion: example.com/v1
+kind: Runner
+metadata: {name: r, namespace: ci}
+spec:
+  template:
+    spec:
+      initContainers:
+      - {name: proxy, restartPolicy: Always, ports: [{containerPort: 15001, name: proxy}]}
+      containers: [{name: main}]
+"""
+    (found,) = load(text).cluster.workloads
+    assert str(found.endpoint) == "ci/r[Runner]"
+    assert found.labels == ()
+    assert found.ports == (ContainerPort(15001, TCP, "proxy"),)
+
+
+NOT_POD_TEMPLATES = {
+    "no-spec-template": (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n"
+    ),
+    "template-is-text": (
+        "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t}\nspec: {template: hello}\n"
+    ),
+    "template-without-containers": (
+        "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t}\n"
+        "spec: {template: {metadata: {labels: {a: b}}, spec: {replicas: 2}}}\n"
+    ),
+    "containers-not-a-list": (
+        "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t}\n"
+        "spec: {template: {spec: {containers: {name: c}}}}\n"
+    ),
+    "metadata-not-a-mapping": (
+        "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t}\n"
+        "spec: {template: {metadata: [], spec: {containers: []}}}\n"
+    ),
+    "no-api-version": (
+        "kind: Thing\nmetadata: {name: t}\nspec: {template: {spec: {containers: []}}}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", NOT_POD_TEMPLATES.values(), ids=list(NOT_POD_TEMPLATES))
+def test_a_custom_kind_without_a_pod_template_is_ignored(text: str) -> None:
+    loaded = load(text)
+    assert loaded.cluster.workloads == ()
+    assert loaded.warnings == ()
+
+
+def test_a_custom_pod_template_on_the_host_network_is_left_out_with_a_warning() -> None:
+    text = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\n"
+        "spec:\n  template:\n    spec:\n      hostNetwork: true\n      containers: [{name: c}]\n"
+    )
+    loaded = load(text)
+    assert loaded.cluster.workloads == ()
+    (warning,) = loaded.warnings
+    assert "default/r[Rollout]" in warning.message

@@ -60,13 +60,18 @@ def test_common_options_default_to_the_values_their_owning_modules_declare() -> 
         "no_cache": False,
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
         "max_total_size": DEFAULT_MAX_TOTAL_SIZE,
+        "workload_kinds": (),
     }
 
 
 def test_common_options_pass_what_the_command_line_says() -> None:
     args = ("-C", "/", "-o", "r.txt", "--namespace", "prod", "--keep-going", "--no-cache")
     sizes = ("--max-file-size", "10", "--max-total-size", "20")
-    assert _parsed(options.common, args=args + sizes) == {
+    kinds = ("--workload-kind", "CloneSet.apps.kruise.io=spec.template")
+    parsed = _parsed(options.common, args=args + sizes + kinds)
+    [declared] = parsed.pop("workload_kinds")
+    assert (declared.name, declared.groups) == ("CloneSet", frozenset({"apps.kruise.io"}))
+    assert parsed == {
         "directory": "/",
         "output": "r.txt",
         "default_namespace": "prod",

@@ -15,14 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from netpoldiff.errors import SourceError
-from netpoldiff.hooks import MARKER, PushRange, pre_commit_range, push_ranges
+from netpoldiff.hooks import MARKER
 from netpoldiff.sources import GitRepository
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.testing.gitrepo import GitRepo
 
 ZERO = "0" * 40
-UNKNOWN = "1234abcd" * 5  # a well-formed sha no repository here has
 OPENED_REPORT = "Reachability: 2 opened, 0 closed."
 CLOSED_REPORT = "Reachability: 0 opened, 1 closed."
 OPENED_FLOW = "+  0.0.0.0/0 except 10.0.0.0/8  ->  frontend/web[Deployment]  TCP/8080"
@@ -534,7 +532,7 @@ def test_the_first_push_to_an_empty_remote_is_checked(run_cli: CliRunner, tmp_pa
     assert _remote_has(remote, "main") == first
 
 
-# ---- push_ranges: the lines git writes to a pre-push hook ---------------------------------------
+# ---- hook run --pre-push, in-process with a recorded stdin ---------------------------------------
 
 
 @pytest.fixture
@@ -545,85 +543,6 @@ def ahead(pushed: tuple[GitRepo, GitRepo]) -> tuple[GitRepository, str, str]:
     _close_a_flow(repo)
     tip = repo.commit("close")
     return GitRepository(repo.root), remote_tip, tip
-
-
-def test_push_ranges_of_an_update(ahead: tuple[GitRepository, str, str]) -> None:
-    repository, remote_tip, tip = ahead
-    lines = [f"refs/heads/main {tip} refs/heads/main {remote_tip}\n"]
-
-    assert push_ranges(lines, repository, "origin") == [
-        PushRange("refs/heads/main", remote_tip, tip)
-    ]
-
-
-def test_push_ranges_of_a_new_branch(ahead: tuple[GitRepository, str, str]) -> None:
-    repository, remote_tip, tip = ahead
-    lines = [f"refs/heads/feature {tip} refs/heads/topic {ZERO}\n"]
-
-    assert push_ranges(lines, repository, "origin") == [
-        PushRange("refs/heads/topic", remote_tip, tip)
-    ]
-
-
-def test_push_ranges_of_a_new_branch_the_remote_already_has(
-    ahead: tuple[GitRepository, str, str],
-) -> None:
-    repository, remote_tip, _ = ahead
-    lines = [f"refs/heads/old {remote_tip} refs/heads/old {ZERO}\n"]
-
-    assert push_ranges(lines, repository, "origin") == []
-
-
-def test_push_ranges_of_a_deletion(ahead: tuple[GitRepository, str, str]) -> None:
-    repository, remote_tip, _ = ahead
-    lines = [f"(delete) {ZERO} refs/heads/feature {remote_tip}\n"]
-
-    assert push_ranges(lines, repository, "origin") == []
-
-
-def test_push_ranges_with_a_remote_tip_we_do_not_have(
-    ahead: tuple[GitRepository, str, str],
-) -> None:
-    """Someone else pushed: compare with the remote-tracking refs instead."""
-    repository, remote_tip, tip = ahead
-    lines = [f"refs/heads/main {tip} refs/heads/main {UNKNOWN}\n"]
-
-    assert push_ranges(lines, repository, "origin") == [
-        PushRange("refs/heads/main", remote_tip, tip)
-    ]
-
-
-def test_push_ranges_skip_blank_lines_and_keep_order(
-    ahead: tuple[GitRepository, str, str],
-) -> None:
-    repository, remote_tip, tip = ahead
-    lines = [
-        "\n",
-        f"refs/heads/main {tip} refs/heads/main {remote_tip}\n",
-        "   \n",
-        f"(delete) {ZERO} refs/heads/gone {remote_tip}\n",
-        f"refs/heads/main {tip} refs/heads/new {ZERO}",  # the last line may lack its newline
-    ]
-
-    assert push_ranges(lines, repository, "origin") == [
-        PushRange("refs/heads/main", remote_tip, tip),
-        PushRange("refs/heads/new", remote_tip, tip),
-    ]
-
-
-@pytest.mark.parametrize(
-    "line", ["refs/heads/main abc refs/heads/main\n", "one two three four five\n"]
-)
-def test_push_ranges_reject_a_malformed_line(
-    ahead: tuple[GitRepository, str, str], line: str
-) -> None:
-    repository, _, _ = ahead
-
-    with pytest.raises(SourceError, match="pre-push: unexpected input line"):
-        push_ranges([line], repository, "origin")
-
-
-# ---- hook run --pre-push, in-process with a recorded stdin ---------------------------------------
 
 
 def _run_pre_push(
@@ -702,46 +621,6 @@ def test_hook_run_pre_push_with_a_malformed_line_is_one_line(
     result = _run_pre_push(run_cli, monkeypatch, repo, "garbage\n", "--fail-on", "opened")
 
     assert_one_line_error(result, "unexpected input line 'garbage'")
-
-
-# ---- pre_commit_range: the refs the pre-commit framework hands over ------------------------------
-
-
-def test_pre_commit_range_reads_from_and_to_refs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PRE_COMMIT_FROM_REF", "aaa")
-    monkeypatch.setenv("PRE_COMMIT_TO_REF", "bbb")
-
-    assert pre_commit_range() == ("aaa", "bbb")
-
-
-def test_pre_commit_range_reads_the_legacy_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PRE_COMMIT_SOURCE", "aaa")
-    monkeypatch.setenv("PRE_COMMIT_ORIGIN", "bbb")
-
-    assert pre_commit_range() == ("aaa", "bbb")
-
-
-def test_pre_commit_range_prefers_the_current_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PRE_COMMIT_SOURCE", "old-from")
-    monkeypatch.setenv("PRE_COMMIT_ORIGIN", "old-to")
-    monkeypatch.setenv("PRE_COMMIT_FROM_REF", "from")
-    monkeypatch.setenv("PRE_COMMIT_TO_REF", "to")
-
-    assert pre_commit_range() == ("from", "to")
-
-
-@pytest.mark.parametrize(
-    "variables",
-    [{}, {"PRE_COMMIT_FROM_REF": "aaa"}, {"PRE_COMMIT_TO_REF": "bbb"}, {"PRE_COMMIT_FROM_REF": ""}],
-    ids=["none", "from-only", "to-only", "empty"],
-)
-def test_pre_commit_range_needs_both_ends(
-    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str]
-) -> None:
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-
-    assert pre_commit_range() is None
 
 
 def test_hook_run_pre_push_uses_pre_commit_refs_instead_of_stdin(

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import pickle
 import stat
 import sys
 import zlib
@@ -198,48 +196,6 @@ def test_sha256_repositories_read_like_sha1_ones(run_cli: CliRunner, sha256_demo
     assert of_revision["endpoints"] == on_disk["endpoints"]
 
 
-@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
-def test_blob_reader_checks_what_it_reads(tmp_path: Path, object_format: str) -> None:
-    from netpoldiff.sources.git_blobs import BlobError, BlobReader
-
-    repo = GitRepo(tmp_path / "repo")
-    repo.root.mkdir()
-    repo.git("init", "--quiet", f"--object-format={object_format}")
-    repo.write("a.yaml", "kind: Pod\n")
-    repo.commit("one")
-    blob, tree = repo.sha("HEAD:a.yaml"), repo.sha("HEAD^{tree}")
-    reader = BlobReader(repo.root, object_format)
-    absent = ("0123456789abcdef" * 4)[: len(blob)]
-    cases = {
-        absent: (10, f"git object {absent[:12]} is missing"),
-        tree: (10, f"git object {tree[:12]} is a tree, not a file's content"),
-        blob: (9, f"git object {blob[:12]} has 10 bytes, listed as 9"),
-        blob.upper(): (10, "is not a full object id of this repository"),
-        "HEAD": (10, "is not a full object id of this repository"),
-        f"{blob}\n{blob}": (10, "is not a full object id of this repository"),
-    }
-    for object_id, (size, message) in cases.items():
-        with pytest.raises(BlobError, match=message):
-            reader.read(object_id, size)
-        assert reader.read(blob, 10) == b"kind: Pod\n", "the reader recovers from each"
-    assert reader.size(blob) == 10
-    reader._processes["--batch"].process.kill()  # git gone between two reads
-    with pytest.raises(BlobError, match=f"cannot read git object {blob[:12]}"):
-        reader.read(blob, 10)
-    assert reader.read(blob, 10) == b"kind: Pod\n", "a new git replaces the one that died"
-    reader.close()
-
-
-def test_blob_reader_without_git_is_one_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from netpoldiff.sources.git_blobs import BlobError, BlobReader
-
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BlobError, match="cannot run git"):
-        BlobReader(tmp_path).read("0" * 40, 1)
-
-
 def test_a_corrupt_object_is_one_line_naming_the_file(
     run_cli: CliRunner, sha256_demo: GitRepo
 ) -> None:
@@ -251,41 +207,6 @@ def test_a_corrupt_object_is_one_line_naming_the_file(
     result = run_cli("-C", str(sha256_demo.root), "HEAD~1", "HEAD")
 
     assert_one_line_error(result, "k8s/shop.yaml", blob[:12], "git fsck")
-
-
-def test_a_forked_process_reads_through_its_own_git(tmp_path: Path) -> None:
-    """Parse workers fork: sharing the parent's pipe would mix their answers."""
-    from netpoldiff.sources.git_blobs import BlobReader
-
-    repo = GitRepo.init(tmp_path / "repo")
-    repo.write("a.yaml", "kind: Pod\n")
-    repo.commit("one")
-    blob = repo.sha("HEAD:a.yaml")
-    reader = BlobReader(repo.root)
-    assert reader.read(blob, 10) == b"kind: Pod\n"
-    parent_git = reader._processes["--batch"].process.pid
-    readable, writable = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child reports through the pipe
-        try:
-            data = reader.read(blob, 10)
-            own_git = reader._processes["--batch"].process.pid
-            os.write(writable, f"{data!r} {own_git != parent_git}".encode())
-        finally:
-            os._exit(0)
-    os.close(writable)
-    _, status = os.waitpid(child, 0)
-    with os.fdopen(readable, "rb") as report:
-        assert report.read() == b"b'kind: Pod\\n' True"
-    assert status == 0
-    assert reader.read(blob, 10) == b"kind: Pod\n"
-    assert reader._processes["--batch"].process.pid == parent_git
-    # Sent to a process that is not forked, it goes without its git (and starts another).
-    copy = pickle.loads(pickle.dumps(reader))  # noqa: S301 - our own object
-    assert copy._processes == {}
-    assert copy.read(blob, 10) == b"kind: Pod\n"
-    copy.close()
-    reader.close()
 
 
 # --- 3: sparse checkouts --------------------------------------------------------------------

@@ -81,8 +81,8 @@ def test_revisions_resolve_once_to_commits_with_the_label_reports_show(demo: Git
     first, tip = demo.sha("HEAD~1"), demo.sha("HEAD")
     demo.git("tag", "--annotate", "-m", "release", "v1", first)
 
-    assert repository.resolve("HEAD~1") == Resolved(first, f"HEAD~1 ({first[:7]})")
-    assert repository.resolve("v1") == Resolved(first, f"v1 ({first[:7]})")  # peeled
+    assert repository.resolve("HEAD~1") == Resolved(first, f"HEAD~1 ({first[:7]})", first[:7])
+    assert repository.resolve("v1") == Resolved(first, f"v1 ({first[:7]})", first[:7])  # peeled
     demo.git("branch", "topic", tip)
     assert repository.resolve("topic").tree_ish == tip
     demo.git("branch", "--force", "topic", first)  # moved during the run: read as it was first
@@ -133,7 +133,7 @@ def test_merge_base_is_resolved_once_with_its_label(demo: GitRepo) -> None:
     repository = GitRepository(demo.root)
 
     assert repository.merge_base("main", "feature") == Resolved(
-        base, f"main...feature (merge base {base[:7]})"
+        base, f"main...feature (merge base {base[:7]})", base[:7]
     )
     assert repository.merge_base("main", "").label == f"main... (merge base {base[:7]})"
 
@@ -169,8 +169,8 @@ def test_an_unborn_branch_compares_with_the_empty_tree_of_its_hash(
     assert repository.object_format == object_format
     assert repository.empty_tree() == empty
     assert not repository.has_commits()
-    assert repository.resolve("HEAD") == Resolved(empty, "HEAD (no commits yet)")
-    assert repository.resolve(empty) == Resolved(empty, f"empty tree ({empty[:7]})")
+    assert repository.resolve("HEAD") == Resolved(empty, "HEAD (no commits yet)", "no commits yet")
+    assert repository.resolve(empty) == Resolved(empty, f"empty tree ({empty[:7]})", "empty tree")
     assert repository.is_empty_tree(empty)
 
 

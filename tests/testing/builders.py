@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from netpoldiff.addresses import parse_cidr
+from netpoldiff.cluster import Cluster
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.model import (
     NAMESPACE_NAME_LABEL,
@@ -123,3 +124,14 @@ def policy(
         ingress=ingress or (),
         egress=egress or (),
     )
+
+
+def cluster(*objects: Namespace | Workload | NetworkPolicy) -> Cluster:
+    """A cluster of these objects; a namespace no object declares gets its name label only."""
+    namespaces = {o.name: o for o in objects if isinstance(o, Namespace)}
+    workloads = tuple(o for o in objects if isinstance(o, Workload))
+    policies = tuple(o for o in objects if isinstance(o, NetworkPolicy))
+    used = {w.namespace for w in workloads} | {p.namespace for p in policies}
+    for name in sorted(used - namespaces.keys()):
+        namespaces[name] = Namespace.implicit(name)
+    return Cluster(tuple(namespaces.values()), workloads, policies)

@@ -1,0 +1,183 @@
+"""Report lines: changed pairs grouped by sources and destinations, ordered as a reviewer reads."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from netpoldiff.causes import Cause
+from netpoldiff.changes import ChangeSet
+from netpoldiff.cluster import Cluster
+from netpoldiff.diff import diff_matrices
+from netpoldiff.evaluate import evaluate_pair
+from netpoldiff.model import ObjectRef
+from netpoldiff.policies import Rule
+from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
+from netpoldiff.report.lines import (
+    OUTSIDE,
+    SEVERAL_NAMESPACES,
+    SUBJECT_CHANGES_SHOWN,
+    ChangeLine,
+    Sign,
+    change_lines,
+)
+from tests.testing.builders import (
+    cluster,
+    ip_block,
+    namespace,
+    pods,
+    policy,
+    port,
+    rule,
+    tcp,
+    udp,
+    workload,
+)
+
+
+def lines_of(old: Cluster, new: Cluster) -> list[ChangeLine]:
+    return change_lines(diff_matrices(*evaluate_pair(old, new)), ChangeSet.between(old, new))
+
+
+def ref(spec: str) -> ObjectRef:
+    namespace_name, _, name = spec.partition("/")
+    return ObjectRef.network_policy(namespace_name, name)
+
+
+TEMPLATE = ChangeLine(
+    "+", (), (), "", "", NO_CONNECTIONS, NO_CONNECTIONS, (), (), (), 0, False, False
+)
+
+
+@pytest.mark.parametrize(
+    ("sign", "opened", "closed", "expected"),
+    [
+        ("+", tcp(443), NO_CONNECTIONS, "TCP/443"),
+        ("-", NO_CONNECTIONS, tcp(80, 8080) | udp(53), "TCP/80,8080 UDP/53"),
+        ("-", NO_CONNECTIONS, ALL_CONNECTIONS, "all"),
+        ("~", tcp(443), tcp((8000, 8080)), "+TCP/443 -TCP/8000-8080"),
+    ],
+    ids=["opened", "closed", "closed-all", "both"],
+)
+def test_a_line_words_the_connections_of_its_change(
+    sign: Sign, opened: ConnectionSet, closed: ConnectionSet, expected: str
+) -> None:
+    line = dataclasses.replace(TEMPLATE, sign=sign, opened=opened, closed=closed)
+    assert line.connections == expected
+
+
+# Namespaces a and b of two workloads each; NEW isolates b's ingress to b itself.
+A1, A2 = workload("a/a1"), workload("a/a2")
+B1, B2 = workload("b/b1"), workload("b/b2")
+B_IN = policy("b/b-in", ingress=(rule(pods({})),))
+
+
+def test_sources_losing_the_same_toward_destinations_alike_make_one_line() -> None:
+    (line,) = lines_of(cluster(A1, A2, B1, B2), cluster(A1, A2, B1, B2, B_IN))
+    assert line == ChangeLine(
+        sign="-",
+        sources=("a/*", "anywhere outside the cluster"),
+        destinations=("b/*",),
+        source_namespace=SEVERAL_NAMESPACES,
+        destination_namespace="b",
+        opened=NO_CONNECTIONS,
+        closed=ALL_CONNECTIONS,
+        causes=(Cause(ref("b/b-in"), "added"),),
+        deciding=(Cause(ref("b/b-in"), "added"),),
+        subject_changes=(),
+        pairs=3 * 2,
+        from_outside=True,
+        cross_namespace=True,
+    )
+
+
+A_NAMESPACE = {"kubernetes.io/metadata.name": "a"}
+EVERY_ADDRESS = (ip_block("0.0.0.0/0"), ip_block("::/0"))
+
+
+@pytest.mark.parametrize(
+    ("sources", "source_namespace", "from_outside", "cross_namespace"),
+    [
+        ((rule(pods({}, namespaces=A_NAMESPACE), *EVERY_ADDRESS),), "b", False, False),
+        ((rule(*EVERY_ADDRESS),), SEVERAL_NAMESPACES, False, True),
+        ((rule(pods({}), pods({}, namespaces={})),), OUTSIDE, True, False),
+    ],
+    ids=["same-namespace", "several-namespaces", "outside-only"],
+)
+def test_a_line_knows_where_its_sources_sit(
+    sources: tuple[Rule, ...], source_namespace: str, from_outside: bool, cross_namespace: bool
+) -> None:
+    # OLD lets b/b1 in from anywhere; NEW closes it to the sources its rule leaves out.
+    b_in = policy("b/b-in", {"app": "one"}, ingress=sources)
+    b1 = workload("b/b1", {"app": "one"})
+    (line,) = lines_of(cluster(A1, b1, B2), cluster(A1, b1, B2, b_in))
+    assert (line.source_namespace, line.from_outside, line.cross_namespace) == (
+        source_namespace,
+        from_outside,
+        cross_namespace,
+    )
+
+
+def test_lines_are_ordered_by_destination_namespace_with_outside_last() -> None:
+    # a1 may reach only a; zz admits nobody: lines toward b, zz and outside the cluster.
+    a_out = policy("a/a-out", {"app": "one"}, egress=(rule(pods({})),))
+    zz_in = policy("zz/zz-in", ingress=())
+    a1, zed = workload("a/a1", {"app": "one"}), workload("zz/zed")
+    both = (a1, A2, B1, zed)
+    lines = lines_of(cluster(*both), cluster(*both, a_out, zz_in))
+    assert [line.destination_namespace for line in lines] == ["b", "zz", OUTSIDE]
+
+
+def test_lines_toward_one_destination_are_opened_then_closed_then_both() -> None:
+    x, y, w = (workload(f"n/{name}", {"app": name}) for name in ("x", "y", "w"))
+    d = workload("n/d", {"app": "d"})
+    old_in = policy(
+        "n/d-in",
+        {"app": "d"},
+        ingress=(rule(pods({"app": "x"}), ports=(port(number=80),)), rule(pods({"app": "y"}))),
+    )
+    new_in = policy(
+        "n/d-in",
+        {"app": "d"},
+        ingress=(
+            rule(pods({"app": "x"}), ports=(port(number=443),)),
+            rule(pods({"app": "w"}), ports=(port(number=22),)),
+        ),
+    )
+    lines = lines_of(cluster(x, y, w, d, old_in), cluster(x, y, w, d, new_in))
+    assert [(line.sign, line.sources, line.connections) for line in lines] == [
+        ("+", ("n/w[Deployment]",), "TCP/22"),
+        ("-", ("n/y[Deployment]",), "all"),
+        ("~", ("n/x[Deployment]",), "+TCP/443 -TCP/80"),
+    ]
+
+
+def test_deciding_causes_leave_out_unchanged_and_renamed_policies() -> None:
+    d, web = workload("n/d", {"app": "d"}), workload("n/web", {"app": "web"})
+    still = policy("n/still", {"app": "d"}, ingress=())
+    old_name = policy("n/old-name", {"app": "d"}, ingress=())
+    new_name = policy("n/new-name", {"app": "d"}, ingress=())
+    opening = policy("n/opening", {"app": "d"}, ingress=(rule(pods({"app": "web"})),))
+    (line,) = lines_of(cluster(d, web, still, old_name), cluster(d, web, still, new_name, opening))
+    assert line.causes == (
+        Cause(ref("n/new-name"), "added"),
+        Cause(ref("n/opening"), "added"),
+        Cause(ref("n/old-name"), "removed"),
+        Cause(ref("n/still"), "unchanged"),
+    )
+    assert line.deciding == (Cause(ref("n/opening"), "added"),)
+
+
+def test_a_line_carries_at_most_six_subject_changes() -> None:
+    d = workload("n/d")
+    added = [workload(f"m/w{i}", {"i": str(i)}) for i in range(SUBJECT_CHANGES_SHOWN + 1)]
+    lines = lines_of(cluster(d, namespace("m")), cluster(d, *added))
+    assert lines
+    assert all(len(line.subject_changes) <= SUBJECT_CHANGES_SHOWN for line in lines)
+    assert max(len(line.subject_changes) for line in lines) == SUBJECT_CHANGES_SHOWN
+
+
+def test_no_change_makes_no_line() -> None:
+    same = cluster(A1, B1, B_IN)
+    assert lines_of(same, same) == []

@@ -1,0 +1,172 @@
+"""The words reports share: counts, what changed on a subject or a policy, why a line changed."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from netpoldiff.causes import Cause
+from netpoldiff.changes import ChangeSet, SubjectChange
+from netpoldiff.diff import diff_matrices
+from netpoldiff.evaluate import evaluate_pair
+from netpoldiff.model import ObjectRef
+from netpoldiff.ports import NO_CONNECTIONS
+from netpoldiff.report.lines import ChangeLine
+from netpoldiff.report.words import (
+    plural,
+    policy_change_lines,
+    subject_change_text,
+    summary_line,
+    why,
+)
+from tests.testing.builders import (
+    cluster,
+    endpoint,
+    pods,
+    policy,
+    port,
+    rule,
+    tcp,
+    workload,
+)
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "expected"),
+    [(0, "flow", "0 flows"), (1, "flow", "1 flow"), (2, "workload", "2 workloads")],
+)
+def test_plural_adds_s_to_every_count_but_one(count: int, noun: str, expected: str) -> None:
+    assert plural(count, noun) == expected
+
+
+WEB = endpoint("shop/web")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            SubjectChange(WEB, "added", (), (("app", "web"), ("tier", "front"))),
+            "shop/web[Deployment]: added with labels {app=web, tier=front}",
+        ),
+        (SubjectChange(WEB, "removed"), "shop/web[Deployment]: removed"),
+        (
+            # Added keys first, then changed values, then removed keys; each by key.
+            SubjectChange(
+                WEB,
+                "labels",
+                (("app", "web"), ("old", "x"), ("zone", "a")),
+                (("app", "web"), ("new", "y"), ("zone", "b"), ("extra", "1")),
+            ),
+            "shop/web[Deployment]: labels +extra=1, +new=y, zone=a->b, -old=x",
+        ),
+        (
+            SubjectChange("shop", "labels", (("team", "a"),), (("team", "b"),)),
+            "namespace shop: labels team=a->b",
+        ),
+        (
+            SubjectChange(WEB, "named ports", (("http/TCP", "80"),), (("http/TCP", "8080"),)),
+            "shop/web[Deployment]: named ports http/TCP=80->8080",
+        ),
+    ],
+    ids=["workload-added", "workload-removed", "labels", "namespace-labels", "named-ports"],
+)
+def test_a_subject_change_reads_as_its_subject_and_what_changed(
+    change: SubjectChange, expected: str
+) -> None:
+    assert subject_change_text(change) == expected
+
+
+def _ref(spec: str) -> ObjectRef:
+    namespace, _, name = spec.partition("/")
+    return ObjectRef.network_policy(namespace, name)
+
+
+LINE = ChangeLine(
+    sign="+",
+    sources=("shop/web[Deployment]",),
+    destinations=("shop/api[Deployment]",),
+    source_namespace="shop",
+    destination_namespace="shop",
+    opened=tcp(80),
+    closed=NO_CONNECTIONS,
+    causes=(),
+    deciding=(),
+    subject_changes=(),
+    pairs=1,
+    from_outside=False,
+    cross_namespace=False,
+)
+EDITED = Cause(_ref("shop/edited"), "modified")
+NEW = Cause(_ref("shop/new"), "added")
+STILL = Cause(_ref("shop/still"), "unchanged")
+RELABELLED = SubjectChange(WEB, "labels", (("app", "web"),), (("app", "www"),))
+NAMESPACE_RELABELLED = SubjectChange("shop", "labels", (("team", "a"),), (("team", "b"),))
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"deciding": (EDITED, NEW), "causes": (EDITED, NEW), "subject_changes": (RELABELLED,)},
+            "shop/edited (modified), shop/new (added)",
+        ),
+        (
+            {"causes": (STILL,), "subject_changes": (RELABELLED, NAMESPACE_RELABELLED)},
+            "shop/web[Deployment]: labels app=web->www; namespace shop: labels team=a->b",
+        ),
+        ({"causes": (STILL,)}, "shop/still"),
+        ({}, "no policy selects either side"),
+    ],
+    ids=["deciding-policies", "subject-changes", "unchanged-policies", "nothing"],
+)
+def test_why_names_deciding_policies_then_subject_changes_then_any_policy(
+    fields: dict[str, Any], expected: str
+) -> None:
+    assert why(dataclasses.replace(LINE, **fields)) == expected
+
+
+SELECT_API = {"app": "api"}
+KEPT = policy("shop/kept", SELECT_API, ingress=(rule(pods({"app": "web"})),))
+GONE = policy("shop/gone", SELECT_API, ingress=())
+ADDED = policy("shop/added", {"app": "db"}, ingress=())
+EDIT_BEFORE = policy("alpha/edit", ingress=(rule(ports=(port(number=80),)),))
+EDIT_AFTER = policy("alpha/edit", ingress=(rule(ports=(port(number=443),)),))
+OLD_NAME = policy("shop/old-name", egress=())
+NEW_NAME = policy("shop/new-name", egress=())
+
+
+def test_policy_change_lines_sign_every_changed_policy_by_namespace_and_name() -> None:
+    old = cluster(KEPT, GONE, EDIT_BEFORE, OLD_NAME)
+    new = cluster(KEPT, ADDED, EDIT_AFTER, NEW_NAME)
+    assert policy_change_lines(ChangeSet.between(old, new)) == [
+        ("~", "alpha/edit", "ingress[0].ports[0].port: 80 -> 443"),
+        ("+", "shop/added", "added"),
+        ("-", "shop/gone", "removed"),
+        # A rename is one line, on the new name; the old name is not listed as removed.
+        (">", "shop/new-name", "renamed from shop/old-name (same rules)"),
+    ]
+
+
+def test_policy_change_lines_list_nothing_for_unchanged_policies() -> None:
+    same = cluster(KEPT, GONE)
+    assert policy_change_lines(ChangeSet.between(same, same)) == []
+
+
+def test_summary_line_counts_opened_and_closed_pairs() -> None:
+    web, api = workload("shop/web", {"app": "web"}), workload("shop/api", SELECT_API)
+    old = cluster(web, api, KEPT)
+    new = cluster(web, api, GONE)  # api admits nobody: web -> api closes
+    assert summary_line(diff_matrices(*evaluate_pair(old, new))) == (
+        "Reachability: 0 opened, 1 closed."
+    )
+    assert summary_line(diff_matrices(*evaluate_pair(new, old))) == (
+        "Reachability: 1 opened, 0 closed."
+    )
+
+
+def test_summary_line_says_when_nothing_changed() -> None:
+    same = cluster(workload("shop/web"), KEPT)
+    assert summary_line(diff_matrices(*evaluate_pair(same, same))) == "No reachability changes."

@@ -97,8 +97,8 @@ def coverage_gaps(report: DiffReport) -> str:
     gaps = []
     if report.unevaluated:
         count = len(report.unevaluated)
-        verb = "is" if count == 1 else "are"
-        gaps.append(f"{plural(count, 'changed object')} whose effect {verb} not shown")
+        effect = "effect is" if count == 1 else "effects are"
+        gaps.append(f"{plural(count, 'changed object')} whose {effect} not shown")
     if report.errors:
         gaps.append(plural(len(report.errors), "input") + " skipped")
     gaps.extend(f"nothing read in {side.upper()}" for side in report.nothing_read)

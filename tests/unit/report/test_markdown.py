@@ -216,7 +216,7 @@ def test_skipped_input_is_a_caution_and_warnings_are_listed_escaped() -> None:
     ).splitlines()
     assert lines[:7] == [
         MARKER,
-        "### netpoldiff: no reachability changes",
+        "### netpoldiff: no reachability changes in what was evaluated (1 input skipped)",
         "`old-rev` → `new-rev`",
         "",
         "> [!CAUTION]",

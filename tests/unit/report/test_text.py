@@ -78,7 +78,7 @@ def test_a_diff_report_has_its_sections_in_reading_order_and_the_summary_last() 
         "Workloads added and removed",
         "Policy objects changed",
         "Warnings:",
-        summary_line(report.diff),
+        summary_line(report),
     ]
     assert lines[-1] == titles[-1]
     assert "  - a/gone[Deployment]" in lines

@@ -9,8 +9,7 @@ import pytest
 
 from netpoldiff.causes import Cause
 from netpoldiff.changes import ChangeSet, SubjectChange
-from netpoldiff.diff import diff_matrices
-from netpoldiff.evaluate import evaluate_pair
+from netpoldiff.errors import InputError, Location
 from netpoldiff.model import ObjectRef
 from netpoldiff.ports import NO_CONNECTIONS
 from netpoldiff.report.lines import ChangeLine
@@ -21,6 +20,7 @@ from netpoldiff.report.words import (
     summary_line,
     why,
 )
+from netpoldiff.unevaluated import Unevaluated
 from tests.testing.builders import (
     cluster,
     endpoint,
@@ -31,6 +31,7 @@ from tests.testing.builders import (
     tcp,
     workload,
 )
+from tests.unit.report.reporting import diff_report
 
 
 @pytest.mark.parametrize(
@@ -159,14 +160,65 @@ def test_summary_line_counts_opened_and_closed_pairs() -> None:
     web, api = workload("shop/web", {"app": "web"}), workload("shop/api", SELECT_API)
     old = cluster(web, api, KEPT)
     new = cluster(web, api, GONE)  # api admits nobody: web -> api closes
-    assert summary_line(diff_matrices(*evaluate_pair(old, new))) == (
-        "Reachability: 0 opened, 1 closed."
-    )
-    assert summary_line(diff_matrices(*evaluate_pair(new, old))) == (
-        "Reachability: 1 opened, 0 closed."
-    )
+    assert summary_line(diff_report(old, new)) == "Reachability: 0 opened, 1 closed."
+    assert summary_line(diff_report(new, old)) == "Reachability: 1 opened, 0 closed."
 
 
 def test_summary_line_says_when_nothing_changed() -> None:
     same = cluster(workload("shop/web"), KEPT)
-    assert summary_line(diff_matrices(*evaluate_pair(same, same))) == "No reachability changes."
+    assert summary_line(diff_report(same, same)) == "No reachability changes."
+
+
+_TYPO = Unevaluated(ObjectRef.network_policy("shop", "p"), "added", "selects-nothing", None)
+_BROKEN = InputError(Location("k8s/bad.yaml", 1, 2), "invalid YAML")
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            {"unevaluated": (_TYPO,)},
+            "No reachability changes among the objects evaluated. Not covered: 1 changed "
+            "object whose effect is not shown.",
+            id="a-changed-object-not-shown",
+        ),
+        pytest.param(
+            {"unevaluated": (_TYPO, _TYPO)},
+            "No reachability changes among the objects evaluated. Not covered: 2 changed "
+            "objects whose effects are not shown.",
+            id="two-changed-objects-not-shown",
+        ),
+        pytest.param(
+            {"errors": (_BROKEN,)},
+            "No reachability changes among the objects evaluated. Not covered: 1 input skipped.",
+            id="skipped-input",
+        ),
+        pytest.param(
+            {"nothing_read": ("old",)},
+            "No reachability changes among the objects evaluated. Not covered: nothing read in "
+            "OLD.",
+            id="nothing-read-in-old",
+        ),
+        pytest.param(
+            {"nothing_read": ("old", "new")},
+            "Nothing to compare: no workload or policy was read on either side.",
+            id="nothing-read-at-all",
+        ),
+    ],
+)
+def test_no_change_is_said_only_of_a_complete_report(
+    changes: dict[str, object], expected: str
+) -> None:
+    same = cluster(workload("shop/web"), KEPT)
+    report = dataclasses.replace(diff_report(same, same), **changes)  # type: ignore[arg-type]
+    assert not report.is_complete
+    assert summary_line(report) == expected
+
+
+def test_a_change_that_is_not_complete_says_what_it_does_not_cover() -> None:
+    web, api = workload("shop/web", {"app": "web"}), workload("shop/api", SELECT_API)
+    before, after = cluster(web, api, KEPT), cluster(web, api, GONE)
+    report = dataclasses.replace(diff_report(before, after), unevaluated=(_TYPO,))
+    assert summary_line(report) == (
+        "Reachability: 0 opened, 1 closed. Not covered: 1 changed object whose effect is not shown."
+    )

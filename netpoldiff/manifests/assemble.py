@@ -35,32 +35,35 @@ class Assembly:
         self.warnings.extend(warnings)
 
     def _add(self, found: Converted, parent: Assembly) -> None:
-        """Add one converted object, refusing names taken here or in ``parent``."""
+        """Add one converted object; a name taken here or in ``parent`` must hold the same one."""
         if isinstance(found, Namespace):
             earlier_namespace = self.namespaces.get(found.name) or parent.namespaces.get(found.name)
-            if earlier_namespace is not None and earlier_namespace.labels != found.labels:
+            if earlier_namespace is None:
+                self.namespaces[found.name] = found
+            elif not _same_object(earlier_namespace, found):
                 msg = (
                     f"Namespace {found.name} is defined twice with different labels "
                     f"(also at {earlier_namespace.origin})"
                 )
                 raise InputError(found.origin or Location("?"), msg)
-            self.namespaces.setdefault(found.name, found)
         elif isinstance(found, NetworkPolicy):
             earlier_policy = self.policies.get(found.ref) or parent.policies.get(found.ref)
-            if earlier_policy is not None:
+            if earlier_policy is None:
+                self.policies[found.ref] = found
+            elif not _same_object(earlier_policy, found):
                 msg = (
                     f"NetworkPolicy {found.ref} is defined twice (also at {earlier_policy.origin})"
                 )
                 raise InputError(found.origin or Location("?"), msg)
-            self.policies[found.ref] = found
         else:
             key = found.key if isinstance(found, HostNetworkWorkload) else _workload_key(found)
             earlier = self.workloads.get(key) or parent.workloads.get(key)
-            if earlier is not None:
+            if earlier is None:
+                self.workloads[key] = found
+            elif not _same_object(earlier, found):
                 namespace_name, kind, name = key
                 msg = f"{namespace_name}/{name}[{kind}] is defined twice (also at {earlier.origin})"
                 raise InputError(found.origin or Location("?"), msg)
-            self.workloads[key] = found
 
     def cluster(self) -> Cluster:
         """The cluster of every document added, with the namespaces its objects imply."""
@@ -83,3 +86,26 @@ class Assembly:
 
 def _workload_key(found: Workload) -> tuple[str, str, str]:
     return (found.namespace, found.kind, found.name)
+
+
+def _same_object(earlier: Converted, found: Converted) -> bool:
+    """Whether two objects under one name are one object, wherever each is written.
+
+    ``kubectl apply`` of an object the cluster already holds as written is a no-op (the patch
+    it computes is empty), so the same object in two files is one object, kept where it is
+    first written. A different object under the same name is refused: kubectl would keep
+    whichever it applied last, so the result would hang on the order of the files.
+
+    Model values compare by every field netpoldiff reads after the API server's defaulting,
+    and never by where they are written (every ``origin`` is left out of equality), so two
+    spellings of one object are the same and two objects that differ in anything netpoldiff
+    reads are not. A hostNetwork placeholder holds nothing but its name: policies do not
+    govern its pods, so nothing else of it counts.
+    """
+    if isinstance(earlier, HostNetworkWorkload) or isinstance(found, HostNetworkWorkload):
+        return (
+            isinstance(earlier, HostNetworkWorkload)
+            and isinstance(found, HostNetworkWorkload)
+            and earlier.key == found.key
+        )
+    return earlier == found

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from netpoldiff import addresses, intervals, model, policies, selectors
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests import load_cluster
+from netpoldiff.manifests import convert, load_cluster
 from netpoldiff.model import Namespace
 from netpoldiff.sources import SourceFile
 from tests.unit.manifests.loading import (
@@ -76,7 +79,7 @@ def test_same_names_in_other_namespaces_or_kinds_are_distinct() -> None:
 ERROR_CASES: dict[str, Bad] = {
     # duplicates
     "duplicate-network-policy": Bad(
-        POLICY_DENY + "---\n" + POLICY_DENY,
+        POLICY_DENY + "---\n" + POLICY_DENY.replace("{}", "{matchLabels: {app: web}}"),
         2,
         6,
         ("default/deny", "defined twice", "also at m.yaml (document 1, line 1)"),
@@ -84,13 +87,18 @@ ERROR_CASES: dict[str, Bad] = {
     "duplicate-network-policy-explicit-default-namespace": Bad(
         POLICY_DENY
         + "---\n"
-        + POLICY_DENY.replace("{name: deny}", "{name: deny, namespace: default}"),
+        + POLICY_DENY.replace("{name: deny}", "{name: deny, namespace: default}").replace(
+            "{}", "{matchLabels: {app: web}}"
+        ),
         2,
         6,
         ("default/deny", "also at m.yaml (document 1, line 1)"),
     ),
     "duplicate-workload": Bad(
-        CONFIGMAP + POD_WEB + "---\n" + POD_WEB,
+        CONFIGMAP
+        + POD_WEB
+        + "---\n"
+        + POD_WEB.replace("{name: web}", "{name: web, labels: {a: b}}"),
         3,
         10,
         ("default/web[Pod]", "defined twice", "also at m.yaml (document 2, line 5)"),
@@ -100,7 +108,7 @@ ERROR_CASES: dict[str, Bad] = {
         "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: d},"
         " spec: {template: {spec: {}}}}\n"
         "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: d},"
-        " spec: {template: {spec: {}}}}\n",
+        " spec: {template: {metadata: {labels: {a: b}}, spec: {}}}}\n",
         1,
         5,
         ("default/d[Deployment]", "also at m.yaml (document 1, line 4)"),
@@ -108,7 +116,7 @@ ERROR_CASES: dict[str, Bad] = {
     "duplicate-network-policy-in-typed-list": Bad(
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n"
         "- metadata: {name: a}\n  spec: {}\n"
-        "- metadata: {name: a}\n  spec: {}\n",
+        "- metadata: {name: a}\n  spec: {policyTypes: [Egress]}\n",
         1,
         6,
         ("default/a", "also at m.yaml (document 1, line 4)"),
@@ -144,9 +152,135 @@ def test_invalid_input_raises_input_error(case: Bad) -> None:
 def test_duplicate_across_files_names_the_other_file() -> None:
     files = [
         SourceFile("a.yaml", POLICY_DENY.encode()),
-        SourceFile("b/c.yaml", POLICY_DENY.encode()),
+        SourceFile("b/c.yaml", POLICY_DENY.replace("{}", "{matchLabels: {a: b}}").encode()),
     ]
     with pytest.raises(InputError) as caught:
         load_cluster(files)
     assert caught.value.location == Location("b/c.yaml", 1, 1)
     assert "also at a.yaml (document 1, line 1)" in caught.value.message
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: web:1, ports: [{containerPort: 80, name: http}]}]}
+"""
+POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: api}}
+    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}
+    ports: [{port: 80}]
+"""
+HOST_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: shop}
+spec: {hostNetwork: true, containers: [{name: c}]}
+"""
+NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {env: prod}}\n"
+
+# (what a.yaml holds, what b.yaml holds): the same object, however b.yaml writes it.
+SAME_OBJECT = {
+    "deployment-byte-identical": (DEPLOYMENT, DEPLOYMENT),
+    "deployment-respelled": (
+        DEPLOYMENT,
+        (
+            "# the same Deployment, written another way\n"
+            "kind: Deployment\napiVersion: apps/v1\n"
+            "metadata:\n  namespace: shop\n  name: web\n"
+            "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+            "        ports:\n        - {name: http, containerPort: 80, protocol: TCP}\n"
+            "    metadata:\n      labels:\n        app: web\n"
+        ),
+    ),
+    # netpoldiff reads no image and no replica count: the pods' labels and ports are the same.
+    "deployment-other-image-and-replicas": (
+        DEPLOYMENT,
+        DEPLOYMENT.replace("web:1", "web:2").replace("replicas: 2", "replicas: 5"),
+    ),
+    "policy-byte-identical": (POLICY, POLICY),
+    "policy-with-the-defaults-written-out": (
+        POLICY,
+        POLICY.replace("spec:\n", "spec:\n  policyTypes: [Ingress]\n").replace(
+            "{port: 80}", "{port: 80, protocol: TCP}"
+        ),
+    ),
+    "host-network-pod": (HOST_POD, HOST_POD),
+    "namespace": (NAMESPACE, NAMESPACE),
+}
+
+
+@pytest.mark.parametrize(("first", "second"), SAME_OBJECT.values(), ids=list(SAME_OBJECT))
+def test_the_same_object_in_two_files_is_one_object_kept_where_first_written(
+    first: str, second: str
+) -> None:
+    loaded = load_cluster(
+        [SourceFile("a.yaml", first.encode()), SourceFile("b.yaml", second.encode())]
+    )
+    alone = load_cluster([SourceFile("a.yaml", first.encode())])
+    assert loaded.cluster == alone.cluster
+    cluster = loaded.cluster
+    origins = [n.origin for n in cluster.namespaces] + [w.origin for w in cluster.workloads]
+    origins += [p.origin for p in cluster.policies]
+    declared = [str(origin) for origin in origins if origin is not None]  # not implied ones
+    assert declared == ["a.yaml (document 1, line 1)"] * len(declared)
+
+
+# b.yaml's object differs from a.yaml's in one field netpoldiff reads: never merged.
+OTHER_OBJECT = {
+    "deployment-label": (DEPLOYMENT, DEPLOYMENT.replace("{app: web}", "{app: web2}")),
+    "deployment-port-number": (DEPLOYMENT, DEPLOYMENT.replace("80", "8080")),
+    "deployment-port-name": (DEPLOYMENT, DEPLOYMENT.replace("name: http", "name: web")),
+    "deployment-port-protocol": (
+        DEPLOYMENT,
+        DEPLOYMENT.replace("name: http", "name: http, protocol: UDP"),
+    ),
+    "deployment-host-network": (
+        DEPLOYMENT,
+        DEPLOYMENT.replace("spec: {containers", "spec: {hostNetwork: true, containers"),
+    ),
+    "policy-pod-selector": (POLICY, POLICY.replace("{app: web}", "{app: web2}")),
+    "policy-peer": (POLICY, POLICY.replace("{app: api}", "{app: api2}")),
+    "policy-except": (POLICY, POLICY.replace(", except: [10.1.0.0/16]", "")),
+    "policy-port": (POLICY, POLICY.replace("{port: 80}", "{port: 80, endPort: 81}")),
+    "policy-types": (
+        POLICY,
+        POLICY.replace("spec:\n", "spec:\n  policyTypes: [Ingress, Egress]\n"),
+    ),
+    "host-network-pod-now-in-the-pod-network": (
+        HOST_POD,
+        HOST_POD.replace("hostNetwork: true, ", ""),
+    ),
+}
+
+
+@pytest.mark.parametrize(("first", "second"), OTHER_OBJECT.values(), ids=list(OTHER_OBJECT))
+def test_another_object_under_the_same_name_is_refused_naming_both_places(
+    first: str, second: str
+) -> None:
+    files = [SourceFile("a.yaml", first.encode()), SourceFile("b.yaml", second.encode())]
+    with pytest.raises(InputError, match="defined twice") as caught:
+        load_cluster(files)
+    assert caught.value.location == Location("b.yaml", 1, 1)
+    assert "also at a.yaml (document 1, line 1)" in caught.value.message
+
+
+def test_objects_compare_by_content_and_never_by_where_they_are_written() -> None:
+    # Merging equal objects relies on this: every field of a converted object counts in
+    # equality except those that say where it is written.
+    for module in (model, policies, selectors, addresses, intervals, convert):
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value):
+                ignored = [f for f in dataclasses.fields(value) if not f.compare]
+                assert all(f.type == "Location | None" for f in ignored), (value, ignored)

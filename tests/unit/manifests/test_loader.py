@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from netpoldiff.errors import InputError, Location
+from netpoldiff.errors import Location
 from netpoldiff.manifests import ConversionCache, Loaded, Loader, load_cluster
 from netpoldiff.manifests import loader as loading
 from netpoldiff.sources import SourceFile, read_path
@@ -175,9 +175,9 @@ def test_same_content_under_another_path_is_converted_once_and_placed_there(
     assert [e.message for e in new.errors] == [e.message for e in old.errors]
 
 
-def test_same_content_under_another_path_keeps_its_duplicate_check() -> None:
-    # Relocation must not hide that one file's objects are defined twice in one source.
+def test_same_content_under_another_path_is_one_object_kept_where_first_read() -> None:
+    # Relocation moves the second file's objects to b.yaml; the first stays the one kept.
     data = b"apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: [{name: c}]}\n"
     files = [SourceFile(p, data, blob_id(data)) for p in ("a.yaml", "b.yaml")]
-    with pytest.raises(InputError, match=r"^b\.yaml.*defined twice \(also at a\.yaml"):
-        Loader(ConversionCache(None)).load(files)
+    loaded = Loader(ConversionCache(None)).load(files)
+    assert [str(w.origin) for w in loaded.cluster.workloads] == ["a.yaml (document 1, line 1)"]

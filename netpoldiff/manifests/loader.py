@@ -17,13 +17,19 @@ from netpoldiff.errors import InputError, Location
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests.assemble import Assembly
 from netpoldiff.manifests.conversion_cache import ConversionCache
-from netpoldiff.manifests.convert import DEFAULT_NAMESPACE, convert_document
+from netpoldiff.manifests.convert import DEFAULT_NAMESPACE, ConvertedDocument, convert_document
 from netpoldiff.manifests.declared import fingerprint
 from netpoldiff.manifests.fields import Fields
-from netpoldiff.manifests.relocate import FileResult, relocated
+from netpoldiff.manifests.relocate import FileResult, relocated, relocated_error
 from netpoldiff.manifests.workers import can_fork, run_forked
 from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.sources import SourceFile
+
+Broken = tuple[FileResult, InputError]
+"""A file whose stream breaks after some documents: what came before, and the break."""
+
+Conversion = FileResult | Broken
+"""What a file converts to: its documents, the error that stopped it, or both."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +62,9 @@ class Loader:
         self.workers = workers
         self.conversions = 0  # files this process converted from their text (not from a cache)
         # By content: the path the result was made for, and the result.
-        self._converted: dict[str, tuple[str, FileResult]] = {}
+        self._converted: dict[str, tuple[str, Conversion]] = {}
 
-    def _convert_file(self, source_file: SourceFile) -> FileResult:
+    def _convert_file(self, source_file: SourceFile) -> Conversion:
         object_id = source_file.object_id
         if object_id is None:
             return self._convert_text(source_file)
@@ -68,9 +74,9 @@ class Loader:
         path, result = known
         # The same content under another path (``old/x`` and ``new/x`` of two directories)
         # converts to the same objects, found at another place.
-        return result if path == source_file.path else relocated(result, source_file.path)
+        return result if path == source_file.path else _relocated(result, source_file.path)
 
-    def _convert_content(self, source_file: SourceFile) -> tuple[str, FileResult]:
+    def _convert_content(self, source_file: SourceFile) -> tuple[str, Conversion]:
         """A file's conversion and the path it was made for: from the disk cache, or made now."""
         object_id = source_file.object_id
         if object_id is not None:
@@ -83,28 +89,32 @@ class Loader:
             self.cache.store(object_id, self.default_namespace, conversion, self._kinds)
         return source_file.path, result
 
-    def _convert_text(self, source_file: SourceFile) -> FileResult:
-        result: FileResult
+    def _convert_text(self, source_file: SourceFile) -> Conversion:
         self.conversions += 1
+        converted: list[ConvertedDocument | InputError] = []
+        # Each document is converted as it is read, and its parse not kept: holding every
+        # parsed document until the end would double a large run's peak memory.
         try:
-            # Not kept: each content is converted once, and holding every parsed file until
-            # the end would double a large run's peak memory.
-            parsed = list(documents(source_file.data, source_file.path, declared=self.declared))
-        except InputError as error:
-            result = error
-        else:
-            result = []
-            for document in parsed:
+            for document in documents(source_file.data, source_file.path, declared=self.declared):
                 if not isinstance(document.content, Mapping):
                     continue  # empty documents and non-objects are no manifests
-                location = Location(source_file.path, document.index)
-                try:
-                    fields = Fields(document.content, location, "")
-                    converted = convert_document(fields, self.default_namespace, self.declared)
-                    result.append(converted)
-                except InputError as error:
-                    result.append(error)
-        return result
+                where = Location(source_file.path, document.index)
+                converted.append(self._convert_document(document.content, where))
+        except InputError as error:
+            # The stream breaks here: the documents before the break were read whole, and
+            # --keep-going keeps them.
+            return (converted, error) if converted else error
+        return converted
+
+    def _convert_document(
+        self, content: Mapping[str, object], where: Location
+    ) -> ConvertedDocument | InputError:
+        try:
+            return convert_document(
+                Fields(content, where, ""), self.default_namespace, self.declared
+            )
+        except InputError as error:
+            return error
 
     def prepare(self, files: Iterable[SourceFile]) -> None:
         """Convert, ahead of ``load``, the files of every source a command will load.
@@ -146,17 +156,22 @@ class Loader:
     def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
         """Read every document of every file into one Cluster.
 
-        Without ``keep_going`` the first invalid input raises InputError. With it, a file that
-        cannot be parsed, or a document that is invalid, is skipped and recorded in ``errors``.
+        Without ``keep_going`` the first invalid input raises InputError. With it, a document
+        that is invalid, or a file from where it cannot be parsed on, is skipped and recorded
+        in ``errors``: the documents before such a break still count.
         """
         files = list(files)
         self._convert_in_parallel(files)
         assembly = Assembly()
         errors: list[InputError] = []
         for source_file in files:
-            result = self._convert_file(source_file)
+            result, stop = _split(self._convert_file(source_file))
+            if stop is not None and not keep_going:
+                # A file that does not read to its end stops the run at its break, before any
+                # of its documents counts, as a file that does not read at all does.
+                raise stop
             documents_or_errors = [result] if isinstance(result, InputError) else result
-            for item in documents_or_errors:
+            for item in [*documents_or_errors, *([] if stop is None else [stop])]:
                 try:
                     if isinstance(item, InputError):
                         raise item
@@ -173,7 +188,7 @@ PARALLEL_THRESHOLD: Final = 1024 * 1024  # bytes of YAML before parsing on two c
 
 def _convert_chunk(
     task: tuple[list[SourceFile], Path | None, str, Declared],
-) -> list[tuple[str, str, FileResult]]:
+) -> list[tuple[str, str, Conversion]]:
     """In a worker process: parse and convert some files; model objects travel back."""
     files, directory, default_namespace, declared = task
     loader = Loader(
@@ -184,14 +199,36 @@ def _convert_chunk(
     return [(f.object_id or "", *loader._convert_content(f)) for f in files]  # noqa: SLF001
 
 
-def _is_conversion(value: object) -> TypeGuard[tuple[str, FileResult]]:
+def _is_conversion(value: object) -> TypeGuard[tuple[str, Conversion]]:
     """Whether a cache entry has the shape of ``Loader._convert_content``'s answer."""
+    if not _is_pair(value, str, object):  # (path, result)
+        return False
+    result = value[1]
+    if _is_pair(result, list, InputError):  # Broken: (what came before the break, the break)
+        return True
+    return isinstance(result, list | InputError)
+
+
+def _is_pair(value: object, first: type, second: type) -> TypeGuard[tuple[object, object]]:
     return (
         isinstance(value, tuple)
-        and len(value) == 2  # noqa: PLR2004 - (path, result)
-        and isinstance(value[0], str)
-        and isinstance(value[1], list | InputError)
+        and len(value) == 2  # noqa: PLR2004 - a pair
+        and isinstance(value[0], first)
+        and isinstance(value[1], second)
     )
+
+
+def _split(result: Conversion) -> tuple[FileResult, InputError | None]:
+    """A file's documents (or the error that stopped it at once), and the break after them."""
+    return result if isinstance(result, tuple) else (result, None)
+
+
+def _relocated(result: Conversion, path: str) -> Conversion:
+    """A file's conversion as it reads at ``path`` (see ``relocated``)."""
+    if isinstance(result, tuple):
+        before, stop = result
+        return (relocated(before, path), relocated_error(stop, path))
+    return relocated(result, path)
 
 
 def _distinct_contents(files: Iterable[SourceFile]) -> list[SourceFile]:

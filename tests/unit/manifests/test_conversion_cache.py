@@ -139,6 +139,29 @@ def test_every_kind_of_conversion_is_read_back_from_the_cache(tmp_path: Path) ->
     assert [str(e) for e in second.errors] == [str(e) for e in first.errors]
 
 
+# The YAML breaks in document 3: with --keep-going, documents 1 and 2 are kept.
+BREAKS_MIDSTREAM = POD + b"---\n" + POD.replace(b"web", b"api") + b"---\nkind: [\n"
+
+
+def test_the_documents_before_a_break_are_read_back_with_the_break(tmp_path: Path) -> None:
+    source = SourceFile("old/pod.yaml", BREAKS_MIDSTREAM, blob_id(BREAKS_MIDSTREAM))
+    first = Loader(ConversionCache(tmp_path)).load([source], keep_going=True)
+    assert [w.name for w in first.cluster.workloads] == ["api", "web"]
+
+    again = Loader(ConversionCache(tmp_path))
+    moved = SourceFile("new/pod.yaml", BREAKS_MIDSTREAM, blob_id(BREAKS_MIDSTREAM))
+    second = again.load([moved], keep_going=True)
+    assert again.conversions == 0  # read back, not parsed
+    assert second.cluster == first.cluster
+    assert [str(w.origin) for w in second.cluster.workloads] == [
+        "new/pod.yaml (document 2, line 6)",
+        "new/pod.yaml (document 1, line 1)",
+    ]
+    assert [str(e) for e in second.errors] == [
+        "new/pod.yaml (document 3, line 12): invalid YAML: did not find expected node content"
+    ]
+
+
 @pytest.mark.parametrize(
     ("module", "name"),
     [

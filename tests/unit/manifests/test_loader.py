@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from netpoldiff.errors import Location
+from netpoldiff.errors import InputError, Location
 from netpoldiff.manifests import ConversionCache, Loaded, Loader, load_cluster
 from netpoldiff.manifests import loader as loading
 from netpoldiff.sources import SourceFile, read_path
@@ -52,19 +52,59 @@ def test_without_keep_going_the_first_error_is_raised() -> None:
     assert load_error(text).location == Location(PATH, 2, 10)
 
 
-def test_keep_going_skips_a_whole_file_with_a_syntax_error() -> None:
-    broken = POD_WEB + "---\n" + POLICY_DENY + "---\nkind: [\n"
+# Documents 1 and 3 are fine, document 2 is invalid, and the YAML breaks in document 4.
+BREAKS_IN_DOCUMENT_4 = (
+    POD_WEB
+    + "---\n"
+    + netpol("ingress: [{ports: [{port: 0}]}]", name="broken")
+    + "---\n"
+    + POLICY_DENY
+    + "---\nkind: [\n"
+)
+BREAK = "b.yaml (document 4, line 18): invalid YAML: did not find expected node content"
+
+
+def test_keep_going_keeps_the_documents_before_a_syntax_error() -> None:
     files = [
         SourceFile("a.yaml", POD_WEB.replace("web", "first").encode()),
-        SourceFile("b.yaml", broken.encode()),
+        SourceFile("b.yaml", BREAKS_IN_DOCUMENT_4.encode()),
         SourceFile("c.yaml", "a: 1\nb: caf\xe9\n".encode("latin-1")),
         SourceFile("d.yaml", POLICY_DENY.replace("deny", "last").encode()),
     ]
     loaded = load_cluster(files, keep_going=True)
-    assert summary(loaded.cluster) == (["default/first[Pod]"], ["default/last"])
-    assert [e.location.path for e in loaded.errors] == ["b.yaml", "c.yaml"]
-    assert loaded.errors[0].location.document == 3
-    assert loaded.errors[1].location == Location("c.yaml", None, 2)
+    assert summary(loaded.cluster) == (
+        ["default/first[Pod]", "default/web[Pod]"],
+        ["default/deny", "default/last"],
+    )
+    assert [str(e) for e in loaded.errors[:2]] == [
+        "b.yaml (document 2, line 10): spec.ingress[0].ports[0].port: 0 is not between 1 and 65535",
+        BREAK,
+    ]
+    assert loaded.errors[2].location == Location("c.yaml", None, 2)  # undecodable: nothing read
+    # Without --keep-going the break stops the run, before document 2's own error counts.
+    with pytest.raises(InputError) as caught:
+        load_cluster(files)
+    assert str(caught.value) == BREAK
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_documents_before_a_break_are_kept_from_workers_and_other_paths(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
+    broken = BREAKS_IN_DOCUMENT_4.encode()
+    larger = (POD_WEB.replace("web", "other") + "#" * len(broken)).encode()
+    # Largest first: this process converts the larger file, a worker the broken one.
+    files = [SourceFile(p, d, blob_id(d)) for p, d in (("a.yaml", larger), ("b.yaml", broken))]
+    loader = Loader(ConversionCache(None), workers=workers)
+    loaded = loader.load(files, keep_going=True)
+    assert loader.conversions == 3 - workers
+    assert summary(loaded.cluster) == (["default/other[Pod]", "default/web[Pod]"], ["default/deny"])
+    assert [str(e) for e in loaded.errors][1:] == [BREAK]
+    # The same content read at another path: documents and break are placed there.
+    moved = loader.load([SourceFile("new/b.yaml", broken, blob_id(broken))], keep_going=True)
+    assert [str(p.origin) for p in moved.cluster.policies] == ["new/b.yaml (document 3, line 12)"]
+    assert [str(e) for e in moved.errors][1:] == ["new/" + BREAK]
 
 
 def test_keep_going_keeps_the_first_of_duplicates() -> None:

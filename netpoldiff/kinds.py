@@ -97,3 +97,69 @@ def modelled_kind(api_version: object, kind: object, declared: Declared = ()) ->
     if found.versions is not None and version and version not in found.versions:
         return None
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyKind:
+    """A kind of policy object netpoldiff reads but does not evaluate, and who serves it.
+
+    Such objects can allow or deny flows that the matrix shows otherwise: each one is named
+    in a warning, and a diff lists those that change.
+    """
+
+    name: str
+    groups: frozenset[str]
+    namespaced: bool
+    vendor: str
+
+
+_ADMIN: Final = frozenset({"policy.networking.k8s.io"})  # sig-network-policy-api
+_CILIUM: Final = frozenset({"cilium.io"})
+_CALICO: Final = frozenset({"projectcalico.org", "crd.projectcalico.org"})
+_ANTREA: Final = frozenset({"crd.antrea.io", "security.antrea.tanzu.vmware.com"})
+# Kinds that enforce: staged (preview-only) Calico policies and objects that only feed
+# policies (network sets, tiers) are left out, as are policies of secondary networks.
+POLICY_KINDS_NOT_EVALUATED: Final = tuple(
+    PolicyKind(name, groups, namespaced, vendor)
+    for name, groups, namespaced, vendor in (
+        ("AdminNetworkPolicy", _ADMIN, False, "admin network policy"),
+        ("BaselineAdminNetworkPolicy", _ADMIN, False, "admin network policy"),
+        ("ClusterNetworkPolicy", _ADMIN, False, "admin network policy"),
+        ("CiliumNetworkPolicy", _CILIUM, True, "Cilium"),
+        ("CiliumClusterwideNetworkPolicy", _CILIUM, False, "Cilium"),
+        ("NetworkPolicy", _CALICO, True, "Calico"),
+        ("GlobalNetworkPolicy", _CALICO, False, "Calico"),
+        ("NetworkPolicy", _ANTREA, True, "Antrea"),
+        ("ClusterNetworkPolicy", _ANTREA, False, "Antrea"),
+        ("EgressFirewall", frozenset({"k8s.ovn.org"}), True, "OVN-Kubernetes"),
+        ("FQDNNetworkPolicy", frozenset({"networking.gke.io"}), True, "GKE"),
+        ("AuthorizationPolicy", frozenset({"security.istio.io"}), True, "Istio"),
+        ("AuthorizationPolicy", frozenset({"policy.linkerd.io"}), True, "Linkerd"),
+        ("ServerAuthorization", frozenset({"policy.linkerd.io"}), True, "Linkerd"),
+    )
+)
+POLICY_KIND_NAMES: Final = frozenset(kind.name for kind in POLICY_KINDS_NOT_EVALUATED)
+# A name two groups use (Calico's NetworkPolicy, Istio's and Linkerd's AuthorizationPolicy)
+# is written with its group, so that no reader takes one for the other.
+_SHARED_NAMES: Final = frozenset(
+    name
+    for name in POLICY_KIND_NAMES
+    if name in KINDS or sum(k.name == name for k in POLICY_KINDS_NOT_EVALUATED) > 1
+)
+
+
+def qualified_kind(kind: str, api_version: str) -> str:
+    """``AdminNetworkPolicy``, or ``NetworkPolicy.projectcalico.org`` where names are shared."""
+    return f"{kind}.{api_version.rpartition('/')[0]}" if kind in _SHARED_NAMES else kind
+
+
+def policy_kind_not_evaluated(api_version: object, kind: object) -> PolicyKind | None:
+    """The policy kind of an object netpoldiff reads but does not evaluate, or None."""
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return None  # not a Kubernetes object (or a fragment): not ours to judge
+    if kind not in POLICY_KIND_NAMES:
+        return None
+    group = api_version.rpartition("/")[0]
+    return next(
+        (k for k in POLICY_KINDS_NOT_EVALUATED if k.name == kind and group in k.groups), None
+    )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.manifests.convert import Converted, ConvertedDocument, HostNetworkWorkload
-from netpoldiff.model import Namespace, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.model import (
+    Namespace,
+    ObjectRef,
+    UnevaluatedPolicy,
+    Workload,
+    WorkloadEndpoint,
+)
 from netpoldiff.policies import NetworkPolicy
 
 
@@ -21,6 +28,7 @@ class Assembly:
         default_factory=dict
     )
     policies: dict[ObjectRef, NetworkPolicy] = field(default_factory=dict)
+    unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def add_document(self, document: ConvertedDocument) -> None:
@@ -32,38 +40,25 @@ class Assembly:
         self.namespaces.update(staged.namespaces)
         self.workloads.update(staged.workloads)
         self.policies.update(staged.policies)
+        self.unevaluated.update(staged.unevaluated)
         self.warnings.extend(warnings)
 
     def _add(self, found: Converted, parent: Assembly) -> None:
         """Add one converted object; a name taken here or in ``parent`` must hold the same one."""
         if isinstance(found, Namespace):
-            earlier_namespace = self.namespaces.get(found.name) or parent.namespaces.get(found.name)
-            if earlier_namespace is None:
-                self.namespaces[found.name] = found
-            elif not _same_object(earlier_namespace, found):
-                msg = (
-                    f"Namespace {found.name} is defined twice with different labels "
-                    f"(also at {earlier_namespace.origin})"
-                )
-                raise InputError(found.origin or Location("?"), msg)
+            what = f"Namespace {found.name} is defined twice with different labels"
+            _put(self.namespaces, parent.namespaces, found.name, found, what)
         elif isinstance(found, NetworkPolicy):
-            earlier_policy = self.policies.get(found.ref) or parent.policies.get(found.ref)
-            if earlier_policy is None:
-                self.policies[found.ref] = found
-            elif not _same_object(earlier_policy, found):
-                msg = (
-                    f"NetworkPolicy {found.ref} is defined twice (also at {earlier_policy.origin})"
-                )
-                raise InputError(found.origin or Location("?"), msg)
+            what = f"NetworkPolicy {found.ref} is defined twice"
+            _put(self.policies, parent.policies, found.ref, found, what)
+        elif isinstance(found, UnevaluatedPolicy):
+            what = f"{found.ref.kind} {found.ref} is defined twice"
+            _put(self.unevaluated, parent.unevaluated, found.ref, found, what)
         else:
             key = found.key if isinstance(found, HostNetworkWorkload) else _workload_key(found)
-            earlier = self.workloads.get(key) or parent.workloads.get(key)
-            if earlier is None:
-                self.workloads[key] = found
-            elif not _same_object(earlier, found):
-                namespace_name, kind, name = key
-                msg = f"{namespace_name}/{name}[{kind}] is defined twice (also at {earlier.origin})"
-                raise InputError(found.origin or Location("?"), msg)
+            namespace_name, kind, name = key
+            what = f"{namespace_name}/{name}[{kind}] is defined twice"
+            _put(self.workloads, parent.workloads, key, found, what)
 
     def cluster(self) -> Cluster:
         """The cluster of every document added, with the namespaces its objects imply."""
@@ -80,8 +75,24 @@ class Assembly:
             namespaces=tuple(namespaces[name] for name in sorted(namespaces)),
             workloads=tuple(workloads[key] for key in sorted(workloads)),
             policies=tuple(self.policies[key] for key in sorted(self.policies)),
+            unevaluated=tuple(self.unevaluated[key] for key in sorted(self.unevaluated)),
             host_network=tuple(WorkloadEndpoint(ns, name, kind) for ns, kind, name in left_out),
         )
+
+
+_Key = TypeVar("_Key")
+_Object = TypeVar("_Object", bound=Converted)
+
+
+def _put(
+    table: dict[_Key, _Object], parent: dict[_Key, _Object], key: _Key, found: _Object, twice: str
+) -> None:
+    """Put ``found`` under ``key``, unless the same object is there; another is an error."""
+    earlier = table.get(key) or parent.get(key)
+    if earlier is None:
+        table[key] = found
+    elif not _same_object(earlier, found):
+        raise InputError(found.origin or Location("?"), f"{twice} (also at {earlier.origin})")
 
 
 def _workload_key(found: Workload) -> tuple[str, str, str]:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.diagnostics import KIND_NOT_EVALUATED, Diagnostic
 from netpoldiff.errors import Location
-from netpoldiff.kinds import GENERIC_TEMPLATE, NAMESPACE, NETWORK_POLICY, Declared, modelled_kind
+from netpoldiff.kinds import (
+    GENERIC_TEMPLATE,
+    NAMESPACE,
+    NETWORK_POLICY,
+    Declared,
+    Kind,
+    PolicyKind,
+    modelled_kind,
+    policy_kind_not_evaluated,
+    qualified_kind,
+)
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.operated import operated_workload
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import namespace, workload
-from netpoldiff.model import Namespace, ObjectRef, Workload
+from netpoldiff.model import Namespace, ObjectRef, UnevaluatedPolicy, Workload
 from netpoldiff.policies import NetworkPolicy
 
 
@@ -25,7 +36,7 @@ class HostNetworkWorkload:
     origin: Location
 
 
-Converted = Namespace | Workload | NetworkPolicy | HostNetworkWorkload
+Converted = Namespace | Workload | NetworkPolicy | HostNetworkWorkload | UnevaluatedPolicy
 
 # The namespace of an object that names none, as kubectl's context defaults to (and
 # ``--namespace`` overrides).
@@ -61,13 +72,14 @@ def _convert(
     fields: Fields, default_namespace: str, declared: Declared, warnings: list[Diagnostic]
 ) -> Converted | None:
     modelled = modelled_kind(fields.get("apiVersion"), fields.get("kind"), declared)
-    template: tuple[str, ...] | None
-    if modelled is not None:
-        kind, template = modelled.name, modelled.pod_template
-    elif _has_pod_template(fields):
-        kind, template = fields.get("kind"), GENERIC_TEMPLATE
-    else:
+    if modelled is None:
+        policy_kind = policy_kind_not_evaluated(fields.get("apiVersion"), fields.get("kind"))
+        if policy_kind is not None:
+            return _unevaluated_policy(fields, policy_kind, default_namespace, warnings)
+    read_as = _read_as(fields, modelled)
+    if read_as is None:
         return None
+    kind, template = read_as
     metadata = fields.mapping("metadata")
     if metadata is None:
         raise fields.error("metadata", "is required")
@@ -89,6 +101,36 @@ def _convert(
     if found is None:
         return HostNetworkWorkload((object_namespace, kind, name), fields.where())
     return found
+
+
+def _read_as(fields: Fields, modelled: Kind | None) -> tuple[str, tuple[str, ...] | None] | None:
+    """The kind an object is read as and its pod template path, or None if it is not read."""
+    if modelled is not None:
+        return modelled.name, modelled.pod_template
+    if _has_pod_template(fields):
+        return str(fields.get("kind")), GENERIC_TEMPLATE
+    return None
+
+
+def _unevaluated_policy(
+    fields: Fields, kind: PolicyKind, default_namespace: str, warnings: list[Diagnostic]
+) -> UnevaluatedPolicy:
+    """A policy of a kind netpoldiff does not evaluate: who it is, what it says, a warning."""
+    metadata = fields.mapping("metadata")
+    if metadata is None:
+        raise fields.error("metadata", "is required")
+    name = object_name(metadata, "name", label=False)
+    namespace: str | None = None
+    if kind.namespaced:
+        namespace = default_namespace
+        if metadata.string("namespace"):
+            namespace = object_name(metadata, "namespace", label=True)
+    # A cluster-scoped object has no namespace: the API server ignores one written on it.
+    ref = ObjectRef(qualified_kind(kind.name, str(fields.get("apiVersion"))), namespace, name)
+    said = {key: fields.get(key) for key in ("spec", "specs") if fields.has(key)}
+    content = json.dumps(said, sort_keys=True, ensure_ascii=False, default=str)
+    warnings.append(KIND_NOT_EVALUATED.at(fields.where(), kind=ref.kind, name=str(ref)))
+    return UnevaluatedPolicy(ref, content, fields.where())
 
 
 def _has_pod_template(fields: Fields) -> bool:

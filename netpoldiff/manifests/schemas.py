@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from netpoldiff.kinds import GENERIC_TEMPLATE, KINDS, NETWORK_POLICY, Declared, Kind
+from netpoldiff.kinds import (
+    GENERIC_TEMPLATE,
+    KINDS,
+    NETWORK_POLICY,
+    POLICY_KIND_NAMES,
+    Declared,
+    Kind,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,15 @@ def _object_schema(kind: Kind) -> Schema:
     return schema
 
 
-_SCHEMAS: Final[Mapping[str, Schema]] = {name: _object_schema(kind) for name, kind in KINDS.items()}
+_SCHEMAS: Final[Mapping[str, Schema]] = {
+    # A policy kind netpoldiff does not evaluate keeps what it says (spec; Cilium's specs),
+    # so that a change to it is seen. NetworkPolicy keeps its spec in either case.
+    **{
+        name: {**HEAD, "metadata": _METADATA, "spec": None, "specs": None}
+        for name in POLICY_KIND_NAMES
+    },
+    **{name: _object_schema(kind) for name, kind in KINDS.items()},
+}
 # Any other kind may keep a pod template in spec.template (a Rollout, a CloneSet): read it,
 # and the names that make it a workload.
 _OTHER: Final[Schema] = {**HEAD, "metadata": _METADATA, **_at(GENERIC_TEMPLATE, _TEMPLATE)}

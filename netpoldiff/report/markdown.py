@@ -149,7 +149,7 @@ def _alerts(report: DiffReport, limit: int) -> list[str]:
         out += [f"> - {escape(str(e))}" for e in report.errors[:limit]]
     if report.nothing_read:
         out += ["", "> [!CAUTION]"]
-        out += [f"> {escape(nothing_read_text(report, side))}" for side in report.nothing_read]
+        out += [f"> - {escape(nothing_read_text(report, side))}" for side in report.nothing_read]
     for heading, entries in unevaluated_groups(report):
         out += ["", "> [!WARNING]", f"> **{escape(heading)}**", ">"]
         out += [f"> - {escape(unevaluated_text(entry))}" for entry in entries[:limit]]

@@ -28,6 +28,12 @@ MATRIX_CASES = [
 ]
 
 
+def case_args(case: str) -> list[str]:
+    """The options a case is run with: its ``args`` file (one per line), if it has one."""
+    args = FIXTURES / case / "args"
+    return args.read_text(encoding="utf-8").split() if args.exists() else []
+
+
 def _diff_cases() -> list[tuple[str, str, str]]:
     return [
         (case.name, _golden("diff", output_format), output_format)
@@ -64,7 +70,8 @@ def test_diff_report_matches_golden_file(
     run_cli: CliRunner, update_golden: bool, case: str, expected_name: str, output_format: str
 ) -> None:
     old, new = (f"fixtures/{case}/{side}" for side in ("old", "new"))
-    result = run_cli(old, new, "--format", output_format, "--color", "never", "--no-cache")
+    options = ("--format", output_format, "--color", "never", "--no-cache", *case_args(case))
+    result = run_cli(old, new, *options)
     assert result.status == 0, result.err
     _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from netpoldiff.kinds import KINDS, NAMESPACE, NETWORK_POLICY, WORKLOAD_KINDS, modelled_kind
+from netpoldiff.kinds import (
+    KINDS,
+    NAMESPACE,
+    NETWORK_POLICY,
+    WORKLOAD_KINDS,
+    modelled_kind,
+    policy_kind_not_evaluated,
+    qualified_kind,
+)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +148,53 @@ def test_api_version_is_split_as_the_api_server_splits_it(
     # apply of "apps/" or "networking.k8s.io/" reaches the served version.
     found = modelled_kind(api_version, kind)
     assert (found.name if found is not None else None) == modelled
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "expected"),
+    [
+        ("policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy", "AdminNetworkPolicy"),
+        (
+            "policy.networking.k8s.io/v1alpha1",
+            "BaselineAdminNetworkPolicy",
+            "BaselineAdminNetworkPolicy",
+        ),
+        ("policy.networking.k8s.io/v1alpha2", "ClusterNetworkPolicy", "ClusterNetworkPolicy"),
+        ("crd.antrea.io/v1beta1", "ClusterNetworkPolicy", "ClusterNetworkPolicy"),
+        ("cilium.io/v2", "CiliumNetworkPolicy", "CiliumNetworkPolicy"),
+        ("projectcalico.org/v3", "NetworkPolicy", "NetworkPolicy"),
+        ("crd.projectcalico.org/v1", "GlobalNetworkPolicy", "GlobalNetworkPolicy"),
+        ("security.istio.io/v1", "AuthorizationPolicy", "AuthorizationPolicy"),
+        # Kinds that do not enforce, and groups that serve no such kind, are not policies.
+        ("projectcalico.org/v3", "StagedNetworkPolicy", None),
+        ("networking.k8s.io/v1", "AdminNetworkPolicy", None),
+        ("example.com/v1", "CiliumNetworkPolicy", None),
+        ("cilium.io/v2", None, None),
+        ("cilium.io/v2", ["CiliumNetworkPolicy"], None),
+        (None, "CiliumNetworkPolicy", None),
+    ],
+)
+def test_policy_kinds_not_evaluated_are_known_by_kind_and_group(
+    api_version: object, kind: object, expected: str | None
+) -> None:
+    found = policy_kind_not_evaluated(api_version, kind)
+    assert (found.name if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "api_version", "expected"),
+    [
+        ("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy"),
+        ("NetworkPolicy", "projectcalico.org/v3", "NetworkPolicy.projectcalico.org"),
+        ("ClusterNetworkPolicy", "crd.antrea.io/v1beta1", "ClusterNetworkPolicy.crd.antrea.io"),
+        (
+            "AuthorizationPolicy",
+            "policy.linkerd.io/v1beta1",
+            "AuthorizationPolicy.policy.linkerd.io",
+        ),
+    ],
+)
+def test_a_kind_name_two_groups_share_is_written_with_its_group(
+    kind: str, api_version: str, expected: str
+) -> None:
+    assert qualified_kind(kind, api_version) == expected

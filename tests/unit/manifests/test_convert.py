@@ -89,11 +89,8 @@ DOCUMENT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
         ["default/a[Pod]"],
         [],
     ),
-    "calico-network-policy-list-skipped": (
-        (
-            "apiVersion: projectcalico.org/v3\nkind: NetworkPolicyList\nitems:\n"
-            "- metadata: {name: a}\n  spec: {selector: all()}\n"
-        ),
+    "staged-calico-policy-skipped": (
+        "apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata: {name: a}\n",
         [],
         [],
     ),
@@ -125,36 +122,10 @@ DOCUMENT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
         [],
         [],
     ),
-    "calico-network-policy-skipped": (
-        (
-            "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\n"
-            "metadata: {name: allow, namespace: shop}\n"
-            "spec:\n  selector: app == 'web'\n"
-            "  ingress: [{action: Allow, protocol: TCP, destination: {ports: [80]}}]\n"
-        ),
-        [],
-        [],
-    ),
-    "extensions-v1beta1-network-policy-skipped": (
-        (
-            "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old}\n"
-            "spec: {podSelector: {}}\n"
-        ),
-        [],
-        [],
-    ),
     "network-policy-of-another-version-skipped": (
         (
             "apiVersion: networking.k8s.io/v1beta1\nkind: NetworkPolicy\nmetadata: {name: future}\n"
             "spec: {podSelector: {}}\n"
-        ),
-        [],
-        [],
-    ),
-    "cilium-network-policy-skipped": (
-        (
-            "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c}\n"
-            "spec: {endpointSelector: {}}\n"
         ),
         [],
         [],
@@ -299,3 +270,58 @@ ERROR_CASES: dict[str, Bad] = {
 @pytest.mark.parametrize("case", ERROR_CASES.values(), ids=list(ERROR_CASES))
 def test_invalid_input_raises_input_error(case: Bad) -> None:
     assert_refused(case)
+
+
+# --- policy kinds read but not evaluated ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+            "metadata: {name: deny, namespace: ignored}\nspec: {priority: 1}\n",
+            ("AdminNetworkPolicy", None, "deny"),
+            id="admin-policy-is-cluster-scoped",
+        ),
+        pytest.param(
+            "apiVersion: projectcalico.org/v3\nkind: NetworkPolicyList\nitems:\n"
+            "- metadata: {name: a}\n  spec: {selector: all()}\n",
+            ("NetworkPolicy.projectcalico.org", "default", "a"),
+            id="calico-list-item-in-the-default-namespace",
+        ),
+        pytest.param(
+            "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\n"
+            "metadata: {name: c, namespace: shop}\nspecs: [{endpointSelector: {}}]\n",
+            ("CiliumNetworkPolicy", "shop", "c"),
+            id="cilium-with-specs",
+        ),
+        pytest.param(
+            "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n"
+            "metadata: {name: i, namespace: shop}\nspec: {action: DENY}\n",
+            ("AuthorizationPolicy.security.istio.io", "shop", "i"),
+            id="istio-named-with-its-group",
+        ),
+    ],
+)
+def test_a_policy_kind_not_evaluated_is_read_and_warned_about(
+    text: str, expected: tuple[str, str | None, str]
+) -> None:
+    loaded = load(text)
+    [other] = loaded.cluster.unevaluated
+    assert (other.ref.kind, other.ref.namespace, other.ref.name) == expected
+    assert summary(loaded.cluster) == ([], [])
+    [warning] = loaded.warnings
+    assert warning.code == "NPD010"
+    assert warning.message.startswith(f"{expected[0]} ")
+
+
+def test_what_a_policy_kind_not_evaluated_says_is_its_spec() -> None:
+    def content(spec: str, metadata: str = "{name: deny}") -> str:
+        head = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+        [other] = load(f"{head}metadata: {metadata}\nspec: {spec}\n").cluster.unevaluated
+        return other.content
+
+    assert content("{priority: 1, subject: {}}") == content("{subject: {}, priority: 1}")
+    assert content("{priority: 1}") != content("{priority: 2}")
+    assert content("{priority: 1}") == content("{priority: 1}", "{name: deny, labels: {a: b}}")

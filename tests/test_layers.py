@@ -63,12 +63,13 @@ CORE_STDLIB = {
 # Edge modules, and the other edges each may import.
 EDGE_ALLOWED = {
     "sources": set(),
+    "render": {"sources"},  # renders what a source holds (a revision's tree, a directory)
     "manifests": {"sources"},
     "report": set(),
-    "commands": {"sources", "manifests", "report", "hooks", "github"},
+    "commands": {"sources", "manifests", "report", "hooks", "github", "render"},
     "hooks": {"sources"},
     "github": set(),
-    "cli": {"commands", "sources"},  # the cli turns each SOURCE argument into a typed Source
+    "cli": {"commands", "sources", "render"},  # typed sources and render plans from the options
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -25,6 +25,8 @@ ELSEWHERE: Final = {
     "manifests/__init__.py": "re-exports only",
     "report/__init__.py": "re-exports only",
     "sources/__init__.py": "re-exports only",
+    "render/__init__.py": "a docstring only",
+    "render/plan.py": "data only: read by the renderers and the configuration, in their tests",
     "operators.py": "operators' recipes as data: applied in tests/unit/manifests/test_operated.py",
 }
 # Unit test files about one concern across several modules of their package.

@@ -1,0 +1,1 @@
+"""Rendering: Kustomize overlays and Helm charts turned into the manifests they apply."""

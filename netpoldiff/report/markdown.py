@@ -49,10 +49,13 @@ def code(text: str) -> str:
 
 def _mermaid_text(text: str) -> str:
     """Text safe inside a Mermaid quoted label (entities, no quotes or markup)."""
-    text = " ".join(text.split())
+    # Mentions are broken in the text as given, before any entity is written: the "#" that
+    # starts an entity code must stay whole, and a "#" of the text followed by a word
+    # character gets its zero-width space, so the text can never spell an entity itself.
+    text = _MENTION.sub("\\1\u200b", " ".join(text.split()))
     for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
         text = text.replace(char, entity)
-    return re.sub(r"([@#])(?=\w)", "\\1\u200b", text).replace("#\u200bamp;", "#amp;")
+    return text
 
 
 def mermaid(lines: Iterable[ChangeLine], limit: int = MAX_EDGES) -> str:

@@ -136,11 +136,6 @@ def test_mermaid_labels_break_mentions_and_hold_no_quote() -> None:
     assert f'n0["@{ZWSP}org/team #{ZWSP}12"]' in chart
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the mention breaker puts a zero-width space inside the #quot; #lt; #gt; entities "
-    "(only #amp; is repaired), so Mermaid shows them as text",
-)
 def test_mermaid_labels_write_quotes_and_angle_brackets_as_entities() -> None:
     hostile = dataclasses.replace(LINE, sources=('say "hi" <b>',))
     assert 'n0["say #quot;hi#quot; #lt;b#gt;"]' in mermaid([hostile])

@@ -150,6 +150,8 @@ def _alerts(report: DiffReport, limit: int) -> list[str]:
     if report.errors:
         out += ["", "> [!CAUTION]", "> **Incomplete analysis**: some input could not be read."]
         out += [f"> - {escape(str(e))}" for e in report.errors[:limit]]
+        if len(report.errors) > limit:
+            out.append(f"> - … {len(report.errors) - limit} more not shown")
     if report.nothing_read:
         out += ["", "> [!CAUTION]"]
         out += [f"> - {escape(nothing_read_text(report, side))}" for side in report.nothing_read]
@@ -160,7 +162,9 @@ def _alerts(report: DiffReport, limit: int) -> list[str]:
             out.append(f"> - … {len(entries) - limit} more not shown")
     notes = _warnings(report.lines, report.changes)
     if notes:
-        out += ["", "> [!WARNING]", *(f"> {note}" for note in notes)]
+        out += ["", "> [!WARNING]", *(f"> {note}" for note in notes[:limit])]
+        if len(notes) > limit:
+            out.append(f"> … {len(notes) - limit} more not shown")
     return out
 
 
@@ -226,11 +230,13 @@ def _problems(report: DiffReport, limit: int) -> list[str]:
         return []
     out = ["", f"<details><summary>{plural(len(report.warnings), 'warning')}</summary>", ""]
     out += [f"- {escape(str(w))}" for w in report.warnings[:limit]]
+    if len(report.warnings) > limit:
+        out.append(f"- … {len(report.warnings) - limit} more not shown")
     return [*out, "", "</details>"]
 
 
 def _page(report: DiffReport, limit: int) -> str:
-    """The whole comment, each list cut after ``limit`` entries."""
+    """The whole comment, each list cut after ``limit`` entries and saying how many it cut."""
     parts = [
         *_headline(report),
         *_alerts(report, limit),
@@ -241,16 +247,42 @@ def _page(report: DiffReport, limit: int) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _longest_list(report: DiffReport) -> int:
+    """The length of the longest list that ``_page`` cuts: a limit this high cuts nothing."""
+    diff = report.diff
+    return max(
+        len(report.lines),
+        len(diff.added_endpoints()) + len(diff.removed_endpoints()),
+        len(policy_change_lines(report.changes)),
+        len(report.warnings),
+        len(report.errors),
+        len(report.unevaluated),
+        len(_warnings(report.lines, report.changes)),
+    )
+
+
 def render_diff(
     report: DiffReport,
     style: Style,  # noqa: ARG001 - GitHub renders its own colours
 ) -> Iterable[str]:
-    """The Markdown report, cut to fit ``BUDGET`` characters with honest "N more" lines."""
-    lines = report.lines
-    longest = max(len(lines), len(report.warnings), len(report.errors), len(report.unevaluated))
-    limit = max(longest, 1) + 1_000
-    while True:
-        text = _page(report, limit)
-        if len(text) <= BUDGET or limit <= 1:
-            return [text]
-        limit = max(1, min(limit, len(lines)) // 2)
+    """The Markdown report, cut to fit ``BUDGET`` characters with honest "N more" lines.
+
+    One limit applies to every list, so a short list stays whole while the long ones are cut.
+    The limit is the largest that fits, found by bisection between one that fits and one that
+    does not; a limit of 0 leaves only the counts.
+    """
+    fits, too_long = 0, _longest_list(report)
+    page = _page(report, too_long)
+    if len(page) <= BUDGET:
+        return [page]
+    # Only the counts are left at 0; over the budget even then only by text that is no list
+    # (the revisions and paths given), which is the best there is.
+    best = _page(report, fits)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        page = _page(report, middle)
+        if len(page) <= BUDGET:
+            fits, best = middle, page
+        else:
+            too_long = middle
+    return [best]

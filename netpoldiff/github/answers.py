@@ -96,7 +96,8 @@ def comment(call: str, item: object) -> Comment:
 def next_link(header: str) -> str | None:
     """The target of ``rel="next"`` in a Link header (RFC 8288), in one linear pass."""
     for link in header.split(","):
-        target, _, parameters = link.strip().partition(";")
+        target, _, parameters = link.partition(";")
+        target = target.strip(" \t")  # OWS before ";" belongs to no target (RFC 8288, 3)
         if not (target.startswith("<") and target.endswith(">")):
             continue
         for parameter in parameters.split(";"):

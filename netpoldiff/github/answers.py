@@ -22,6 +22,21 @@ _ERROR_BODY: Final = 64 << 10  # bytes of an error answer read for its message
 _RETRYABLE: Final = frozenset({HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE})
 _SECONDS: Final = re.compile(r"[0-9]{1,12}")  # an epoch second has 10 digits
 
+# The Link header of RFC 8288, section 3, over the rules of RFC 9110, section 5.6:
+#   Link = #link-value ; link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param )
+#   link-param = token BWS [ "=" BWS ( token / quoted-string ) ]
+# A URI-Reference holds no ">" but may hold commas; a quoted-string may hold "," and ";".
+_TCHARS: Final = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"  # a token: one or more tchar
+_SEPARATORS: Final = re.compile(r"[ \t,]*")  # a list may have empty elements (RFC 9110, 5.6.1)
+_TARGET: Final = re.compile(r"<([^>]*)>")
+_PARAMETER: Final = re.compile(
+    rf'[ \t]*;[ \t]*(?:({_TCHARS})[ \t]*(?:=[ \t]*(?:({_TCHARS})|"((?:[^"\\]|\\.)*)"))?)?'
+)
+_QUOTED_PAIR: Final = re.compile(r"\\(.)")
+_LINK_END: Final = re.compile(r"[ \t]*(?:,|\Z)")
+# The rest of a bad link-value: up to a comma outside <...> and "...", or to the end.
+_MALFORMED: Final = re.compile(r'(?:[^,"<]|"(?:[^"\\]|\\.)*"?|<[^>]*>?)*')
+
 
 class GitHubError(NetpoldiffError):
     """A GitHub API call that failed; the message names the call and, when known, the status."""
@@ -94,17 +109,36 @@ def comment(call: str, item: object) -> Comment:
 
 
 def next_link(header: str) -> str | None:
-    """The target of ``rel="next"`` in a Link header (RFC 8288), in one linear pass."""
-    for link in header.split(","):
-        target, _, parameters = link.partition(";")
-        target = target.strip(" \t")  # OWS before ";" belongs to no target (RFC 8288, 3)
-        if not (target.startswith("<") and target.endswith(">")):
-            continue
-        for parameter in parameters.split(";"):
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "rel" and "next" in value.strip().strip('"').split():
-                return target[1:-1]
+    """The target of the first link whose ``rel`` holds ``next`` (RFC 8288), in one linear pass.
+
+    A link-value the grammar does not allow is skipped up to the next comma outside angle
+    brackets and quotes; the links around it still count.
+    """
+    position = _skip(_SEPARATORS, header, 0)
+    while position < len(header):
+        link = _TARGET.match(header, position)
+        relations: list[str] | None = None
+        if link is not None:
+            position = link.end()
+            while parameter := _PARAMETER.match(header, position):
+                position = parameter.end()
+                name, token, quoted = parameter.groups()
+                # "occurrences after the first MUST be ignored by parsers" (RFC 8288, 3.3)
+                if relations is None and name is not None and name.lower() == "rel":
+                    value = token if quoted is None else _QUOTED_PAIR.sub(r"\1", quoted)
+                    relations = (value or "").lower().split()
+        if link is None or not _LINK_END.match(header, position):
+            position = _skip(_MALFORMED, header, position)  # to the next comma, or the end
+        elif relations is not None and "next" in relations:
+            return link[1]
+        position = _skip(_SEPARATORS, header, position)
     return None
+
+
+def _skip(pattern: re.Pattern[str], text: str, position: int) -> int:
+    """The position after what ``pattern`` matches at ``position`` (itself when nothing)."""
+    found = pattern.match(text, position)
+    return position if found is None else found.end()
 
 
 def asked_wait(error: urllib.error.HTTPError, now: float) -> float | None:

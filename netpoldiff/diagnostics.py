@@ -113,6 +113,13 @@ KIND_NOT_EVALUATED: Final = _register(
     "Antrea, ...): flows it allows or denies are not shown",
     "{kind} {name} is not evaluated: flows it allows or denies are not shown",
 )
+TEMPLATE_SKIPPED: Final = _register(
+    "NPD011",
+    "warning",
+    "a file found under the paths is a template, not a manifest (Go template actions "
+    "`{{ }}`, a Helm chart's `templates/`): it is skipped",
+    "{what}: a template, not a manifest; skipped (render it to diff what it makes)",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,13 @@
 
 A policy that selects no workload on either side changes nothing in the matrix, whatever it
 says; a policy of a kind netpoldiff does not evaluate may change flows the matrix cannot
-show. Either way the diff is silent about it, so the report names it instead.
+show; a file skipped as a template may hold anything. Either way the diff is silent about
+it, so the report names it instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,18 +18,40 @@ from netpoldiff.errors import Location
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef, UnevaluatedPolicy
 
-Reason = Literal["selects-nothing", "kind-not-evaluated"]
+Reason = Literal["selects-nothing", "kind-not-evaluated", "not-read"]
 ObjectChange = Literal["added", "removed", "modified"]
 
 
 @dataclass(frozen=True, slots=True)
 class Unevaluated:
-    """A changed object whose effect is not shown, how it changed, why, and where it is."""
+    """A changed object whose effect is not shown, how it changed, why, and where it is.
 
-    ref: ObjectRef
+    A changed file that was not read (``not-read``: a template skipped under the paths) has
+    no ``ref``: what objects it holds is unknown. Its ``kind`` is then None and its ``name``
+    the file's path (``origin``), as the JSON report writes it.
+    """
+
+    ref: ObjectRef | None
     change: ObjectChange
     reason: Reason
     origin: Location | None
+
+    @property
+    def kind(self) -> str | None:
+        """The object's kind; None for a file not read."""
+        return None if self.ref is None else self.ref.kind
+
+    @property
+    def namespace(self) -> str | None:
+        """The object's namespace; None for a cluster-scoped object or a file not read."""
+        return None if self.ref is None else self.ref.namespace
+
+    @property
+    def name(self) -> str:
+        """The object's name, or the path of a file not read."""
+        if self.ref is not None:
+            return self.ref.name
+        return "" if self.origin is None else self.origin.path
 
 
 def unevaluated_changes(
@@ -37,6 +60,23 @@ def unevaluated_changes(
     """Every changed object whose effect the diff of ``old`` and ``new`` cannot show."""
     found = [*_selecting_nothing(changes, old, new), *_not_evaluated(old_cluster, new_cluster)]
     return tuple(sorted(found, key=lambda entry: (entry.ref, entry.reason)))
+
+
+def unread_files(
+    old: Mapping[str, str], new: Mapping[str, str], shown: Mapping[str, str]
+) -> tuple[Unevaluated, ...]:
+    """Every file skipped on a side (a template) that differs between the sides, by path.
+
+    ``old`` and ``new`` map each such file, by its path within its source, to its content's
+    identity on that side (no entry: the side does not hold it); ``shown`` maps it to the
+    path a report names. A skipped file the same on both sides changes nothing.
+    """
+    found = []
+    for key in sorted(old.keys() | new.keys()):
+        change = _change(old.get(key), new.get(key))
+        if change is not None:
+            found.append(Unevaluated(None, change, "not-read", Location(shown.get(key, key))))
+    return tuple(found)
 
 
 def _selecting_nothing(changes: ChangeSet, old: Matrix, new: Matrix) -> Iterator[Unevaluated]:
@@ -60,7 +100,9 @@ def _not_evaluated(old: Cluster, new: Cluster) -> Iterator[Unevaluated]:
             yield Unevaluated(ref, change, "kind-not-evaluated", shown.origin if shown else None)
 
 
-def _change(old: UnevaluatedPolicy | None, new: UnevaluatedPolicy | None) -> ObjectChange | None:
+def _change(
+    old: UnevaluatedPolicy | str | None, new: UnevaluatedPolicy | str | None
+) -> ObjectChange | None:
     if old is None:
         return "added"
     if new is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from netpoldiff.changes import ChangeSet
 from netpoldiff.commands.shared import (
@@ -20,8 +21,17 @@ from netpoldiff.errors import InputError, UsageError
 from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.report.formats import DIFF_FORMATS, format_named
 from netpoldiff.report.reports import DiffHeader, DiffReport, Side, Style
-from netpoldiff.sources import HEAD, INDEX, WORKING_TREE, Source, Workspace
-from netpoldiff.unevaluated import unevaluated_changes
+from netpoldiff.sources import (
+    HEAD,
+    INDEX,
+    WORKING_TREE,
+    OnDisk,
+    Source,
+    SourceFiles,
+    Workspace,
+)
+from netpoldiff.sources.files import blob_id
+from netpoldiff.unevaluated import Unevaluated, unevaluated_changes, unread_files
 from netpoldiff.unmatched import unmatched
 
 
@@ -61,7 +71,7 @@ def diff_command(
     changes = ChangeSet.between(before.cluster, after.cluster)
     unevaluated = unevaluated_changes(
         changes, old_matrix, new_matrix, before.cluster, after.cluster
-    )
+    ) + _unread(old_files, before, new_files, after)
     sides: tuple[tuple[Side, LoadedSource], ...] = (("old", before), ("new", after))
     errors = _one_per_problem(before.errors, after.errors)
     report = DiffReport(
@@ -80,10 +90,37 @@ def diff_command(
     )
     chunks = render(report, Style(color=color))
     warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
-    failed = fails(fail_on, errors=report.errors, warnings=warned, diff=diff) or (
-        exit_code and not diff.is_empty()
+    # A changed file that was not read is skipped input: no --fail-on condition can vouch.
+    failed = (
+        (bool(fail_on) and report.incomplete)
+        or fails(fail_on, errors=report.errors, warnings=warned, diff=diff)
+        or (exit_code and not diff.is_empty())
     )
     return Report(chunks, 1 if failed else 0, changed=not diff.is_empty())
+
+
+def _unread(
+    old_files: SourceFiles, before: LoadedSource, new_files: SourceFiles, after: LoadedSource
+) -> tuple[Unevaluated, ...]:
+    """The files skipped as templates on a side that differ between the sides."""
+    sides = ((before, old_files), (after, new_files))
+    skipped = {_key(loaded.source, path) for loaded, _ in sides for path in loaded.skipped}
+    contents: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    shown: dict[str, str] = {}
+    for (loaded, files), found in zip(sides, contents, strict=True):
+        for file in files.files if skipped else ():
+            key = _key(loaded.source, file.path)
+            if key in skipped:
+                found[key] = file.object_id or blob_id(file.data)
+                shown[key] = file.path
+    return unread_files(*contents, shown)
+
+
+def _key(source: Source, path: str) -> str:
+    """A file's path inside its source: two directories compare ``old/x`` with ``new/x``."""
+    if isinstance(source, OnDisk) and PurePath(path).is_relative_to(source.path):
+        return str(PurePath(path).relative_to(source.path))
+    return path
 
 
 def _one_per_problem(

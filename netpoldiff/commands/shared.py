@@ -76,6 +76,7 @@ class LoadedSource:
     warnings: tuple[Diagnostic, ...]
     errors: tuple[InputError, ...]
     file_count: int
+    skipped: tuple[str, ...] = ()  # files found under the paths that are templates, not read
 
 
 def read(
@@ -128,6 +129,7 @@ def convert(
         files.warnings + loaded.warnings,
         files.errors + errors,
         len(files.files),
+        loaded.skipped,
     )
 
 

@@ -64,6 +64,7 @@ _DATA_MODULES: Final = frozenset(
         "netpoldiff.errors",
         "netpoldiff.intervals",
         "netpoldiff.manifests.convert",
+        "netpoldiff.manifests.templated",
         "netpoldiff.model",
         "netpoldiff.policies",
         "netpoldiff.ports",

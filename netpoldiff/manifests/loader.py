@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final, TypeGuard
 
 from netpoldiff.cluster import Cluster
-from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.diagnostics import TEMPLATE_SKIPPED, Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests.assemble import Assembly
@@ -21,6 +21,14 @@ from netpoldiff.manifests.convert import DEFAULT_NAMESPACE, ConvertedDocument, c
 from netpoldiff.manifests.declared import fingerprint
 from netpoldiff.manifests.fields import Fields
 from netpoldiff.manifests.relocate import FileResult, relocated, relocated_error
+from netpoldiff.manifests.templated import (
+    TemplateError,
+    chart_of,
+    chart_template_error,
+    fix_hint,
+    template_error,
+    template_line,
+)
 from netpoldiff.manifests.workers import can_fork, run_forked
 from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.sources import SourceFile
@@ -39,6 +47,7 @@ class Loaded:
     cluster: Cluster
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
+    skipped: tuple[str, ...] = ()  # files found under the paths that are templates, not read
 
 
 class Loader:
@@ -95,7 +104,11 @@ class Loader:
         # Each document is converted as it is read, and its parse not kept: holding every
         # parsed document until the end would double a large run's peak memory.
         try:
-            for document in documents(source_file.data, source_file.path, declared=self.declared):
+            data = source_file.data
+            line = template_line(data)
+            if line is not None:
+                return template_error(source_file.path, line)
+            for document in documents(data, source_file.path, declared=self.declared):
                 if not isinstance(document.content, Mapping):
                     continue  # empty documents and non-objects are no manifests
                 where = Location(source_file.path, document.index)
@@ -161,26 +174,61 @@ class Loader:
         in ``errors``: the documents before such a break still count.
         """
         files = list(files)
-        self._convert_in_parallel(files)
+        listed = {f.path for f in files}
+        charts = {f.path: chart for f in files if (chart := chart_of(f.path, listed)) is not None}
+        self._convert_in_parallel([f for f in files if f.path not in charts])
         assembly = Assembly()
         errors: list[InputError] = []
+        skipped: list[Diagnostic] = []
         for source_file in files:
-            result, stop = _split(self._convert_file(source_file))
-            if stop is not None and not keep_going:
-                # A file that does not read to its end stops the run at its break, before any
-                # of its documents counts, as a file that does not read at all does.
-                raise stop
-            documents_or_errors = [result] if isinstance(result, InputError) else result
-            for item in [*documents_or_errors, *([] if stop is None else [stop])]:
-                try:
-                    if isinstance(item, InputError):
-                        raise item
-                    assembly.add_document(item)
-                except InputError as error:
-                    if not keep_going:
-                        raise
-                    errors.append(error)
-        return Loaded(assembly.cluster(), tuple(assembly.warnings), tuple(errors))
+            path = source_file.path
+            conversion = (
+                self._convert_file(source_file)
+                if path not in charts
+                else chart_template_error(path, charts[path])
+            )
+            if isinstance(conversion, TemplateError) and not source_file.explicit:
+                skipped.append(TEMPLATE_SKIPPED.at(conversion.location, what=conversion.reason))
+                continue
+            result, stop = _split(conversion)
+            try:
+                if stop is not None and not keep_going:
+                    # A file that does not read to its end stops the run at its break, before
+                    # any of its documents counts, as a file that does not read at all does.
+                    raise stop
+                self._assemble(assembly, result, stop, errors, keep_going=keep_going)
+            except InputError as error:
+                if source_file.explicit or isinstance(error, TemplateError):
+                    raise
+                hint = fix_hint(path, listed)
+                raise InputError(error.location, f"{error.message}; {hint}") from None
+        return Loaded(
+            assembly.cluster(),
+            (*skipped, *assembly.warnings),
+            tuple(errors),
+            tuple(str(d.location.path) for d in skipped if d.location is not None),
+        )
+
+    @staticmethod
+    def _assemble(
+        assembly: Assembly,
+        result: FileResult,
+        stop: InputError | None,
+        errors: list[InputError],
+        *,
+        keep_going: bool,
+    ) -> None:
+        """Add a file's documents; its errors stop the run, or are kept with ``keep_going``."""
+        documents_or_errors = [result] if isinstance(result, InputError) else result
+        for item in [*documents_or_errors, *([] if stop is None else [stop])]:
+            try:
+                if isinstance(item, InputError):
+                    raise item
+                assembly.add_document(item)
+            except InputError as error:
+                if not keep_going:
+                    raise
+                errors.append(error)
 
 
 PARALLEL_THRESHOLD: Final = 1024 * 1024  # bytes of YAML before parsing on two cores pays

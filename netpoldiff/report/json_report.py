@@ -86,7 +86,7 @@ def _diff_problems(report: DiffReport) -> JsonObject:
         detail["message"] = error.message
         details.append(detail)
     return {
-        "incomplete": bool(report.errors),
+        "incomplete": report.incomplete,
         "errors": [str(error) for error in report.errors],
         "error_details": details,
         "warnings": warnings,
@@ -98,9 +98,9 @@ def _diff_problems(report: DiffReport) -> JsonObject:
 def unevaluated_json(entry: Unevaluated) -> JsonObject:
     """One entry of ``unevaluated``: the object, how it changed, why, and where."""
     found: JsonObject = {
-        "kind": entry.ref.kind,
-        "namespace": entry.ref.namespace,
-        "name": entry.ref.name,
+        "kind": entry.kind,
+        "namespace": entry.namespace,
+        "name": entry.name,
         "change": entry.change,
         "reason": entry.reason,
     }

@@ -83,6 +83,11 @@ class DiffReport:
         """Whether every changed object was read and evaluated: "no change" is then a fact."""
         return not (self.errors or self.unevaluated or self.nothing_read)
 
+    @property
+    def incomplete(self) -> bool:
+        """Whether input was skipped: unreadable, or a changed file not read (a template)."""
+        return bool(self.errors) or any(u.reason == "not-read" for u in self.unevaluated)
+
     @cached_property
     def lines(self) -> tuple[ChangeLine, ...]:
         """The changed pairs grouped as a reviewer reads them.

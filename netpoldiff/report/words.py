@@ -12,6 +12,7 @@ from netpoldiff.unevaluated import Unevaluated
 
 SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
 NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
+NOT_READ_HEADING = "Changed but not analysed: a template, not a manifest (render it to diff it)"
 
 
 def plural(count: int, noun: str) -> str:
@@ -95,10 +96,15 @@ def summary_line(report: DiffReport) -> str:
 def coverage_gaps(report: DiffReport) -> str:
     """What a report does not cover, in a few words, or ``""`` when it covers everything."""
     gaps = []
-    if report.unevaluated:
-        count = len(report.unevaluated)
+    objects = [u for u in report.unevaluated if u.ref is not None]
+    if objects:
+        count = len(objects)
         effect = "effect is" if count == 1 else "effects are"
         gaps.append(f"{plural(count, 'changed object')} whose {effect} not shown")
+    if len(objects) < len(report.unevaluated):
+        gaps.append(
+            f"{plural(len(report.unevaluated) - len(objects), 'file')} changed but not analysed"
+        )
     if report.errors:
         gaps.append(plural(len(report.errors), "input") + " skipped")
     gaps.extend(f"nothing read in {side.upper()}" for side in report.nothing_read)
@@ -109,13 +115,19 @@ def unevaluated_groups(report: DiffReport) -> list[tuple[str, list[Unevaluated]]
     """The changed objects whose effect is not shown, under their heading, in report order."""
     groups = [
         (SELECTS_NOTHING_HEADING, [u for u in report.unevaluated if u.reason == "selects-nothing"]),
-        (NOT_EVALUATED_HEADING, [u for u in report.unevaluated if u.reason != "selects-nothing"]),
+        (
+            NOT_EVALUATED_HEADING,
+            [u for u in report.unevaluated if u.reason == "kind-not-evaluated"],
+        ),
+        (NOT_READ_HEADING, [u for u in report.unevaluated if u.reason == "not-read"]),
     ]
     return [(heading, entries) for heading, entries in groups if entries]
 
 
 def unevaluated_text(entry: Unevaluated) -> str:
-    """``shop/allow-pay (NetworkPolicy, added)``, then where it is written."""
+    """``shop/allow-pay (NetworkPolicy, added)`` and where it is; a file: ``x.yaml (added)``."""
+    if entry.ref is None:
+        return f"{entry.name} ({entry.change})"
     where = f" at {entry.origin}" if entry.origin is not None else ""
     return f"{entry.ref} ({entry.ref.kind}, {entry.change}){where}"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Protocol
 
@@ -61,6 +61,9 @@ class SourceFile:
     path: str
     content: bytes | Content
     object_id: str | None = None  # git's name for the content, when known: the conversion cache key
+    # Named by itself (a SOURCE, a PATH), not found by walking a directory or tree: a file
+    # that is no manifest is then an error, where a walk skips it with a warning.
+    explicit: bool = False
 
     @property
     def data(self) -> bytes:
@@ -150,7 +153,7 @@ def read_path(
     if root.is_file():
         if root.stat().st_size > max_bytes:
             return SourceFiles(spec, (), (), (too_large(spec, root.stat().st_size, max_bytes),))
-        return SourceFiles(spec, (on_disk(root, spec),))
+        return SourceFiles(spec, (replace(on_disk(root, spec), explicit=True),))
     if not root.is_dir():
         msg = f"{spec}: no such file or directory"
         raise SourceError(msg)
@@ -166,8 +169,9 @@ def read_path(
         )
         for name in sorted(names):
             path = Path(directory) / name
-            if is_manifest_name(name) or (explicit and path.resolve() in explicit):
-                _collect(path, max_bytes, files, warnings, errors)
+            named = bool(explicit) and path.resolve() in explicit
+            if is_manifest_name(name) or named:
+                _collect(path, max_bytes, files, warnings, errors, explicit=named)
             elif (warning := suffix_warning(shown_path(str(path)))) is not None:
                 warnings.append(warning)
     files.sort(key=lambda f: f.path)
@@ -180,6 +184,8 @@ def _collect(
     files: list[SourceFile],
     warnings: list[Diagnostic],
     errors: list[InputError],
+    *,
+    explicit: bool,
 ) -> None:
     """Read one manifest of a directory, or note why it is not read."""
     display = shown_path(str(path))
@@ -191,7 +197,7 @@ def _collect(
         errors.append(too_large(display, size, max_bytes))
         return
     try:
-        files.append(on_disk(path, display))
+        files.append(replace(on_disk(path, display), explicit=explicit))
     except SourceError as error:
         errors.append(InputError(Location(display), str(error).removeprefix(f"{display}: ")))
 

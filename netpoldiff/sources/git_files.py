@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Final, NamedTuple
 
@@ -35,6 +35,7 @@ class _Listing:
     files: list[SourceFile] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)  # files named by themselves as PATHs
 
     def wanted(self, mode: str, raw_path: bytes, path: str) -> bool:
         """Whether to read an entry; notes why not when it is not.
@@ -46,9 +47,10 @@ class _Listing:
         if skipped is not None:
             self.warnings.append(skipped)
             return False
-        if mode in _REGULAR_MODES and (
-            is_manifest_name(path) or os.fsdecode(raw_path) in self.paths
-        ):
+        if mode in _REGULAR_MODES and os.fsdecode(raw_path) in self.paths:
+            self.named.add(path)
+            return True
+        if mode in _REGULAR_MODES and is_manifest_name(path):
             return True
         warning = suffix_warning(path)
         if warning is not None:
@@ -63,9 +65,8 @@ class _Listing:
         return True
 
     def result(self, label: str, short: str | None = None) -> SourceFiles:
-        return SourceFiles(
-            label, tuple(self.files), tuple(self.warnings), tuple(self.errors), short or label
-        )
+        files = tuple(replace(f, explicit=True) if f.path in self.named else f for f in self.files)
+        return SourceFiles(label, files, tuple(self.warnings), tuple(self.errors), short or label)
 
 
 def _path_text(raw: bytes) -> str:

@@ -545,7 +545,8 @@ def test_paths_with_spaces_and_non_ascii(run_cli: CliRunner, tmp_path: Path) -> 
     # The broken file is NEW's: the message says so, with NEW's commit.
     assert re.fullmatch(
         rf"netpoldiff: in NEW \([0-9a-f]{{7}}\): {re.escape(TEAM)}/bad.yaml \(document 1, "
-        r"line 2\): invalid YAML: did not find expected ',' or '\]'\n",
+        r"line 2\): invalid YAML: did not find expected ',' or '\]'; found under the paths; "
+        r"[^\n]*\n",
         failing.err,
     ), failing.err
     for extra in ((), ("--", "k8s"), ("--", TEAM, "k8s/namespaces.yaml")):

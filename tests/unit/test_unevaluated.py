@@ -10,7 +10,7 @@ from netpoldiff.errors import Location
 from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.model import ObjectRef, UnevaluatedPolicy
 from netpoldiff.policies import NetworkPolicy
-from netpoldiff.unevaluated import unevaluated_changes
+from netpoldiff.unevaluated import Unevaluated, unevaluated_changes, unread_files
 from tests.testing.builders import namespace, policy, workload
 
 WEB = workload("shop/web", {"app": "web"})
@@ -88,3 +88,18 @@ def test_entries_keep_where_the_object_is_written_on_its_newest_side() -> None:
         ChangeSet.between(before, after), old_matrix, new_matrix, before, after
     )
     assert entry.origin == Location("elsewhere.yaml", 2, 5)
+
+
+def test_a_skipped_file_counts_when_its_content_differs_and_has_no_kind() -> None:
+    found = unread_files(
+        {"same.yaml": "1", "gone.yaml": "2", "edited.yaml": "3"},
+        {"same.yaml": "1", "edited.yaml": "4", "new.yaml": "5"},
+        {"edited.yaml": "new/edited.yaml"},
+    )
+    assert [(u.name, u.change, u.reason) for u in found] == [
+        ("new/edited.yaml", "modified", "not-read"),
+        ("gone.yaml", "removed", "not-read"),
+        ("new.yaml", "added", "not-read"),
+    ]
+    assert (found[0].kind, found[0].namespace, found[0].ref) == (None, None, None)
+    assert found[0] == Unevaluated(None, "modified", "not-read", Location("new/edited.yaml"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +40,16 @@ HERMETIC_GIT = {
 }
 
 
+# kubectl (with its kustomize) comes with the test extras, beside this Python: found on PATH
+# as it is for a user whose virtual environment is active, so overlays render for real.
+KUBECTL_DIRECTORY = str(Path(sys.executable).parent)
+
+
 def pytest_configure() -> None:
     for name in [name for name in os.environ if name.startswith("GIT_")]:
         del os.environ[name]
     os.environ.update(HERMETIC_GIT)
+    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", os.defpath), KUBECTL_DIRECTORY])
 
 
 @pytest.fixture(autouse=True)

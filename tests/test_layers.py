@@ -63,7 +63,8 @@ CORE_STDLIB = {
 # Edge modules, and the other edges each may import.
 EDGE_ALLOWED = {
     "sources": set(),
-    "render": {"sources"},  # renders what a source holds (a revision's tree, a directory)
+    # Renders what a source holds; reads kustomizations and rendered streams as manifests are read.
+    "render": {"sources", "manifests"},
     "manifests": {"sources"},
     "report": set(),
     "commands": {"sources", "manifests", "report", "hooks", "github", "render"},

@@ -10,6 +10,7 @@ import click
 
 from netpoldiff.commands import Settings
 from netpoldiff.errors import SourceError
+from netpoldiff.render.plan import RenderPlan
 from netpoldiff.sources import Source, Workspace
 
 # The parameters of ``options.common`` that are Settings fields under the same name.
@@ -43,6 +44,10 @@ def settings_from(context: click.Context) -> Settings:
     given: dict[str, Any] = {name: params[name] for name in _SETTINGS_PARAMETERS if name in params}
     if "no_cache" in params:
         given["use_cache"] = not params["no_cache"]
+    if "render_mode" in params:
+        given["render_plan"] = RenderPlan(
+            mode=params["render_mode"], kustomize_command=params.get("kustomize_command")
+        )
     return Settings(start=_start_directory(start), **given)
 
 

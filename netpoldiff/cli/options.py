@@ -28,6 +28,7 @@ from netpoldiff.commands import (
 )
 from netpoldiff.errors import UsageError
 from netpoldiff.kinds import Declared
+from netpoldiff.render.plan import RenderMode
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -139,6 +140,23 @@ workload_kind = click.option(
         "ports ({name}: the object's name)."
     ),
 )
+render = click.option(
+    "--render",
+    "render_mode",
+    type=click.Choice(get_args(RenderMode)),
+    default="auto",
+    show_default=True,
+    help=(
+        "auto: render every Kustomize overlay found under the paths; none: only a SOURCE or "
+        "PATH that is itself a kustomization."
+    ),
+)
+kustomize = click.option(
+    "--kustomize",
+    "kustomize_command",
+    metavar="PROGRAM",
+    help="The kustomize (or kubectl) program that renders overlays (default: found on PATH).",
+)
 # Eager: recorded before any other option of the command is checked, so an error in
 # checking them, in the command or in writing its report all see it.
 debug = click.option(
@@ -158,6 +176,8 @@ common = compose(
     max_file_size,
     max_total_size,
     workload_kind,
+    render,
+    kustomize,
     debug,
 )
 

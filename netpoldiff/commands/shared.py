@@ -15,6 +15,8 @@ from netpoldiff.errors import InputError, UsageError
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests import DEFAULT_NAMESPACE, ConversionCache, Loader
 from netpoldiff.manifests.conversion_cache import default_directory
+from netpoldiff.render.pipeline import render_source
+from netpoldiff.render.plan import RenderPlan
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
@@ -48,6 +50,9 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
     workload_kinds: Declared = ()  # kinds the user declared (--workload-kind)
+    render_plan: RenderPlan = field(
+        default_factory=RenderPlan
+    )  # what to render (--render, --kustomize)
 
     def workspace(self) -> Workspace:
         """Where sources are read: the start directory, within the size limits."""
@@ -86,11 +91,16 @@ def read(
     settings: Settings,
     side: str | None = None,
 ) -> SourceFiles:
-    """The files of one source; its first error stops the run unless --keep-going.
+    """The files of one source, overlays rendered; its first error stops the run.
+
+    With --keep-going, errors are kept and the run goes on.
 
     ``side`` (``OLD``, ``NEW``) names the side of a diff in every error.
     """
     files = workspace.read(source, paths)
+    files = render_source(
+        workspace, source, files, paths, settings.render_plan, keep_going=settings.keep_going
+    )
     if side is not None and files.errors:
         where = side_label(side, files)
         files = replace(files, errors=tuple(error.on_side(where) for error in files.errors))

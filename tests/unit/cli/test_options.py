@@ -61,6 +61,8 @@ def test_common_options_default_to_the_values_their_owning_modules_declare() -> 
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
         "max_total_size": DEFAULT_MAX_TOTAL_SIZE,
         "workload_kinds": (),
+        "render_mode": "auto",
+        "kustomize_command": None,
     }
 
 
@@ -68,7 +70,8 @@ def test_common_options_pass_what_the_command_line_says() -> None:
     args = ("-C", "/", "-o", "r.txt", "--namespace", "prod", "--keep-going", "--no-cache")
     sizes = ("--max-file-size", "10", "--max-total-size", "20")
     kinds = ("--workload-kind", "CloneSet.apps.kruise.io=spec.template")
-    parsed = _parsed(options.common, args=args + sizes + kinds)
+    render = ("--render", "none", "--kustomize", "kubectl")
+    parsed = _parsed(options.common, args=args + sizes + kinds + render)
     declared = parsed.pop("workload_kinds")
     assert isinstance(declared, tuple)
     assert [(kind.name, kind.groups) for kind in declared] == [
@@ -82,6 +85,8 @@ def test_common_options_pass_what_the_command_line_says() -> None:
         "no_cache": True,
         "max_file_size": 10,
         "max_total_size": 20,
+        "render_mode": "none",
+        "kustomize_command": "kubectl",
     }
 
 

@@ -193,8 +193,16 @@ def test_a_failing_helm_gives_its_error_line_naming_the_chart(
     assert one_line(raised.value) == f"{APP}: helm template failed: {shown}"
 
 
-def test_a_helm_that_runs_too_long_is_stopped(tmp_path: Path, bin_dir: Path) -> None:
-    stand_in(bin_dir, "import time\ntime.sleep(60)\n")
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import time\ntime.sleep(60)\n",
+        "import os, time\nos.close(1)\nos.close(2)\ntime.sleep(60)\n",
+    ],
+    ids=["printing-nothing", "pipes-closed"],
+)
+def test_a_helm_that_runs_too_long_is_stopped(tmp_path: Path, bin_dir: Path, body: str) -> None:
+    stand_in(bin_dir, body)
     with pytest.raises(InputError) as raised:
         render_chart(tmp_path, HelmRelease(APP), command=None, timeout=0.5, values_root=tmp_path)
     assert one_line(raised.value) == f"{APP}: helm template took longer than 0.5 seconds"
@@ -246,7 +254,7 @@ APP_CHART = {
         ".Values.app", '"db"'
     ),
     "deploy/base.yaml": "app: api\nport: 8080\ndb: {port: 5433}\n",
-    "deploy/prod.yaml": "port: 8443\n",
+    "deploy/prod.yaml": "port: 8443\ndb: {tls: true}\n",
 }
 
 
@@ -271,6 +279,7 @@ def test_the_library_renders_a_chart_with_values_files_and_a_vendored_subchart(
         "podSelector": {"matchLabels": {"app": "api"}},
         "ingress": [{"ports": [{"port": 8443}]}],
     }
+    # maps merge key by key: db.port from the first file stays beside db.tls from the second
     assert db["spec"]["ingress"] == [{"ports": [{"port": 5433}]}]
 
 

@@ -60,15 +60,19 @@ def test_a_readme_only_commit_passes_and_names_the_skipped_templates(
 ) -> None:
     repo.write("README.md", "# shop\n\nMore words.\n")
     repo.commit("docs")
+    # The chart is rendered (--render auto); the example, outside any chart, is skipped.
     result = run_cli("-C", str(repo.root), "HEAD~1", "HEAD")
     assert result.status == 0, result.err
     assert "No reachability changes." in result.out
     assert NOT_ANALYSED not in result.out
     assert f"{EXAMPLE} (line 4): a Go template action" in result.out
-    assert f"{CHART_TEMPLATE}: in the templates/ folder of the Helm chart chart" in result.out
     document = json.loads(run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--format", "json").out)
     assert (document["incomplete"], document["unevaluated"]) == (False, [])
-    assert [w["code"] for w in document["warnings"]] == ["NPD011", "NPD011"]
+    assert [w["code"] for w in document["warnings"] if w["code"] == "NPD011"] == ["NPD011"]
+    # Not rendered, the chart's templates are skipped too, each named.
+    unrendered = run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--render", "none")
+    assert unrendered.status == 0, unrendered.err
+    assert f"{CHART_TEMPLATE}: in the templates/ folder of the Helm chart chart" in unrendered.out
 
 
 def test_the_installed_hook_accepts_a_readme_only_commit(run_cli: CliRunner, repo: GitRepo) -> None:
@@ -123,7 +127,8 @@ def test_a_changed_chart_template_is_changed_but_not_analysed(
 ) -> None:
     repo.write(CHART_TEMPLATE, CHART_POLICY.replace("deny-all", "deny-everything"))
     repo.commit("chart")
-    result = run_cli("-C", str(repo.root), "HEAD~1", "HEAD")
+    # Not rendered (--render none), a changed chart template is a file not analysed.
+    result = run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--render", "none")
     assert f"? {CHART_TEMPLATE} (modified)" in result.out
     # Read as a manifest it would be a policy renamed, and a deny-all closes flows.
     assert "No reachability changes among the objects evaluated." in result.out
@@ -184,9 +189,10 @@ def test_an_invalid_file_found_by_a_walk_suggests_how_to_leave_it_out(
     repo.write("overlay/kustomization.yaml", "resources: [../k8s]\n")
     repo.write(path, "kind: [unclosed\n")
     repo.commit("broken")
-    walked = run_cli("-C", str(repo.root), "HEAD~1", "HEAD")
+    # Not rendering (--render none), the walk meets the file as a plain manifest.
+    walked = run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--render", "none")
     assert_one_line_error(walked, f"{path} (document 1, line 2): invalid YAML", hint)
     assert "exclude line to .netpoldiff.yaml" in walked.err
-    named = run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--", path)
+    named = run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--render", "none", "--", path)
     assert_one_line_error(named, f"{path} (document 1, line 2): invalid YAML")
     assert "narrow the paths" not in named.err

@@ -132,15 +132,49 @@ def test_a_renderer_error_is_one_line_naming_the_overlay(
     )
 
 
-def test_a_chart_to_render_is_an_error_until_helm_rendering_exists(
+CHART_POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  ingress:
+    - ports:
+        - port: {{ .Values.port }}
+"""
+
+
+WEB_IN_DEFAULT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web}]}
+"""
+
+
+def test_a_chart_renders_with_its_values_and_its_templates_are_not_read(
     run_cli: CliRunner, tmp_path: Path
 ) -> None:
     repo = overlay_repository(tmp_path / "repo")
     repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
-    repo.write("charts/web/templates/np.yaml", "kind: {{ .Values.kind }}\n")
+    repo.write("charts/web/values.yaml", "port: 8080\n")
+    repo.write("charts/web/templates/np.yaml", CHART_POLICY)
+    repo.write("apps/web.yaml", WEB_IN_DEFAULT)
     repo.commit("a chart")
-    result = run_cli("-C", str(repo.root), "HEAD~1", "HEAD")
-    assert_one_line_error(result, "charts/web: Helm rendering is not available")
+    repo.write("charts/web/values.yaml", "port: 9090\n")
+    repo.commit("the chart's port")
+    document = _document(run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--format", "json"))
+    # The rendered policy (release "release", namespace "default") moved its port.
+    causes = {c["name"] for flow in document["opened"] for c in flow["causes"]}
+    assert causes == {"release-web"}
+    assert document["summary"]["opened"] > 0
+    assert document["summary"]["closed"] > 0
+    assert [w for w in document["warnings"] if w["code"] == "NPD011"] == []
     # Left out by its PATH, the chart's templates are not read as manifests either.
     document = _document(
         run_cli("-C", str(repo.root), "HEAD~1", "HEAD", "--format", "json", "--", "deploy")

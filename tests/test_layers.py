@@ -66,8 +66,11 @@ EDGE_ALLOWED = {
     # Renders what a source holds; reads kustomizations and rendered streams as manifests are read.
     "render": {"sources", "manifests"},
     "manifests": {"sources"},
+    # The repository configuration: read from a source, with the manifests' YAML reader, and
+    # naming what to render.
+    "configuration": {"sources", "manifests", "render"},
     "report": set(),
-    "commands": {"sources", "manifests", "report", "hooks", "github", "render"},
+    "commands": {"sources", "manifests", "report", "hooks", "github", "render", "configuration"},
     "hooks": {"sources"},
     "github": set(),
     "cli": {"commands", "sources", "render"},  # typed sources and render plans from the options

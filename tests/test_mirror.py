@@ -20,6 +20,7 @@ ELSEWHERE: Final = {
     "__main__.py": "`python -m netpoldiff` calls cli.main; tests/e2e runs it as a subprocess",
     "cli/__init__.py": "main() is tested in tests/unit/cli/test_main.py",
     "commands/__init__.py": "re-exports only",
+    "configuration/__init__.py": "re-exports only",
     "evaluate/__init__.py": "evaluate() is tested in tests/unit/evaluate/test_engine.py",
     "github/__init__.py": "re-exports only",
     "manifests/__init__.py": "re-exports only",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netpoldiff.sources.exclusions import Exclusions
 from netpoldiff.sources.files import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
@@ -30,6 +31,7 @@ __all__ = [
     "HEAD",
     "INDEX",
     "WORKING_TREE",
+    "Exclusions",
     "GitRepository",
     "Index",
     "MergeBase",

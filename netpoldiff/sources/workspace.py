@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from netpoldiff.errors import InputError, Location, SourceError, UsageError
+from netpoldiff.sources.exclusions import Exclusions
 from netpoldiff.sources.files import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
@@ -95,17 +97,74 @@ class Workspace:
             repository.unknown(text)
         return Revision(text)
 
-    def read(self, source: Source, paths: tuple[str, ...] = ()) -> SourceFiles:
-        """The files of a source, those inside ``paths`` when any are given.
+    @property
+    def top(self) -> Path:
+        """The top of the repository's working tree; outside one, where the command runs."""
+        if self.repository is None or self.repository.bare:
+            return self.start
+        return self.repository.root
+
+    def read(
+        self, source: Source, paths: tuple[str, ...] = (), exclude: Exclusions | None = None
+    ) -> SourceFiles:
+        """The files of a source, those inside ``paths`` when any are given, less ``exclude``.
 
         Files are listed, not read (a run holds one at a time); their sizes, known from the
-        listing, are bounded each and all told.
+        listing, are bounded each and all told. What is excluded is neither read nor noted.
         """
         files = self._files(source, paths)
+        if exclude is not None and exclude.patterns:
+            files = self._without(files, exclude, on_disk=isinstance(source, OnDisk))
         total = sum(file.size for file in files.files)
         if total > self.max_total_size:
             raise too_much(files.label, total, self.max_total_size)
         return files
+
+    def _without(self, files: SourceFiles, exclude: Exclusions, *, on_disk: bool) -> SourceFiles:
+        """``files`` less those ``exclude`` names, with their notes and errors."""
+
+        def kept(path: str) -> bool:
+            # Git lists repository paths; a directory source, paths from where the command runs.
+            return (self._repository_path(path) if on_disk else path) not in exclude
+
+        return replace(
+            files,
+            files=tuple(f for f in files.files if kept(f.path)),
+            warnings=tuple(
+                w for w in files.warnings if w.location is None or kept(w.location.path)
+            ),
+            errors=tuple(e for e in files.errors if kept(e.location.path)),
+        )
+
+    def _repository_path(self, shown: str) -> str:
+        """A path shown from where the command runs as a path from the top (as is if outside)."""
+        absolute = Path(os.path.normpath(self.start / shown))
+        try:
+            return PurePosixPath(absolute.relative_to(self.top)).as_posix()
+        except ValueError:
+            return shown
+
+    def top_file(self, source: Source, name: str) -> bytes | None:
+        """The bytes of the file ``name`` at the top of the repository as ``source`` has it.
+
+        None when there is no such file. A revision's or the index's copy is read from git;
+        the working tree's and a directory source's from disk. A symbolic link is refused
+        (never followed), and so is a file above ``--max-file-size``.
+        """
+        match source:
+            case Revision() | MergeBase() | Index():
+                found = self._files(source, (os.path.relpath(self.top / name, self.start),))
+            case WorkingTree() | OnDisk():
+                path = self.top / name
+                if not path.exists() and not path.is_symlink():
+                    return None
+                found = read_path(str(path), self.max_file_size)
+        if found.errors:
+            raise found.errors[0]
+        if found.warnings:
+            msg = f"{name} in {found.label}: a symbolic link or submodule; give a regular file"
+            raise SourceError(msg)
+        return found.files[0].data if found.files else None
 
     def _files(self, source: Source, paths: tuple[str, ...]) -> SourceFiles:
         if isinstance(source, OnDisk):

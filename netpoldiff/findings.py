@@ -14,6 +14,7 @@ from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndp
 from netpoldiff.policies import NetworkPolicy
 
 Direction = Literal["ingress", "egress"]
+ConfigurationChange = Literal["added", "removed", "modified", "unusable"]
 
 
 def from_outside(sources: Iterable[Endpoint]) -> bool:
@@ -81,3 +82,17 @@ def removed_default_denies(changes: ChangeSet) -> list[DefaultDenyRemoved]:
             if namespace not in after
         )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigurationChanged:
+    """NEW's repository configuration differs from OLD's, which read both sides.
+
+    ``keys`` are the settings that differ (all NEW's for ``added``, OLD's for ``removed``);
+    ``problem`` says why NEW's cannot be read (``unusable``).
+    """
+
+    path: str
+    change: ConfigurationChange
+    keys: tuple[str, ...] = ()
+    problem: str | None = None

@@ -28,6 +28,7 @@ def hook() -> None:
 @options.hook_fail_on
 @options.force
 @options.directory
+@options.config
 @options.debug
 @click.pass_context
 def hook_install(
@@ -38,10 +39,18 @@ def hook_install(
     fail_on: Sequence[FailOn],
     force: bool,
     directory: str | None,  # noqa: ARG001 - read by settings_from(context)
+    config_file: str | None,  # noqa: ARG001 - read by settings_from(context)
 ) -> None:
-    """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on."""
+    """Write .git/hooks/pre-commit (or pre-push) to run netpoldiff with --fail-on.
+
+    Without --fail-on, a hook for a repository whose configuration sets fail_on follows
+    that configuration each time it runs.
+    """
     settings = settings_from(context)
-    target = hook_install_command(stage, fail_on=fail_on, force=force, settings=settings)
+    given = context.get_parameter_source("fail_on") is not click.core.ParameterSource.DEFAULT
+    target = hook_install_command(
+        stage, fail_on=fail_on if given else None, force=force, settings=settings
+    )
     say(f"installed {target}")
 
 
@@ -83,7 +92,7 @@ def hook_run(
     write(report, output, settings)
     if report.exit_status:
         verb = "push" if stage == "pre-push" else "commit"
-        conditions = ", ".join(fail_on) or "changes"
+        conditions = ", ".join(report.fail_on) or "changes"
         say(
             f"{verb} refused (--fail-on {conditions}); "
             f"review the report above, or bypass with `git {verb} --no-verify`"

@@ -41,14 +41,27 @@ def settings_from(context: click.Context) -> Settings:
     params = context.params
     invocation = context.find_object(Invocation)
     start = params.get("directory") or (invocation.directory if invocation else None)
-    given: dict[str, Any] = {name: params[name] for name in _SETTINGS_PARAMETERS if name in params}
+    values: dict[str, Any] = {name: params[name] for name in _SETTINGS_PARAMETERS if name in params}
     if "no_cache" in params:
-        given["use_cache"] = not params["no_cache"]
+        values["use_cache"] = not params["no_cache"]
     if "render_mode" in params:
-        given["render_plan"] = RenderPlan(
+        values["render_plan"] = RenderPlan(
             mode=params["render_mode"], kustomize_command=params.get("kustomize_command")
         )
-    return Settings(start=_start_directory(start), **given)
+    # What the command line set beats the repository configuration; its defaults do not.
+    given = frozenset(
+        name
+        for name in values
+        if name in params
+        and context.get_parameter_source(name)
+        not in {click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP}
+    )
+    return Settings(
+        start=_start_directory(start),
+        config_file=params.get("config_file"),
+        given=given,
+        **values,
+    )
 
 
 def _start_directory(directory: str | None) -> Path:

@@ -16,6 +16,7 @@ import click
 from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import ColorMode
 from netpoldiff.commands import (
+    CONFIGURATION_NAME,
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
     DEFAULT_NAMESPACE,
@@ -90,6 +91,16 @@ directory = click.option(
     "directory",
     type=click.Path(file_okay=False),
     help="Run as if started in this directory.",
+)
+config = click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help=(
+        "Read the repository configuration from FILE (for both sides of a diff) instead of "
+        f"{CONFIGURATION_NAME} at the top of the repository (OLD's, in a diff)."
+    ),
 )
 output = click.option(
     "--output",
@@ -169,6 +180,7 @@ debug = click.option(
 )
 common = compose(
     directory,
+    config,
     output,
     namespace,
     keep_going,
@@ -242,7 +254,7 @@ hook_fail_on = click.option(
     multiple=True,
     default=HOOK_FAIL_ON,
     show_default=True,
-    help="What makes the hook refuse (repeatable).",
+    help="What makes the hook refuse (repeatable); without it, the configuration's fail_on.",
 )
 force = click.option("--force", is_flag=True, help="Replace a hook that netpoldiff did not write.")
 

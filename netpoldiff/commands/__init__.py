@@ -15,13 +15,15 @@ from netpoldiff.commands.hooks import (
 )
 from netpoldiff.commands.matrix import MatrixFailOn, matrix_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
-from netpoldiff.commands.shared import FailOn, Report, Settings
+from netpoldiff.commands.shared import Report, Settings
+from netpoldiff.configuration import CONFIGURATION_NAME, FailOn
 from netpoldiff.hooks import Stage
 from netpoldiff.manifests import DEFAULT_NAMESPACE, parse_workload_kind
 from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
 __all__ = [
+    "CONFIGURATION_NAME",
     "DEFAULT_MAX_FILE_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "DEFAULT_NAMESPACE",

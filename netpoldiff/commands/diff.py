@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePath
+from typing import get_args
 
 from netpoldiff.changes import ChangeSet
+from netpoldiff.commands.configured import configuration_change, configure
 from netpoldiff.commands.shared import (
-    FailOn,
     LoadedSource,
     Report,
     Settings,
@@ -16,6 +17,7 @@ from netpoldiff.commands.shared import (
     fails,
     read,
 )
+from netpoldiff.configuration import FailOn
 from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import InputError, UsageError
 from netpoldiff.evaluate import evaluate_pair
@@ -48,24 +50,33 @@ def diff_command(
     fail_on: Sequence[FailOn] = (),
     color: bool = False,
 ) -> Report:
-    """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD."""
+    """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD.
+
+    OLD's repository configuration reads both sides (see commands/configured.py); --fail-on
+    is ``fail_on``, else the configuration's.
+    """
     settings = settings or Settings()
     render = format_named(DIFF_FORMATS, output_format)
     if staged and new is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise UsageError(msg)
     workspace = workspace or settings.workspace()
-    loader = settings.loader()
     old = HEAD if old is None else old
     if new is None:
         new = INDEX if staged else WORKING_TREE
-    old_files = read(workspace, old, tuple(paths), settings, "OLD")
-    new_files = read(workspace, new, tuple(paths), settings, "NEW")
+    configured = configure(settings, workspace, old, paths, "OLD")
+    settings, read_paths = configured.settings, configured.paths
+    conditions = configured.fail_on(fail_on, get_args(FailOn))
+    config_change = configuration_change(workspace, settings, new)
+    loader = settings.loader()
+    old_files = read(workspace, old, read_paths, settings, "OLD")
+    new_files = read(workspace, new, read_paths, settings, "NEW")
     # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
     loader.prepare([*old_files.files, *new_files.files])
     before = convert(loader, old, old_files, settings, "OLD")
     after = convert(loader, new, new_files, settings, "NEW")
-    check_paths(paths, before, after)
+    if configured.cli_paths:
+        check_paths(paths, before, after)
     old_matrix, new_matrix = evaluate_pair(before.cluster, after.cluster)
     diff = diff_matrices(old_matrix, new_matrix)
     changes = ChangeSet.between(before.cluster, after.cluster)
@@ -85,18 +96,25 @@ def diff_command(
         unevaluated=unevaluated,
         old_warnings=before.warnings + unmatched(before.cluster, old_matrix),
         nothing_read=tuple(side for side, loaded in sides if loaded.cluster.is_empty),
-        paths=tuple(paths),
+        paths=read_paths,
         error_sides=tuple(side for _, side in errors),
+        configuration_changes=(config_change,) if config_change else (),
     )
     chunks = render(report, Style(color=color))
     warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
     # A changed file that was not read is skipped input: no --fail-on condition can vouch.
     failed = (
-        (bool(fail_on) and report.incomplete)
-        or fails(fail_on, errors=report.errors, warnings=warned, diff=diff)
+        (bool(conditions) and report.incomplete)
+        or fails(
+            conditions,
+            errors=report.errors,
+            warnings=warned,
+            diff=diff,
+            findings=report.configuration_changes,
+        )
         or (exit_code and not diff.is_empty())
     )
-    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty())
+    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty(), fail_on=conditions)
 
 
 def _unread(

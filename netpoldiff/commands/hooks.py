@@ -6,10 +6,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
+from netpoldiff.commands.configured import configure
 from netpoldiff.commands.diff import diff_command
-from netpoldiff.commands.shared import FailOn, Report, Settings
+from netpoldiff.commands.shared import Report, Settings
+from netpoldiff.configuration import FailOn
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
-from netpoldiff.sources import GitRepository, Revision
+from netpoldiff.sources import WORKING_TREE, GitRepository, Revision
 
 # What an installed hook refuses unless told otherwise: a change that opens a flow.
 HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
@@ -18,14 +20,29 @@ HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
 def hook_install_command(
     stage: Stage,
     *,
-    fail_on: Sequence[FailOn] = HOOK_FAIL_ON,
+    fail_on: Sequence[FailOn] | None = None,
     force: bool = False,
     settings: Settings | None = None,
 ) -> Path:
-    """``netpoldiff hook install``: write a plain git hook that runs ``hook run``; returns where."""
+    """``netpoldiff hook install``: write a plain git hook that runs ``hook run``; returns where.
+
+    The hook passes on what was given here (``fail_on``, ``-c FILE``); everything else
+    comes from the repository configuration each time it runs. Without ``fail_on``, a
+    configuration that sets ``fail_on`` decides it then too; with none, HOOK_FAIL_ON is
+    written. The configuration is checked now, so a mistake in it shows at install.
+    """
     settings = settings or Settings()
+    repository = GitRepository(settings.start)
+    workspace = settings.workspace()
+    configured = configure(settings, workspace, WORKING_TREE, ())
+    if fail_on is None:
+        configuration = configured.settings.configuration
+        # A configuration that sets fail_on decides it each time the hook runs.
+        fail_on = () if configuration is not None and configuration.fail_on else HOOK_FAIL_ON
     arguments = [item for condition in fail_on for item in ("--fail-on", condition)]
-    return install(GitRepository(settings.start), stage, arguments, force=force)
+    if settings.config_file is not None:
+        arguments += ["--config", str((workspace.start / settings.config_file).resolve())]
+    return install(repository, stage, arguments, force=force)
 
 
 def hook_run_command(
@@ -39,7 +56,10 @@ def hook_run_command(
     fail_on: Sequence[FailOn] = (),
     color: bool = False,
 ) -> Report:
-    """``netpoldiff hook run``: the staged change (pre-commit) or each pushed ref (pre-push)."""
+    """``netpoldiff hook run``: the staged change (pre-commit) or each pushed ref (pre-push).
+
+    Without ``fail_on``, the configuration's ``fail_on`` decides what refuses.
+    """
     if stage == "pre-push":
         return pre_push_command(
             remote or "origin",
@@ -80,6 +100,7 @@ def pre_push_command(
     chunks: list[str] = []
     status = 0
     changed = False
+    conditions: tuple[FailOn, ...] = ()
     workspace = settings.workspace()
     for pushed in ranges:
         # Object ids and ref names from git: revisions, never looked for on disk.
@@ -92,9 +113,10 @@ def pre_push_command(
             fail_on=fail_on,
             color=color,
         )
+        conditions = report.fail_on
         if pushed.ref:
             chunks.append(f"Pushing {pushed.ref}:\n")
         chunks.extend(report.chunks)
         status = max(status, report.exit_status)
         changed = changed or report.changed
-    return Report(chunks, status, changed=changed)
+    return Report(chunks, status, changed=changed, fail_on=conditions)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, get_args
 
+from netpoldiff.commands.configured import configure
 from netpoldiff.commands.shared import Report, Settings, check_paths, convert, fails, read
 from netpoldiff.diagnostics import NOTHING_READ
 from netpoldiff.evaluate import evaluate
@@ -26,19 +27,27 @@ def matrix_command(
     settings: Settings | None = None,
     fail_on: Sequence[MatrixFailOn] = (),
 ) -> Report:
-    """``netpoldiff matrix SOURCE``: the reachability matrix of one source."""
+    """``netpoldiff matrix SOURCE``: the reachability matrix of one source.
+
+    Read with SOURCE's repository configuration; of its ``fail_on``, ``warnings`` applies.
+    """
     settings = settings or Settings()
     render = format_named(MATRIX_FORMATS, output_format)
-    files = read(workspace or settings.workspace(), source, tuple(paths), settings)
+    workspace = workspace or settings.workspace()
+    configured = configure(settings, workspace, source, paths)
+    settings = configured.settings
+    conditions = configured.fail_on(fail_on, get_args(MatrixFailOn))
+    files = read(workspace, source, configured.paths, settings)
     loaded = convert(settings.loader(), source, files, settings)
-    check_paths(paths, loaded)
+    if configured.cli_paths:
+        check_paths(paths, loaded)
     matrix = evaluate(loaded.cluster)
     warnings = loaded.warnings + unmatched(loaded.cluster, matrix)
     if loaded.cluster.is_empty:
         # An empty matrix of a source with nothing in it is no finding: say so.
-        under = " ".join(paths) if paths else "its paths"
+        under = " ".join(configured.paths) if configured.paths else "its paths"
         warnings += (NOTHING_READ.at(None, source=files.label, paths=under),)
     report = MatrixReport(str(source), matrix, warnings=warnings, errors=loaded.errors)
     chunks = render(report, Style())
-    failed = fails(fail_on, errors=loaded.errors, warnings=warnings)
-    return Report(chunks, 1 if failed else 0)
+    failed = fails(conditions, errors=loaded.errors, warnings=warnings)
+    return Report(chunks, 1 if failed else 0, fail_on=conditions)

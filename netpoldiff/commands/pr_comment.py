@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from netpoldiff.commands.diff import diff_command
-from netpoldiff.commands.shared import FailOn, Report, Settings
+from netpoldiff.commands.shared import Report, Settings
+from netpoldiff.configuration import FailOn
 from netpoldiff.errors import SourceError, UsageError, WriteError
 from netpoldiff.sources import Source, Workspace
 

@@ -6,9 +6,11 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, TypeAlias
 
 from netpoldiff.cluster import Cluster
+from netpoldiff.configuration import Configuration
+from netpoldiff.configuration import FailOn as _FailOn
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, UsageError
@@ -20,12 +22,13 @@ from netpoldiff.render.plan import RenderPlan
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
+    Exclusions,
     Source,
     SourceFiles,
     Workspace,
 )
 
-FailOn = Literal["opened", "closed", "any", "warnings"]
+FailOn: TypeAlias = _FailOn  # the configuration's fail_on and --fail-on share it
 
 _MAX_WORKERS: Final = 8
 
@@ -37,6 +40,7 @@ class Report:
     chunks: Iterable[str]
     exit_status: int
     changed: bool = False  # whether reachability changed (diff only)
+    fail_on: tuple[FailOn, ...] = ()  # the conditions checked: given, or configured
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +54,17 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
     workload_kinds: Declared = ()  # kinds the user declared (--workload-kind)
-    render_plan: RenderPlan = field(
-        default_factory=RenderPlan
-    )  # what to render (--render, --kustomize)
+    render_plan: RenderPlan = field(default_factory=RenderPlan)
+    config_file: str | None = None  # -c FILE: the configuration, instead of .netpoldiff.yaml
+    # The fields above the command line set: the configuration does not change those.
+    # Not compared: settings are equal when they read alike, however they were given.
+    given: frozenset[str] = field(default=frozenset(), compare=False)
+    configuration: Configuration | None = None  # the one applied (see commands/configured.py)
+
+    @property
+    def exclusions(self) -> Exclusions:
+        """What the configuration leaves out of every source."""
+        return Exclusions(self.configuration.exclude if self.configuration else ())
 
     def workspace(self) -> Workspace:
         """Where sources are read: the start directory, within the size limits."""
@@ -97,7 +109,7 @@ def read(
 
     ``side`` (``OLD``, ``NEW``) names the side of a diff in every error.
     """
-    files = workspace.read(source, paths)
+    files = workspace.read(source, paths, settings.exclusions)
     files = render_source(
         workspace, source, files, paths, settings.render_plan, keep_going=settings.keep_going
     )
@@ -157,6 +169,7 @@ def fails(
     errors: Sequence[InputError],
     warnings: Sequence[object],
     diff: MatrixDiff | None = None,
+    findings: Sequence[object] = (),
 ) -> bool:
     """Whether the --fail-on conditions hold: exit status 1.
 
@@ -170,6 +183,7 @@ def fails(
     closed = diff is not None and any(diff.closed)
     return (
         ("warnings" in conditions and bool(warnings))
+        or ("findings" in conditions and bool(findings))
         or ("opened" in conditions and opened)
         or ("closed" in conditions and closed)
         or ("any" in conditions and (opened or closed))

@@ -14,6 +14,7 @@ from netpoldiff.errors import InputError
 from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+from netpoldiff.report.words import configuration_change_text
 from netpoldiff.unevaluated import Unevaluated
 
 SCHEMA_VERSION: Final = 1
@@ -92,6 +93,15 @@ def _diff_problems(report: DiffReport) -> JsonObject:
         "warnings": warnings,
         "unevaluated": [unevaluated_json(entry) for entry in report.unevaluated],
         "nothing_read": list(report.nothing_read),
+        "findings": [
+            {
+                "kind": "configuration-changed",
+                "message": configuration_change_text(change),
+                "flows": 0,
+                "objects": [],
+            }
+            for change in report.configuration_changes
+        ],
     }
 
 

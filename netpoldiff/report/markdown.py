@@ -12,6 +12,8 @@ from netpoldiff.report.graph import EDGE_COLORS, Graph
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
 from netpoldiff.report.words import (
+    CONFIGURATION_HEADING,
+    configuration_change_text,
     coverage_gaps,
     nothing_read_text,
     plural,
@@ -147,6 +149,9 @@ def _headline(report: DiffReport) -> list[str]:
 
 def _alerts(report: DiffReport, limit: int) -> list[str]:
     out = []
+    for change in report.configuration_changes:
+        text = escape(configuration_change_text(change))
+        out += ["", "> [!WARNING]", f"> **{CONFIGURATION_HEADING}**: {text}"]
     if report.errors:
         out += ["", "> [!CAUTION]", "> **Incomplete analysis**: some input could not be read."]
         out += [f"> - {escape(str(e))}" for e in report.errors[:limit]]

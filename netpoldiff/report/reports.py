@@ -14,6 +14,7 @@ from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
+from netpoldiff.findings import ConfigurationChanged
 from netpoldiff.matrix import Matrix
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
@@ -65,6 +66,8 @@ class DiffReport:
     nothing_read: tuple[Side, ...] = ()
     paths: tuple[str, ...] = ()
     error_sides: tuple[Side, ...] = ()  # of each error: one on both sides is NEW's
+    # NEW's repository configuration, where it differs from OLD's (which read both sides).
+    configuration_changes: tuple[ConfigurationChanged, ...] = ()
 
     def __post_init__(self) -> None:
         if self.errors and len(self.error_sides) != len(self.errors):

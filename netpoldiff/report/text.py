@@ -21,6 +21,8 @@ from netpoldiff.report.labels import (
 from netpoldiff.report.lines import OUTSIDE
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
 from netpoldiff.report.words import (
+    CONFIGURATION_HEADING,
+    configuration_change_text,
     nothing_read_text,
     plural,
     policy_change_lines,
@@ -163,6 +165,10 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
         f"{paint('~', '~ opened and closed')}   (SOURCE -> DESTINATION  CONNECTIONS  WHY)"
     )
     out = [bold(f"netpoldiff {report.header.old} -> {report.header.new}"), legend]
+    for change in report.configuration_changes:
+        # First: every line below was read with OLD's configuration, not NEW's.
+        out.extend(["", bold(CONFIGURATION_HEADING)])
+        out.extend(f"  {row}" for row in textwrap.wrap(configuration_change_text(change), 96))
     sections: dict[str, list[list[str]]] = {}
     for line in report.lines:
         title = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from netpoldiff.changes import ChangeSet, SubjectChange
+from netpoldiff.findings import ConfigurationChanged
 from netpoldiff.policy_edits import policy_edits
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
@@ -13,6 +14,7 @@ from netpoldiff.unevaluated import Unevaluated
 SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
 NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
 NOT_READ_HEADING = "Changed but not analysed: a template, not a manifest (render it to diff it)"
+CONFIGURATION_HEADING = "Repository configuration changed"
 
 
 def plural(count: int, noun: str) -> str:
@@ -137,3 +139,24 @@ def nothing_read_text(report: DiffReport, side: Side) -> str:
     label = report.header.old if side == "old" else report.header.new
     under = f" under {' '.join(report.paths)}" if report.paths else ""
     return f"Nothing read in {side.upper()} ({label}): no workload or policy{under}."
+
+
+def configuration_change_text(change: ConfigurationChanged) -> str:
+    """What NEW does to the repository configuration, and that OLD's read both sides.
+
+    OLD's counts so that a change cannot hide itself by editing what is read: said plainly,
+    since what NEW's configuration would read is not what the report shows.
+    """
+    used = "OLD's was used to read both sides"
+    keys = ", ".join(change.keys)
+    listed = f" ({keys})" if keys else ""
+    match change.change:
+        case "added":
+            what = f"NEW adds {change.path}{listed}; OLD has none, so neither side used one"
+        case "removed":
+            what = f"NEW removes {change.path}{listed}; {used}"
+        case "modified":
+            what = f"NEW changes {change.path} ({keys} differ); {used}"
+        case "unusable":
+            what = f"NEW's {change.path} cannot be used ({change.problem}); {used}"
+    return f"{what}. The new configuration takes effect once the change is in OLD."

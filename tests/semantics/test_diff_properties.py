@@ -375,11 +375,14 @@ def check_diff_document(document: object) -> None:
         "warnings",
         "unevaluated",
         "nothing_read",
+        "findings",
     }
     for entry in document.get("unevaluated", []):
         assert set(entry) <= {"kind", "namespace", "name", "change", "reason", "file", "line"}
         assert entry["reason"] in {"selects-nothing", "kind-not-evaluated", "not-read"}
     assert set(document.get("nothing_read", [])) <= {"old", "new"}
+    for finding in document.get("findings", []):
+        assert set(finding) == {"kind", "message", "flows", "objects"}
     for detail in document.get("error_details", []):
         assert detail["side"] in {"old", "new"}
     assert document["schema_version"] == 1

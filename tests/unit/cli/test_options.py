@@ -54,6 +54,7 @@ def _choices(decorator: Decorator, name: str) -> tuple[str, ...]:
 def test_common_options_default_to_the_values_their_owning_modules_declare() -> None:
     assert _parsed(options.common) == {
         "directory": None,
+        "config_file": None,
         "output": None,
         "default_namespace": DEFAULT_NAMESPACE,
         "keep_going": False,
@@ -79,6 +80,7 @@ def test_common_options_pass_what_the_command_line_says() -> None:
     ]
     assert parsed == {
         "directory": "/",
+        "config_file": None,
         "output": "r.txt",
         "default_namespace": "prod",
         "keep_going": True,

@@ -257,6 +257,7 @@ def test_a_diff_document_lists_opened_and_closed_pairs_with_their_causes() -> No
         "warnings",
         "unevaluated",
         "nothing_read",
+        "findings",
     ]
     assert (document["schema_version"], document["old"], document["new"]) == (1, "OLD", "NEW")
     assert document["added_endpoints"] == [_workload_json("prod/cache")]

@@ -23,6 +23,19 @@ _SETTINGS_PARAMETERS: Final = (
 )
 
 
+# Settings made from an option of another name: given when that option is.
+_GIVEN_BY: Final = {"render_plan": "render_mode"}
+
+
+def _given(context: click.Context, parameter: str) -> bool:
+    """Whether the command line (or the environment) set a parameter, not its default."""
+    source = context.get_parameter_source(parameter)
+    return source is not None and source not in {
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+    }
+
+
 @dataclass(slots=True)
 class Invocation:
     """click's context object for one run: what is known outside the command's options.
@@ -49,13 +62,7 @@ def settings_from(context: click.Context) -> Settings:
             mode=params["render_mode"], kustomize_command=params.get("kustomize_command")
         )
     # What the command line set beats the repository configuration; its defaults do not.
-    given = frozenset(
-        name
-        for name in values
-        if name in params
-        and context.get_parameter_source(name)
-        not in {click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP}
-    )
+    given = frozenset(name for name in values if _given(context, _GIVEN_BY.get(name, name)))
     return Settings(
         start=_start_directory(start),
         config_file=params.get("config_file"),

@@ -225,7 +225,10 @@ fail_on = click.option(
     "fail_on",
     type=click.Choice(get_args(FailOn)),
     multiple=True,
-    help="Exit 1 when flows open, close, either, or the input has warnings (repeatable).",
+    help=(
+        "Exit 1 when flows open, close, either, the input has warnings, or the change has "
+        "findings (repeatable); default: the configuration's fail_on."
+    ),
 )
 matrix_fail_on = click.option(
     "--fail-on",

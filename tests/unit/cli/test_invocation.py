@@ -139,3 +139,11 @@ def test_a_source_argument_is_typed_once(tmp_path: Path, text: str, source: Sour
     repo = demo_repository(tmp_path)
     repo.git("branch", "index")
     assert source_from(Workspace.at(repo.root), text) == source
+
+
+@pytest.mark.usefixtures("here")
+def test_only_options_set_on_the_command_line_count_as_given() -> None:
+    assert _settings("--namespace", "prod", "--keep-going").given == frozenset(
+        {"default_namespace", "keep_going"}
+    )
+    assert _settings().given == frozenset()

@@ -70,16 +70,23 @@ class Loader:
         self._kinds = fingerprint(declared)
         self.workers = workers
         self.conversions = 0  # files this process converted from their text (not from a cache)
-        # By content: the path the result was made for, and the result.
-        self._converted: dict[str, tuple[str, Conversion]] = {}
+        # By content and namespace: the path the result was made for, and the result.
+        self._converted: dict[tuple[str, str], tuple[str, Conversion]] = {}
+
+    def _namespace(self, source_file: SourceFile) -> str:
+        """The namespace of a file's objects that name none: the file's, or the run's."""
+        return source_file.namespace or self.default_namespace
+
+    def _key(self, source_file: SourceFile) -> tuple[str, str]:
+        return (source_file.object_id or "", self._namespace(source_file))
 
     def _convert_file(self, source_file: SourceFile) -> Conversion:
         object_id = source_file.object_id
         if object_id is None:
             return self._convert_text(source_file)
-        known = self._converted.get(object_id)
+        known = self._converted.get(self._key(source_file))
         if known is None:
-            known = self._converted[object_id] = self._convert_content(source_file)
+            known = self._converted[self._key(source_file)] = self._convert_content(source_file)
         path, result = known
         # The same content under another path (``old/x`` and ``new/x`` of two directories)
         # converts to the same objects, found at another place.
@@ -88,14 +95,15 @@ class Loader:
     def _convert_content(self, source_file: SourceFile) -> tuple[str, Conversion]:
         """A file's conversion and the path it was made for: from the disk cache, or made now."""
         object_id = source_file.object_id
+        namespace = self._namespace(source_file)
         if object_id is not None:
-            cached = self.cache.converted(object_id, self.default_namespace, self._kinds)
+            cached = self.cache.converted(object_id, namespace, self._kinds)
             if _is_conversion(cached):
                 return cached
         result = self._convert_text(source_file)
         if object_id is not None:
             conversion = (source_file.path, result)
-            self.cache.store(object_id, self.default_namespace, conversion, self._kinds)
+            self.cache.store(object_id, namespace, conversion, self._kinds)
         return source_file.path, result
 
     def _convert_text(self, source_file: SourceFile) -> Conversion:
@@ -112,7 +120,8 @@ class Loader:
                 if not isinstance(document.content, Mapping):
                     continue  # empty documents and non-objects are no manifests
                 where = Location(source_file.path, document.index)
-                converted.append(self._convert_document(document.content, where))
+                namespace = self._namespace(source_file)
+                converted.append(self._convert_document(document.content, where, namespace))
         except InputError as error:
             # The stream breaks here: the documents before the break were read whole, and
             # --keep-going keeps them.
@@ -120,12 +129,10 @@ class Loader:
         return converted
 
     def _convert_document(
-        self, content: Mapping[str, object], where: Location
+        self, content: Mapping[str, object], where: Location, namespace: str
     ) -> ConvertedDocument | InputError:
         try:
-            return convert_document(
-                Fields(content, where, ""), self.default_namespace, self.declared
-            )
+            return convert_document(Fields(content, where, ""), namespace, self.declared)
         except InputError as error:
             return error
 
@@ -142,8 +149,8 @@ class Loader:
         todo = [
             f
             for f in _distinct_contents(files)
-            if f.object_id not in self._converted
-            and not self.cache.has(f.object_id or "", self.default_namespace, self._kinds)
+            if self._key(f) not in self._converted
+            and not self.cache.has(f.object_id or "", self._namespace(f), self._kinds)
         ]
         if not todo or self.workers <= 1 or not can_fork():
             return
@@ -160,11 +167,11 @@ class Loader:
         def convert_own_share() -> None:
             # This process takes a share too, rather than wait: its results need no pickling.
             for source_file in own:
-                self._converted[source_file.object_id or ""] = self._convert_content(source_file)
+                self._converted[self._key(source_file)] = self._convert_content(source_file)
 
         for chunk_results in run_forked(_convert_chunk, tasks, convert_own_share):
-            for object_id, path, result in chunk_results:
-                self._converted[object_id] = (path, result)
+            for key, path, result in chunk_results:
+                self._converted[key] = (path, result)
 
     def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
         """Read every document of every file into one Cluster.
@@ -236,7 +243,7 @@ PARALLEL_THRESHOLD: Final = 1024 * 1024  # bytes of YAML before parsing on two c
 
 def _convert_chunk(
     task: tuple[list[SourceFile], Path | None, str, Declared],
-) -> list[tuple[str, str, Conversion]]:
+) -> list[tuple[tuple[str, str], str, Conversion]]:
     """In a worker process: parse and convert some files; model objects travel back."""
     files, directory, default_namespace, declared = task
     loader = Loader(
@@ -244,7 +251,7 @@ def _convert_chunk(
         default_namespace=default_namespace,
         declared=declared,
     )
-    return [(f.object_id or "", *loader._convert_content(f)) for f in files]  # noqa: SLF001
+    return [(loader._key(f), *loader._convert_content(f)) for f in files]  # noqa: SLF001
 
 
 def _is_conversion(value: object) -> TypeGuard[tuple[str, Conversion]]:
@@ -280,11 +287,11 @@ def _relocated(result: Conversion, path: str) -> Conversion:
 
 
 def _distinct_contents(files: Iterable[SourceFile]) -> list[SourceFile]:
-    """One file per content among those git could name (the others convert in order)."""
-    seen: dict[str, SourceFile] = {}
+    """One file per content and namespace among those git could name (the rest in order)."""
+    seen: dict[tuple[str, str | None], SourceFile] = {}
     for source_file in files:
         if source_file.object_id is not None:
-            seen.setdefault(source_file.object_id, source_file)
+            seen.setdefault((source_file.object_id, source_file.namespace), source_file)
     return list(seen.values())
 
 

@@ -51,4 +51,5 @@ def render(
             values_root=copy,
         )
     path = f"{shown} (release {release.release})"
-    return (SourceFile(path, data, blob_id(data)),)
+    # Helm installs the objects that name no namespace in the release's namespace.
+    return (SourceFile(path, data, blob_id(data), namespace=release.namespace),)

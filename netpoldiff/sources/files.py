@@ -64,6 +64,9 @@ class SourceFile:
     # Named by itself (a SOURCE, a PATH), not found by walking a directory or tree: a file
     # that is no manifest is then an error, where a walk skips it with a warning.
     explicit: bool = False
+    # The namespace of this file's objects that name none, when the file decides it (a Helm
+    # release installs them in its namespace); None: the run's default (--namespace).
+    namespace: str | None = None
 
     @property
     def data(self) -> bytes:

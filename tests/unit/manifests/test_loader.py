@@ -222,3 +222,20 @@ def test_same_content_under_another_path_is_one_object_kept_where_first_read() -
     files = [SourceFile(p, data, blob_id(data)) for p in ("a.yaml", "b.yaml")]
     loaded = Loader(ConversionCache(None)).load(files)
     assert [str(w.origin) for w in loaded.cluster.workloads] == ["a.yaml (document 1, line 1)"]
+
+
+def test_a_file_that_names_its_namespace_puts_there_the_objects_that_name_none() -> None:
+    # A Helm release installs the objects that name no namespace in its own namespace; the
+    # same content read for two releases converts twice, once per namespace.
+    pod = b"apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\n"
+    files = [
+        SourceFile("a (release a)", pod, "same", namespace="shop"),
+        SourceFile("b (release b)", pod, "same", namespace="shop-staging"),
+        SourceFile("plain.yaml", pod.replace(b"web", b"api"), "other"),
+    ]
+    loaded = load_cluster(files)
+    assert [str(w.endpoint) for w in loaded.cluster.workloads] == [
+        "default/api[Pod]",
+        "shop/web[Pod]",
+        "shop-staging/web[Pod]",
+    ]

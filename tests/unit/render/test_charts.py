@@ -1,17 +1,19 @@
-"""The Helm seam: a chart that must render says so while Helm rendering is missing."""
+"""charts: a chart is copied out of its source with its values files and rendered as its release."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-import pytest
+import yaml
 
-from netpoldiff.errors import SourceError
 from netpoldiff.render.charts import release_of, render
 from netpoldiff.render.plan import HelmRelease, RenderPlan
 from netpoldiff.render.tree import source_tree
 from netpoldiff.sources import OnDisk, Workspace
+
+CONFIG_MAP = (
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-{{ .Values.x }}\n"
+)
 
 
 def test_the_release_the_plan_names_is_used() -> None:
@@ -20,14 +22,21 @@ def test_the_release_the_plan_names_is_used() -> None:
     assert release_of("charts/api", plan) == HelmRelease("charts/api")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("netpoldiff.render.helm") is not None, reason="Helm rendering exists"
-)
-def test_a_chart_is_an_error_while_helm_rendering_is_not_available(tmp_path: Path) -> None:
-    (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "Chart.yaml").write_text("name: c\n")
+def test_a_chart_renders_as_its_release_with_its_values_into_its_namespace(
+    tmp_path: Path,
+) -> None:
+    chart = tmp_path / "charts" / "c"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("x: a\n")
+    (chart / "templates" / "cm.yaml").write_text(CONFIG_MAP)
+    (tmp_path / "prod.yaml").write_text("x: b\n")
     workspace = Workspace.at(tmp_path)
     tree = source_tree(workspace, OnDisk("."))
     assert tree is not None
-    with pytest.raises(SourceError, match="c: Helm rendering is not available"):
-        render(workspace, tree, "c", RenderPlan())
+    release = HelmRelease("charts/c", values=("prod.yaml",), release="shop", namespace="team")
+    [rendered] = render(workspace, tree, "charts/c", RenderPlan(charts=(release,)))
+    assert rendered.path == "charts/c (release shop)"
+    assert rendered.namespace == "team"
+    [config_map] = [d for d in yaml.safe_load_all(rendered.data) if d]
+    assert config_map["metadata"]["name"] == "shop-b"

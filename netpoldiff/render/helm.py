@@ -17,26 +17,26 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from netpoldiff.errors import InputError, Location, SourceError
+from netpoldiff.errors import InputError, Location
+from netpoldiff.render import helm_library
+from netpoldiff.render.helm_library import (
+    DEFAULT_NAMESPACE,
+    LIBRARY,
+    Values,
+    cannot_render,
+    failure,
+    in_thread,
+    render_with_library,
+    values_files,
+)
 from netpoldiff.render.plan import HelmRelease
-from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE
 
-# The rendered stream is read as one manifest file, so it gets a file's size limit; so does
-# each values file, which Helm reads whole.
-MAX_OUTPUT: Final = DEFAULT_MAX_FILE_SIZE
 # Enough of helm's stderr to hold its error line after any warnings.
 _STDERR_KEPT: Final = 64 * 1024
-# What helm uses when neither --namespace nor a kubeconfig names one; given outright, so that
-# both renderers agree and no kubeconfig is read.
-DEFAULT_NAMESPACE: Final = "default"
-LIBRARY: Final = "helm_python"
 INSTALL_HINT: Final = (
     "install one: pip install 'netpoldiff[helm]' (Helm's library), "
     "or the helm program (https://helm.sh/docs/intro/install/)"
@@ -74,15 +74,15 @@ def render_chart(
     and SourceError when no renderer can be run.
     """
     program = _program(release, command)
-    values = _values_files(release, values_root)
+    values = values_files(release, values_root)
     if program is not None:
         return _render_with_program(program, chart_dir, release, values, timeout)
     if importlib.util.find_spec(LIBRARY) is None:
-        raise _cannot_render(
+        raise cannot_render(
             release,
             "there is no helm program on PATH and Helm's library is not installed; " + INSTALL_HINT,
         )
-    return _in_thread(lambda: _render_with_library(chart_dir, release, values), release, timeout)
+    return in_thread(lambda: render_with_library(chart_dir, release, values), release, timeout)
 
 
 def _program(release: HelmRelease, command: str | None) -> str | None:
@@ -91,44 +91,8 @@ def _program(release: HelmRelease, command: str | None) -> str | None:
         return shutil.which("helm")
     found = shutil.which(command)
     if found is None:
-        raise _cannot_render(release, f"helm program {command!r} not found")
+        raise cannot_render(release, f"helm program {command!r} not found")
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Values:
-    """The values files of a release: absolute paths, each a small file inside ``root``."""
-
-    root: Path
-    files: tuple[Path, ...]
-
-
-def _values_files(release: HelmRelease, values_root: Path) -> _Values:
-    """The values files, each checked to be a small file inside the tree."""
-    root = values_root.resolve()
-    files = []
-    for name in release.values:
-        path = (root / name).resolve()
-        where = Location(name)
-        if not path.is_relative_to(root):
-            raise InputError(where, f"values file of chart {release.chart} is outside the tree")
-        if not path.is_file():
-            raise InputError(where, f"values file of chart {release.chart} not found")
-        if path.stat().st_size > MAX_OUTPUT:
-            raise InputError(where, f"values file is larger than {MAX_OUTPUT} bytes")
-        files.append(path)
-    return _Values(root, tuple(files))
-
-
-def _cannot_render(release: HelmRelease, problem: str) -> SourceError:
-    """No renderer can run here: a fault of the machine, not of the chart."""
-    return SourceError(f"{release.chart}: cannot render the Helm chart: {problem}")
-
-
-def _failure(release: HelmRelease, detail: str, chart_dir: Path, root: Path) -> InputError:
-    """A renderer's message as one line, with repository paths for the private copy's."""
-    detail = detail.replace(str(chart_dir), release.chart).replace(f"{root}{os.sep}", "")
-    return InputError(Location(release.chart), " ".join(detail.split()))
 
 
 # --- the helm program -------------------------------------------------------------------------
@@ -154,7 +118,7 @@ def _environment(scratch: Path) -> dict[str, str]:
 
 
 def _render_with_program(
-    program: str, chart_dir: Path, release: HelmRelease, values: _Values, timeout: float
+    program: str, chart_dir: Path, release: HelmRelease, values: Values, timeout: float
 ) -> bytes:
     flags = ["--namespace", release.namespace or DEFAULT_NAMESPACE]
     for path in values.files:
@@ -167,9 +131,9 @@ def _render_with_program(
         except TimeoutError:  # before OSError, of which it is a kind
             stopped = f"took longer than {timeout:g} seconds"
         except _TooLargeError:
-            stopped = f"printed more than {MAX_OUTPUT} bytes"
+            stopped = f"printed more than {helm_library.MAX_OUTPUT} bytes"
         except OSError as error:
-            raise _cannot_render(release, f"cannot run {program}: {error.strerror}") from None
+            raise cannot_render(release, f"cannot run {program}: {error.strerror}") from None
         else:
             stopped = ""
     if stopped:
@@ -179,12 +143,12 @@ def _render_with_program(
         lines = [line for line in text.splitlines() if line.strip()]
         errors = [line.removeprefix("Error: ") for line in lines if line.startswith("Error: ")]
         detail = (errors or lines or [f"exit status {status}"])[-1]
-        raise _failure(release, f"helm template failed: {detail}", chart_dir, values.root)
+        raise failure(release, f"helm template failed: {detail}", chart_dir, values.root)
     return out
 
 
 class _TooLargeError(Exception):
-    """The program printed more than MAX_OUTPUT bytes."""
+    """The program printed more than helm_library.MAX_OUTPUT bytes."""
 
 
 def _run(
@@ -233,120 +197,8 @@ def _collect(process: subprocess.Popen[bytes], deadline: float) -> tuple[bytearr
                     continue
                 buffer: bytearray = key.data
                 buffer += chunk
-                if buffer is out and len(out) > MAX_OUTPUT:
+                if buffer is out and len(out) > helm_library.MAX_OUTPUT:
                     raise _TooLargeError
                 if buffer is err:
                     del err[:-_STDERR_KEPT]
     return out, err
-
-
-# --- Helm's library ---------------------------------------------------------------------------
-
-
-def _in_thread(render: Callable[[], bytes], release: HelmRelease, timeout: float) -> bytes:
-    """``render()`` within the timeout; a daemon thread, so an abandoned one never holds exit.
-
-    (A thread pool would: its threads are joined when the interpreter exits.)
-    """
-    outcome: list[bytes | Exception] = []
-
-    def work() -> None:
-        try:
-            outcome.append(render())
-        except Exception as error:  # noqa: BLE001 - raised again below, in the caller's thread
-            outcome.append(error)
-
-    thread = threading.Thread(target=work, name=f"helm {release.chart}", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if not outcome:
-        raise InputError(
-            Location(release.chart), f"rendering the chart took longer than {timeout:g} seconds"
-        )
-    result = outcome[0]
-    if isinstance(result, Exception):
-        raise result
-    return result
-
-
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Helm's merge of ``-f`` files (mergeMaps): maps merge key by key, anything else replaces."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _render_with_library(chart_dir: Path, release: HelmRelease, values: _Values) -> bytes:
-    try:
-        import helm_python as helm  # noqa: PLC0415 - a 75 MB Go library: loaded only to render
-    except Exception as error:  # noqa: BLE001 - HelmLibraryError, or a broken install
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise _cannot_render(release, f"Helm's library cannot be loaded: {first}") from None
-    merged: dict[str, Any] = {}
-    for path, name in zip(values.files, release.values, strict=True):
-        try:
-            merged = _merge(merged, helm.values_from_yaml(path.read_bytes().decode("utf-8")))
-        except (helm.HelmError, UnicodeDecodeError) as error:
-            detail = f"values file of chart {release.chart}: {error}"
-            raise InputError(Location(name), " ".join(detail.split())) from None
-    try:
-        helm.validate_release_name(release.release)
-    except helm.HelmError as error:
-        detail = f"release name {release.release!r}: {error}"
-        raise _failure(release, detail, chart_dir, values.root) from None
-    try:
-        # Loaded for each render: rendering drops disabled dependencies from the loaded chart.
-        with helm.Chart.load(chart_dir) as chart:
-            _check_vendored(chart.metadata, chart.dependencies, release)
-            manifests = chart.render(
-                merged, name=release.release, namespace=release.namespace or DEFAULT_NAMESPACE
-            )
-            crds = chart.crds  # after rendering: without those of disabled dependencies
-    except helm.HelmError as error:
-        raise _failure(release, str(error), chart_dir, values.root) from None
-    return _stream(crds, manifests, release)
-
-
-def _check_vendored(
-    metadata: Mapping[str, Any], loaded: list[dict[str, Any]], release: HelmRelease
-) -> None:
-    """Every dependency in Chart.yaml is in charts/, as Helm checks before it renders."""
-    declared = {str(dependency.get("name")) for dependency in metadata.get("dependencies") or ()}
-    missing = sorted(declared - {str(dependency.get("name")) for dependency in loaded})
-    if missing:
-        raise InputError(
-            Location(release.chart),
-            f"dependency {', '.join(missing)} of Chart.yaml is not in charts/ (charts are "
-            "rendered offline: vendor it with helm dependency build)",
-        )
-
-
-def _applied(template: str, text: str) -> bool:
-    """Whether a rendered template is applied: not NOTES.txt, a test, or empty (as helm)."""
-    return (
-        not template.endswith("NOTES.txt")
-        and "/templates/tests/" not in template
-        and bool(text.strip())
-    )
-
-
-def _stream(
-    crds: list[dict[str, str]], manifests: Mapping[str, str], release: HelmRelease
-) -> bytes:
-    """The rendered files as helm template prints them: ``# Source:`` before each."""
-    parts = [f"---\n# Source: {crd['filename']}\n{crd['data']}\n" for crd in crds]
-    parts += [
-        f"---\n# Source: {template}\n{text}\n"
-        for template, text in sorted(manifests.items())
-        if _applied(template, text)
-    ]
-    stream = "".join(parts).encode("utf-8")
-    if len(stream) > MAX_OUTPUT:
-        raise InputError(
-            Location(release.chart), f"the rendered chart is larger than {MAX_OUTPUT} bytes"
-        )
-    return stream

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from netpoldiff.errors import InputError, NetpoldiffError, SourceError
-from netpoldiff.render import helm
+from netpoldiff.render import helm_library
 from netpoldiff.render.helm import render_chart
 from netpoldiff.render.plan import HelmRelease
 
@@ -211,7 +211,7 @@ def test_a_helm_that_runs_too_long_is_stopped(tmp_path: Path, bin_dir: Path, bod
 def test_a_helm_that_prints_too_much_is_stopped(
     tmp_path: Path, bin_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(helm, "MAX_OUTPUT", 100_000)
+    monkeypatch.setattr(helm_library, "MAX_OUTPUT", 100_000)
     stand_in(bin_dir, "import sys\nwhile True:\n    sys.stdout.write('# ' * 1000)\n")
     with pytest.raises(InputError) as raised:
         render_chart(tmp_path, HelmRelease(APP), command=None, timeout=10, values_root=tmp_path)
@@ -357,7 +357,7 @@ SLOW_TEMPLATE = "{{ range until 3000000 }}{{ end }}"
 
 @pytest.mark.usefixtures("library")
 def test_the_library_output_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helm, "MAX_OUTPUT", 500)
+    monkeypatch.setattr(helm_library, "MAX_OUTPUT", 500)
     repo = write_tree(tmp_path, APP_CHART)
     with pytest.raises(InputError) as raised:
         render(repo, HelmRelease(APP))
@@ -381,7 +381,7 @@ def test_the_library_output_is_capped(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_values_files_must_be_small_files_in_the_tree(
     tmp_path: Path, values: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(helm, "MAX_OUTPUT", 1000)
+    monkeypatch.setattr(helm_library, "MAX_OUTPUT", 1000)
     repo = write_tree(tmp_path / "repo", APP_CHART | {"deploy/big.yaml": "# big\n" * 200})
     (tmp_path / "outside.yaml").write_text("port: 1\n", encoding="utf-8")
     with pytest.raises(InputError) as raised:

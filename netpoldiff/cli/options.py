@@ -158,8 +158,8 @@ render = click.option(
     default="auto",
     show_default=True,
     help=(
-        "auto: render every Kustomize overlay found under the paths; none: only a SOURCE or "
-        "PATH that is itself a kustomization."
+        "auto: render every Kustomize overlay and Helm chart found under the paths; none: only "
+        "those the configuration names, and a SOURCE or PATH that is itself a kustomization."
     ),
 )
 kustomize = click.option(

@@ -33,7 +33,7 @@ CORE_RANK: dict[str, float] = {
     "diff": 8,
     "changes": 8,
     "causes": 9,
-    "findings": 9,
+    "findings": 10,
     "policy_edits": 9,
     "unmatched": 7,
     "unevaluated": 9,

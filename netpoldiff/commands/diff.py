@@ -110,7 +110,7 @@ def diff_command(
             errors=report.errors,
             warnings=warned,
             diff=diff,
-            findings=report.configuration_changes,
+            findings=report.findings,
         )
         or (exit_code and not diff.is_empty())
     )

@@ -11,10 +11,11 @@ from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
-from netpoldiff.model import Endpoint, WorkloadEndpoint
+from netpoldiff.findings import Finding
+from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
-from netpoldiff.report.words import configuration_change_text
+from netpoldiff.report.words import finding_text
 from netpoldiff.unevaluated import Unevaluated
 
 SCHEMA_VERSION: Final = 1
@@ -93,15 +94,22 @@ def _diff_problems(report: DiffReport) -> JsonObject:
         "warnings": warnings,
         "unevaluated": [unevaluated_json(entry) for entry in report.unevaluated],
         "nothing_read": list(report.nothing_read),
-        "findings": [
-            {
-                "kind": "configuration-changed",
-                "message": configuration_change_text(change),
-                "flows": 0,
-                "objects": [],
-            }
-            for change in report.configuration_changes
-        ],
+        "findings": [finding_json(finding) for finding in report.findings],
+    }
+
+
+def ref_json(ref: ObjectRef) -> JsonObject:
+    """A REF of the contract: ``{"kind": K, "namespace": NS|null, "name": N}``."""
+    return {"kind": ref.kind, "namespace": ref.namespace, "name": ref.name}
+
+
+def finding_json(finding: Finding) -> JsonObject:
+    """One entry of ``findings``: kind, message, flows and the objects behind it."""
+    return {
+        "kind": finding.kind,
+        "message": finding_text(finding),
+        "flows": finding.flows,
+        "objects": [ref_json(ref) for ref in finding.objects],
     }
 
 

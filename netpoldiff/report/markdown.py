@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from netpoldiff.changes import ChangeSet
-from netpoldiff.findings import removed_default_denies
 from netpoldiff.report.graph import EDGE_COLORS, Graph
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
@@ -15,6 +13,7 @@ from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
     configuration_change_text,
     coverage_gaps,
+    finding_text,
     nothing_read_text,
     plural,
     policy_change_lines,
@@ -80,29 +79,17 @@ def mermaid(lines: Iterable[ChangeLine], limit: int = MAX_EDGES) -> str:
     return "\n".join(out)
 
 
-def _removed_default_denies(changes: ChangeSet) -> list[str]:
-    """Namespaces that denied all traffic of a direction by default and no longer do."""
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def _warnings(report: DiffReport) -> list[str]:
+    """The findings, configuration changes aside (they have their own alert, first)."""
     return [
-        f"namespace {code(removed.namespace)} no longer denies all {removed.direction} by "
-        f"default ({', '.join(f'{code(str(ref))} {what}' for ref, what in removed.policies)})"
-        for removed in removed_default_denies(changes)
+        finding_text(finding, name=code, strong=_bold)
+        for finding in report.findings
+        if finding.kind != "configuration-changed"
     ]
-
-
-def _warnings(lines: Sequence[ChangeLine], changes: ChangeSet) -> list[str]:
-    opened = [line for line in lines if line.opened]
-    notes = []
-    outside = [line for line in opened if line.from_outside]
-    if outside:
-        targets = sorted({d for line in outside for d in line.destinations})
-        shown = ", ".join(code(t) for t in targets[:5])
-        more = f" and {len(targets) - 5} more" if len(targets) > 5 else ""  # noqa: PLR2004
-        notes.append(f"Opens flows **from outside the cluster** to {shown}{more}.")
-    across = [line for line in opened if line.cross_namespace]
-    if across:
-        notes.append(f"Opens flows **across namespaces** ({plural(len(across), 'line')} below).")
-    notes.extend(f"Removes a default deny: {text}." for text in _removed_default_denies(changes))
-    return notes
 
 
 def _flow_table(lines: Sequence[ChangeLine], limit: int) -> list[str]:
@@ -165,7 +152,7 @@ def _alerts(report: DiffReport, limit: int) -> list[str]:
         out += [f"> - {escape(unevaluated_text(entry))}" for entry in entries[:limit]]
         if len(entries) > limit:
             out.append(f"> - … {len(entries) - limit} more not shown")
-    notes = _warnings(report.lines, report.changes)
+    notes = _warnings(report)
     if notes:
         out += ["", "> [!WARNING]", *(f"> {note}" for note in notes[:limit])]
         if len(notes) > limit:
@@ -262,7 +249,7 @@ def _longest_list(report: DiffReport) -> int:
         len(report.warnings),
         len(report.errors),
         len(report.unevaluated),
-        len(_warnings(report.lines, report.changes)),
+        len(_warnings(report)),
     )
 
 

@@ -14,7 +14,7 @@ from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
-from netpoldiff.findings import ConfigurationChanged
+from netpoldiff.findings import ConfigurationChanged, Finding, findings
 from netpoldiff.matrix import Matrix
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
@@ -99,6 +99,11 @@ class DiffReport:
         which costs the most on a large diff.
         """
         return tuple(change_lines(self.diff, self.changes))
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """The risks the change brings, computed once for every format and ``--fail-on``."""
+        return tuple(findings(self.diff, self.changes, self.configuration_changes))
 
 
 def _warning_key(warning: Diagnostic) -> tuple[str, str, str | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from netpoldiff.bitsets import iter_bits
@@ -22,7 +22,9 @@ from netpoldiff.report.lines import OUTSIDE
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
+    FINDINGS_HEADING,
     configuration_change_text,
+    finding_text,
     nothing_read_text,
     plural,
     policy_change_lines,
@@ -152,6 +154,16 @@ _BOLD: Final = "\033[1m"
 WHY_WIDTH: Final = 48
 
 
+def _findings(report: DiffReport, bold: Callable[[str], str]) -> list[str]:
+    """The risks the change brings, one marked paragraph each (configuration has its own)."""
+    risks = [f for f in report.findings if f.kind != "configuration-changed"]
+    out = ["", bold(FINDINGS_HEADING)] if risks else []
+    for finding in risks:
+        wrapped = textwrap.wrap(finding_text(finding), 94, break_on_hyphens=False)
+        out.extend(f"  {'!' if n == 0 else ' '} {row}" for n, row in enumerate(wrapped))
+    return out
+
+
 def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
     """A terraform-like terminal report: one line per group of changed flows, then why."""
     color = style.color
@@ -169,6 +181,7 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
         # First: every line below was read with OLD's configuration, not NEW's.
         out.extend(["", bold(CONFIGURATION_HEADING)])
         out.extend(f"  {row}" for row in textwrap.wrap(configuration_change_text(change), 96))
+    out.extend(_findings(report, bold))
     sections: dict[str, list[list[str]]] = {}
     for line in report.lines:
         title = (

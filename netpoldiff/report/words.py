@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from netpoldiff.changes import ChangeSet, SubjectChange
-from netpoldiff.findings import ConfigurationChanged
+from netpoldiff.findings import ConfigurationChanged, DefaultDenyRemoved, Finding
+from netpoldiff.kinds import NETWORK_POLICY
 from netpoldiff.policy_edits import policy_edits
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
@@ -15,6 +16,8 @@ SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effe
 NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
 NOT_READ_HEADING = "Changed but not analysed: a template, not a manifest (render it to diff it)"
 CONFIGURATION_HEADING = "Repository configuration changed"
+FINDINGS_HEADING = "Findings"
+NAMES_SHOWN = 5  # names listed in a finding before "and N more"
 
 
 def plural(count: int, noun: str) -> str:
@@ -160,3 +163,53 @@ def configuration_change_text(change: ConfigurationChanged) -> str:
         case "unusable":
             what = f"NEW's {change.path} cannot be used ({change.problem}); {used}"
     return f"{what}. The new configuration takes effect once the change is in OLD."
+
+
+def _names(names: Sequence[str], name: Callable[[str], str]) -> str:
+    shown = ", ".join(name(n) for n in names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def finding_text(
+    finding: Finding,
+    *,
+    name: Callable[[str], str] = str,
+    strong: Callable[[str], str] = str,
+) -> str:
+    """One finding in a sentence: what it opens, for how many flows, and because of what.
+
+    ``name`` writes a name (Markdown: inline code), ``strong`` the risk (Markdown: bold).
+    """
+    if isinstance(finding.detail, ConfigurationChanged):
+        return configuration_change_text(finding.detail)
+    if isinstance(finding.detail, DefaultDenyRemoved):
+        deny = finding.detail
+        policies = ", ".join(f"{name(str(ref))} {what}" for ref, what in deny.policies)
+        return (
+            f"Removes a default deny: namespace {name(deny.namespace)} no longer denies all "
+            f"{strong(deny.direction)} by default ({policies}); "
+            f"{plural(finding.flows, 'flow')} opened there."
+        )
+    about = _names([str(e) for e in finding.endpoints], name)
+    match finding.kind:
+        case "ingress-from-outside":
+            what = f"Opens flows {strong('from outside the cluster')} to {about}"
+        case "egress-to-outside":
+            what = f"Opens flows {strong('to outside the cluster')} from {about}"
+        case "cross-namespace":
+            what = f"Opens flows {strong('across namespaces')} to {about}"
+        case "all-ports":
+            what = f"Opens {strong('every port')} of a protocol for {about}"
+        case _:
+            what = (
+                f"Opens namespace {name(finding.namespace or '')} "
+                f"{strong('to every namespace')}: {about}"
+            )
+    # A workload or a namespace says its kind: a policy and a workload may share a name.
+    causes = _names(
+        [str(r) if r.kind == NETWORK_POLICY else f"{r} ({r.kind})" for r in finding.objects], name
+    )
+    label = "cause" if len(finding.objects) == 1 else "causes"
+    because = f"; {label}: {causes}" if causes else ""
+    return f"{what} ({plural(finding.flows, 'flow')}{because})."

@@ -120,6 +120,7 @@ class TextReport:
     workloads: list[tuple[str, str]] = field(default_factory=list)
     policies: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
     summary: str = ""
 
 
@@ -164,6 +165,8 @@ def parse_text(text: str) -> TextReport:
             for line in lines:
                 sign, policy, what = re.split(r" {2,}", line[2:], maxsplit=2)
                 report.policies.append((sign, policy, what))
+        elif title == "Findings":
+            report.findings.extend(line[4:] for line in lines if line.startswith("  ! "))
         elif title == "Warnings:":
             report.warnings.extend(line.strip() for line in lines)
         else:
@@ -232,7 +235,17 @@ CASES = [
         ),
         added=(PAYMENTS,),
         rows=_added_payments(f"{PAYMENTS}: added with labels {{app=payments, tier=backend}}"),
-        markdown=("> Opens flows **across namespaces** (3 lines below).",),
+        markdown=(
+            (
+                "> Opens flows **to outside the cluster** from `api/payments[Deployment]` "
+                "(1 flow; cause: `api/payments (Deployment)`)."
+            ),
+            (
+                "> Opens flows **across namespaces** to `api/payments[Deployment]`, "
+                "`data/postgres[StatefulSet]`, `web/frontend[Deployment]` (3 flows; cause: "
+                "`api/payments (Deployment)`)."
+            ),
+        ),
     ),
     Case(
         "workload-removed",
@@ -304,7 +317,12 @@ CASES = [
         policies=(
             ("~", "web/allow-frontend", "ingress[0].from[0].ipBlock.except removed: [10.0.0.0/8]"),
         ),
-        markdown=(f"> Opens flows **from outside the cluster** to `{FRONTEND}`.",),
+        markdown=(
+            (
+                f"> Opens flows **from outside the cluster** to `{FRONTEND}` "
+                "(1 flow; cause: `web/allow-frontend`)."
+            ),
+        ),
     ),
     Case(
         "egress-added-to-policytypes",
@@ -345,10 +363,13 @@ CASES = [
         policies=(("-", DEFAULT_DENY, "removed"),),
         markdown=(
             (
-                "> Removes a default deny: namespace `data` no longer denies all ingress by default"
-                f" (`{DEFAULT_DENY}` removed)."
+                "> Removes a default deny: namespace `data` no longer denies all **ingress** by "
+                f"default (`{DEFAULT_DENY}` removed); 6 flows opened there."
             ),
-            f"> Opens flows **from outside the cluster** to `{BACKUP}`.",
+            (
+                f"> Opens flows **from outside the cluster** to `{BACKUP}` "
+                f"(1 flow; cause: `{DEFAULT_DENY}`)."
+            ),
         ),
     ),
     Case(
@@ -373,7 +394,12 @@ CASES = [
         policies=(
             ("~", "data/allow-internal", "ingress[0].from[1] added: {namespaceSelector: {}}"),
         ),
-        markdown=("> Opens flows **across namespaces** (2 lines below).",),
+        markdown=(
+            (
+                "> Opens flows **across namespaces** to `data/postgres[StatefulSet]`, "
+                "`data/redis[StatefulSet]` (7 flows; cause: `data/allow-internal`)."
+            ),
+        ),
     ),
 ]
 IDS = [case.name for case in CASES]
@@ -670,7 +696,8 @@ def test_a_change_that_opens_every_pair_of_a_namespace_reads_as_a_few_lines(
     opened = size * size + size  # every workload, and the outside, to every workload
     text = run(old, new, "text", start=tmp_path)
     assert "  +  any workload, anywhere outside the cluster  ->  any workload  all  " in text
-    assert len(text.splitlines()) < 12, text
+    # The rows and the findings, each a paragraph that names at most five workloads.
+    assert len(text.splitlines()) < 24, text
     assert f"Reachability: {opened} opened, 0 closed." in text
     markdown = run(old, new, "markdown", start=tmp_path)
     assert len(markdown) < 3_000

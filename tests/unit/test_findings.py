@@ -11,17 +11,33 @@ from hypothesis import strategies as st
 from netpoldiff.addresses import ALL_ADDRESSES, parse_cidr
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
+from netpoldiff.diff import diff_matrices
+from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.findings import (
+    ConfigurationChanged,
     DefaultDenyRemoved,
     Direction,
+    Finding,
     across_namespaces,
+    findings,
     from_outside,
     is_default_deny,
     removed_default_denies,
 )
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
-from tests.testing.builders import endpoint, ip_block, pods, policy, rule
+from tests.testing.builders import (
+    TCP,
+    UDP,
+    cluster,
+    endpoint,
+    ip_block,
+    pods,
+    policy,
+    port,
+    rule,
+    workload,
+)
 
 OUTSIDE = ExternalEndpoint(ALL_ADDRESSES)
 PRIVATE = ExternalEndpoint(parse_cidr("10.0.0.0/8").addresses)
@@ -187,3 +203,131 @@ def test_the_order_policies_are_declared_in_changes_no_finding() -> None:
     assert removed_default_denies(changes((second, DENY_IN), ())) == removed_default_denies(
         changes((DENY_IN, second), ())
     )
+
+
+# --- findings of a diff ------------------------------------------------------------------------
+
+WEB_A = workload("a/web", {"app": "web"})
+API_B = workload("b/api", {"app": "api"})
+DB_B = workload("b/db", {"app": "db"})
+LOCKED = (
+    policy("a/deny", ingress=(), egress=()),
+    policy("b/deny", ingress=(), egress=()),
+)
+WEB_TO_PUBLIC = policy(
+    "a/web-out", {"app": "web"}, egress=(rule(ip_block("0.0.0.0/0"), ports=(port(number=443),)),)
+)
+WEB_TO_ALL_BUT_DNS = policy(
+    "a/web-out",
+    {"app": "web"},
+    egress=(
+        rule(
+            ip_block("0.0.0.0/0"),
+            ports=tuple(
+                port(protocol, low, high)
+                for protocol in (TCP, UDP)
+                for low, high in ((1, 52), (54, 65535))
+            ),
+        ),
+    ),
+)
+WEB_TO_API = policy(
+    "a/web-out", {"app": "web"}, egress=(rule(pods({"app": "api"}, namespaces={})),)
+)
+API_FROM_WEB = policy(
+    "b/api-in",
+    {"app": "api"},
+    ingress=(rule(pods({"app": "web"}, namespaces={}), ports=(port(number=80),)),),
+)
+API_FROM_OFFICE = policy(
+    "b/api-in",
+    {"app": "api"},
+    ingress=(rule(ip_block("203.0.113.0/24"), ports=(port(number=80),)),),
+)
+DB_TO_API = policy("b/db-out", {"app": "db"}, egress=(rule(pods({"app": "api"})),))
+API_FROM_DB = policy("b/api-in", {"app": "api"}, ingress=(rule(pods({"app": "db"})),))
+API_FROM_ANYONE = policy(
+    "b/api-in", {"app": "api"}, ingress=(rule(pods({}, namespaces={}), ports=(port(number=80),)),)
+)
+EVERYONE_OUT = (
+    policy("a/out", egress=(rule(pods({}, namespaces={})),)),
+    policy("b/out", egress=(rule(pods({}, namespaces={})),)),
+)
+Seen = tuple[str, int, tuple[str, ...], tuple[str, ...], str | None]
+
+
+def seen(found: Finding) -> Seen:
+    """A finding as a row: kind, flows, objects, endpoints, namespace."""
+    return (
+        found.kind,
+        found.flows,
+        tuple(str(ref) for ref in found.objects),
+        tuple(str(e) for e in found.endpoints),
+        found.namespace,
+    )
+
+
+def findings_of(old: tuple[NetworkPolicy, ...], new: tuple[NetworkPolicy, ...]) -> list[Seen]:
+    workloads = (WEB_A, API_B, DB_B)
+    before = cluster(*workloads, *old)
+    after = cluster(*workloads, *new)
+    diff = diff_matrices(*evaluate_pair(before, after))
+    return [seen(f) for f in findings(diff, ChangeSet.between(before, after))]
+
+
+WEB = "a/web[Deployment]"
+API = "b/api[Deployment]"
+
+
+@pytest.mark.parametrize(
+    ("added", "expected"),
+    [
+        ((), []),
+        ((WEB_TO_PUBLIC,), [("egress-to-outside", 1, ("a/web-out",), (WEB,), None)]),
+        ((WEB_TO_ALL_BUT_DNS,), [("egress-to-outside", 1, ("a/web-out",), (WEB,), None)]),
+        ((API_FROM_OFFICE,), [("ingress-from-outside", 1, ("b/api-in",), (API,), None)]),
+        (
+            (WEB_TO_API, API_FROM_WEB),
+            [("cross-namespace", 1, ("a/web-out", "b/api-in"), (API,), None)],
+        ),
+        ((DB_TO_API, API_FROM_DB), [("all-ports", 1, ("b/api-in", "b/db-out"), (API,), None)]),
+        (
+            (*EVERYONE_OUT, API_FROM_ANYONE),
+            [
+                ("cross-namespace", 1, ("a/out", "b/api-in"), (API,), None),
+                ("namespace-open-to-all", 2, ("a/out", "b/api-in", "b/out"), (API,), "b"),
+            ],
+        ),
+    ],
+    ids=[
+        "nothing-opened",
+        "egress-to-the-internet-on-443",
+        "egress-on-every-port-but-53",
+        "ingress-from-an-address-block",
+        "across-namespaces",
+        "every-port-within-a-namespace",
+        "a-namespace-open-to-every-namespace",
+    ],
+)
+def test_each_kind_of_finding_names_its_flows_objects_and_workloads(
+    added: tuple[NetworkPolicy, ...], expected: list[Seen]
+) -> None:
+    assert findings_of(LOCKED, (*LOCKED, *added)) == expected
+
+
+def test_a_removed_egress_default_deny_counts_the_flows_leaving_its_namespace() -> None:
+    ingress_only = policy("a/deny", ingress=())
+    assert findings_of(LOCKED, (ingress_only, LOCKED[1])) == [
+        ("egress-to-outside", 1, ("a/deny",), (WEB,), None),
+        ("all-ports", 1, ("a/deny",), (WEB,), None),
+        ("default-deny-removed", 1, ("a/deny",), (), "a"),
+    ]
+
+
+def test_configuration_changes_come_first_and_open_no_flow() -> None:
+    change = ConfigurationChanged(".netpoldiff.yaml", "modified", ("exclude",))
+    same = cluster(WEB_A)
+    diff = diff_matrices(*evaluate_pair(same, same))
+    assert findings(diff, ChangeSet.between(same, same), (change,)) == [
+        Finding("configuration-changed", 0, detail=change)
+    ]

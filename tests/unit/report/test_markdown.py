@@ -191,8 +191,9 @@ def test_alerts_warn_of_flows_from_outside_and_across_namespaces() -> None:
     )
     assert (
         "\n> [!WARNING]\n"
-        "> Opens flows **from outside the cluster** to `b/api[Deployment]`.\n"
-        "> Opens flows **across namespaces** (1 line below).\n"
+        "> Opens flows **from outside the cluster** to `b/api[Deployment]` "
+        "(1 flow; cause: `b/api-in`).\n"
+        "> Opens flows **across namespaces** to `b/api[Deployment]` (1 flow; cause: `b/api-in`).\n"
     ) in text
 
 
@@ -200,8 +201,8 @@ def test_alerts_warn_when_a_default_deny_is_removed() -> None:
     deny = policy("b/deny-all", ingress=())
     text = rendered(render_diff, diff_report(cluster(WEB, API, deny), cluster(WEB, API)))
     assert (
-        "> Removes a default deny: namespace `b` no longer denies all ingress by default "
-        "(`b/deny-all` removed)."
+        "> Removes a default deny: namespace `b` no longer denies all **ingress** by default "
+        "(`b/deny-all` removed); 3 flows opened there."
     ) in text
 
 

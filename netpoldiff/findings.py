@@ -6,18 +6,15 @@ words are the reports' (report/words.py), so text, Markdown and JSON say the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final, Literal
 
-from netpoldiff.bitsets import iter_bits
-from netpoldiff.causes import CauseIndex
 from netpoldiff.changes import ChangeSet
-from netpoldiff.columns import Column, column_sources
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
+from netpoldiff.opened_risks import Gathered, gather_opened
 from netpoldiff.policies import NetworkPolicy
-from netpoldiff.ports import ALL_PORTS
 
 Direction = Literal["ingress", "egress"]
 ConfigurationChange = Literal["added", "removed", "modified", "unusable"]
@@ -133,69 +130,6 @@ class Finding:
     detail: FindingDetail = None
 
 
-@dataclass(slots=True)
-class _Found:
-    """One finding while it is gathered, destination by destination."""
-
-    flows: int = 0
-    objects: set[ObjectRef] = field(default_factory=set)
-    endpoints: set[WorkloadEndpoint] = field(default_factory=set)
-
-
-class _Gatherer:
-    """Opened pairs by finding, with the changed objects that decide them."""
-
-    def __init__(self, diff: MatrixDiff, changes: ChangeSet) -> None:
-        self.diff = diff
-        self.changes = changes
-        self.index = CauseIndex(diff, changes)
-        # By kind and what it is about: a namespace, a direction and namespace, or "".
-        self.found: dict[tuple[FindingKind, str], _Found] = {}
-
-    def finding(self, kind: FindingKind, about: str) -> Finding:
-        """The finding gathered under ``(kind, about)``."""
-        entry = self.found[kind, about]
-        return Finding(
-            kind,
-            entry.flows,
-            tuple(sorted(entry.objects)),
-            tuple(sorted(entry.endpoints, key=_workload_order)),
-            about or None,
-        )
-
-    def add(
-        self,
-        key: tuple[FindingKind, str],
-        sources: int,
-        dst: int,
-        about: Iterable[Endpoint],
-    ) -> None:
-        if not sources:
-            return
-        found = self.found.setdefault(key, _Found())
-        found.flows += sources.bit_count()
-        found.endpoints.update(e for e in about if isinstance(e, WorkloadEndpoint))
-        found.objects.update(self._objects(sources, dst))
-
-    def _objects(self, sources: int, dst: int) -> Iterator[ObjectRef]:
-        """The changed policies deciding these pairs, else what changed on their endpoints."""
-        policies = [
-            cause.policy
-            for cause in self.index.causes(sources, (dst,))
-            if cause.change != "unchanged" and cause.policy not in self.changes.renamed
-        ]
-        yield from policies
-        if policies:
-            return
-        for change in self.index.subject_changes(sources, (dst,)):
-            subject = change.subject
-            if isinstance(subject, str):
-                yield ObjectRef(NAMESPACE, None, subject)
-            else:
-                yield ObjectRef(subject.kind, subject.namespace, subject.name)
-
-
-NAMESPACE: Final = "Namespace"
 _FLOW_KINDS: Final[tuple[FindingKind, ...]] = (
     "ingress-from-outside",
     "egress-to-outside",
@@ -207,29 +141,6 @@ _FLOW_KINDS: Final[tuple[FindingKind, ...]] = (
 
 def _workload_order(endpoint: WorkloadEndpoint) -> tuple[str, str, str]:
     return (endpoint.namespace, endpoint.name, endpoint.kind)
-
-
-def _every_port_sources(opened: Column, old: Column) -> int:
-    """Sources that NEW allows every port of some protocol that OLD did not allow whole."""
-    found = 0
-    old_sources = column_sources(old)
-    for gained, sources in opened.items():
-        if not any(ports == ALL_PORTS for _, ports in gained.items()):
-            continue  # NEW's whole protocol is in what it gained: OLD lacked some of it
-        found |= sources & ~old_sources
-        for before, before_sources in old.items():
-            both = sources & before_sources
-            after = before | gained
-            if both and any(
-                after.ports(p) == ALL_PORTS != before.ports(p) for p, _ in gained.items()
-            ):
-                found |= both
-    return found
-
-
-def _reaches_every_workload(column: Column, workloads: int, dst: int) -> bool:
-    """Whether every workload (but the destination itself) may open some connection."""
-    return not (workloads & ~(1 << dst) & ~column_sources(column))
 
 
 def findings(
@@ -261,94 +172,27 @@ def findings(
     ``objects`` of the others are the changed policies deciding the pairs (a rename decides
     nothing) or, when no policy changed, the workloads and namespaces that did.
     """
-    gather = _Gatherer(diff, changes)
-    scope = _Scope.of(diff)
     denies = removed_default_denies(changes)
-    for dst, opened in enumerate(diff.opened):
-        if opened:
-            _destination(gather, scope, denies, dst, opened)
+    gathered = gather_opened(diff, changes, [(d.direction, d.namespace) for d in denies])
     found = [Finding("configuration-changed", 0, detail=change) for change in configuration]
     for kind in _FLOW_KINDS:
         found.extend(
-            gather.finding(kind, namespace)
-            for namespace in sorted(n for k, n in gather.found if k == kind)
+            _finding(kind, about, gathered[kind, about])
+            for about in sorted(a for k, a in gathered if k == kind)
         )
     for deny in denies:
-        entry = gather.found.get(("default-deny-removed", f"{deny.direction} {deny.namespace}"))
+        entry = gathered.get(("default-deny-removed", f"{deny.direction} {deny.namespace}"))
         refs = tuple(ref for ref, _ in deny.policies)
         flows = entry.flows if entry else 0
         found.append(Finding("default-deny-removed", flows, refs, (), deny.namespace, deny))
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
-    """The endpoints of a diff as bitmasks: workloads, addresses, namespaces."""
-
-    workloads: int
-    externals: int
-    namespaces: dict[str, int]
-    several_namespaces: bool
-
-    @classmethod
-    def of(cls, diff: MatrixDiff) -> _Scope:
-        workloads = 0
-        namespaces: dict[str, int] = {}
-        for index, endpoint in enumerate(diff.endpoints):
-            if isinstance(endpoint, WorkloadEndpoint):
-                workloads |= 1 << index
-                namespaces[endpoint.namespace] = namespaces.get(endpoint.namespace, 0) | 1 << index
-        externals = ((1 << len(diff.endpoints)) - 1) & ~workloads
-        present = workloads & diff.new.present
-        several = sum(1 for mask in namespaces.values() if mask & present) > 1
-        return cls(workloads, externals, namespaces, several)
-
-
-def _destination(
-    gather: _Gatherer,
-    scope: _Scope,
-    denies: list[DefaultDenyRemoved],
-    dst: int,
-    opened: Column,
-) -> None:
-    """Gather the findings of the pairs opened toward one destination."""
-    diff = gather.diff
-    target = diff.endpoints[dst]
-    sources = column_sources(opened)
-    for deny in denies:
-        members = scope.namespaces.get(deny.namespace, 0)
-        key: tuple[FindingKind, str] = (
-            "default-deny-removed",
-            f"{deny.direction} {deny.namespace}",
-        )
-        if deny.direction == "egress":
-            gather.add(key, sources & members, dst, ())
-        elif members >> dst & 1:
-            gather.add(key, sources, dst, ())
-    every_port = _every_port_sources(opened, diff.old.columns[dst])
-    # Toward an address, the workloads that gained every port are the sources.
-    ends = [target] if isinstance(target, WorkloadEndpoint) else iter_bits(every_port)
-    about = [e if isinstance(e, WorkloadEndpoint) else diff.endpoints[e] for e in ends]
-    gather.add(("all-ports", ""), every_port, dst, about)
-    if not isinstance(target, WorkloadEndpoint):
-        leaving = sources & scope.workloads
-        gather.add(
-            ("egress-to-outside", ""),
-            leaving,
-            dst,
-            map(diff.endpoints.__getitem__, iter_bits(leaving)),
-        )
-        return
-    gather.add(("ingress-from-outside", ""), sources & scope.externals, dst, (target,))
-    crossing = sources & scope.workloads & ~scope.namespaces[target.namespace]
-    gather.add(("cross-namespace", ""), crossing, dst, (target,))
-    old_workloads = scope.workloads & diff.old.present
-    new_workloads = scope.workloads & diff.new.present
-    if (
-        scope.several_namespaces
-        and diff.old.present >> dst & 1
-        and _reaches_every_workload(diff.new.columns[dst], new_workloads, dst)
-        and not _reaches_every_workload(diff.old.columns[dst], old_workloads, dst)
-    ):
-        opened_to_all: tuple[FindingKind, str] = ("namespace-open-to-all", target.namespace)
-        gather.add(opened_to_all, sources & scope.workloads & ~(1 << dst), dst, (target,))
+def _finding(kind: FindingKind, about: str, entry: Gathered) -> Finding:
+    return Finding(
+        kind,
+        entry.flows,
+        tuple(sorted(entry.objects)),
+        tuple(sorted(entry.endpoints, key=_workload_order)),
+        about or None,
+    )

@@ -33,6 +33,7 @@ CORE_RANK: dict[str, float] = {
     "diff": 8,
     "changes": 8,
     "causes": 9,
+    "opened_risks": 9.5,
     "findings": 10,
     "policy_edits": 9,
     "unmatched": 7,

@@ -95,7 +95,21 @@ class ConnectionSet:
         return (self - other).is_empty()
 
     def __str__(self) -> str:
-        """Compact human form, e.g. ``all``, ``TCP/80,443`` or ``TCP/all UDP/53``."""
+        """The shorter of the direct and the complement form, e.g. ``all but TCP/9555``.
+
+        The direct form lists what is in the set: ``all``, ``none``, ``TCP/80,443`` or
+        ``TCP/all UDP/53``. The complement form says what is not: ``all but `` and the direct
+        form of ``ALL_CONNECTIONS - self``. Shorter means fewer characters; a tie reads
+        directly. JSON never uses this text: its contract shape is in ``report/json_report``.
+        """
+        direct = self.direct_text()
+        if self.is_empty():
+            return direct
+        complement = f"all but {(ALL_CONNECTIONS - self).direct_text()}"
+        return complement if len(complement) < len(direct) else direct
+
+    def direct_text(self) -> str:
+        """What is in the set, protocol by protocol: ``all``, ``none``, ``TCP/all UDP/53``."""
         if self.is_all():
             return "all"
         if self.is_empty():

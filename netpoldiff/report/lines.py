@@ -46,12 +46,21 @@ class ChangeLine:
 
     @property
     def connections(self) -> str:
-        """``TCP/443`` for one direction of change, ``+TCP/443 -TCP/80`` for both."""
+        """``TCP/443`` for one direction of change, ``+TCP/443 -TCP/80`` for both.
+
+        In the second form a complement is bracketed, ``+(all but TCP/80) -TCP/80``, so the
+        ``-`` cannot be read as part of what it leaves out.
+        """
         if self.sign == "+":
             return str(self.opened)
         if self.sign == "-":
             return str(self.closed)
-        return f"+{self.opened} -{self.closed}"
+        return f"+{_bracketed(self.opened)} -{_bracketed(self.closed)}"
+
+
+def _bracketed(connections: ConnectionSet) -> str:
+    text = str(connections)
+    return f"({text})" if " " in text and text.startswith("all but ") else text
 
 
 def _namespace_of(endpoint: Endpoint) -> str:

@@ -45,7 +45,8 @@ Each row lists who may open connections to a destination, and on what.
   ns/*           every workload of namespace ns      any workload   every workload
   ns/ (k of n workloads)   some workloads of ns, counted (--format json lists them)
   {ANYWHERE_OUTSIDE}   every address outside the cluster
-  all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect"""
+  all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect
+  all but TCP/22  every port but those named"""
 
 
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str] = (), *, fmt: str) -> str:

@@ -330,3 +330,66 @@ def test_operators_work_protocol_by_protocol(a: ConnectionSet, b: ConnectionSet)
         assert (a | b).ports(p) == a.ports(p) | b.ports(p)
         assert (a & b).ports(p) == a.ports(p) & b.ports(p)
         assert (a - b).ports(p) == a.ports(p) - b.ports(p)
+
+
+# --- the shorter form: direct or "all but" --------------------------------------------------
+
+
+def _parse_direct(text: str) -> ConnectionSet:
+    """The set a direct form names: ``all``, ``none`` or ``PROTO/ports`` words."""
+    if text == "all":
+        return ALL_CONNECTIONS
+    if text == "none":
+        return NO_CONNECTIONS
+    result = NO_CONNECTIONS
+    for word in text.split(" "):
+        name, _, spec = word.partition("/")
+        if spec == "all":
+            result = result | ConnectionSet.of(Protocol(name))
+            continue
+        ranges = []
+        for part in spec.split(","):
+            lo, _, hi = part.partition("-")
+            ranges.append((int(lo), int(hi or lo)))
+        result = result | ConnectionSet.of(Protocol(name), IntervalSet.of(*ranges))
+    return result
+
+
+def parse_connections(text: str) -> ConnectionSet:
+    """Read back what ``str(ConnectionSet)`` writes, independently of how it chose the form."""
+    if text.startswith("all but "):
+        return ALL_CONNECTIONS - _parse_direct(text.removeprefix("all but "))
+    return _parse_direct(text)
+
+
+@pytest.mark.parametrize(
+    ("c", "text"),
+    [
+        (ALL_CONNECTIONS - conn(TCP, (9555, 9555)), "all but TCP/9555"),
+        (ALL_CONNECTIONS - conn(UDP, (53, 53)) - conn(TCP, (22, 22)), "all but TCP/22 UDP/53"),
+        (ConnectionSet.of(TCP) | ConnectionSet.of(UDP), "TCP/all UDP/all"),
+        (conn(TCP, (2, 65535)), "TCP/2-65535"),
+    ],
+    ids=["all-but-one-port", "all-but-two", "tie-or-longer-stays-direct", "one-protocol-direct"],
+)
+def test_str_says_all_but_when_shorter(c: ConnectionSet, text: str) -> None:
+    assert str(c) == text
+
+
+# Complements too, so that both forms win often.
+_either_form = full_connections | full_connections.map(lambda c: ALL_CONNECTIONS - c)
+
+
+@given(c=_either_form)
+def test_str_is_the_shorter_form_and_names_exactly_the_set(c: ConnectionSet) -> None:
+    direct = c.direct_text()
+    complement = "all but " + (ALL_CONNECTIONS - c).direct_text()
+    assert parse_connections(direct) == c
+    assert parse_connections(complement) == c
+    text = str(c)
+    assert parse_connections(text) == c
+    if c.is_empty():
+        assert text == "none"
+    else:
+        assert len(text) == min(len(direct), len(complement))
+        assert text == direct or len(complement) < len(direct)

@@ -57,8 +57,10 @@ TEMPLATE = ChangeLine(
         ("-", NO_CONNECTIONS, tcp(80, 8080) | udp(53), "TCP/80,8080 UDP/53"),
         ("-", NO_CONNECTIONS, ALL_CONNECTIONS, "all"),
         ("~", tcp(443), tcp((8000, 8080)), "+TCP/443 -TCP/8000-8080"),
+        ("+", ALL_CONNECTIONS - tcp(9555), NO_CONNECTIONS, "all but TCP/9555"),
+        ("~", ALL_CONNECTIONS - tcp(9555), tcp(9555), "+(all but TCP/9555) -TCP/9555"),
     ],
-    ids=["opened", "closed", "closed-all", "both"],
+    ids=["opened", "closed", "closed-all", "both", "opened-all-but", "both-all-but-bracketed"],
 )
 def test_a_line_words_the_connections_of_its_change(
     sign: Sign, opened: ConnectionSet, closed: ConnectionSet, expected: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, IPSet, family_cidrs
 from netpoldiff.bitsets import iter_bits
@@ -13,6 +13,7 @@ from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 
 ANYWHERE_OUTSIDE = "anywhere outside the cluster"
 LISTED_PER_NAMESPACE = 8  # workloads of one namespace named in a row before they are counted
+LEFT_OUT_NAMED = 3  # beyond that, the workloads a group leaves out are named instead, up to this
 
 
 def _family_text(addresses: IPSet, family: int) -> str | None:
@@ -44,10 +45,15 @@ def endpoint_label(endpoint: Endpoint) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Population:
-    """How many workloads each namespace has, to say "all of ns" instead of listing them."""
+    """How many workloads each namespace has, to say "all of ns" instead of listing them.
+
+    ``members`` holds the workloads of each namespace, so that a group can name those it
+    leaves out; a population built from counts alone counts them instead.
+    """
 
     by_namespace: dict[str, int]
     externals: int
+    members: dict[str, list[WorkloadEndpoint]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, matrix: Matrix) -> Population:
@@ -57,14 +63,34 @@ class Population:
     @classmethod
     def of_endpoints(cls, endpoints: Iterable[Endpoint]) -> Population:
         """The population of some endpoints."""
-        counts: dict[str, int] = defaultdict(int)
+        members: dict[str, list[WorkloadEndpoint]] = defaultdict(list)
         externals = 0
         for endpoint in endpoints:
             if isinstance(endpoint, WorkloadEndpoint):
-                counts[endpoint.namespace] += 1
+                members[endpoint.namespace].append(endpoint)
             else:
                 externals += 1
-        return cls(dict(counts), externals)
+        counts = {namespace: len(workloads) for namespace, workloads in members.items()}
+        return cls(counts, externals, dict(members))
+
+
+def _most_of(namespace: str, names: list[str], population: Population) -> str:
+    """``ns/* except a[Kind]`` when few are left out, else ``ns/ (k of n workloads)``.
+
+    Used for groups too long to list. Several left-out names are bracketed, because a row
+    joins its labels with commas.
+    """
+    total = population.by_namespace.get(namespace, 0)
+    counted = f"{namespace}/ ({len(names)} of {total} workloads)"
+    members = population.members.get(namespace, [])
+    if len(members) != total or total - len(names) > LEFT_OUT_NAMED:
+        return counted
+    included = set(names)
+    prefix = len(namespace) + 1
+    left_out = sorted(str(e)[prefix:] for e in members if str(e) not in included)
+    if len(left_out) == 1:
+        return f"{namespace}/* except {left_out[0]}"
+    return f"{namespace}/* except ({', '.join(left_out)})"
 
 
 def _labels(
@@ -92,8 +118,9 @@ def _labels(
             if namespace in whole and total > 1:
                 labels.append(f"{namespace}/*")
             elif len(names[namespace]) > LISTED_PER_NAMESPACE:
-                # A long list of names reads as noise: count them (JSON lists every pair).
-                labels.append(f"{namespace}/ ({len(names[namespace])} of {total} workloads)")
+                # A long list of names reads as noise: name what is left out, or count them
+                # (JSON lists every pair).
+                labels.append(_most_of(namespace, names[namespace], population))
             else:
                 labels.extend(names[namespace])
     if externals and len(externals) == population.externals:

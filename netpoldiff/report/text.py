@@ -43,6 +43,7 @@ _LEGEND: Final = f"""\
 Each row lists who may open connections to a destination, and on what.
   ns/name[Kind]  a workload (for a controller, its pods, replicas among them)
   ns/*           every workload of namespace ns      any workload   every workload
+  ns/* except x[Kind]   every workload of ns but x; several: ns/* except (x[Kind], y[Kind])
   ns/ (k of n workloads)   some workloads of ns, counted (--format json lists them)
   {ANYWHERE_OUTSIDE}   every address outside the cluster
   all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect

@@ -155,6 +155,27 @@ def test_a_group_names_at_most_eight_workloads_of_a_namespace_then_counts_them()
     assert describe_group(many[:9], population) == ["big/ (9 of 10 workloads)"]
 
 
+@pytest.mark.parametrize(
+    ("total", "included", "expected"),
+    [
+        (12, 11, "big/* except w11[Deployment]"),
+        (12, 9, "big/* except (w10[Deployment], w11[Deployment], w9[Deployment])"),
+        (13, 9, "big/ (9 of 13 workloads)"),
+    ],
+    ids=["one-left-out", "three-left-out-bracketed", "more-left-out-counted"],
+)
+def test_a_long_group_names_the_few_workloads_it_leaves_out(
+    total: int, included: int, expected: str
+) -> None:
+    many = [endpoint(f"big/w{i}") for i in range(total)]
+    population = Population.of_endpoints(many)
+    assert describe_group(many[:included], population) == [expected]
+    mask_describer_matrix = evaluate(cluster(*(workload(str(e).split("[")[0]) for e in many)))
+    index = mask_describer_matrix.index()
+    mask = sum(1 << index[e] for e in many[:included])
+    assert MaskDescriber(mask_describer_matrix).describe(mask) == [expected]
+
+
 def test_all_but_a_majority_of_namespaces_is_not_written_as_any_workload_but() -> None:
     # Leaving out more namespaces than are included reads worse than naming what is included.
     population = Population({"a": 2, "b": 2, "c": 2}, 0)

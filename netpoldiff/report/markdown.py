@@ -11,6 +11,7 @@ from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
+    change_counts,
     configuration_change_text,
     coverage_gaps,
     finding_text,
@@ -127,10 +128,10 @@ def _headline(report: DiffReport) -> list[str]:
         if gaps:
             title += f" in what was evaluated ({gaps})"
     else:
-        opened, closed = report.diff.opened_count(), report.diff.closed_count()
-        title = f"### netpoldiff: {plural(opened, 'flow')} opened, {closed} closed"
+        title = f"### netpoldiff: {change_counts(report)}"
         if gaps:
-            title += f" ({gaps})"
+            # The counts may end in brackets already: a second pair would read as theirs.
+            title += f"; not covered: {gaps}"
     return [MARKER, title, f"{code(report.header.old)} → {code(report.header.new)}"]
 
 

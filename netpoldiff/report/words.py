@@ -77,8 +77,31 @@ def policy_change_lines(changes: ChangeSet) -> list[tuple[str, str, str]]:
     return rows
 
 
+def change_counts(report: DiffReport) -> str:
+    """``1 row opened (2 flows), 1 closed``: what a reader can count, then what it stands for.
+
+    A row is one line of the report, as the reader sees it. A flow is one (source,
+    destination) pair, as JSON lists it under ``opened``/``closed`` and counts in ``summary``.
+    A row groups flows: a namespace as ``ns/*``, or an address block that other policies'
+    ipBlocks cut into ranges every policy treats alike (``0.0.0.0/0 except 10.0.0.0/8`` can
+    be two ranges, so two flows). The flows are said only when they differ from the rows. A
+    row that both opens and closes (``~``) counts once in each direction.
+    """
+    lines = report.lines
+    counts: list[str] = []
+    for verb, rows, flows in (
+        ("opened", sum(1 for line in lines if line.opened), report.diff.opened_count()),
+        ("closed", sum(1 for line in lines if line.closed), report.diff.closed_count()),
+    ):
+        text = f"{plural(rows, 'row')} {verb}" if not counts else f"{rows} {verb}"
+        counts.append(text if flows == rows else f"{text} ({plural(flows, 'flow')})")
+    return ", ".join(counts)
+
+
 def summary_line(report: DiffReport) -> str:
-    """``Reachability: 3 opened, 1 closed.``; ``No reachability changes.`` only when complete.
+    """``Reachability: 3 rows opened, 1 closed.``; ``No reachability changes.`` when complete.
+
+    The counts are ``change_counts``: rows, and the flows behind them when those differ.
 
     "No reachability changes" is read as a guarantee: it is said only when every changed
     object was read and evaluated, and otherwise says what it does not cover.
@@ -89,7 +112,7 @@ def summary_line(report: DiffReport) -> str:
     if diff.is_empty():
         counts = "No reachability changes."
     else:
-        counts = f"Reachability: {diff.opened_count()} opened, {diff.closed_count()} closed."
+        counts = f"Reachability: {change_counts(report)}."
     gaps = coverage_gaps(report)
     if not gaps:
         return counts

@@ -199,5 +199,5 @@ def test_pr_comment_posts_the_configuration_change(
         assert result.status == 0, result.err
         (comment,) = github.thread()
     body = str(comment["body"])
-    assert "### netpoldiff: 2 flows opened, 1 closed" in body
+    assert "### netpoldiff: 1 row opened (2 flows), 1 closed" in body
     assert "**Repository configuration changed**: NEW changes .netpoldiff.yaml" in body

@@ -21,8 +21,8 @@ from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.testing.gitrepo import GitRepo
 
 ZERO = "0" * 40
-OPENED_REPORT = "Reachability: 2 opened, 0 closed."
-CLOSED_REPORT = "Reachability: 0 opened, 1 closed."
+OPENED_REPORT = "Reachability: 1 row opened (2 flows), 0 closed."
+CLOSED_REPORT = "Reachability: 0 rows opened, 1 closed."
 OPENED_FLOW = "+  0.0.0.0/0 except 10.0.0.0/8  ->  frontend/web[Deployment]  TCP/8080"
 COMMIT_REFUSED = "netpoldiff: commit refused (--fail-on opened)"
 PUSH_REFUSED = "netpoldiff: push refused (--fail-on opened)"
@@ -444,7 +444,7 @@ def test_a_new_branch_is_compared_with_what_the_remote_has(
     output = _output(refused)
     assert "Pushing refs/heads/feature:" in output
     assert f"netpoldiff {remote_tip} ({remote_tip[:7]}) -> {tip} ({tip[:7]})" in output
-    assert "Reachability: 2 opened, 1 closed." in output
+    assert "Reachability: 1 row opened (2 flows), 1 closed." in output
     assert _remote_has(remote, "feature") is None
 
 

@@ -20,7 +20,7 @@ from tests.testing.fakegithub import FakeGitHub, Recorded, serve, serving_the_cl
 OLD = "fixtures/demo/old"
 NEW = "fixtures/demo/new"
 COMMENTS_PATH = "/repos/o/r/issues/7/comments"
-DEMO_TITLE = "### netpoldiff: 2 flows opened, 1 closed"
+DEMO_TITLE = "### netpoldiff: 1 row opened (2 flows), 1 closed"
 NO_CHANGE_TITLE = "### netpoldiff: no reachability changes"
 
 
@@ -107,7 +107,7 @@ def test_a_later_run_edits_the_earlier_comment_found_on_any_page(
     (patch,) = github.calls("PATCH")
     assert patch.path == f"/repos/o/r/issues/comments/{comment['id']}"
     assert patch.body == {"body": second.out}
-    assert "### netpoldiff: 1 flow opened, 2 closed" in second.out
+    assert "### netpoldiff: 1 row opened, 1 closed (2 flows)" in second.out
     (updated,) = _bot_comments(github)
     assert updated["id"] == comment["id"]
     assert updated["body"] == second.out
@@ -203,7 +203,7 @@ def test_a_refused_edit_exits_2_with_the_status(github: FakeGitHub, run_cli: Cli
     assert result.status == 2
     assert "HTTP 403" in _one_line(result)
     assert "PATCH /repos/o/r/issues/comments/" in result.err
-    assert "1 flow opened, 2 closed" in result.out
+    assert "1 row opened, 1 closed (2 flows)" in result.out
 
 
 def test_a_missing_token_exits_2_before_any_request(
@@ -365,7 +365,7 @@ def test_fail_on_closed_passes_a_change_that_only_opens(
     result = _comment(run_cli, "--fail-on", "closed", OLD, str(only_opens))
 
     assert result.status == 0, result.err
-    assert "2 flows opened" in result.out
+    assert "1 row opened (2 flows)" in result.out
     assert len(github.calls("POST")) == 1
 
 

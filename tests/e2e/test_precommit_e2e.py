@@ -21,8 +21,8 @@ import pytest
 from tests.conftest import REPO_ROOT
 from tests.testing.gitrepo import HERMETIC, GitRepo
 
-OPENED_REPORT = "Reachability: 2 opened, 0 closed."
-CLOSED_REPORT = "Reachability: 0 opened, 1 closed."
+OPENED_REPORT = "Reachability: 1 row opened (2 flows), 0 closed."
+CLOSED_REPORT = "Reachability: 0 rows opened, 1 closed."
 OPENED_FLOW = "+  0.0.0.0/0 except 10.0.0.0/8  ->  frontend/web[Deployment]  TCP/8080"
 COMMIT_HOOK = "netpoldiff (NetworkPolicy reachability)"
 PUSH_HOOK = "netpoldiff (NetworkPolicy reachability of pushed commits)"

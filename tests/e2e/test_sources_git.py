@@ -105,7 +105,7 @@ def test_parent_against_head(run_cli: CliRunner, demo: GitRepo) -> None:
     old, new = demo.sha("HEAD~1")[:7], demo.sha("HEAD")[:7]
     assert text.status == 0
     assert text.out.splitlines()[0] == f"netpoldiff HEAD~1 ({old}) -> HEAD ({new})"
-    assert text.out.endswith("Reachability: 2 opened, 1 closed.\n")
+    assert text.out.endswith("Reachability: 1 row opened (2 flows), 1 closed.\n")
 
 
 def test_other_revision_forms(run_cli: CliRunner, demo: GitRepo) -> None:
@@ -299,7 +299,7 @@ def test_pre_commit_hook_with_staged_changes(old_only: GitRepo) -> None:
     repo.git("add", "k8s/frontend.yaml")
     moved, output = _git_commit(repo)
     assert not moved, output
-    assert "Reachability: 2 opened, 0 closed." in output
+    assert "Reachability: 1 row opened (2 flows), 0 closed." in output
     assert re.search(r"^hook index: \S*\.git/index$", output, re.MULTILINE), output
 
     # Unstage the opening edit (it stays in the working tree) and stage one that only closes.
@@ -308,7 +308,7 @@ def test_pre_commit_hook_with_staged_changes(old_only: GitRepo) -> None:
     repo.git("add", "k8s/shop.yaml")
     moved, output = _git_commit(repo)
     assert moved, output
-    assert "Reachability: 0 opened, 1 closed." in output
+    assert "Reachability: 0 rows opened, 1 closed." in output
     assert repo.git("show", "--name-only", "--format=", "HEAD").split() == ["k8s/shop.yaml"]
 
 
@@ -320,13 +320,13 @@ def test_pre_commit_hook_with_commit_all(old_only: GitRepo) -> None:
     moved, output = _git_commit(repo, "-a")
     assert not moved, output
     assert "index.lock" in output  # the hook really read the temporary index
-    assert "Reachability: 2 opened, 1 closed." in output
+    assert "Reachability: 1 row opened (2 flows), 1 closed." in output
 
     repo.git("checkout", "--", "k8s/frontend.yaml")
     moved, output = _git_commit(repo, "-a")
     assert moved, output
     assert "index.lock" in output
-    assert "Reachability: 0 opened, 1 closed." in output
+    assert "Reachability: 0 rows opened, 1 closed." in output
 
 
 def test_pre_commit_hook_with_a_partial_commit(old_only: GitRepo) -> None:
@@ -336,7 +336,7 @@ def test_pre_commit_hook_with_a_partial_commit(old_only: GitRepo) -> None:
     repo.git("add", "k8s/frontend.yaml")  # staged, but not part of `git commit -- shop.yaml`
     moved, output = _git_commit(repo, "--", "k8s/shop.yaml")
     assert moved, output
-    assert "Reachability: 0 opened, 1 closed." in output
+    assert "Reachability: 0 rows opened, 1 closed." in output
     assert repo.git("status", "--porcelain").splitlines() == ["M  k8s/frontend.yaml"]
 
 

@@ -109,7 +109,7 @@ def test_pre_push_of_a_sha256_repository(
 
     update = pre_push(run_cli, monkeypatch, repo, f"refs/heads/main {tip} refs/heads/main {base}\n")
     assert update.status == 0, update.err
-    assert "Reachability: 2 opened, 1 closed." in update.out
+    assert "Reachability: 1 row opened (2 flows), 1 closed." in update.out
     new_branch = pre_push(run_cli, monkeypatch, repo, f"HEAD {tip} refs/heads/x {zero}\n")
     assert new_branch.status == 0, new_branch.err
     assert "Pushing refs/heads/x:" in new_branch.out

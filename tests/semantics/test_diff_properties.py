@@ -703,9 +703,16 @@ def test_counts_agree_across_the_json_text_and_markdown_reports(
     terminal = "".join(text_format.render_diff(report, Style()))
     comment = "".join(markdown.render_diff(report, Style()))
     if opened or closed:
-        assert terminal.endswith(f"\nReachability: {opened} opened, {closed} closed.\n")
-        noun = "flow" if opened == 1 else "flows"
-        assert f"\n### netpoldiff: {opened} {noun} opened, {closed} closed\n" in comment
+        # Rows as the reader counts them; flows (JSON's pairs) beside them when they differ.
+        opened_rows = sum(1 for line in lines if line.opened)
+        closed_rows = sum(1 for line in lines if line.closed)
+        noun = "row" if opened_rows == 1 else "rows"
+        counts = f"{opened_rows} {noun} opened"
+        counts += "" if opened == opened_rows else f" ({opened} flows)"
+        counts += f", {closed_rows} closed"
+        counts += "" if closed == closed_rows else f" ({closed} flows)"
+        assert terminal.endswith(f"\nReachability: {counts}.\n")
+        assert f"\n### netpoldiff: {counts}\n" in comment
     else:
         assert terminal.endswith("\nNo reachability changes.\n")
         assert "\n### netpoldiff: no reachability changes\n" in comment

@@ -257,7 +257,7 @@ CASES = [
         ),
         removed=(USERS,),
         rows=_removed_users(f"{USERS}: removed"),
-        markdown=("### netpoldiff: 0 flows opened, 4 closed",),
+        markdown=("### netpoldiff: 0 rows opened, 4 closed",),
     ),
     Case(
         "workload-labels-changed",
@@ -308,7 +308,7 @@ CASES = [
                 f"{ORDERS}: named ports http/TCP=8080->9090",
             ),
         ),
-        markdown=("### netpoldiff: 1 flow opened, 1 closed",),
+        markdown=("### netpoldiff: 1 row opened, 1 closed",),
     ),
     Case(
         "ipblock-except-removed",
@@ -439,6 +439,19 @@ def test_json_lists_exactly_the_opened_and_closed_pairs_with_their_causes(case: 
     assert [w["code"] for w in document["warnings"]] == list(case.warnings)
 
 
+def _counts(case: Case) -> str:
+    """The rows a reader sees in each direction, and the flows when they are more."""
+    opened_rows = sum(row.sign in "+~" for row in case.rows)
+    closed_rows = sum(row.sign in "-~" for row in case.rows)
+    opened = f"{opened_rows} {'row' if opened_rows == 1 else 'rows'} opened"
+    closed = f"{closed_rows} closed"
+    if len(case.opened) != opened_rows:
+        opened += f" ({len(case.opened)} flows)"
+    if len(case.closed) != closed_rows:
+        closed += f" ({len(case.closed)} flows)"
+    return f"{opened}, {closed}"
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_text_report_rows_sections_and_summary(case: Case) -> None:
     report = parse_text(run_case(case.name, "text"))
@@ -448,7 +461,7 @@ def test_text_report_rows_sections_and_summary(case: Case) -> None:
     assert report.policies == list(case.policies)
     assert [w.rsplit("[", 1)[1].rstrip("]") for w in report.warnings] == list(case.warnings)
     if case.opened or case.closed:
-        expected = f"Reachability: {len(case.opened)} opened, {len(case.closed)} closed."
+        expected = f"Reachability: {_counts(case)}."
     else:
         expected = "No reachability changes."
     assert report.summary == expected
@@ -698,7 +711,7 @@ def test_a_change_that_opens_every_pair_of_a_namespace_reads_as_a_few_lines(
     assert "  +  any workload, anywhere outside the cluster  ->  any workload  all  " in text
     # The rows and the findings, each a paragraph that names at most five workloads.
     assert len(text.splitlines()) < 24, text
-    assert f"Reachability: {opened} opened, 0 closed." in text
+    assert f"Reachability: 1 row opened ({opened} flows), 0 closed." in text
     markdown = run(old, new, "markdown", start=tmp_path)
     assert len(markdown) < 3_000
     document = json.loads(run(old, new, "json", start=tmp_path))

@@ -31,7 +31,7 @@ def test_diff_exit_status_follows_the_gate(
 ) -> None:
     result = run_cli("fixtures/demo/old", "fixtures/demo/new", *arguments)
     assert result.status == status
-    assert result.out.endswith("Reachability: 2 opened, 1 closed.\n")
+    assert result.out.endswith("Reachability: 1 row opened (2 flows), 1 closed.\n")
 
 
 def test_a_change_that_moves_no_flow_passes_every_gate(run_cli: CliRunner) -> None:

@@ -61,7 +61,7 @@ def test_run_refuses_a_commit_naming_every_condition_and_the_bypass(
     root = str(staged_change.root)
     result = run_cli("hook", "run", "-C", root, "--fail-on", "closed", "--fail-on", "opened")
     assert result.status == 1
-    assert result.out.endswith("Reachability: 2 opened, 1 closed.\n")
+    assert result.out.endswith("Reachability: 1 row opened (2 flows), 1 closed.\n")
     assert result.err == (
         "netpoldiff: commit refused (--fail-on closed, opened); review the report above, "
         "or bypass with `git commit --no-verify`\n"

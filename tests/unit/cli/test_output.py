@@ -36,7 +36,7 @@ def test_writing_to_a_special_file_writes_through_and_never_replaces_it(
     assert result.status == 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert received
-    assert received[0].endswith("Reachability: 2 opened, 1 closed.\n")
+    assert received[0].endswith("Reachability: 1 row opened (2 flows), 1 closed.\n")
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_colour_follows_the_flag_then_no_color_then_force_color(
     result = run_cli("fixtures/demo/old", "fixtures/demo/new", *arguments)
     assert result.status == 0
     assert ("\033[" in result.out) is coloured
-    assert "Reachability: 2 opened, 1 closed." in result.out
+    assert "Reachability: 1 row opened (2 flows), 1 closed." in result.out
 
 
 def test_colour_is_off_when_writing_to_a_file(

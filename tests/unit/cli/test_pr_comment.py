@@ -16,7 +16,7 @@ from tests.testing.fakegithub import FakeGitHub, serving_the_cli
 from tests.testing.gitrepo import demo_repository
 
 DEMO = ("fixtures/demo/old", "fixtures/demo/new")
-DEMO_TITLE = "### netpoldiff: 2 flows opened, 1 closed"
+DEMO_TITLE = "### netpoldiff: 1 row opened (2 flows), 1 closed"
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_a_missing_token_is_said_after_the_report(
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     result = run_cli("pr-comment", "--repo", "o/r", "--pr", "7", *DEMO)
     assert result.status == 2
-    assert "### netpoldiff: 2 flows opened, 1 closed" in result.out
+    assert "### netpoldiff: 1 row opened (2 flows), 1 closed" in result.out
     assert result.err == "netpoldiff: pr-comment needs a GitHub token in GITHUB_TOKEN\n"
 
 

@@ -76,8 +76,8 @@ def test_the_report_is_rendered_in_the_format_asked(half_staged: GitRepo) -> Non
     settings = Settings(half_staged.root, use_cache=False)
     text = "".join(diff_command(HEAD, None, settings=settings).chunks)
     markdown = "".join(diff_command(HEAD, None, output_format="markdown", settings=settings).chunks)
-    assert text.endswith("Reachability: 2 opened, 1 closed.\n")
-    assert "### netpoldiff: 2 flows opened, 1 closed" in markdown
+    assert text.endswith("Reachability: 1 row opened (2 flows), 1 closed.\n")
+    assert "### netpoldiff: 1 row opened (2 flows), 1 closed" in markdown
     assert "\033[" not in text
     assert "\033[" in "".join(diff_command(HEAD, None, settings=settings, color=True).chunks)
 

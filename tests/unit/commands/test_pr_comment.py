@@ -30,7 +30,7 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 def test_the_body_is_the_markdown_diff_in_one_piece() -> None:
     report = comment_body(OLD, NEW, settings=SETTINGS, fail_on=["opened"])
     (body,) = report.chunks
-    assert body.startswith(f"{MARKER}\n### netpoldiff: 2 flows opened, 1 closed\n")
+    assert body.startswith(f"{MARKER}\n### netpoldiff: 1 row opened (2 flows), 1 closed\n")
     assert (report.exit_status, report.changed) == (1, True)
     unchanged = comment_body(OLD, OLD, settings=SETTINGS, fail_on=["any"])
     assert (unchanged.exit_status, unchanged.changed) == (0, False)

@@ -159,7 +159,7 @@ def test_a_comment_starts_with_its_marker_a_headline_and_the_two_sides() -> None
     )
     assert text.splitlines()[:3] == [
         MARKER,
-        "### netpoldiff: 2 flows opened, 0 closed",
+        "### netpoldiff: 1 row opened (2 flows), 0 closed",
         "`old-rev` → `new-rev`",
     ]
 

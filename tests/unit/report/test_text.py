@@ -101,8 +101,8 @@ def test_a_diff_report_without_changes_says_so_and_has_no_sections() -> None:
         ("\x1b[32mTCP/80\x1b[0m", "TCP/80"),
         ("  \x1b[31m-\x1b[0m a/web[Deployment]\n", "  - a/web[Deployment]\n"),
         (
-            "\x1b[1mReachability: 3 opened, 5 closed.\x1b[0m\n",
-            "Reachability: 3 opened, 5 closed.\n",
+            "\x1b[1mReachability: 3 rows opened, 3 closed (5 flows).\x1b[0m\n",
+            "Reachability: 3 rows opened, 3 closed (5 flows).\n",
         ),
     ],
     ids=["header", "section", "opened-sign", "closed-sign", "connections", "removed", "summary"],

@@ -24,6 +24,7 @@ from netpoldiff.unevaluated import Unevaluated
 from tests.testing.builders import (
     cluster,
     endpoint,
+    ip_block,
     pods,
     policy,
     port,
@@ -160,8 +161,8 @@ def test_summary_line_counts_opened_and_closed_pairs() -> None:
     web, api = workload("shop/web", {"app": "web"}), workload("shop/api", SELECT_API)
     old = cluster(web, api, KEPT)
     new = cluster(web, api, GONE)  # api admits nobody: web -> api closes
-    assert summary_line(diff_report(old, new)) == "Reachability: 0 opened, 1 closed."
-    assert summary_line(diff_report(new, old)) == "Reachability: 1 opened, 0 closed."
+    assert summary_line(diff_report(old, new)) == "Reachability: 0 rows opened, 1 closed."
+    assert summary_line(diff_report(new, old)) == "Reachability: 1 row opened, 0 closed."
 
 
 def test_summary_line_says_when_nothing_changed() -> None:
@@ -220,5 +221,20 @@ def test_a_change_that_is_not_complete_says_what_it_does_not_cover() -> None:
     before, after = cluster(web, api, KEPT), cluster(web, api, GONE)
     report = dataclasses.replace(diff_report(before, after), unevaluated=(_TYPO,))
     assert summary_line(report) == (
-        "Reachability: 0 opened, 1 closed. Not covered: 1 changed object whose effect is not shown."
+        "Reachability: 0 rows opened, 1 closed. "
+        "Not covered: 1 changed object whose effect is not shown."
     )
+
+
+def test_summary_line_counts_rows_and_the_flows_behind_them_when_more() -> None:
+    # Another policy's ipBlock cuts 0.0.0.0/0 except 10.0.0.0/8 in two address ranges: one
+    # row opens, standing for two flows (the JSON lists both).
+    web = workload("shop/web", {"app": "web"})
+    closed = policy("shop/web-in", {"app": "web"}, ingress=())
+    opened = policy(
+        "shop/web-in", {"app": "web"}, ingress=(rule(ip_block("0.0.0.0/0", "10.0.0.0/8")),)
+    )
+    cutter = policy("shop/cut", {"app": "none"}, egress=(rule(ip_block("203.0.113.0/24")),))
+    report = diff_report(cluster(web, closed, cutter), cluster(web, opened, cutter))
+    assert report.diff.opened_count() == 2
+    assert summary_line(report) == "Reachability: 1 row opened (2 flows), 0 closed."

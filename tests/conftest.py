@@ -17,6 +17,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "fixtures"
 
 
+# Fixtures shared by test modules of several directories.
+pytest_plugins = ["tests.testing.pushes"]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
@@ -46,7 +50,9 @@ KUBECTL_DIRECTORY = str(Path(sys.executable).parent)
 
 
 def pytest_configure() -> None:
-    for name in [name for name in os.environ if name.startswith("GIT_")]:
+    # git's variables (a run from a hook or rebase --exec would point at the caller's
+    # repository) and pre-commit's (a run under pre-commit would name its refs).
+    for name in [n for n in os.environ if n.startswith(("GIT_", "PRE_COMMIT_"))]:
         del os.environ[name]
     os.environ.update(HERMETIC_GIT)
     os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", os.defpath), KUBECTL_DIRECTORY])

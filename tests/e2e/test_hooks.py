@@ -19,6 +19,7 @@ from netpoldiff.hooks import MARKER
 from netpoldiff.sources import GitRepository
 from tests.conftest import CliResult, CliRunner, assert_one_line_error
 from tests.testing.gitrepo import GitRepo
+from tests.testing.pushes import bare_repository
 
 ZERO = "0" * 40
 OPENED_REPORT = "Reachability: 1 row opened (2 flows), 0 closed."
@@ -26,19 +27,6 @@ CLOSED_REPORT = "Reachability: 0 rows opened, 1 closed."
 OPENED_FLOW = "+  0.0.0.0/0 except 10.0.0.0/8  ->  frontend/web[Deployment]  TCP/8080"
 COMMIT_REFUSED = "netpoldiff: commit refused (--fail-on opened)"
 PUSH_REFUSED = "netpoldiff: push refused (--fail-on opened)"
-PRE_COMMIT_VARIABLES = (
-    "PRE_COMMIT_FROM_REF",
-    "PRE_COMMIT_TO_REF",
-    "PRE_COMMIT_SOURCE",
-    "PRE_COMMIT_ORIGIN",
-)
-
-
-@pytest.fixture(autouse=True)
-def no_pre_commit_refs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside pre-commit, none of its variables is set (even if these tests run under it)."""
-    for name in PRE_COMMIT_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _old_repo(root: Path) -> GitRepo:
@@ -351,21 +339,6 @@ def test_hook_run_pre_commit_in_process(run_cli: CliRunner, tmp_path: Path) -> N
 # ---- the pre-push hook, run by git push -------------------------------------------------------
 
 
-def _bare(path: Path) -> GitRepo:
-    GitRepo(path.parent).git("init", "--quiet", "--bare", "--initial-branch=main", str(path))
-    return GitRepo(path)
-
-
-@pytest.fixture
-def pushed(tmp_path: Path) -> tuple[GitRepo, GitRepo]:
-    """A working repository whose old manifests are pushed to a local bare ``origin``."""
-    remote = _bare(tmp_path / "remote.git")
-    repo = _old_repo(tmp_path / "repo")
-    repo.git("remote", "add", "origin", str(remote.root))
-    repo.git("push", "--quiet", "--set-upstream", "origin", "main")
-    return repo, remote
-
-
 @pytest.fixture
 def push_hooked(run_cli: CliRunner, pushed: tuple[GitRepo, GitRepo]) -> tuple[GitRepo, GitRepo]:
     repo, _ = pushed
@@ -518,7 +491,7 @@ def test_the_first_push_to_an_empty_remote_is_checked(run_cli: CliRunner, tmp_pa
     tree's name as a commit and stops with "no such revision" (exit 2): the very first push of a
     repository (or of an orphan branch, or any new branch pushed by URL) is always blocked.
     """
-    remote = _bare(tmp_path / "remote.git")
+    remote = bare_repository(tmp_path / "remote.git")
     repo = GitRepo.init(tmp_path / "repo")
     repo.write("README.md", "policies will live in k8s/\n")
     first = repo.commit("start")
@@ -533,16 +506,6 @@ def test_the_first_push_to_an_empty_remote_is_checked(run_cli: CliRunner, tmp_pa
 
 
 # ---- hook run --pre-push, in-process with a recorded stdin ---------------------------------------
-
-
-@pytest.fixture
-def ahead(pushed: tuple[GitRepo, GitRepo]) -> tuple[GitRepository, str, str]:
-    """The repository one closing commit ahead of origin/main: (repository, remote tip, tip)."""
-    repo, _ = pushed
-    remote_tip = repo.sha("origin/main")
-    _close_a_flow(repo)
-    tip = repo.commit("close")
-    return GitRepository(repo.root), remote_tip, tip
 
 
 def _run_pre_push(

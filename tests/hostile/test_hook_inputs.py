@@ -26,8 +26,6 @@ def scratch(run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     directory = tmp_path / "scratch"
     directory.mkdir()
     monkeypatch.chdir(directory)
-    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_SOURCE"):
-        monkeypatch.delenv(name, raising=False)
     del run_cli  # requested only so that its chdir to the project comes first
     return directory
 

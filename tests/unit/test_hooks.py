@@ -27,50 +27,11 @@ from netpoldiff.hooks import (
 )
 from netpoldiff.sources import GitRepository
 from tests.testing.gitrepo import GitRepo
+from tests.testing.pushes import bare_repository
 
 ZERO = "0" * 40
 UNKNOWN = "1234abcd" * 5  # a well-formed sha no repository here has
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-PRE_COMMIT_VARIABLES = (
-    "PRE_COMMIT_FROM_REF",
-    "PRE_COMMIT_TO_REF",
-    "PRE_COMMIT_SOURCE",
-    "PRE_COMMIT_ORIGIN",
-)
-
-
-@pytest.fixture(autouse=True)
-def no_pre_commit_refs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside pre-commit, none of its variables is set (even if these tests run under it)."""
-    for name in PRE_COMMIT_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-def _bare(path: Path) -> GitRepo:
-    GitRepo(path.parent).git("init", "--quiet", "--bare", "--initial-branch=main", str(path))
-    return GitRepo(path)
-
-
-@pytest.fixture
-def pushed(tmp_path: Path) -> tuple[GitRepo, GitRepo]:
-    """A working repository whose demo old manifests are pushed to a local bare ``origin``."""
-    remote = _bare(tmp_path / "remote.git")
-    repo = GitRepo.init(tmp_path / "repo")
-    repo.put_demo("old")
-    repo.commit("old policies")
-    repo.git("remote", "add", "origin", str(remote.root))
-    repo.git("push", "--quiet", "--set-upstream", "origin", "main")
-    return repo, remote
-
-
-@pytest.fixture
-def ahead(pushed: tuple[GitRepo, GitRepo]) -> tuple[GitRepository, str, str]:
-    """The repository one closing commit ahead of origin/main: (repository, remote tip, tip)."""
-    repo, _ = pushed
-    remote_tip = repo.sha("origin/main")
-    repo.put_demo("new", "shop.yaml")
-    tip = repo.commit("close")
-    return GitRepository(repo.root), remote_tip, tip
 
 
 # ---- push_ranges: the lines git writes to a pre-push hook ---------------------------------------
@@ -195,7 +156,7 @@ def test_pre_commit_range_needs_both_ends(
 def test_the_first_push_to_an_empty_remote_is_compared_with_the_empty_tree(
     tmp_path: Path,
 ) -> None:
-    remote = _bare(tmp_path / "remote.git")
+    remote = bare_repository(tmp_path / "remote.git")
     repo = GitRepo.init(tmp_path / "repo")
     repo.write("README.md", "start\n")
     first = repo.commit("start")

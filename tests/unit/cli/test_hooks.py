@@ -16,18 +16,6 @@ from tests.conftest import CliRunner
 from tests.testing.gitrepo import GitRepo
 
 
-@pytest.fixture(autouse=True)
-def no_pre_commit_refs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside pre-commit, none of its variables is set (even if these tests run under it)."""
-    for name in (
-        "PRE_COMMIT_FROM_REF",
-        "PRE_COMMIT_TO_REF",
-        "PRE_COMMIT_SOURCE",
-        "PRE_COMMIT_ORIGIN",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def staged_change(tmp_path: Path) -> GitRepo:
     """The demo's old manifests committed; its new ones (2 flows opened, 1 closed) staged."""

@@ -22,18 +22,6 @@ from tests.testing.gitrepo import GitRepo
 ZERO = "0" * 40
 
 
-@pytest.fixture(autouse=True)
-def no_pre_commit_refs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside pre-commit, none of its variables is set (even if these tests run under it)."""
-    for name in (
-        "PRE_COMMIT_FROM_REF",
-        "PRE_COMMIT_TO_REF",
-        "PRE_COMMIT_SOURCE",
-        "PRE_COMMIT_ORIGIN",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _json(report: Report) -> dict[str, Any]:
     document: dict[str, Any] = json.loads("".join(report.chunks))
     return document

@@ -1,85 +1,401 @@
-"""Why a flow changed: the objects that decide it, asked once per diff for pairs and groups.
+"""Why a flow changed: the changed objects that, reverted alone in NEW, change it.
 
-A pair's deciding policies are those selecting its source for egress and its destination for
-ingress, on either side of the diff. Sources that the same policies select for egress form a
-class, so a group of a million pairs is answered class by class, never pair by pair.
+A cause of a changed pair is a changed object (policy, workload, namespace) such that NEW
+with only that object as OLD had it gives the pair other connections than NEW does. When no
+single object does (two new policies that each allow the flow), the causes are the smallest
+set that does, marked joint. The definition is checked by evaluating those states, so a cause
+is never a guess from which policies happen to select the pair.
+
+Pairs are answered in bulk: one evaluation per changed object covers every pair it can touch,
+over only the workloads of those pairs (a pair's connections depend on its two endpoints,
+their namespaces and the policies there, nothing else).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import combinations
 from typing import Final
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.changes import ChangeKind, ChangeSet, SubjectChange
+from netpoldiff.changes import ChangeSet
+from netpoldiff.cluster import Cluster
+from netpoldiff.columns import Column, column_difference, column_sources
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.model import ObjectRef
+from netpoldiff.evaluate import Engine, Universe, external_partition
+from netpoldiff.model import ObjectRef, WorkloadEndpoint
+from netpoldiff.reverts import NAMESPACE_KIND, ChangedObject, changed_objects, reverted
 
-_ORDER: Final[Mapping[str, int]] = {"modified": 0, "added": 1, "removed": 2, "unchanged": 3}
+# Up to this many candidates a joint set is the smallest (every subset tried, by size);
+# beyond it, a set from which no object can be dropped (2^n evaluations would not end).
+EXHAUSTIVE_CANDIDATES: Final = 8
+_KIND_RANK: Final = {NAMESPACE_KIND: 1}  # workloads 0, namespaces 1, policies 2
 
 
 @dataclass(frozen=True, slots=True)
 class Cause:
-    """An object that decides a changed flow, and how the change touched it."""
+    """A changed object behind a changed pair; ``joint`` when it suffices only with others."""
 
-    policy: ObjectRef
-    change: ChangeKind
-
-
-def cause_order(cause: Cause) -> tuple[int, tuple[str, str, str]]:
-    """Modified, added, removed, then unchanged objects; by kind, namespace and name within each."""
-    return (_ORDER[cause.change], cause.policy.sort_key())
+    object: ChangedObject
+    joint: bool = False
 
 
-class CauseIndex:
-    """The objects deciding the pairs of one diff, and what changed around them."""
+PairPart = tuple[int, int]
+"""A destination and a mask of its sources."""
 
-    def __init__(self, diff: MatrixDiff, changes: ChangeSet) -> None:
+
+class Causes:
+    """The causes of every changed pair of one diff, found once, by destination.
+
+    ``of_pair`` and ``of_group`` answer from what was found; nothing is evaluated after.
+    """
+
+    def __init__(self, diff: MatrixDiff, changes: ChangeSet, engine: Engine | None = None) -> None:
         self.diff = diff
         self.changes = changes
-        classes: dict[tuple[ObjectRef, ...], int] = defaultdict(int)
-        for index in range(len(diff.endpoints)):
-            key = tuple(sorted({*diff.old.egress_refs(index), *diff.new.egress_refs(index)}))
-            if key:
-                classes[key] |= 1 << index
-        self._egress_classes = list(classes.items())
+        self._engine = engine or _engine_for(diff, changes)
+        self._objects = changed_objects(changes)
+        self._masks = _Masks.of(diff, changes)
+        self._order = {
+            changed: (self._masks.reach(changed), _KIND_RANK.get(changed.ref.kind, 2), i)
+            for i, changed in enumerate(self._objects)
+        }
+        changed_sources = {
+            dst: column_sources(opened) | column_sources(closed)
+            for dst, (opened, closed) in enumerate(zip(diff.opened, diff.closed, strict=True))
+            if opened or closed
+        }
+        found: dict[int, list[tuple[int, tuple[Cause, ...]]]] = defaultdict(list)
+        unexplained = self._singles(changed_sources, found)
+        self._joint(unexplained, found)
+        self._by_destination = {
+            dst: [(mask, self._ordered(causes)) for mask, causes in parts]
+            for dst, parts in _merged(found).items()
+        }
 
-    def deciding(self, sources: int, destinations: Iterable[int]) -> set[ObjectRef]:
-        """The policies selecting some of ``sources`` (egress) or ``destinations`` (ingress)."""
-        found: set[ObjectRef] = set()
-        for policies, members in self._egress_classes:
-            if members & sources:
-                found.update(policies)
+    # -- answers -------------------------------------------------------------------------------
+
+    def of_destination(self, dst: int) -> list[tuple[int, tuple[Cause, ...]]]:
+        """(sources, causes) of the changed pairs into ``dst``: sources sharing their causes."""
+        return self._by_destination.get(dst, [])
+
+    def of_pair(self, src: int, dst: int) -> tuple[Cause, ...]:
+        """The causes of one changed pair (none for a pair that did not change)."""
+        bit = 1 << src
+        for mask, causes in self.of_destination(dst):
+            if mask & bit:
+                return causes
+        return ()
+
+    def of_group(self, sources: int, destinations: Iterable[int]) -> tuple[Cause, ...]:
+        """Every cause of some pair of a group, most specific first, each once."""
+        found: dict[Cause, None] = {}
         for dst in destinations:
-            found.update(self.diff.old.ingress_refs(dst))
-            found.update(self.diff.new.ingress_refs(dst))
-        return found
+            for mask, causes in self.of_destination(dst):
+                if mask & sources:
+                    found.update(dict.fromkeys(causes))
+        return self._ordered(found)
 
-    def causes(self, sources: int, destinations: Iterable[int]) -> tuple[Cause, ...]:
-        """The deciding policies of a group of pairs, with how each changed, in cause order."""
-        causes = (
-            Cause(policy, self.changes.policy_change(policy))
-            for policy in self.deciding(sources, destinations)
-        )
-        return tuple(sorted(causes, key=cause_order))
+    def _ordered(self, causes: Iterable[Cause]) -> tuple[Cause, ...]:
+        """Single causes, most specific first (fewest workloads touched), then joint ones."""
+        return tuple(sorted(causes, key=lambda c: (c.joint, self._order[c.object])))
 
-    def pair_causes(self, src: int, dst: int) -> tuple[Cause, ...]:
-        """The deciding policies of one pair."""
-        return self.causes(1 << src, (dst,))
+    # -- finding -------------------------------------------------------------------------------
 
-    def subject_changes(self, sources: int, destinations: Iterable[int]) -> Iterator[SubjectChange]:
-        """What changed on the workloads of a group and their namespaces, each once.
+    def _singles(
+        self,
+        changed_sources: dict[int, int],
+        found: dict[int, list[tuple[int, tuple[Cause, ...]]]],
+    ) -> dict[int, int]:
+        """Record every single cause; return, by destination, the sources no one explains."""
+        explained: dict[int, int] = defaultdict(int)
+        for changed in self._objects:
+            parts = self._masks.touched(changed, changed_sources)
+            if not parts:
+                continue
+            for dst, hits in self._differing(parts, [changed]):
+                found[dst].append((hits, (Cause(changed),)))
+                explained[dst] |= hits
+        return {
+            dst: sources & ~explained[dst]
+            for dst, sources in changed_sources.items()
+            if sources & ~explained[dst]
+        }
 
-        Changes belong to endpoints, not pairs: each endpoint is looked at once, so a group of
-        a million pairs costs its sources plus its destinations.
-        """
-        seen: set[SubjectChange] = set()
+    def _joint(
+        self,
+        unexplained: dict[int, int],
+        found: dict[int, list[tuple[int, tuple[Cause, ...]]]],
+    ) -> None:
+        """The smallest set of objects that together change each pair no single one explains."""
+        groups: dict[tuple[ChangedObject, ...], dict[int, int]] = defaultdict(dict)
+        for dst, sources in unexplained.items():
+            for touching, members in self._masks.candidates(self._objects, dst, sources):
+                parts = groups[tuple(sorted(touching, key=self._order.__getitem__))]
+                parts[dst] = parts.get(dst, 0) | members
+        for candidates, parts in groups.items():
+            for chosen, hits in self._smallest_sets(candidates, parts):
+                causes = tuple(Cause(changed, joint=True) for changed in chosen)
+                for dst, mask in hits:
+                    found[dst].append((mask, causes))
+
+    def _smallest_sets(
+        self, candidates: tuple[ChangedObject, ...], parts: dict[int, int]
+    ) -> Iterable[tuple[tuple[ChangedObject, ...], list[PairPart]]]:
+        left = dict(parts)
+        if len(candidates) > EXHAUSTIVE_CANDIDATES:
+            yield self._irreducible(candidates, left), list(left.items())
+            return
+        for size in range(2, len(candidates) + 1):
+            for chosen in combinations(candidates, size):
+                hits = list(self._differing(list(left.items()), chosen))
+                if hits:
+                    yield chosen, hits
+                    for dst, mask in hits:
+                        left[dst] &= ~mask
+                    left = {dst: mask for dst, mask in left.items() if mask}
+                if not left:
+                    return
+        _unexplained(left)
+
+    def _irreducible(
+        self, candidates: tuple[ChangedObject, ...], left: dict[int, int]
+    ) -> tuple[ChangedObject, ...]:
+        """All the candidates less every one that the pairs do not need (most specific kept)."""
+        chosen = list(candidates)
+        if not self._changes_all(left, chosen):
+            _unexplained(left)
+        for changed in reversed(candidates):
+            trial = [c for c in chosen if c is not changed]
+            if trial and self._changes_all(left, trial):
+                chosen = trial
+        return tuple(chosen)
+
+    def _changes_all(self, left: dict[int, int], objects: Sequence[ChangedObject]) -> bool:
+        hits = dict(self._differing(list(left.items()), objects))
+        return all(hits.get(dst, 0) == mask for dst, mask in left.items())
+
+    def _differing(
+        self, parts: list[PairPart], objects: Sequence[ChangedObject]
+    ) -> Iterable[PairPart]:
+        """Of ``parts``, the pairs whose connections differ in NEW with ``objects`` reverted."""
+        involved = 0
+        for dst, sources in parts:
+            involved |= sources | (1 << dst)
+        involved &= self._masks.workloads
         endpoints = self.diff.endpoints
-        for index in chain(iter_bits(sources), destinations):
-            for change in self.changes.endpoint_changes(endpoints[index]):
-                if change not in seen:
-                    seen.add(change)
-                    yield change
+        within: list[WorkloadEndpoint] | None = [
+            e for i in iter_bits(involved) if isinstance(e := endpoints[i], WorkloadEndpoint)
+        ]
+        if within is not None and 2 * len(within) > self._masks.workload_count:
+            within = None  # most of the cluster: NEW's selection and columns carry over
+        matrix = self._engine.evaluate(reverted(self.changes, objects, within))
+        new = self.diff.new.columns
+        for dst, sources in parts:
+            hits = _differ(matrix.columns[dst], new[dst]) & sources
+            if hits:
+                yield dst, hits
+
+
+def _differ(f: Column, g: Column) -> int:
+    """The sources whose connections differ between two columns."""
+    if f is g:
+        return 0
+    return column_sources(column_difference(f, g)) | column_sources(column_difference(g, f))
+
+
+def _unexplained(left: dict[int, int]) -> None:
+    # Reverting every object that can touch a pair gives OLD's connections, which differ
+    # from NEW's: reaching here would mean the evaluation of some state is wrong.
+    msg = f"no set of changed objects explains the changed pairs into {sorted(left)}"
+    raise AssertionError(msg)
+
+
+def _merged(
+    found: dict[int, list[tuple[int, tuple[Cause, ...]]]],
+) -> dict[int, list[tuple[int, tuple[Cause, ...]]]]:
+    """Per destination, sources split into classes with the same causes (masks, not pairs)."""
+    merged: dict[int, list[tuple[int, tuple[Cause, ...]]]] = {}
+    for dst, entries in found.items():
+        classes: list[tuple[int, tuple[Cause, ...]]] = []
+        for mask, causes in entries:
+            refined = []
+            rest = mask
+            for members, known in classes:
+                inside = members & mask
+                if inside:
+                    refined.append((inside, known + causes))
+                    rest &= ~inside
+                if members & ~mask:
+                    refined.append((members & ~mask, known))
+            if rest:
+                refined.append((rest, causes))
+            classes = refined
+        merged[dst] = classes
+    return merged
+
+
+@dataclass(frozen=True, slots=True)
+class _Masks:
+    """Endpoints of a diff as bitmasks, and what each changed object can touch."""
+
+    diff: MatrixDiff
+    changes: ChangeSet
+    workloads: int
+    workload_count: int
+    namespaces: dict[str, int]
+    positions: dict[WorkloadEndpoint, int]
+    subjects: dict[ObjectRef, int]  # by policy: whom either side's version selects there
+
+    @classmethod
+    def of(cls, diff: MatrixDiff, changes: ChangeSet) -> _Masks:
+        workloads = 0
+        namespaces: dict[str, int] = defaultdict(int)
+        positions: dict[WorkloadEndpoint, int] = {}
+        for index, endpoint in enumerate(diff.endpoints):
+            if isinstance(endpoint, WorkloadEndpoint):
+                workloads |= 1 << index
+                namespaces[endpoint.namespace] |= 1 << index
+                positions[endpoint] = index
+        subjects: dict[ObjectRef, int] = defaultdict(int)
+        for matrix in (diff.old, diff.new):
+            for policy in matrix.policies:
+                subjects[policy.ref] |= policy.subjects
+        return cls(
+            diff,
+            changes,
+            workloads,
+            len(changes.new_workloads),
+            dict(namespaces),
+            positions,
+            dict(subjects),
+        )
+
+    def _endpoint(self, position: int) -> WorkloadEndpoint:
+        endpoint = self.diff.endpoints[position]
+        assert isinstance(endpoint, WorkloadEndpoint)  # noqa: S101 - masks hold workloads only
+        return endpoint
+
+    def reach(self, changed: ChangedObject) -> int:
+        """How many workloads an object touches: fewer is more specific."""
+        if changed.policies:
+            mask = 0
+            for ref in changed.policies:
+                mask |= self.subjects.get(ref, 0)
+            return mask.bit_count()
+        return sum(self.namespaces.get(name, 0).bit_count() for name in changed.namespaces) + len(
+            changed.workloads
+        )
+
+    def _selected(self, changed: ChangedObject) -> tuple[int, int]:
+        """Workloads NEW's labels let some version of a policy select: (ingress, egress)."""
+        ingress = egress = 0
+        for ref in changed.policies:
+            namespace = ref.namespace or ""
+            for side in (self.changes.old_policies, self.changes.new_policies):
+                policy = side.get(ref)
+                if policy is None:
+                    continue
+                subjects = 0
+                for position in iter_bits(self.namespaces.get(namespace, 0)):
+                    workload = self.changes.new_workloads.get(self._endpoint(position))
+                    if workload is not None and policy.pod_selector.matches(dict(workload.labels)):
+                        subjects |= 1 << position
+                if policy.affects_ingress:
+                    ingress |= subjects
+                if policy.affects_egress:
+                    egress |= subjects
+        return ingress, egress
+
+    def touched(self, changed: ChangedObject, changed_sources: dict[int, int]) -> list[PairPart]:
+        """The changed pairs that reverting ``changed`` alone in NEW could change.
+
+        A policy: pairs whose destination some version selects for ingress, or whose source
+        some version selects for egress (on NEW's labels: only the policy is reverted). A
+        workload: its own pairs. A namespace: the pairs of its workloads.
+        """
+        if changed.policies:
+            ingress, egress = self._selected(changed)
+        else:
+            ingress = egress = self._holders(changed)
+        parts = []
+        for dst, sources in changed_sources.items():
+            mask = sources if (ingress >> dst) & 1 else sources & egress
+            if mask:
+                parts.append((dst, mask))
+        return parts
+
+    def _holders(self, changed: ChangedObject) -> int:
+        mask = 0
+        for name in changed.namespaces:
+            mask |= self.namespaces.get(name, 0)
+        for endpoint in changed.workloads:
+            mask |= 1 << self.positions[endpoint]
+        return mask
+
+    def candidates(
+        self, objects: Sequence[ChangedObject], dst: int, sources: int
+    ) -> Iterable[tuple[list[ChangedObject], int]]:
+        """Sources of ``dst`` grouped by the objects that could touch them in any mixture.
+
+        Those of either endpoint, their namespaces, and the policies of the source's
+        namespace (egress) and of the destination's (ingress), whatever they select: with
+        labels also reverted, a policy may select what it does not select in NEW.
+        """
+        endpoints = self.diff.endpoints
+        destination = endpoints[dst]
+        held = {endpoint for changed in objects for endpoint in changed.workloads}
+        by_key: dict[tuple[str | None, int | None], int] = defaultdict(int)
+        for src in iter_bits(sources):
+            source = endpoints[src]
+            key = (
+                source.namespace if isinstance(source, WorkloadEndpoint) else None,
+                src if source in held else None,
+            )
+            by_key[key] |= 1 << src
+        for (namespace, _), members in by_key.items():
+            source = endpoints[next(iter_bits(members))]
+            yield (
+                [
+                    changed
+                    for changed in objects
+                    if self._may_touch(changed, source, destination, namespace)
+                ],
+                members,
+            )
+
+    def _may_touch(
+        self,
+        changed: ChangedObject,
+        source: object,
+        destination: object,
+        source_namespace: str | None,
+    ) -> bool:
+        destination_namespace = (
+            destination.namespace if isinstance(destination, WorkloadEndpoint) else None
+        )
+        if source in changed.workloads or destination in changed.workloads:
+            return True
+        if any(name in (source_namespace, destination_namespace) for name in changed.namespaces):
+            return True
+        for ref in changed.policies:
+            for side in (self.changes.old_policies, self.changes.new_policies):
+                policy = side.get(ref)
+                if policy is None:
+                    continue
+                if policy.affects_egress and policy.namespace == source_namespace:
+                    return True
+                if policy.affects_ingress and policy.namespace == destination_namespace:
+                    return True
+        return False
+
+
+def _engine_for(diff: MatrixDiff, changes: ChangeSet) -> Engine:
+    """An engine over the diff's numbering (when the command did not hand over its own)."""
+    clusters = [
+        Cluster(policies=tuple(changes.old_policies.values())),
+        Cluster(policies=tuple(changes.new_policies.values())),
+    ]
+    return Engine(Universe.over(diff.endpoints, external_partition(clusters)))

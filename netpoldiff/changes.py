@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Literal
 
 from netpoldiff.cluster import Cluster
-from netpoldiff.model import Endpoint, LabelPairs, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.model import LabelPairs, ObjectRef, Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_documents import canonical_document, policy_document
 
@@ -119,18 +119,8 @@ class ChangeSet:
         """Both names of every renamed policy."""
         return frozenset(ref for pair in self.renames.items() for ref in pair)
 
-    def endpoint_changes(self, endpoint: Endpoint) -> list[SubjectChange]:
-        """What changed on one workload and on its namespace; nothing for an external block."""
-        if not isinstance(endpoint, WorkloadEndpoint):
-            return []
-        found = self._workload_changes(endpoint)
-        before = self.old_namespaces.get(endpoint.namespace)
-        after = self.new_namespaces.get(endpoint.namespace)
-        if before is not None and after is not None and before != after:
-            found.append(SubjectChange(endpoint.namespace, "labels", before, after))
-        return found
-
-    def _workload_changes(self, endpoint: WorkloadEndpoint) -> list[SubjectChange]:
+    def workload_changes(self, endpoint: WorkloadEndpoint) -> list[SubjectChange]:
+        """What changed on one workload: added, removed, labels, named ports (or nothing)."""
         before = self.old_workloads.get(endpoint)
         after = self.new_workloads.get(endpoint)
         if before is None and after is not None:

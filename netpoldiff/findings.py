@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from netpoldiff.causes import Causes
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
@@ -147,6 +148,7 @@ def findings(
     diff: MatrixDiff,
     changes: ChangeSet,
     configuration: Iterable[ConfigurationChanged] = (),
+    causes: Causes | None = None,
 ) -> list[Finding]:
     """Every risk the change brings: configuration changes, the kinds in this order, by name.
 
@@ -169,11 +171,12 @@ def findings(
       says; the opened pairs into (ingress) or out of (egress) that namespace; its objects are
       the deny policies.
 
-    ``objects`` of the others are the changed policies deciding the pairs (a rename decides
-    nothing) or, when no policy changed, the workloads and namespaces that did.
+    ``objects`` of the others are the causes of the pairs (``causes``, found here when not
+    given): the changed policies, workloads and namespaces without which they would differ.
     """
     denies = removed_default_denies(changes)
-    gathered = gather_opened(diff, changes, [(d.direction, d.namespace) for d in denies])
+    causes = causes or Causes(diff, changes)
+    gathered = gather_opened(diff, causes, [(d.direction, d.namespace) for d in denies])
     found = [Finding("configuration-changed", 0, detail=change) for change in configuration]
     for kind in _FLOW_KINDS:
         found.extend(

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.causes import CauseIndex
-from netpoldiff.changes import ChangeSet
+from netpoldiff.causes import Causes
 from netpoldiff.columns import Column, column_sources
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
@@ -33,10 +32,9 @@ class Gathered:
 class _Gatherer:
     """Opened pairs by finding, with the changed objects that decide them."""
 
-    def __init__(self, diff: MatrixDiff, changes: ChangeSet) -> None:
+    def __init__(self, diff: MatrixDiff, causes: Causes) -> None:
         self.diff = diff
-        self.changes = changes
-        self.index = CauseIndex(diff, changes)
+        self.causes = causes
         # By kind and what it is about: a namespace, a direction and namespace, or "".
         self.found: dict[tuple[str, str], Gathered] = {}
 
@@ -55,32 +53,20 @@ class _Gatherer:
         found.objects.update(self._objects(sources, dst))
 
     def _objects(self, sources: int, dst: int) -> Iterator[ObjectRef]:
-        """The changed policies deciding these pairs, else what changed on their endpoints."""
-        policies = [
-            cause.policy
-            for cause in self.index.causes(sources, (dst,))
-            if cause.change != "unchanged" and cause.policy not in self.changes.renamed
-        ]
-        yield from policies
-        if policies:
-            return
-        for change in self.index.subject_changes(sources, (dst,)):
-            subject = change.subject
-            if isinstance(subject, str):
-                yield ObjectRef(NAMESPACE, None, subject)
-            else:
-                yield ObjectRef(subject.kind, subject.namespace, subject.name)
+        """The changed objects behind these pairs: their causes."""
+        for cause in self.causes.of_group(sources, (dst,)):
+            yield cause.object.ref
 
 
 def gather_opened(
-    diff: MatrixDiff, changes: ChangeSet, denies: Sequence[tuple[str, str]]
+    diff: MatrixDiff, causes: Causes, denies: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], Gathered]:
     """The opened pairs of each finding, by kind and what it is about.
 
     What it is about: ``""``, a namespace (``namespace-open-to-all``), or ``"direction
     namespace"`` for each removed default deny of ``denies`` (``(direction, namespace)``).
     """
-    gather = _Gatherer(diff, changes)
+    gather = _Gatherer(diff, causes)
     scope = _Scope.of(diff)
     for dst, opened in enumerate(diff.opened):
         if opened:

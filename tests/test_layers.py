@@ -32,6 +32,7 @@ CORE_RANK: dict[str, float] = {
     "policy_documents": 6,
     "diff": 8,
     "changes": 8,
+    "reverts": 8.5,  # states between the sides of a diff: causes and plans walk them
     "causes": 9,
     "opened_risks": 9.5,
     "findings": 10,

@@ -20,7 +20,7 @@ from netpoldiff.commands.shared import (
 from netpoldiff.configuration import FailOn
 from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import InputError, UsageError
-from netpoldiff.evaluate import evaluate_pair
+from netpoldiff.evaluate import Engine, Universe
 from netpoldiff.report.formats import DIFF_FORMATS, format_named
 from netpoldiff.report.reports import DiffHeader, DiffReport, Side, Style
 from netpoldiff.sources import (
@@ -77,7 +77,8 @@ def diff_command(
     after = convert(loader, new, new_files, settings, "NEW")
     if configured.cli_paths:
         check_paths(paths, before, after)
-    old_matrix, new_matrix = evaluate_pair(before.cluster, after.cluster)
+    engine = Engine(Universe.of([before.cluster, after.cluster]))
+    old_matrix, new_matrix = engine.evaluate(before.cluster), engine.evaluate(after.cluster)
     diff = diff_matrices(old_matrix, new_matrix)
     changes = ChangeSet.between(before.cluster, after.cluster)
     unevaluated = unevaluated_changes(
@@ -99,6 +100,7 @@ def diff_command(
         paths=read_paths,
         error_sides=tuple(side for _, side in errors),
         configuration_changes=(config_change,) if config_change else (),
+        engine=engine,
     )
     chunks = render(report, Style(color=color))
     warned = (*report.warnings, *report.unevaluated, *report.nothing_read)

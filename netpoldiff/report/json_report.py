@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
-from netpoldiff.causes import Cause, CauseIndex
-from netpoldiff.changes import ChangeSet
+from netpoldiff.causes import Cause, Causes
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
@@ -161,24 +160,30 @@ def render_matrix(
 
 
 def cause_json(cause: Cause) -> JsonObject:
-    """One CAUSE of the contract."""
-    return {
-        "namespace": cause.policy.namespace,
-        "name": cause.policy.name,
-        "kind": "NetworkPolicy",
-        "change": cause.change,
+    """One CAUSE of the contract: the object, how it changed, and whether only jointly."""
+    ref = cause.object.ref
+    found: JsonObject = {
+        "namespace": ref.namespace,
+        "name": ref.name,
+        "kind": ref.kind,
+        "change": cause.object.change,
     }
+    if cause.object.fields:
+        found["fields"] = list(cause.object.fields)
+    if cause.joint:
+        found["joint"] = True
+    return found
 
 
 def _flow_entries(
     diff: MatrixDiff,
-    changes: ChangeSet,
+    causes: Causes,
     encoded: list[str],
     opened: bool,
 ) -> Iterator[str]:
     connection_text: dict[ConnectionSet, str] = {}
-    causes_text: dict[tuple[object, ...], str] = {}
-    index = CauseIndex(diff, changes)
+    # Sources of a destination share their causes class by class: each class encoded once.
+    causes_text: dict[int, str] = {}
     first = True
     for change in diff.changes():
         connections = change.opened if opened else change.closed
@@ -187,15 +192,13 @@ def _flow_entries(
         text = connection_text.get(connections)
         if text is None:
             text = connection_text[connections] = _dump(connections_json(connections))
-        # Causes depend on the source only through the policies selecting it for egress.
-        key = (diff.old.egress_refs(change.src), diff.new.egress_refs(change.src), change.dst)
-        causes = causes_text.get(key)
-        if causes is None:
-            found = index.pair_causes(change.src, change.dst)
-            causes = causes_text[key] = _dump([cause_json(c) for c in found])
+        found = causes.of_pair(change.src, change.dst)
+        cause_text = causes_text.get(id(found))
+        if cause_text is None:
+            cause_text = causes_text[id(found)] = _dump([cause_json(c) for c in found])
         yield ("\n  " if first else ",\n  ") + (
             f'{{"src": {encoded[change.src]}, "dst": {encoded[change.dst]}, '
-            f'"connections": {text}, "causes": {causes}}}'
+            f'"connections": {text}, "causes": {cause_text}}}'
         )
         first = False
 
@@ -205,7 +208,7 @@ def render_diff(
     style: Style,  # noqa: ARG001 - a document for machines
 ) -> Iterator[str]:
     """The ``diff --format json`` document, in pieces, so a large diff streams."""
-    diff, changes = report.diff, report.changes
+    diff = report.diff
     encoded = [_dump(endpoint_json(e)) for e in diff.endpoints]
     head: JsonObject = {
         "schema_version": SCHEMA_VERSION,
@@ -218,9 +221,9 @@ def render_diff(
     yield '],\n "removed_endpoints": ['
     yield ", ".join(_dump(endpoint_json(e)) for e in diff.removed_endpoints())
     yield '],\n "opened": ['
-    yield from _flow_entries(diff, changes, encoded, opened=True)
+    yield from _flow_entries(diff, report.causes, encoded, opened=True)
     yield '],\n "closed": ['
-    yield from _flow_entries(diff, changes, encoded, opened=False)
+    yield from _flow_entries(diff, report.causes, encoded, opened=False)
     summary = {"opened": diff.opened_count(), "closed": diff.closed_count()}
     problems = _diff_problems(report)
     yield f'],\n "summary": {_dump(summary)},\n ' + _dump(problems)[1:] + "\n"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Literal
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.causes import Cause, CauseIndex
-from netpoldiff.changes import ChangeSet, SubjectChange
+from netpoldiff.causes import Cause, Causes
+from netpoldiff.changes import ChangeSet
 from netpoldiff.columns import column_sources
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.findings import across_namespaces, from_outside
@@ -38,8 +37,6 @@ class ChangeLine:
     opened: ConnectionSet
     closed: ConnectionSet
     causes: tuple[Cause, ...]
-    deciding: tuple[Cause, ...]
-    subject_changes: tuple[SubjectChange, ...]
     pairs: int
     from_outside: bool
     cross_namespace: bool
@@ -95,7 +92,9 @@ def _groups_of_destination(
     return groups
 
 
-def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
+def change_lines(
+    diff: MatrixDiff, changes: ChangeSet, causes: Causes | None = None
+) -> list[ChangeLine]:
     """Every changed pair, grouped into report lines, by destination namespace then name."""
     endpoints = diff.endpoints
     present = diff.old.present | diff.new.present
@@ -108,19 +107,11 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
         for (gained, lost), sources in _groups_of_destination(diff, dst).items():
             group = merged.setdefault((namespace, sources, gained, lost), _Group(sources))
             group.destinations.append(dst)
-    index = CauseIndex(diff, changes)
+    causes = causes or Causes(diff, changes)
     lines = []
     for (namespace, sources, gained, lost), group in merged.items():
         source_endpoints = [endpoints[i] for i in iter_bits(sources)]
         destination_endpoints = [endpoints[i] for i in group.destinations]
-        causes = index.causes(sources, group.destinations)
-        # A renamed policy changed its name, not what it allows: it decides nothing.
-        deciding = [
-            c for c in causes if c.change != "unchanged" and c.policy not in changes.renamed
-        ]
-        subject_changes = islice(
-            index.subject_changes(sources, group.destinations), SUBJECT_CHANGES_SHOWN
-        )
         sign: Sign = "~" if gained and lost else ("+" if gained else "-")
         lines.append(
             ChangeLine(
@@ -131,9 +122,7 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
                 destination_namespace=namespace,
                 opened=gained,
                 closed=lost,
-                causes=causes,
-                deciding=tuple(deciding),
-                subject_changes=tuple(subject_changes),
+                causes=causes.of_group(sources, group.destinations),
                 pairs=sources.bit_count() * len(group.destinations),
                 from_outside=from_outside(source_endpoints),
                 cross_namespace=across_namespaces(source_endpoints, destination_endpoints),
@@ -151,7 +140,6 @@ def change_lines(diff: MatrixDiff, changes: ChangeSet) -> list[ChangeLine]:
     return lines
 
 
-SUBJECT_CHANGES_SHOWN = 6
 SEVERAL_NAMESPACES = "several namespaces"
 
 

@@ -6,14 +6,16 @@ format needs no change in the commands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from netpoldiff.causes import Causes
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
+from netpoldiff.evaluate import Engine
 from netpoldiff.findings import ConfigurationChanged, Finding, findings
 from netpoldiff.matrix import Matrix
 from netpoldiff.printable import printable
@@ -68,6 +70,8 @@ class DiffReport:
     error_sides: tuple[Side, ...] = ()  # of each error: one on both sides is NEW's
     # NEW's repository configuration, where it differs from OLD's (which read both sides).
     configuration_changes: tuple[ConfigurationChanged, ...] = ()
+    # The engine that evaluated both sides: causes evaluate states between them with its work.
+    engine: Engine | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.errors and len(self.error_sides) != len(self.errors):
@@ -98,12 +102,17 @@ class DiffReport:
         Computed when a format first asks: JSON lists every pair and never needs the grouping,
         which costs the most on a large diff.
         """
-        return tuple(change_lines(self.diff, self.changes))
+        return tuple(change_lines(self.diff, self.changes, self.causes))
+
+    @cached_property
+    def causes(self) -> Causes:
+        """Why each changed pair changed, found once for every format and finding."""
+        return Causes(self.diff, self.changes, self.engine)
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """The risks the change brings, computed once for every format and ``--fail-on``."""
-        return tuple(findings(self.diff, self.changes, self.configuration_changes))
+        return tuple(findings(self.diff, self.changes, self.configuration_changes, self.causes))
 
 
 def _warning_key(warning: Diagnostic) -> tuple[str, str, str | None]:

@@ -10,6 +10,7 @@ from netpoldiff.kinds import NETWORK_POLICY
 from netpoldiff.policy_edits import policy_edits
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
+from netpoldiff.reverts import ChangedObject
 from netpoldiff.unevaluated import Unevaluated
 
 SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
@@ -18,6 +19,7 @@ NOT_READ_HEADING = "Changed but not analysed: a template, not a manifest (render
 CONFIGURATION_HEADING = "Repository configuration changed"
 FINDINGS_HEADING = "Findings"
 NAMES_SHOWN = 5  # names listed in a finding before "and N more"
+CAUSES_SHOWN = 6  # causes listed on a line before "and N more"
 
 
 def plural(count: int, noun: str) -> str:
@@ -49,15 +51,26 @@ def subject_change_text(change: SubjectChange) -> str:
     return f"{subject}: {change.kind} {_pairs_change(change.before, change.after)}"
 
 
+def cause_text(changed: ChangedObject) -> str:
+    """``prod/allow-web (added)``; for a workload or namespace, what changed on it."""
+    if changed.details:
+        return "; ".join(subject_change_text(detail) for detail in changed.details)
+    return f"{changed.ref} ({changed.change})"
+
+
 def why(line: ChangeLine) -> str:
-    """The deciding policies of a line, or what else changed when no policy did."""
-    if line.deciding:
-        return ", ".join(f"{c.policy} ({c.change})" for c in line.deciding)
-    if line.subject_changes:
-        return "; ".join(subject_change_text(s) for s in line.subject_changes)
-    if line.causes:
-        return ", ".join(f"{c.policy}" for c in line.causes)
-    return "no policy selects either side"
+    """The causes of a line: the objects without whose change its pairs would not differ.
+
+    Joint causes (only together do they change a pair) read as one ``together: a + b``.
+    """
+    single = [cause_text(c.object) for c in line.causes if not c.joint]
+    joint = [cause_text(c.object) for c in line.causes if c.joint]
+    shown = single[:CAUSES_SHOWN]
+    if len(single) > CAUSES_SHOWN:
+        shown.append(f"and {len(single) - CAUSES_SHOWN} more")
+    if joint:
+        shown.append("together: " + " + ".join(joint))
+    return "; ".join(shown)
 
 
 def policy_change_lines(changes: ChangeSet) -> list[tuple[str, str, str]]:

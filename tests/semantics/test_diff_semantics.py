@@ -43,7 +43,8 @@ REDIS = "data/redis[StatefulSet]"
 ALLOW_FROM_WEB = "api/allow-from-web"
 ALLOW_POSTGRES = "data/allow-postgres"
 DEFAULT_DENY = "data/default-deny"
-POSTGRES_POLICIES = frozenset({f"{ALLOW_POSTGRES}:unchanged", f"{DEFAULT_DENY}:unchanged"})
+PAYMENTS_ADDED = "Deployment api/payments:added"
+USERS_REMOVED = "Deployment api/users:removed"
 
 Pair = tuple[str, str]
 Flows = dict[Pair, tuple[str, frozenset[str]]]
@@ -92,12 +93,19 @@ def connections_text(connections: str | Sequence[Mapping[str, Any]]) -> str:
     return " ".join(parts)
 
 
+def cause_name(cause: Mapping[str, Any]) -> str:
+    """``ns/name:change`` of a policy; ``Kind ns/name:change`` of a workload or namespace."""
+    name = f"{cause['namespace']}/{cause['name']}" if cause["namespace"] else cause["name"]
+    kind = "" if cause["kind"] == "NetworkPolicy" else f"{cause['kind']} "
+    return f"{kind}{name}:{cause['change']}" + (" joint" if cause.get("joint") else "")
+
+
 def json_flows(entries: Iterable[Mapping[str, Any]]) -> Flows:
     flows: Flows = {}
     for entry in entries:
         pair = (endpoint_name(entry["src"]), endpoint_name(entry["dst"]))
         assert pair not in flows, f"{pair} listed twice"
-        causes = frozenset(f"{c['namespace']}/{c['name']}:{c['change']}" for c in entry["causes"])
+        causes = frozenset(cause_name(c) for c in entry["causes"])
         assert len(causes) == len(entry["causes"]), f"{pair}: a cause listed twice"
         flows[pair] = (connections_text(entry["connections"]), causes)
     return flows
@@ -228,10 +236,11 @@ CASES = [
     Case(
         "workload-added",
         opened=flows(
-            (FRONTEND, PAYMENTS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
-            (PAYMENTS, POSTGRES, "TCP/5432", POSTGRES_POLICIES),
-            (PAYMENTS, FRONTEND, "all", []),
-            (PAYMENTS, OUTSIDE, "all", []),
+            # The added workload is the one cause: the policies around it did not change.
+            (FRONTEND, PAYMENTS, "TCP/8080", [PAYMENTS_ADDED]),
+            (PAYMENTS, POSTGRES, "TCP/5432", [PAYMENTS_ADDED]),
+            (PAYMENTS, FRONTEND, "all", [PAYMENTS_ADDED]),
+            (PAYMENTS, OUTSIDE, "all", [PAYMENTS_ADDED]),
         ),
         added=(PAYMENTS,),
         rows=_added_payments(f"{PAYMENTS}: added with labels {{app=payments, tier=backend}}"),
@@ -250,10 +259,10 @@ CASES = [
     Case(
         "workload-removed",
         closed=flows(
-            (FRONTEND, USERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
-            (USERS, POSTGRES, "TCP/5432", POSTGRES_POLICIES),
-            (USERS, FRONTEND, "all", []),
-            (USERS, OUTSIDE, "all", []),
+            (FRONTEND, USERS, "TCP/8080", [USERS_REMOVED]),
+            (USERS, POSTGRES, "TCP/5432", [USERS_REMOVED]),
+            (USERS, FRONTEND, "all", [USERS_REMOVED]),
+            (USERS, OUTSIDE, "all", [USERS_REMOVED]),
         ),
         removed=(USERS,),
         rows=_removed_users(f"{USERS}: removed"),
@@ -261,14 +270,14 @@ CASES = [
     ),
     Case(
         "workload-labels-changed",
-        closed=flows((USERS, POSTGRES, "TCP/5432", POSTGRES_POLICIES)),
+        closed=flows((USERS, POSTGRES, "TCP/5432", ["Deployment api/users:modified"])),
         rows=(Row("-", USERS, POSTGRES, "TCP/5432", f"{USERS}: labels tier=backend->edge"),),
     ),
     Case(
         "namespace-labels-changed",
         closed=flows(
-            (FRONTEND, ORDERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
-            (FRONTEND, USERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"]),
+            (FRONTEND, ORDERS, "TCP/8080", ["Namespace web:modified"]),
+            (FRONTEND, USERS, "TCP/8080", ["Namespace web:modified"]),
         ),
         rows=(
             Row("-", FRONTEND, "api/*", "TCP/8080", "namespace web: labels team=web->storefront"),
@@ -297,8 +306,8 @@ CASES = [
     ),
     Case(
         "named-port-renumbered",
-        opened=flows((FRONTEND, ORDERS, "TCP/9090", [f"{ALLOW_FROM_WEB}:unchanged"])),
-        closed=flows((FRONTEND, ORDERS, "TCP/8080", [f"{ALLOW_FROM_WEB}:unchanged"])),
+        opened=flows((FRONTEND, ORDERS, "TCP/9090", ["Deployment api/orders:modified"])),
+        closed=flows((FRONTEND, ORDERS, "TCP/8080", ["Deployment api/orders:modified"])),
         rows=(
             Row(
                 "~",
@@ -327,8 +336,8 @@ CASES = [
     Case(
         "egress-added-to-policytypes",
         closed=flows(
-            (ORDERS, POSTGRES, "TCP/5432", {EGRESS_CLOSED, *POSTGRES_POLICIES}),
-            (USERS, POSTGRES, "TCP/5432", {EGRESS_CLOSED, *POSTGRES_POLICIES}),
+            (ORDERS, POSTGRES, "TCP/5432", [EGRESS_CLOSED]),
+            (USERS, POSTGRES, "TCP/5432", [EGRESS_CLOSED]),
             (ORDERS, FRONTEND, "all", [EGRESS_CLOSED]),
             (USERS, FRONTEND, "all", [EGRESS_CLOSED]),
             (ORDERS, OUTSIDE, "all", [EGRESS_CLOSED]),
@@ -384,7 +393,7 @@ CASES = [
                 TEAM_B_REPORT,
                 POSTGRES,
                 "TCP/5432",
-                ["data/allow-internal:modified", "team-b/report-egress:unchanged"],
+                ["data/allow-internal:modified"],
             ),
         ),
         rows=(
@@ -486,7 +495,6 @@ def test_swapping_old_and_new_swaps_opened_and_closed(case: Case) -> None:
         "added": "removed",
         "removed": "added",
         "modified": "modified",
-        "unchanged": "unchanged",
     }
 
     def mirrored(table: Flows) -> Flows:

@@ -8,11 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netpoldiff.addresses import ALL_ADDRESSES
 from netpoldiff.changes import ChangeKind, ChangeSet, SubjectChange
 from netpoldiff.cluster import Cluster
 from netpoldiff.errors import Location
-from netpoldiff.model import NAMESPACE_NAME_LABEL, Endpoint, ExternalEndpoint
+from netpoldiff.model import WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 from tests.semantics.test_diff_properties import edited
 from tests.semantics.test_oracle_equivalence import clusters
@@ -189,12 +188,6 @@ NEW = Cluster(
         workload("new/added", {"app": "x"}),
     ),
 )
-SHOP_LABELS = SubjectChange(
-    "shop",
-    "labels",
-    ((NAMESPACE_NAME_LABEL, "shop"), ("team", "a")),
-    ((NAMESPACE_NAME_LABEL, "shop"), ("team", "c")),
-)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +202,6 @@ SHOP_LABELS = SubjectChange(
                     (("http/TCP", "8080"),),
                     (("dns/UDP", "53"), ("http/TCP", "9090")),
                 ),
-                SHOP_LABELS,
             ],
         ),
         (
@@ -221,7 +213,6 @@ SHOP_LABELS = SubjectChange(
                     (("app", "api"),),
                     (("app", "api"), ("v", "2")),
                 ),
-                SHOP_LABELS,
             ],
         ),
         (endpoint("bank/db"), []),
@@ -230,18 +221,14 @@ SHOP_LABELS = SubjectChange(
             endpoint("new/added"),
             [SubjectChange(endpoint("new/added"), "added", (), (("app", "x"),))],
         ),
-        (ExternalEndpoint(ALL_ADDRESSES), []),
     ],
     ids=[
-        "named-ports-and-namespace-labels",
-        "labels-and-namespace-labels",
+        "named-ports",
+        "labels",
         "nothing",
         "removed",
         "added-in-a-new-namespace",
-        "an-address-block-has-no-labels",
     ],
 )
-def test_what_changed_on_an_endpoint_and_its_namespace(
-    subject: Endpoint, found: list[SubjectChange]
-) -> None:
-    assert ChangeSet.between(OLD, NEW).endpoint_changes(subject) == found
+def test_what_changed_on_a_workload(subject: WorkloadEndpoint, found: list[SubjectChange]) -> None:
+    assert ChangeSet.between(OLD, NEW).workload_changes(subject) == found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from netpoldiff.causes import Causes
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import evaluate_pair
@@ -42,6 +43,6 @@ def test_every_port_means_new_allows_a_whole_protocol_old_did_not(
     before = cluster(WEB, API, api_from_web(*old))
     after = cluster(WEB, API, api_from_web(*new))
     diff = diff_matrices(*evaluate_pair(before, after))
-    found = gather_opened(diff, ChangeSet.between(before, after), [])
+    found = gather_opened(diff, Causes(diff, ChangeSet.between(before, after)), [])
     entry = found.get(("all-ports", ""))
     assert (entry.flows if entry else 0) == every_port

@@ -23,6 +23,7 @@ from netpoldiff.report.json_report import (
     warning_json,
 )
 from netpoldiff.report.reports import Style
+from netpoldiff.reverts import ChangedObject
 from tests.testing.builders import (
     SCTP,
     cluster,
@@ -142,14 +143,40 @@ def test_a_warning_has_code_message_and_file_and_line_when_known(
     assert warning_json(warning) == expected
 
 
-def test_a_cause_names_its_policy_and_how_it_changed() -> None:
-    cause = Cause(ObjectRef.network_policy("prod", "allow-web"), "added")
-    assert cause_json(cause) == {
-        "namespace": "prod",
-        "name": "allow-web",
-        "kind": "NetworkPolicy",
-        "change": "added",
-    }
+@pytest.mark.parametrize(
+    ("cause", "expected"),
+    [
+        (
+            Cause(ChangedObject(ObjectRef.network_policy("prod", "allow-web"), "added")),
+            {"namespace": "prod", "name": "allow-web", "kind": "NetworkPolicy", "change": "added"},
+        ),
+        (
+            Cause(ChangedObject(ObjectRef("Deployment", "prod", "web"), "modified", ("labels",))),
+            {
+                "namespace": "prod",
+                "name": "web",
+                "kind": "Deployment",
+                "change": "modified",
+                "fields": ["labels"],
+            },
+        ),
+        (
+            Cause(ChangedObject(ObjectRef("Namespace", None, "prod"), "modified"), joint=True),
+            {
+                "namespace": None,
+                "name": "prod",
+                "kind": "Namespace",
+                "change": "modified",
+                "joint": True,
+            },
+        ),
+    ],
+    ids=["policy", "workload-with-fields", "joint-namespace"],
+)
+def test_a_cause_names_its_object_how_it_changed_and_whether_only_jointly(
+    cause: Cause, expected: dict[str, Any]
+) -> None:
+    assert cause_json(cause) == expected
 
 
 # web may reach db only; a 10.0.0.0/8 block may reach web on TCP/443.

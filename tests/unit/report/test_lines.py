@@ -17,15 +17,14 @@ from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.lines import (
     OUTSIDE,
     SEVERAL_NAMESPACES,
-    SUBJECT_CHANGES_SHOWN,
     ChangeLine,
     Sign,
     change_lines,
 )
+from netpoldiff.reverts import ChangedObject
 from tests.testing.builders import (
     cluster,
     ip_block,
-    namespace,
     pods,
     policy,
     port,
@@ -45,9 +44,7 @@ def ref(spec: str) -> ObjectRef:
     return ObjectRef.network_policy(namespace_name, name)
 
 
-TEMPLATE = ChangeLine(
-    "+", (), (), "", "", NO_CONNECTIONS, NO_CONNECTIONS, (), (), (), 0, False, False
-)
+TEMPLATE = ChangeLine("+", (), (), "", "", NO_CONNECTIONS, NO_CONNECTIONS, (), 0, False, False)
 
 
 @pytest.mark.parametrize(
@@ -85,9 +82,7 @@ def test_sources_losing_the_same_toward_destinations_alike_make_one_line() -> No
         destination_namespace="b",
         opened=NO_CONNECTIONS,
         closed=ALL_CONNECTIONS,
-        causes=(Cause(ref("b/b-in"), "added"),),
-        deciding=(Cause(ref("b/b-in"), "added"),),
-        subject_changes=(),
+        causes=(Cause(ChangedObject(ref("b/b-in"), "added", policies=(ref("b/b-in"),))),),
         pairs=3 * 2,
         from_outside=True,
         cross_namespace=True,
@@ -155,29 +150,16 @@ def test_lines_toward_one_destination_are_opened_then_closed_then_both() -> None
     ]
 
 
-def test_deciding_causes_leave_out_unchanged_and_renamed_policies() -> None:
+def test_a_line_s_causes_leave_out_unchanged_and_renamed_policies() -> None:
     d, web = workload("n/d", {"app": "d"}), workload("n/web", {"app": "web"})
     still = policy("n/still", {"app": "d"}, ingress=())
     old_name = policy("n/old-name", {"app": "d"}, ingress=())
     new_name = policy("n/new-name", {"app": "d"}, ingress=())
     opening = policy("n/opening", {"app": "d"}, ingress=(rule(pods({"app": "web"})),))
     (line,) = lines_of(cluster(d, web, still, old_name), cluster(d, web, still, new_name, opening))
-    assert line.causes == (
-        Cause(ref("n/new-name"), "added"),
-        Cause(ref("n/opening"), "added"),
-        Cause(ref("n/old-name"), "removed"),
-        Cause(ref("n/still"), "unchanged"),
-    )
-    assert line.deciding == (Cause(ref("n/opening"), "added"),)
-
-
-def test_a_line_carries_at_most_six_subject_changes() -> None:
-    d = workload("n/d")
-    added = [workload(f"m/w{i}", {"i": str(i)}) for i in range(SUBJECT_CHANGES_SHOWN + 1)]
-    lines = lines_of(cluster(d, namespace("m")), cluster(d, *added))
-    assert lines
-    assert all(len(line.subject_changes) <= SUBJECT_CHANGES_SHOWN for line in lines)
-    assert max(len(line.subject_changes) for line in lines) == SUBJECT_CHANGES_SHOWN
+    assert [(str(c.object), c.object.change, c.joint) for c in line.causes] == [
+        ("n/opening", "added", False)
+    ]
 
 
 def test_no_change_makes_no_line() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import pytest
 
@@ -14,12 +13,14 @@ from netpoldiff.model import ObjectRef
 from netpoldiff.ports import NO_CONNECTIONS
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.words import (
+    CAUSES_SHOWN,
     plural,
     policy_change_lines,
     subject_change_text,
     summary_line,
     why,
 )
+from netpoldiff.reverts import ChangedObject
 from netpoldiff.unevaluated import Unevaluated
 from tests.testing.builders import (
     cluster,
@@ -95,39 +96,52 @@ LINE = ChangeLine(
     opened=tcp(80),
     closed=NO_CONNECTIONS,
     causes=(),
-    deciding=(),
-    subject_changes=(),
     pairs=1,
     from_outside=False,
     cross_namespace=False,
 )
-EDITED = Cause(_ref("shop/edited"), "modified")
-NEW = Cause(_ref("shop/new"), "added")
-STILL = Cause(_ref("shop/still"), "unchanged")
+EDITED = Cause(ChangedObject(_ref("shop/edited"), "modified"))
+NEW = Cause(ChangedObject(_ref("shop/new"), "added"))
 RELABELLED = SubjectChange(WEB, "labels", (("app", "web"),), (("app", "www"),))
 NAMESPACE_RELABELLED = SubjectChange("shop", "labels", (("team", "a"),), (("team", "b"),))
+WEB_RELABELLED = Cause(
+    ChangedObject(ObjectRef("Deployment", "shop", "web"), "modified", ("labels",), (RELABELLED,))
+)
+SHOP_RELABELLED = Cause(
+    ChangedObject(
+        ObjectRef("Namespace", None, "shop"), "modified", ("labels",), (NAMESPACE_RELABELLED,)
+    )
+)
+MANY = tuple(Cause(ChangedObject(_ref(f"shop/p{i}"), "added")) for i in range(CAUSES_SHOWN + 2))
 
 
 @pytest.mark.parametrize(
-    ("fields", "expected"),
+    ("causes", "expected"),
     [
+        ((EDITED, NEW), "shop/edited (modified); shop/new (added)"),
         (
-            {"deciding": (EDITED, NEW), "causes": (EDITED, NEW), "subject_changes": (RELABELLED,)},
-            "shop/edited (modified), shop/new (added)",
-        ),
-        (
-            {"causes": (STILL,), "subject_changes": (RELABELLED, NAMESPACE_RELABELLED)},
+            (WEB_RELABELLED, SHOP_RELABELLED),
             "shop/web[Deployment]: labels app=web->www; namespace shop: labels team=a->b",
         ),
-        ({"causes": (STILL,)}, "shop/still"),
-        ({}, "no policy selects either side"),
+        (
+            (
+                EDITED,
+                dataclasses.replace(NEW, joint=True),
+                dataclasses.replace(WEB_RELABELLED, joint=True),
+            ),
+            (
+                "shop/edited (modified); together: shop/new (added) + "
+                "shop/web[Deployment]: labels app=web->www"
+            ),
+        ),
+        (MANY, "; ".join(f"shop/p{i} (added)" for i in range(CAUSES_SHOWN)) + "; and 2 more"),
     ],
-    ids=["deciding-policies", "subject-changes", "unchanged-policies", "nothing"],
+    ids=["policies", "workload-and-namespace", "joint", "many"],
 )
-def test_why_names_deciding_policies_then_subject_changes_then_any_policy(
-    fields: dict[str, Any], expected: str
+def test_why_names_each_cause_and_joint_ones_together(
+    causes: tuple[Cause, ...], expected: str
 ) -> None:
-    assert why(dataclasses.replace(LINE, **fields)) == expected
+    assert why(dataclasses.replace(LINE, causes=causes)) == expected
 
 
 SELECT_API = {"app": "api"}

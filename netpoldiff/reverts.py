@@ -1,0 +1,130 @@
+"""The states between two clusters: NEW with some of its changed objects as OLD had them.
+
+A changed object is the unit a reviewer reasons in and a rollout applies: one policy, one
+workload, one namespace's labels. Causes ask "would this flow differ if that object had not
+changed?" by evaluating NEW with the object reverted; a rollout plan walks the same states
+from OLD to NEW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final, Literal, TypeVar
+
+from netpoldiff.changes import ChangeSet, SubjectChange
+from netpoldiff.cluster import Cluster
+from netpoldiff.model import Namespace, ObjectRef, WorkloadEndpoint
+
+ObjectChangeKind = Literal["added", "removed", "modified", "renamed"]
+NAMESPACE_KIND: Final = "Namespace"
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedObject:
+    """One object that differs between OLD and NEW in what it can do to reachability.
+
+    ``ref`` is the name NEW gives it (OLD's when removed). ``fields`` name what changed on a
+    workload or namespace (``labels``, ``ports``); ``details`` say how, for words. Reverting it
+    takes back to OLD's version (or absence) every policy, workload and namespace listed in
+    ``policies``, ``workloads`` and ``namespaces``.
+    """
+
+    ref: ObjectRef
+    change: ObjectChangeKind
+    fields: tuple[str, ...] = ()
+    details: tuple[SubjectChange, ...] = ()
+    policies: tuple[ObjectRef, ...] = ()
+    workloads: tuple[WorkloadEndpoint, ...] = ()
+    namespaces: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return str(self.ref)
+
+
+def workload_ref(endpoint: WorkloadEndpoint) -> ObjectRef:
+    """The object reference of a workload."""
+    return ObjectRef(endpoint.kind, endpoint.namespace, endpoint.name)
+
+
+def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
+    """Every object whose change can move a flow, in reference order.
+
+    Left out: policies whose manifest changed but not their meaning, and renamed policies (the
+    same rules under a new name in the same namespace: reverting one changes nothing).
+    """
+    found: list[ChangedObject] = []
+    for policy, _ in changes.changed_policies:
+        if policy in changes.renamed:
+            continue
+        kind = changes.policy_change(policy)
+        if kind != "unchanged":
+            found.append(ChangedObject(policy, kind, policies=(policy,)))
+    for endpoint in sorted(changes.old_workloads.keys() | changes.new_workloads.keys()):
+        details = tuple(changes.workload_changes(endpoint))
+        if details:
+            found.append(_subject_object(workload_ref(endpoint), details, workloads=(endpoint,)))
+    for name in sorted(changes.old_namespaces.keys() & changes.new_namespaces.keys()):
+        before, after = changes.old_namespaces[name], changes.new_namespaces[name]
+        if before != after:
+            detail = SubjectChange(name, "labels", before, after)
+            ref = ObjectRef(NAMESPACE_KIND, None, name)
+            found.append(_subject_object(ref, (detail,), namespaces=(name,)))
+    return tuple(sorted(found, key=lambda o: o.ref.sort_key()))
+
+
+def _subject_object(
+    ref: ObjectRef,
+    details: tuple[SubjectChange, ...],
+    *,
+    workloads: tuple[WorkloadEndpoint, ...] = (),
+    namespaces: tuple[str, ...] = (),
+) -> ChangedObject:
+    kinds = {detail.kind for detail in details}
+    change: ObjectChangeKind = (
+        "added" if "added" in kinds else "removed" if "removed" in kinds else "modified"
+    )
+    fields = tuple(
+        field for field, kind in (("labels", "labels"), ("ports", "named ports")) if kind in kinds
+    )
+    return ChangedObject(ref, change, fields, details, workloads=workloads, namespaces=namespaces)
+
+
+def reverted(
+    changes: ChangeSet,
+    objects: Iterable[ChangedObject],
+    within: Iterable[WorkloadEndpoint] | None = None,
+) -> Cluster:
+    """NEW with ``objects`` as OLD had them.
+
+    With ``within``, only those workloads (in their reverted versions, where they exist) and
+    the policies of their namespaces: a pair's connections depend on its two endpoints, their
+    namespaces and the policies there, so such a cluster answers exactly for pairs among them.
+    """
+    policies = dict(changes.new_policies)
+    workloads = dict(changes.new_workloads)
+    namespaces = dict(changes.new_namespaces)
+    for changed in objects:
+        _take_back(policies, changes.old_policies, changed.policies)
+        _take_back(workloads, changes.old_workloads, changed.workloads)
+        _take_back(namespaces, changes.old_namespaces, changed.namespaces)
+    if within is not None:
+        kept = set(within)
+        workloads = {endpoint: w for endpoint, w in workloads.items() if endpoint in kept}
+        spaces = {endpoint.namespace for endpoint in workloads}
+        policies = {ref: p for ref, p in policies.items() if p.namespace in spaces}
+    return Cluster(
+        tuple(Namespace(name, labels) for name, labels in sorted(namespaces.items())),
+        tuple(workloads[endpoint] for endpoint in sorted(workloads)),
+        tuple(policies[ref] for ref in sorted(policies)),
+    )
+
+
+def _take_back(new: dict[K, V], old: dict[K, V], keys: Iterable[K]) -> None:
+    for key in keys:
+        if key in old:
+            new[key] = old[key]
+        else:
+            new.pop(key, None)

@@ -1,0 +1,170 @@
+"""The causes of a diff's changed pairs meet their definition, on random clusters and edits.
+
+A cause of a changed pair is a changed object such that NEW with that object alone reverted
+to OLD gives the pair other connections; when no single object does, the causes are the
+smallest set that does, each marked joint. Reverting is done here from the JSON causes and the
+two clusters, and every state is answered by the naive oracle, which shares no code with the
+evaluator or with the causes' own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+from typing import Any, Final, TypeVar
+
+from hypothesis import given, settings
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.model import Endpoint, ExternalEndpoint, Namespace, Workload, WorkloadEndpoint
+from netpoldiff.policies import NetworkPolicy
+from netpoldiff.policy_documents import canonical_document
+from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
+from tests.semantics.oracle import Oracle
+from tests.semantics.test_diff_properties import Diffed, cluster_pairs, json_key, key
+
+Identity = tuple[str, str | None, str]
+"""(kind, namespace, name) of a changed object, as JSON names it."""
+
+T = TypeVar("T")
+SMALLEST_CHECKED: Final = 6  # pairs with more changed objects are checked for minimality no more
+
+
+@dataclasses.dataclass(frozen=True)
+class Sides:
+    """OLD and NEW by object, so that any mixture of them can be built."""
+
+    old: Cluster
+    new: Cluster
+    renamed: Mapping[Identity, Identity]  # a renamed policy's NEW identity -> OLD's
+
+    def changed(self) -> set[Identity]:
+        """Every object whose two versions differ in meaning (a rename is one object)."""
+        found: set[Identity] = set()
+        old_policies, new_policies = _policies(self.old), _policies(self.new)
+        for identity in old_policies.keys() | new_policies.keys():
+            before, after = old_policies.get(identity), new_policies.get(identity)
+            if before is None or after is None or _differ_in_meaning(before, after):
+                found.add(identity)
+        for identity in self.renamed.values():
+            found.discard(identity)
+        old_workloads, new_workloads = _workloads(self.old), _workloads(self.new)
+        for identity in old_workloads.keys() | new_workloads.keys():
+            if old_workloads.get(identity) != new_workloads.get(identity):
+                found.add(identity)
+        old_spaces, new_spaces = _namespaces(self.old), _namespaces(self.new)
+        for identity in old_spaces.keys() & new_spaces.keys():
+            if old_spaces[identity] != new_spaces[identity]:
+                found.add(identity)
+        return found
+
+    def reverted(self, objects: Iterable[Identity]) -> Cluster:
+        """NEW with ``objects`` as OLD had them."""
+        policies, workloads = _policies(self.new), _workloads(self.new)
+        namespaces = _namespaces(self.new)
+        old_policies, old_workloads = _policies(self.old), _workloads(self.old)
+        old_spaces = _namespaces(self.old)
+        for identity in objects:
+            identities = [identity, *([self.renamed[identity]] if identity in self.renamed else [])]
+            for each in identities:
+                _take_back(policies, old_policies, each)
+                _take_back(workloads, old_workloads, each)
+                _take_back(namespaces, old_spaces, each)
+        return Cluster(
+            tuple(namespaces.values()), tuple(workloads.values()), tuple(policies.values())
+        )
+
+
+def _differ_in_meaning(before: NetworkPolicy, after: NetworkPolicy) -> bool:
+    return canonical_document(before) != canonical_document(after)
+
+
+def _take_back(new: dict[Identity, T], old: dict[Identity, T], identity: Identity) -> None:
+    if identity in old:
+        new[identity] = old[identity]
+    else:
+        new.pop(identity, None)
+
+
+def _policies(cluster: Cluster) -> dict[Identity, NetworkPolicy]:
+    return {("NetworkPolicy", p.namespace, p.ref.name): p for p in cluster.policies}
+
+
+def _workloads(cluster: Cluster) -> dict[Identity, Workload]:
+    return {(w.kind, w.namespace, w.name): w for w in cluster.workloads}
+
+
+def _namespaces(cluster: Cluster) -> dict[Identity, Namespace]:
+    return {("Namespace", None, n.name): n for n in cluster.namespaces}
+
+
+def _endpoint(entry: Mapping[str, Any], atoms: Mapping[tuple[str, ...], Endpoint]) -> Endpoint:
+    identity = json_key(entry)
+    if identity[0] == "workload":
+        return WorkloadEndpoint(identity[1], identity[3], identity[2])
+    return atoms[identity]
+
+
+def _connections(cluster: Cluster, src: Endpoint, dst: Endpoint) -> ConnectionSet:
+    """What the oracle allows, nothing for an endpoint the cluster does not have."""
+    present = {w.endpoint for w in cluster.workloads}
+    for end in (src, dst):
+        if isinstance(end, WorkloadEndpoint) and end not in present:
+            return NO_CONNECTIONS
+    return Oracle(cluster).connections(src, dst)
+
+
+def _touching(changed: set[Identity], src: Endpoint, dst: Endpoint) -> set[Identity]:
+    """The changed objects a pair could depend on: its ends, their namespaces, their policies."""
+    spaces = {e.namespace for e in (src, dst) if isinstance(e, WorkloadEndpoint)}
+    ends = {(e.kind, e.namespace, e.name) for e in (src, dst) if isinstance(e, WorkloadEndpoint)}
+    return {
+        identity
+        for identity in changed
+        if identity in ends
+        or (identity[0] == "Namespace" and identity[2] in spaces)
+        or (identity[0] == "NetworkPolicy" and identity[1] in spaces)
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(cluster_pairs())
+def test_each_cause_reverted_alone_changes_its_pair_and_no_other_changed_object_does(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    old, new = pair
+    diffed = Diffed.of(old, new)
+    document = diffed.document()
+    renames = {
+        ("NetworkPolicy", n.namespace, n.name): ("NetworkPolicy", o.namespace, o.name)
+        for n, o in diffed.changes.renames.items()
+    }
+    sides = Sides(old, new, renames)
+    changed = sides.changed()
+    atoms = {key(e): e for e in diffed.diff.endpoints if isinstance(e, ExternalEndpoint)}
+    for entry in document["opened"] + document["closed"]:
+        src, dst = _endpoint(entry["src"], atoms), _endpoint(entry["dst"], atoms)
+        now = _connections(new, src, dst)
+        causes = {(c["kind"], c["namespace"], c["name"]) for c in entry["causes"]}
+        joint = any(c.get("joint") for c in entry["causes"])
+        assert causes, f"{src} -> {dst}: no cause"
+        assert causes <= changed, f"{src} -> {dst}: {causes - changed} did not change"
+        alone = {
+            identity
+            for identity in changed
+            if _connections(sides.reverted([identity]), src, dst) != now
+        }
+        if not joint:
+            assert causes == alone, f"{src} -> {dst}: causes {causes}, by definition {alone}"
+            continue
+        assert not alone, f"{src} -> {dst}: joint causes, yet {alone} suffices alone"
+        assert _connections(sides.reverted(causes), src, dst) != now
+        touching = _touching(changed, src, dst)
+        assert causes <= touching
+        if len(touching) <= SMALLEST_CHECKED:
+            for size in range(2, len(causes)):
+                for smaller in combinations(sorted(touching, key=str), size):
+                    assert _connections(sides.reverted(smaller), src, dst) == now, (
+                        f"{src} -> {dst}: {smaller} is a smaller set than {causes}"
+                    )

@@ -52,12 +52,25 @@ class Causes:
     ``of_pair`` and ``of_group`` answer from what was found; nothing is evaluated after.
     """
 
-    def __init__(self, diff: MatrixDiff, changes: ChangeSet, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        diff: MatrixDiff,
+        changes: ChangeSet,
+        engine: Engine | None = None,
+        *,
+        moved: bool = False,
+    ) -> None:
+        """The causes of ``diff``'s pairs; ``moved`` when it is the diff of a moved view.
+
+        In a moved view (``MatrixDiff.moved``) a moved workload's pairs carry its new name on
+        both sides: a state that reverts the move is read with the same renaming.
+        """
         self.diff = diff
         self.changes = changes
         self._engine = engine or _engine_for(diff, changes)
         self._objects = changed_objects(changes)
         self._masks = _Masks.of(diff, changes)
+        self._moved = moved
         self._order = {
             changed: (self._masks.reach(changed), _KIND_RANK.get(changed.ref.kind, 2), i)
             for i, changed in enumerate(self._objects)
@@ -186,12 +199,14 @@ class Causes:
             involved |= sources | (1 << dst)
         involved &= self._masks.workloads
         endpoints = self.diff.endpoints
-        within: list[WorkloadEndpoint] | None = [
-            e for i in iter_bits(involved) if isinstance(e := endpoints[i], WorkloadEndpoint)
-        ]
-        if within is not None and 2 * len(within) > self._masks.workload_count:
-            within = None  # most of the cluster: NEW's selection and columns carry over
+        kept = [e for i in iter_bits(involved) if isinstance(e := endpoints[i], WorkloadEndpoint)]
+        # A reverted workload may stand where its NEW version does not (a move): kept too.
+        kept += [e for changed in objects for e in changed.workloads]
+        # Most of the cluster: all of it, and NEW's selection and columns carry over.
+        within = kept if 2 * len(kept) <= self._masks.workload_count else None
         matrix = self._engine.evaluate(reverted(self.changes, objects, within))
+        if self._moved:
+            matrix = matrix.moved(self._masks.moves_of(objects))
         new = self.diff.new.columns
         for dst, sources in parts:
             hits = _differ(matrix.columns[dst], new[dst]) & sources
@@ -248,6 +263,7 @@ class _Masks:
     namespaces: dict[str, int]
     positions: dict[WorkloadEndpoint, int]
     subjects: dict[ObjectRef, int]  # by policy: whom either side's version selects there
+    counterparts: dict[WorkloadEndpoint, WorkloadEndpoint]  # each end of a move: the other
 
     @classmethod
     def of(cls, diff: MatrixDiff, changes: ChangeSet) -> _Masks:
@@ -263,6 +279,8 @@ class _Masks:
         for matrix in (diff.old, diff.new):
             for policy in matrix.policies:
                 subjects[policy.ref] |= policy.subjects
+        counterparts = {**changes.workload_moves}
+        counterparts.update((old, new) for new, old in changes.workload_moves.items())
         return cls(
             diff,
             changes,
@@ -271,6 +289,7 @@ class _Masks:
             dict(namespaces),
             positions,
             dict(subjects),
+            counterparts,
         )
 
     def _endpoint(self, position: int) -> WorkloadEndpoint:
@@ -355,41 +374,44 @@ class _Masks:
                 src if source in held else None,
             )
             by_key[key] |= 1 << src
-        for (namespace, _), members in by_key.items():
+        for members in by_key.values():
             source = endpoints[next(iter_bits(members))]
-            yield (
-                [
-                    changed
-                    for changed in objects
-                    if self._may_touch(changed, source, destination, namespace)
-                ],
-                members,
-            )
+            yield [c for c in objects if self._may_touch(c, source, destination)], members
 
-    def _may_touch(
-        self,
-        changed: ChangedObject,
-        source: object,
-        destination: object,
-        source_namespace: str | None,
-    ) -> bool:
-        destination_namespace = (
-            destination.namespace if isinstance(destination, WorkloadEndpoint) else None
-        )
+    def _spaces(self, endpoint: object) -> set[str]:
+        """The namespaces an endpoint lives in across the states: both, for a moved one."""
+        if not isinstance(endpoint, WorkloadEndpoint):
+            return set()
+        spaces = {endpoint.namespace}
+        other = self.counterparts.get(endpoint)
+        if other is not None:
+            spaces.add(other.namespace)
+        return spaces
+
+    def _may_touch(self, changed: ChangedObject, source: object, destination: object) -> bool:
+        source_spaces, destination_spaces = self._spaces(source), self._spaces(destination)
         if source in changed.workloads or destination in changed.workloads:
             return True
-        if any(name in (source_namespace, destination_namespace) for name in changed.namespaces):
+        if any(name in source_spaces | destination_spaces for name in changed.namespaces):
             return True
         for ref in changed.policies:
             for side in (self.changes.old_policies, self.changes.new_policies):
                 policy = side.get(ref)
                 if policy is None:
                     continue
-                if policy.affects_egress and policy.namespace == source_namespace:
+                if policy.affects_egress and policy.namespace in source_spaces:
                     return True
-                if policy.affects_ingress and policy.namespace == destination_namespace:
+                if policy.affects_ingress and policy.namespace in destination_spaces:
                     return True
         return False
+
+    def moves_of(self, objects: Sequence[ChangedObject]) -> dict[int, int]:
+        """OLD's position -> NEW's of every moved workload among ``objects``."""
+        return {
+            self.positions[changed.moved[0]]: self.positions[changed.moved[1]]
+            for changed in objects
+            if changed.moved is not None
+        }
 
 
 def _engine_for(diff: MatrixDiff, changes: ChangeSet) -> Engine:

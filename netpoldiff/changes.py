@@ -115,6 +115,33 @@ class ChangeSet:
         return renamed
 
     @cached_property
+    def workload_moves(self) -> dict[WorkloadEndpoint, WorkloadEndpoint]:
+        """Added workloads that repeat a removed one elsewhere: new endpoint -> old endpoint.
+
+        The same kind, labels and container ports under another name or in another namespace:
+        the pods are the same, so a reviewer reads their flows as moved. Among several removed
+        candidates, one of the same name (a namespace move) wins, then one of the same
+        namespace (a rename), then the first by namespace and name.
+        """
+        removed: dict[tuple[object, ...], list[WorkloadEndpoint]] = {}
+        for endpoint in sorted(self.old_workloads.keys() - self.new_workloads.keys()):
+            removed.setdefault(_content(self.old_workloads[endpoint]), []).append(endpoint)
+        added = sorted(self.new_workloads.keys() - self.old_workloads.keys())
+        moves: dict[WorkloadEndpoint, WorkloadEndpoint] = {}
+        # Best matches first, over all workloads: a greedy pass in name order could give a
+        # renamed workload the removed one that another added workload repeats by name.
+        for alike in (_same_name, _same_namespace, _anywhere):
+            for endpoint in added:
+                if endpoint in moves:
+                    continue
+                candidates = removed.get(_content(self.new_workloads[endpoint]), [])
+                chosen = next((old for old in candidates if alike(old, endpoint)), None)
+                if chosen is not None:
+                    candidates.remove(chosen)
+                    moves[endpoint] = chosen
+        return dict(sorted(moves.items()))
+
+    @cached_property
     def renamed(self) -> frozenset[ObjectRef]:
         """Both names of every renamed policy."""
         return frozenset(ref for pair in self.renames.items() for ref in pair)
@@ -133,6 +160,23 @@ class ChangeSet:
         if before.named_ports() != after.named_ports():
             found.append(SubjectChange(endpoint, "named ports", _ports(before), _ports(after)))
         return found
+
+
+def _same_name(old: WorkloadEndpoint, new: WorkloadEndpoint) -> bool:
+    return old.name == new.name
+
+
+def _same_namespace(old: WorkloadEndpoint, new: WorkloadEndpoint) -> bool:
+    return old.namespace == new.namespace
+
+
+def _anywhere(old: WorkloadEndpoint, new: WorkloadEndpoint) -> bool:  # noqa: ARG001
+    return True
+
+
+def _content(workload: Workload) -> tuple[object, ...]:
+    """What a workload's pods are, whatever it is called and wherever it lives."""
+    return (workload.kind, workload.labels, tuple(sorted(workload.ports, key=repr)))
 
 
 def _ports(workload: Workload) -> LabelPairs:

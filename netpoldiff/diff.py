@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from netpoldiff.bitsets import iter_bits
@@ -65,6 +65,16 @@ class MatrixDiff:
             for src in sorted(by_source):
                 gained, lost = by_source[src]
                 yield PairChange(src, dst, gained, lost)
+
+    def moved(self, moves: Mapping[int, int]) -> MatrixDiff:
+        """The diff read with each endpoint ``old`` of ``moves`` known as its ``new`` in OLD.
+
+        A moved workload's flows then compare with its own flows before the move: what
+        stayed the same is no change, and only what the move changed is opened or closed.
+        """
+        if not moves:
+            return self
+        return diff_matrices(self.old.moved(moves), self.new)
 
     def opened_count(self) -> int:
         """Number of pairs with opened connections."""

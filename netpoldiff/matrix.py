@@ -113,6 +113,35 @@ class Matrix:
         for src, dst, connections in self.flow_indices():
             yield Flow(endpoints[src], endpoints[dst], connections)
 
+    def moved(self, moves: Mapping[int, int]) -> Matrix:
+        """This matrix with each endpoint ``old`` of ``moves`` renumbered as its ``new``.
+
+        For reading a moved workload's flows under its new name: ``new`` must be absent here.
+        """
+        if not moves:
+            return self
+
+        def renumbered(mask: int) -> int:
+            for old, new in moves.items():
+                if (mask >> old) & 1:
+                    mask = (mask & ~(1 << old)) | (1 << new)
+            return mask
+
+        columns = [{c: renumbered(m) for c, m in column.items()} for column in self.columns]
+        ingress_by, egress_by = list(self.ingress_by), list(self.egress_by)
+        for old, new in moves.items():
+            columns[new], columns[old] = columns[old], {}
+            ingress_by[new], ingress_by[old] = ingress_by[old], ()
+            egress_by[new], egress_by[old] = egress_by[old], ()
+        return Matrix(
+            self.endpoints,
+            renumbered(self.present),
+            tuple(columns),
+            tuple(ingress_by),
+            tuple(egress_by),
+            self.policies,
+        )
+
     def flow_count(self) -> int:
         """Number of allowed pairs."""
         return sum(mask.bit_count() for column in self.columns for mask in column.values())

@@ -39,6 +39,9 @@ class ChangedObject:
     policies: tuple[ObjectRef, ...] = ()
     workloads: tuple[WorkloadEndpoint, ...] = ()
     namespaces: tuple[str, ...] = ()
+    renamed_from: ObjectRef | None = None
+    # A moved workload's two endpoints, OLD's then NEW's: one object, whose flows move with it.
+    moved: tuple[WorkloadEndpoint, WorkloadEndpoint] | None = None
 
     def __str__(self) -> str:
         return str(self.ref)
@@ -53,7 +56,8 @@ def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
     """Every object whose change can move a flow, in reference order.
 
     Left out: policies whose manifest changed but not their meaning, and renamed policies (the
-    same rules under a new name in the same namespace: reverting one changes nothing).
+    same rules under a new name in the same namespace: reverting one changes nothing). A
+    workload moved (the same pods under another name or namespace) is one object, renamed.
     """
     found: list[ChangedObject] = []
     for policy, _ in changes.changed_policies:
@@ -62,7 +66,21 @@ def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
         kind = changes.policy_change(policy)
         if kind != "unchanged":
             found.append(ChangedObject(policy, kind, policies=(policy,)))
+    moves = changes.workload_moves
+    for new_endpoint, old_endpoint in moves.items():
+        found.append(
+            ChangedObject(
+                workload_ref(new_endpoint),
+                "renamed",
+                workloads=(old_endpoint, new_endpoint),
+                renamed_from=workload_ref(old_endpoint),
+                moved=(old_endpoint, new_endpoint),
+            )
+        )
+    moved = {endpoint for pair in moves.items() for endpoint in pair}
     for endpoint in sorted(changes.old_workloads.keys() | changes.new_workloads.keys()):
+        if endpoint in moved:
+            continue
         details = tuple(changes.workload_changes(endpoint))
         if details:
             found.append(_subject_object(workload_ref(endpoint), details, workloads=(endpoint,)))

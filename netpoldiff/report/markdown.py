@@ -15,12 +15,15 @@ from netpoldiff.report.words import (
     configuration_change_text,
     coverage_gaps,
     finding_text,
+    moved_text,
     nothing_read_text,
     plural,
     policy_change_lines,
     unevaluated_groups,
     unevaluated_text,
     why,
+    workload_rows,
+    workloads_heading,
 )
 
 MARKER: Final = "<!-- netpoldiff -->"
@@ -123,6 +126,8 @@ def _headline(report: DiffReport) -> list[str]:
     gaps = coverage_gaps(report)
     if len(report.nothing_read) == len(("old", "new")):
         title = "### netpoldiff: nothing to compare (no workload or policy read)"
+    elif report.view.is_empty() and not report.diff.is_empty():
+        title = f"### netpoldiff: no flow changed but by {moved_text(report)}"
     elif report.diff.is_empty():
         title = "### netpoldiff: no reachability changes"
         if gaps:
@@ -182,12 +187,11 @@ def _flows(report: DiffReport, limit: int) -> list[str]:
         ]
         out += ["", "<details><summary>All changes as a diff</summary>", ""]
         out += [*_diff_block(lines, limit), "", "</details>"]
-    added, removed = report.diff.added_endpoints(), report.diff.removed_endpoints()
-    if added or removed:
-        rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
+    rows = workload_rows(report)
+    if rows:
         out += [
             "",
-            f"<details><summary>Workloads added and removed ({len(rows)})</summary>",
+            f"<details><summary>{workloads_heading(report)} ({len(rows)})</summary>",
             "",
         ]
         out += [f"- {sign} {code(name)}" for sign, name in rows[:limit]]
@@ -242,10 +246,9 @@ def _page(report: DiffReport, limit: int) -> str:
 
 def _longest_list(report: DiffReport) -> int:
     """The length of the longest list that ``_page`` cuts: a limit this high cuts nothing."""
-    diff = report.diff
     return max(
         len(report.lines),
-        len(diff.added_endpoints()) + len(diff.removed_endpoints()),
+        len(workload_rows(report)),
         len(policy_change_lines(report.changes)),
         len(report.warnings),
         len(report.errors),

@@ -102,17 +102,41 @@ class DiffReport:
         Computed when a format first asks: JSON lists every pair and never needs the grouping,
         which costs the most on a large diff.
         """
-        return tuple(change_lines(self.diff, self.changes, self.causes))
+        return tuple(change_lines(self.view, self.changes, self.view_causes))
+
+    @cached_property
+    def moves(self) -> dict[int, int]:
+        """Each moved workload: its endpoint number in OLD -> in NEW."""
+        number = self.diff.new.index()
+        return {number[old]: number[new] for new, old in self.changes.workload_moves.items()}
+
+    @cached_property
+    def view(self) -> MatrixDiff:
+        """The diff as a reviewer reads it: a moved workload's flows compared with its own.
+
+        JSON lists ``diff``, pair by pair as the contract says; the lines, counts and findings
+        read this view, where a flow that moved with its workload is no change.
+        """
+        return self.diff.moved(self.moves)
 
     @cached_property
     def causes(self) -> Causes:
-        """Why each changed pair changed, found once for every format and finding."""
+        """Why each changed pair of ``diff`` changed (JSON's pairs)."""
         return Causes(self.diff, self.changes, self.engine)
+
+    @cached_property
+    def view_causes(self) -> Causes:
+        """Why each changed pair of ``view`` changed: the lines' and the findings' causes."""
+        if not self.moves:
+            return self.causes
+        return Causes(self.view, self.changes, self.engine, moved=True)
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """The risks the change brings, computed once for every format and ``--fail-on``."""
-        return tuple(findings(self.diff, self.changes, self.configuration_changes, self.causes))
+        return tuple(
+            findings(self.view, self.changes, self.configuration_changes, self.view_causes)
+        )
 
 
 def _warning_key(warning: Diagnostic) -> tuple[str, str, str | None]:

@@ -32,6 +32,8 @@ from netpoldiff.report.words import (
     unevaluated_groups,
     unevaluated_text,
     why,
+    workload_rows,
+    workloads_heading,
 )
 
 SOURCES_WIDTH: Final = 64
@@ -205,11 +207,10 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
         out.extend(["", bold(title)])
         table = _table(rows, fmt="plain")
         out.extend("  " + row for row in table.splitlines())
-    added, removed = report.diff.added_endpoints(), report.diff.removed_endpoints()
-    workload_rows = [("+", str(e)) for e in added] + [("-", str(e)) for e in removed]
-    if workload_rows:
-        out.extend(["", bold("Workloads added and removed")])
-        out.extend(f"  {paint(sign, sign)} {name}" for sign, name in workload_rows)
+    workloads = workload_rows(report)
+    if workloads:
+        out.extend(["", bold(workloads_heading(report))])
+        out.extend(f"  {paint(sign, sign)} {name}" for sign, name in workloads)
     policy_rows = policy_change_lines(report.changes)
     if policy_rows:
         out.extend(["", bold("Policy objects changed")])

@@ -53,6 +53,9 @@ def subject_change_text(change: SubjectChange) -> str:
 
 def cause_text(changed: ChangedObject) -> str:
     """``prod/allow-web (added)``; for a workload or namespace, what changed on it."""
+    if changed.moved is not None:
+        old, new = changed.moved
+        return f"{new} moved from {old}"
     if changed.details:
         return "; ".join(subject_change_text(detail) for detail in changed.details)
     return f"{changed.ref} ({changed.change})"
@@ -98,17 +101,42 @@ def change_counts(report: DiffReport) -> str:
     A row groups flows: a namespace as ``ns/*``, or an address block that other policies'
     ipBlocks cut into ranges every policy treats alike (``0.0.0.0/0 except 10.0.0.0/8`` can
     be two ranges, so two flows). The flows are said only when they differ from the rows. A
-    row that both opens and closes (``~``) counts once in each direction.
+    row that both opens and closes (``~``) counts once in each direction. A moved workload's
+    flows that moved with it are not counted (JSON lists them as its new and old pairs).
     """
-    lines = report.lines
+    lines, view = report.lines, report.view
     counts: list[str] = []
     for verb, rows, flows in (
-        ("opened", sum(1 for line in lines if line.opened), report.diff.opened_count()),
-        ("closed", sum(1 for line in lines if line.closed), report.diff.closed_count()),
+        ("opened", sum(1 for line in lines if line.opened), view.opened_count()),
+        ("closed", sum(1 for line in lines if line.closed), view.closed_count()),
     ):
         text = f"{plural(rows, 'row')} {verb}" if not counts else f"{rows} {verb}"
         counts.append(text if flows == rows else f"{text} ({plural(flows, 'flow')})")
     return ", ".join(counts)
+
+
+def moved_text(report: DiffReport) -> str:
+    """``1 workload moved with its flows``."""
+    count = len(report.moves)
+    return f"{plural(count, 'workload')} moved with {'its' if count == 1 else 'their'} flows"
+
+
+def workload_rows(report: DiffReport) -> list[tuple[str, str]]:
+    """(sign, text) of every workload added (+), removed (-) or moved (>)."""
+    moves = report.changes.workload_moves
+    moved = {endpoint for pair in moves.items() for endpoint in pair}
+    diff = report.diff
+    rows = [("+", str(e)) for e in diff.added_endpoints() if e not in moved]
+    rows += [("-", str(e)) for e in diff.removed_endpoints() if e not in moved]
+    rows += [(">", f"{new} moved from {old}") for new, old in sorted(moves.items())]
+    return rows
+
+
+def workloads_heading(report: DiffReport) -> str:
+    """The heading of ``workload_rows``, naming moves when there are some."""
+    if report.moves:
+        return "Workloads added, removed and moved"
+    return "Workloads added and removed"
 
 
 def summary_line(report: DiffReport) -> str:
@@ -122,7 +150,9 @@ def summary_line(report: DiffReport) -> str:
     diff = report.diff
     if len(report.nothing_read) == len(("old", "new")):
         return "Nothing to compare: no workload or policy was read on either side."
-    if diff.is_empty():
+    if not diff.is_empty() and report.view.is_empty():
+        counts = f"Reachability: no flow changed but by {moved_text(report)}."
+    elif diff.is_empty():
         counts = "No reachability changes."
     else:
         counts = f"Reachability: {change_counts(report)}."

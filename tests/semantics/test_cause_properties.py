@@ -37,7 +37,7 @@ class Sides:
 
     old: Cluster
     new: Cluster
-    renamed: Mapping[Identity, Identity]  # a renamed policy's NEW identity -> OLD's
+    renamed: Mapping[Identity, Identity]  # a renamed policy's or moved workload's NEW -> OLD
 
     def changed(self) -> set[Identity]:
         """Every object whose two versions differ in meaning (a rename is one object)."""
@@ -47,8 +47,6 @@ class Sides:
             before, after = old_policies.get(identity), new_policies.get(identity)
             if before is None or after is None or _differ_in_meaning(before, after):
                 found.add(identity)
-        for identity in self.renamed.values():
-            found.discard(identity)
         old_workloads, new_workloads = _workloads(self.old), _workloads(self.new)
         for identity in old_workloads.keys() | new_workloads.keys():
             if old_workloads.get(identity) != new_workloads.get(identity):
@@ -57,7 +55,8 @@ class Sides:
         for identity in old_spaces.keys() & new_spaces.keys():
             if old_spaces[identity] != new_spaces[identity]:
                 found.add(identity)
-        return found
+        # A rename or a move is one object, under NEW's name.
+        return found - set(self.renamed.values())
 
     def reverted(self, objects: Iterable[Identity]) -> Cluster:
         """NEW with ``objects`` as OLD had them."""
@@ -115,10 +114,19 @@ def _connections(cluster: Cluster, src: Endpoint, dst: Endpoint) -> ConnectionSe
     return Oracle(cluster).connections(src, dst)
 
 
-def _touching(changed: set[Identity], src: Endpoint, dst: Endpoint) -> set[Identity]:
-    """The changed objects a pair could depend on: its ends, their namespaces, their policies."""
-    spaces = {e.namespace for e in (src, dst) if isinstance(e, WorkloadEndpoint)}
-    ends = {(e.kind, e.namespace, e.name) for e in (src, dst) if isinstance(e, WorkloadEndpoint)}
+def _touching(
+    changed: set[Identity], renamed: Mapping[Identity, Identity], src: Endpoint, dst: Endpoint
+) -> set[Identity]:
+    """The changed objects a pair could depend on: its ends, their namespaces, their policies.
+
+    A moved end is both of its identities, in both of its namespaces.
+    """
+    ends: set[Identity] = {
+        (e.kind, e.namespace, e.name) for e in (src, dst) if isinstance(e, WorkloadEndpoint)
+    }
+    ends |= {new for new, old in renamed.items() if old in ends or new in ends}
+    ends |= {renamed[end] for end in ends if end in renamed}
+    spaces = {end[1] for end in ends if end[1] is not None}
     return {
         identity
         for identity in changed
@@ -136,10 +144,15 @@ def test_each_cause_reverted_alone_changes_its_pair_and_no_other_changed_object_
     old, new = pair
     diffed = Diffed.of(old, new)
     document = diffed.document()
-    renames = {
+    renames: dict[Identity, Identity] = {
         ("NetworkPolicy", n.namespace, n.name): ("NetworkPolicy", o.namespace, o.name)
         for n, o in diffed.changes.renames.items()
     }
+    # A moved workload is one object too, named as NEW names it; reverting it reverts both.
+    renames.update(
+        ((n.kind, n.namespace, n.name), (o.kind, o.namespace, o.name))
+        for n, o in diffed.changes.workload_moves.items()
+    )
     sides = Sides(old, new, renames)
     changed = sides.changed()
     atoms = {key(e): e for e in diffed.diff.endpoints if isinstance(e, ExternalEndpoint)}
@@ -160,7 +173,7 @@ def test_each_cause_reverted_alone_changes_its_pair_and_no_other_changed_object_
             continue
         assert not alone, f"{src} -> {dst}: joint causes, yet {alone} suffices alone"
         assert _connections(sides.reverted(causes), src, dst) != now
-        touching = _touching(changed, src, dst)
+        touching = _touching(changed, renames, src, dst)
         assert causes <= touching
         if len(touching) <= SMALLEST_CHECKED:
             for size in range(2, len(causes)):

@@ -74,6 +74,7 @@ EDITS: Final = (
     "remove-workload",
     "add-workload",
     "re-kind-workload",
+    "move-workload",
     "relabel-namespace",
     "remove-policy",
     "add-policy",
@@ -120,6 +121,12 @@ def edited(draw: st.DrawFn, old: Cluster, edits: Sequence[str] = EDITS) -> Clust
                     labels=label_pairs(draw(pod_labels)),
                     ports=tuple(sorted(set(ports), key=port_key)),
                 )
+            )
+        elif edit == "move-workload" and workloads:
+            i = index(workloads)
+            space = draw(st.sampled_from(names))
+            workloads[i] = dataclasses.replace(
+                workloads[i], namespace=space, name=f"{workloads[i].name}-m{step}"
             )
         elif edit == "re-kind-workload" and workloads:
             i = index(workloads)
@@ -644,19 +651,29 @@ def test_counts_agree_across_the_json_text_and_markdown_reports(
     assert document["summary"] == {"opened": opened, "closed": closed}
     assert (diffed.diff.opened_count(), diffed.diff.closed_count()) == (opened, closed)
     # Report lines group the changed pairs: each changed pair is in exactly one line.
-    lines = change_lines(diffed.diff, diffed.changes)
+    report = diffed.report()
+    lines = change_lines(report.view, diffed.changes, report.view_causes)
     changed = {
         (json.dumps(flow["src"]), json.dumps(flow["dst"]))
         for flow in document["opened"] + document["closed"]
     }
-    assert sum(line.pairs for line in lines) == len(changed)
+    # ... of the view, where a moved workload's flows that moved with it are no change.
+    view_pairs = sum(1 for _ in report.view.changes())
+    assert sum(line.pairs for line in lines) == (view_pairs if report.moves else len(changed))
     for line in lines:
         assert line.sign == ("~" if line.opened and line.closed else "+" if line.opened else "-")
-    report = diffed.report()
     assert report.lines == tuple(lines)
     terminal = "".join(text_format.render_diff(report, Style()))
     comment = "".join(markdown.render_diff(report, Style()))
-    if opened or closed:
+    # Flows as the view counts them: JSON's pairs, but for flows that moved with a workload.
+    opened, closed = report.view.opened_count(), report.view.closed_count()
+    if report.moves and not (opened or closed):
+        moved = len(report.moves)
+        assert terminal.endswith(
+            f"\nReachability: no flow changed but by {moved} workload"
+            f"{'' if moved == 1 else 's'} moved with {'its' if moved == 1 else 'their'} flows.\n"
+        )
+    elif opened or closed:
         # Rows as the reader counts them; flows (JSON's pairs) beside them when they differ.
         opened_rows = sum(1 for line in lines if line.opened)
         closed_rows = sum(1 for line in lines if line.closed)

@@ -232,3 +232,33 @@ NEW = Cluster(
 )
 def test_what_changed_on_a_workload(subject: WorkloadEndpoint, found: list[SubjectChange]) -> None:
     assert ChangeSet.between(OLD, NEW).workload_changes(subject) == found
+
+
+def test_a_workload_moved_or_renamed_with_the_same_pods_is_a_move() -> None:
+    web = workload("shop/web", {"app": "web"}, (named("http", 80),))
+    old = Cluster(
+        (namespace("shop"), namespace("store")),
+        (web, workload("shop/api", {"app": "api"}), workload("shop/db", {"app": "db"})),
+    )
+    new = Cluster(
+        (namespace("shop"), namespace("store")),
+        (
+            workload("store/web", {"app": "web"}, (named("http", 80),)),  # moved
+            workload("shop/api-v2", {"app": "api"}),  # renamed, but see store/api
+            workload("shop/db[StatefulSet]", {"app": "db"}),  # another kind: not a move
+            workload("store/api", {"app": "api"}),  # the same name: this one moved
+            workload("shop/cache-v2", {"app": "cache"}),
+        ),
+    )
+    old = Cluster(old.namespaces, (*old.workloads, workload("shop/cache", {"app": "cache"})))
+    assert ChangeSet.between(old, new).workload_moves == {
+        endpoint("shop/cache-v2"): endpoint("shop/cache"),
+        endpoint("store/api"): endpoint("shop/api"),
+        endpoint("store/web"): endpoint("shop/web"),
+    }
+
+
+def test_of_several_removed_candidates_the_same_name_wins() -> None:
+    old = Cluster((namespace("a"), namespace("b")), (workload("a/x"), workload("a/web")))
+    new = Cluster((namespace("a"), namespace("b")), (workload("b/web"),))
+    assert ChangeSet.between(old, new).workload_moves == {endpoint("b/web"): endpoint("a/web")}

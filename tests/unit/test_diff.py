@@ -108,3 +108,14 @@ def test_everything_closed_is_counted_per_pair() -> None:
     assert [c for c in diff.changes() if c.src == 0] == [
         PairChange(0, 1, NO_CONNECTIONS, ALL_CONNECTIONS - tcp())
     ]
+
+
+def test_a_moved_endpoint_s_unchanged_flows_are_no_change_in_the_moved_diff() -> None:
+    # OLD: 0 <-> 2 on all; NEW: endpoint 0 is now endpoint 1, and reaches 2 on TCP/80 only.
+    old = matrix(({ALL_CONNECTIONS: 0b0100}, {}, {ALL_CONNECTIONS: 0b0001}, {}), 0b0101)
+    new = matrix(({}, {ALL_CONNECTIONS: 0b0100}, {tcp(80): 0b0010}, {}), 0b0110)
+    diff = diff_matrices(old, new)
+    assert diff.opened_count() == 2  # pair by pair, as JSON lists them
+    moved = diff.moved({0: 1})
+    assert list(moved.changes()) == [PairChange(1, 2, NO_CONNECTIONS, ALL_CONNECTIONS - tcp(80))]
+    assert diff.moved({}) is diff

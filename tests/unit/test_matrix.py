@@ -34,3 +34,13 @@ def test_get_by_endpoint_agrees_with_get_by_index() -> None:
     assert matrix.get(A, B) == matrix.get_by_index(0, 1) == ALL_CONNECTIONS
     assert matrix.get(B, A) == NO_CONNECTIONS
     assert matrix == _matrix()  # the numbering takes no part in equality
+
+
+def test_a_moved_endpoint_takes_its_row_column_and_presence_to_its_new_number() -> None:
+    # a moves to the (absent) number of b: a -> b becomes b -> a's old column, now b's.
+    columns: tuple[Column, ...] = ({ALL_CONNECTIONS: 0b100}, {}, {ALL_CONNECTIONS: 0b001})
+    matrix = Matrix((A, B, WORLD), 0b101, columns, ((),) * 3, ((),) * 3)
+    moved = matrix.moved({0: 1})
+    assert moved.present == 0b110
+    assert moved.columns == ({}, {ALL_CONNECTIONS: 0b100}, {ALL_CONNECTIONS: 0b010})
+    assert matrix.moved({}) is matrix

@@ -19,6 +19,8 @@ from netpoldiff.report.words import (
     subject_change_text,
     summary_line,
     why,
+    workload_rows,
+    workloads_heading,
 )
 from netpoldiff.reverts import ChangedObject
 from netpoldiff.unevaluated import Unevaluated
@@ -26,6 +28,7 @@ from tests.testing.builders import (
     cluster,
     endpoint,
     ip_block,
+    namespace,
     pods,
     policy,
     port,
@@ -252,3 +255,36 @@ def test_summary_line_counts_rows_and_the_flows_behind_them_when_more() -> None:
     report = diff_report(cluster(web, closed, cutter), cluster(web, opened, cutter))
     assert report.diff.opened_count() == 2
     assert summary_line(report) == "Reachability: 1 row opened (2 flows), 0 closed."
+
+
+def test_a_workload_moved_with_its_flows_reads_as_moved_not_opened_and_closed() -> None:
+    api = workload("shop/api", {"app": "api"})
+    team_peers = policy(
+        "shop/api-in", {"app": "api"}, ingress=(rule(pods({"app": "web"}, namespaces={})),)
+    )
+    spaces = (namespace("shop"), namespace("store"))
+    old = cluster(*spaces, api, team_peers, workload("shop/web", {"app": "web"}))
+    new = cluster(*spaces, api, team_peers, workload("store/web", {"app": "web"}))
+    report = diff_report(old, new)
+    assert not report.diff.is_empty()  # JSON lists the pairs of both names
+    assert report.lines == ()
+    assert workload_rows(report) == [(">", "store/web[Deployment] moved from shop/web[Deployment]")]
+    assert workloads_heading(report) == "Workloads added, removed and moved"
+    assert summary_line(report) == (
+        "Reachability: no flow changed but by 1 workload moved with its flows."
+    )
+
+
+def test_a_move_that_changes_flows_shows_only_what_changed_and_the_move_as_cause() -> None:
+    api = workload("shop/api", {"app": "api"})
+    same_namespace = policy("shop/api-in", {"app": "api"}, ingress=(rule(pods({"app": "web"})),))
+    spaces = (namespace("shop"), namespace("store"))
+    old = cluster(*spaces, api, same_namespace, workload("shop/web", {"app": "web"}))
+    new = cluster(*spaces, api, same_namespace, workload("store/web", {"app": "web"}))
+    (line,) = diff_report(old, new).lines
+    assert (line.sign, line.sources, line.destinations) == (
+        "-",
+        ("store/web[Deployment]",),
+        ("shop/api[Deployment]",),
+    )
+    assert why(line) == "store/web[Deployment] moved from shop/web[Deployment]"

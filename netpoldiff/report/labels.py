@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, IPSet, family_cidrs
 from netpoldiff.bitsets import iter_bits
+from netpoldiff.diff import MatrixDiff
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 
@@ -59,6 +60,12 @@ class Population:
     def of(cls, matrix: Matrix) -> Population:
         """The population of the endpoints present in a matrix."""
         return cls.of_endpoints(matrix.present_endpoints())
+
+    @classmethod
+    def of_diff(cls, diff: MatrixDiff) -> Population:
+        """The population of the endpoints present on either side of a diff."""
+        present = diff.old.present | diff.new.present
+        return cls.of_endpoints(diff.endpoints[i] for i in iter_bits(present))
 
     @classmethod
     def of_endpoints(cls, endpoints: Iterable[Endpoint]) -> Population:

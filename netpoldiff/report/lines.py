@@ -32,6 +32,9 @@ class ChangeLine:
     sign: Sign
     sources: tuple[str, ...]
     destinations: tuple[str, ...]
+    # The endpoints the labels above stand for: a graph draws each of them once.
+    source_members: tuple[Endpoint, ...] = field(default=(), kw_only=True)
+    destination_members: tuple[Endpoint, ...] = field(default=(), kw_only=True)
     source_namespace: str
     destination_namespace: str
     opened: ConnectionSet
@@ -118,6 +121,8 @@ def change_lines(
                 sign=sign,
                 sources=tuple(describe_group(source_endpoints, population)),
                 destinations=tuple(describe_group(destination_endpoints, population)),
+                source_members=tuple(source_endpoints),
+                destination_members=tuple(destination_endpoints),
                 source_namespace=_common_namespace(source_endpoints),
                 destination_namespace=namespace,
                 opened=gained,

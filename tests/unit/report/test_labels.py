@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from netpoldiff.addresses import ALL_ADDRESSES, V4_SPACE, IPSet, parse_cidr
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.evaluate import evaluate
+from netpoldiff.diff import diff_matrices
+from netpoldiff.evaluate import evaluate, evaluate_pair
 from netpoldiff.model import Endpoint, ExternalEndpoint
 from netpoldiff.report.labels import (
     ANYWHERE_OUTSIDE,
@@ -107,6 +108,13 @@ def test_a_matrix_population_counts_only_the_endpoints_present_in_it() -> None:
     )
     assert Population.of(matrix).by_namespace == {"a": 1, "b": 1}
     assert Population.of(narrowed).by_namespace == {"a": 1}
+
+
+def test_a_diff_population_counts_the_workloads_of_either_side() -> None:
+    kept, removed, added = workload("a/kept"), workload("a/removed"), workload("b/added")
+    diff = diff_matrices(*evaluate_pair(cluster(kept, removed), cluster(kept, added)))
+    found = Population.of_diff(diff)
+    assert (found.by_namespace, found.externals) == ({"a": 2, "b": 1}, 1)
 
 
 # a: 3 workloads, b: 1, c: 2, and 2 external blocks.

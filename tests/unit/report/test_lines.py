@@ -6,12 +6,13 @@ import dataclasses
 
 import pytest
 
+from netpoldiff.addresses import ALL_ADDRESSES
 from netpoldiff.causes import Cause
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import evaluate_pair
-from netpoldiff.model import ObjectRef
+from netpoldiff.model import ExternalEndpoint, ObjectRef
 from netpoldiff.policies import Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.lines import (
@@ -24,6 +25,7 @@ from netpoldiff.report.lines import (
 from netpoldiff.reverts import ChangedObject
 from tests.testing.builders import (
     cluster,
+    endpoint,
     ip_block,
     pods,
     policy,
@@ -78,6 +80,8 @@ def test_sources_losing_the_same_toward_destinations_alike_make_one_line() -> No
         sign="-",
         sources=("a/*", "anywhere outside the cluster"),
         destinations=("b/*",),
+        source_members=(endpoint("a/a1"), endpoint("a/a2"), ExternalEndpoint(ALL_ADDRESSES)),
+        destination_members=(endpoint("b/b1"), endpoint("b/b2")),
         source_namespace=SEVERAL_NAMESPACES,
         destination_namespace="b",
         opened=NO_CONNECTIONS,

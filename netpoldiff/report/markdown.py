@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from netpoldiff.report.graph import EDGE_COLORS, Graph
+from netpoldiff.report.labels import Population
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
 from netpoldiff.report.words import (
@@ -28,7 +29,8 @@ from netpoldiff.report.words import (
 
 MARKER: Final = "<!-- netpoldiff -->"
 BUDGET: Final = 60_000  # characters; GitHub refuses comments over 65,536
-MAX_EDGES: Final = 40  # edges of the Mermaid graph: a larger one is unreadable in a comment
+MAX_LINES: Final = 40  # lines of the Mermaid graph: a larger one is unreadable in a comment
+MAX_EDGES: Final = 100  # and its edges, as a line of many blocks draws many
 _SIGN_EMOJI: Final = {"+": "🟢 opened", "-": "🔴 closed", "~": "🟡 changed"}
 _MENTION: Final = re.compile(r"([@#])(?=\w)")
 
@@ -63,13 +65,21 @@ def _mermaid_text(text: str) -> str:
     return text
 
 
-def mermaid(lines: Iterable[ChangeLine], limit: int = MAX_EDGES) -> str:
+def mermaid(
+    lines: Iterable[ChangeLine],
+    population: Population,
+    limit: int = MAX_LINES,
+    max_edges: int = MAX_EDGES,
+) -> str:
     """A Mermaid flowchart of the changed flows (without the code fence)."""
-    graph = Graph(lines, limit)
+    graph = Graph(lines, population, limit=limit, max_edges=max_edges)
     out = ["flowchart LR"]
     for index, (namespace, nodes) in enumerate(graph.by_namespace().items()):
         out.append(f'  subgraph ns{index}["{_mermaid_text(namespace)}"]')
-        out.extend(f'    {node.key}["{_mermaid_text(node.label)}"]' for node in nodes)
+        out.extend(
+            f'    {node.key}["{"<br>".join(_mermaid_text(label) for label in node.labels)}"]'
+            for node in nodes
+        )
         out.append("  end")
     for number, (source, target, line) in enumerate(graph.edges):
         arrow = "-.->" if line.sign == "-" else "-->"
@@ -180,7 +190,7 @@ def _flows(report: DiffReport, limit: int) -> list[str]:
         out += ["", "<details><summary>Graph of the changes</summary>", ""]
         out += [
             "```mermaid",
-            mermaid(lines, min(limit, MAX_EDGES)),
+            mermaid(lines, Population.of_diff(report.diff), min(limit, MAX_LINES)),
             "```",
             "",
             "</details>",

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from netpoldiff.report.dot import MAX_EDGES, render_diff
+from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.report.dot import MAX_EDGES, MAX_LINES, render_diff
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
 from tests.testing.builders import cluster, pods, policy, port, rule, workload
@@ -44,7 +45,8 @@ def edges(document: str) -> dict[str, str]:
 def test_a_graph_is_one_digraph_document() -> None:
     pieces = list(render_diff(REPORT, Style()))
     assert len(pieces) == 1
-    assert pieces[0].startswith("digraph netpoldiff {\n")
+    # newrank: without it, Graphviz gives up on clusters joined by many edges.
+    assert pieces[0].startswith("digraph netpoldiff {\n  rankdir=LR; newrank=true;\n")
     assert pieces[0].endswith("\n}\n")
 
 
@@ -67,17 +69,23 @@ def test_an_edge_says_and_shows_how_its_flows_changed(label: str, attributes: st
     assert edges(rendered(render_diff, REPORT))[label] == attributes
 
 
-def test_each_namespace_is_a_cluster_labelled_with_its_name() -> None:
+def test_each_namespace_is_a_cluster_of_its_own_nodes_each_workload_once() -> None:
     document = rendered(render_diff, REPORT)
     clusters = re.findall(rf"subgraph (cluster_\d+) {{\n    label={QUOTED};", document)
-    # w's line has sources in two namespaces: their box sits apart from shop's.
-    assert clusters == [("cluster_0", "several namespaces"), ("cluster_1", "shop")]
-    nodes = re.findall(rf"^    (n\d+) \[label={QUOTED}\];$", document, re.MULTILINE)
-    assert sorted(label for _, label in nodes) == [
+    # w's line has sources in two namespaces: each sits in its own namespace's box.
+    assert clusters == [("cluster_0", "shop"), ("cluster_1", "zz")]
+    nodes = dict(re.findall(rf"^    (n\d+) \[label={QUOTED}\];$", document, re.MULTILINE))
+    assert sorted(nodes.values()) == [
         "shop/d[Deployment]",
-        "shop/w[Deployment], zz/outsider[Deployment]",
+        "shop/w[Deployment]",
         "shop/x[Deployment]",
         "shop/y[Deployment]",
+        "zz/outsider[Deployment]",
+    ]
+    drawn = re.findall(rf"^  (n\d+) -> (n\d+) \[label={QUOTED}, ", document, re.MULTILINE)
+    assert sorted((nodes[s], nodes[t]) for s, t, label in drawn if label == "opened TCP/22") == [
+        ("shop/w[Deployment]", "shop/d[Deployment]"),
+        ("zz/outsider[Deployment]", "shop/d[Deployment]"),
     ]
 
 
@@ -89,29 +97,53 @@ def with_lines(report: DiffReport, lines: list[ChangeLine]) -> DiffReport:
 
 def test_names_are_quoted_so_no_character_ends_a_string_or_a_line() -> None:
     (line,) = (line for line in REPORT.lines if line.sign == "-")
+    evil = 'ns"; evil -> x [label="'
     hostile = dataclasses.replace(
         line,
-        sources=('a"b\\', "c\nd}"),
-        source_namespace='ns"; evil -> x [label="',
+        source_members=(
+            WorkloadEndpoint(evil, 'a"b\\', "Pod"),
+            WorkloadEndpoint(evil, "c\nd}", "Pod"),
+        ),
     )
     document = rendered(render_diff, with_lines(diff_report(cluster(), cluster()), [hostile]))
     labels = re.findall(rf"label={QUOTED}", document)
-    assert 'a\\"b\\\\, c d}' in labels  # quote and backslash escaped, the line break a space
-    assert 'ns\\"; evil -> x [label=\\"' in labels
+    # Quote and backslash escaped, a line break in a name a space; the node's two names on
+    # two lines of its label (Graphviz's own escape).
+    quoted = 'ns\\"; evil -> x [label=\\"'
+    assert quoted + '/a\\"b\\\\[Pod]\\n' + quoted + "/c d}[Pod]" in labels
+    assert quoted in labels  # the namespace's box
     assert 'evil -> x [label="\n' not in document
     assert all(line == line.rstrip("\\") for line in document.splitlines())
 
 
-def test_a_graph_over_its_limit_draws_the_largest_and_notes_how_many_it_leaves_out() -> None:
+def test_a_graph_over_its_line_limit_draws_the_largest_and_notes_how_many_it_leaves_out() -> None:
     (line,) = (line for line in REPORT.lines if line.sign == "-")
     many = [
-        dataclasses.replace(line, destinations=(f"shop/d{i}[Pod]",), pairs=i)
-        for i in range(MAX_EDGES + 3)
+        dataclasses.replace(
+            line, destination_members=(WorkloadEndpoint("shop", f"d{i}", "Pod"),), pairs=i
+        )
+        for i in range(MAX_LINES + 3)
     ]
     document = rendered(render_diff, with_lines(diff_report(cluster(), cluster()), many))
-    assert len(edges_of(document)) == MAX_EDGES
+    assert len(edges_of(document)) == MAX_LINES
     assert 'more [shape=note, label="3 more changes not drawn"];' in document
     assert '"shop/d0[Pod]"' not in document  # the smallest are left out
+
+
+def test_a_line_of_more_edges_than_a_graph_draws_is_noted_not_drawn() -> None:
+    (line,) = (line for line in REPORT.lines if line.sign == "-")
+    # Sources in one namespace more than the edges allowed: one node, so one edge each.
+    wide = dataclasses.replace(
+        line,
+        source_members=tuple(WorkloadEndpoint(f"ns{i}", "w", "Pod") for i in range(MAX_EDGES + 1)),
+    )
+    document = rendered(render_diff, with_lines(diff_report(cluster(), cluster()), [wide]))
+    assert edges_of(document) == []
+    assert "subgraph" not in document
+    assert 'more [shape=note, label="1 more changes not drawn"];' in document
+    fits = dataclasses.replace(wide, source_members=wide.source_members[:MAX_EDGES])
+    document = rendered(render_diff, with_lines(diff_report(cluster(), cluster()), [fits]))
+    assert len(edges_of(document)) == MAX_EDGES
 
 
 def edges_of(document: str) -> list[str]:

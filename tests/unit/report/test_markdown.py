@@ -7,16 +7,28 @@ from collections.abc import Callable
 
 import pytest
 
+from netpoldiff.addresses import parse_cidr
 from netpoldiff.diagnostics import NOT_FOLLOWED
 from netpoldiff.errors import InputError, Location
-from netpoldiff.model import ObjectRef
+from netpoldiff.model import ExternalEndpoint, ObjectRef
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.ports import NO_CONNECTIONS
-from netpoldiff.report.lines import OUTSIDE, ChangeLine
+from netpoldiff.report.labels import Population
+from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.markdown import BUDGET, MARKER, code, escape, mermaid, render_diff
 from netpoldiff.report.reports import DiffReport
 from netpoldiff.unevaluated import Unevaluated
-from tests.testing.builders import cluster, ip_block, pods, policy, port, rule, tcp, workload
+from tests.testing.builders import (
+    cluster,
+    endpoint,
+    ip_block,
+    pods,
+    policy,
+    port,
+    rule,
+    tcp,
+    workload,
+)
 from tests.unit.report.reporting import diff_report, rendered
 
 ZWSP = "\u200b"
@@ -73,10 +85,15 @@ def test_code_spans_hold_any_text_with_a_fence_longer_than_its_backticks(
     assert code(given) == expected
 
 
+X, Y = endpoint("a/x[Pod]"), endpoint("b/y[Pod]")
+INTERNET = ExternalEndpoint(parse_cidr("0.0.0.0/0").addresses)
+POPULATION = Population.of_endpoints([X, endpoint("a/z[Pod]"), Y, endpoint("b/z[Pod]"), INTERNET])
 LINE = ChangeLine(
     sign="+",
     sources=("a/x[Pod]",),
     destinations=("b/y[Pod]",),
+    source_members=(X,),
+    destination_members=(Y,),
     source_namespace="a",
     destination_namespace="b",
     opened=tcp(80),
@@ -108,15 +125,15 @@ LINE = ChangeLine(
 def test_a_mermaid_edge_is_drawn_and_coloured_by_its_sign(
     line: ChangeLine, edge: str, colour: str
 ) -> None:
-    chart = mermaid([line]).splitlines()
+    chart = mermaid([line], POPULATION).splitlines()
     assert chart[0] == "flowchart LR"
     assert f"  {edge}" in chart
     assert f"  linkStyle 0 stroke:{colour},stroke-width:2px" in chart
 
 
 def test_mermaid_boxes_namespaces_and_notes_the_lines_it_leaves_out() -> None:
-    outside = dataclasses.replace(LINE, sources=("0.0.0.0/0",), source_namespace=OUTSIDE, pairs=5)
-    chart = mermaid([LINE, outside, LINE], limit=2).splitlines()
+    outside = dataclasses.replace(LINE, source_members=(INTERNET,), pairs=5)
+    chart = mermaid([LINE, outside, LINE], POPULATION, limit=2).splitlines()
     assert chart[1:10] == [
         '  subgraph ns0["a"]',
         '    n2["a/x[Pod]"]',
@@ -125,21 +142,58 @@ def test_mermaid_boxes_namespaces_and_notes_the_lines_it_leaves_out() -> None:
         '    n1["b/y[Pod]"]',
         "  end",
         '  subgraph ns2["outside the cluster"]',
-        '    n0["0.0.0.0/0"]',
+        '    n0["anywhere outside the cluster"]',
         "  end",
     ]
     assert chart[-1] == '  more["… 1 more changes not drawn"]'
 
 
+def test_mermaid_draws_a_line_across_namespaces_from_each_namespace_box() -> None:
+    across = dataclasses.replace(LINE, source_members=(X, INTERNET), sources=("mixed",))
+    chart = mermaid([across], POPULATION).splitlines()
+    assert [row for row in chart if "subgraph" in row] == [
+        '  subgraph ns0["a"]',
+        '  subgraph ns1["b"]',
+        '  subgraph ns2["outside the cluster"]',
+    ]
+    assert [row for row in chart if "-->" in row] == [
+        '  n0 -->|"+TCP/80"| n1',
+        '  n2 -->|"+TCP/80"| n1',
+    ]
+
+
+def test_mermaid_stops_before_the_line_that_would_pass_its_edge_limit() -> None:
+    # The larger line is one edge; the smaller cuts a in two, so the two would draw three.
+    larger = dataclasses.replace(LINE, source_members=(X, endpoint("a/z[Pod]")), pairs=2)
+    chart = mermaid([LINE, larger], POPULATION, max_edges=2).splitlines()
+    assert [row for row in chart if "-->" in row] == ['  n0 -->|"+TCP/80"| n1']
+    assert '    n0["a/*"]' in chart
+    assert chart[-1] == '  more["… 1 more changes not drawn"]'
+
+
+def test_mermaid_writes_the_members_of_a_node_one_a_line() -> None:
+    # Two of a's three workloads: named, one under the other, in one node.
+    z = endpoint("a/z[Pod]")
+    population = Population.of_endpoints([X, z, endpoint("a/w[Pod]"), Y])
+    two = dataclasses.replace(LINE, source_members=(X, z))
+    assert '    n0["a/x[Pod]<br>a/z[Pod]"]' in mermaid([two], population).splitlines()
+    # One per namespace: a node each, no line break.
+    spread = dataclasses.replace(LINE, destination_members=(Y, INTERNET))
+    assert "<br>" not in mermaid([spread], POPULATION)
+
+
 def test_mermaid_labels_break_mentions_and_hold_no_quote() -> None:
-    hostile = dataclasses.replace(LINE, sources=("@org/team #12",))
-    chart = mermaid([hostile])
-    assert f'n0["@{ZWSP}org/team #{ZWSP}12"]' in chart
+    hostile = dataclasses.replace(LINE, source_members=(endpoint("@org/team #12"),))
+    chart = mermaid([hostile], POPULATION)
+    assert f'n0["@{ZWSP}org/team #{ZWSP}12[Deployment]"]' in chart
+    assert f'subgraph ns0["@{ZWSP}org"]' in chart
 
 
 def test_mermaid_labels_write_quotes_and_angle_brackets_as_entities() -> None:
-    hostile = dataclasses.replace(LINE, sources=('say "hi" <b>',))
-    assert 'n0["say #quot;hi#quot; #lt;b#gt;"]' in mermaid([hostile])
+    hostile = dataclasses.replace(LINE, source_members=(endpoint('say/"hi" <b>'),))
+    chart = mermaid([hostile], POPULATION)
+    assert 'n0["say/#quot;hi#quot; #lt;b#gt;[Deployment]"]' in chart
+    assert "<b>" not in chart
 
 
 WEB, API = workload("a/web", {"app": "web"}), workload("b/api", {"app": "api"})

@@ -13,7 +13,7 @@ from typing import Final, Literal
 from netpoldiff.causes import Causes
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
+from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.opened_risks import Gathered, gather_opened
 from netpoldiff.policies import NetworkPolicy
 
@@ -28,20 +28,6 @@ FindingKind = Literal[
     "namespace-open-to-all",
     "configuration-changed",
 ]
-
-
-def from_outside(sources: Iterable[Endpoint]) -> bool:
-    """Whether some source is an address outside the cluster."""
-    return any(isinstance(source, ExternalEndpoint) for source in sources)
-
-
-def across_namespaces(sources: Iterable[Endpoint], destinations: Iterable[Endpoint]) -> bool:
-    """Whether some workload source and workload destination are in different namespaces."""
-    source_namespaces = {s.namespace for s in sources if isinstance(s, WorkloadEndpoint)}
-    destination_namespaces = {d.namespace for d in destinations if isinstance(d, WorkloadEndpoint)}
-    if not source_namespaces or not destination_namespaces:
-        return False
-    return len(source_namespaces | destination_namespaces) > 1
 
 
 def is_default_deny(policy: NetworkPolicy, direction: Direction) -> bool:

@@ -16,7 +16,6 @@ from netpoldiff.causes import Cause, Causes
 from netpoldiff.changes import ChangeSet
 from netpoldiff.columns import column_sources
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.findings import across_namespaces, from_outside
 from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.labels import Population, describe_group
@@ -35,14 +34,11 @@ class ChangeLine:
     # The endpoints the labels above stand for: a graph draws each of them once.
     source_members: tuple[Endpoint, ...] = field(default=(), kw_only=True)
     destination_members: tuple[Endpoint, ...] = field(default=(), kw_only=True)
-    source_namespace: str
     destination_namespace: str
     opened: ConnectionSet
     closed: ConnectionSet
     causes: tuple[Cause, ...]
     pairs: int
-    from_outside: bool
-    cross_namespace: bool
 
     @property
     def connections(self) -> str:
@@ -123,14 +119,11 @@ def change_lines(
                 destinations=tuple(describe_group(destination_endpoints, population)),
                 source_members=tuple(source_endpoints),
                 destination_members=tuple(destination_endpoints),
-                source_namespace=_common_namespace(source_endpoints),
                 destination_namespace=namespace,
                 opened=gained,
                 closed=lost,
                 causes=causes.of_group(sources, group.destinations),
                 pairs=sources.bit_count() * len(group.destinations),
-                from_outside=from_outside(source_endpoints),
-                cross_namespace=across_namespaces(source_endpoints, destination_endpoints),
             )
         )
     lines.sort(
@@ -143,12 +136,3 @@ def change_lines(
         )
     )
     return lines
-
-
-SEVERAL_NAMESPACES = "several namespaces"
-
-
-def _common_namespace(endpoints: list[Endpoint]) -> str:
-    """The one namespace of these endpoints, OUTSIDE for externals only, or several."""
-    namespaces = {_namespace_of(e) for e in endpoints}
-    return namespaces.pop() if len(namespaces) == 1 else SEVERAL_NAMESPACES

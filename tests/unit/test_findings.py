@@ -5,10 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from netpoldiff.addresses import ALL_ADDRESSES, parse_cidr
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
@@ -18,19 +15,15 @@ from netpoldiff.findings import (
     DefaultDenyRemoved,
     Direction,
     Finding,
-    across_namespaces,
     findings,
-    from_outside,
     is_default_deny,
     removed_default_denies,
 )
-from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 from tests.testing.builders import (
     TCP,
     UDP,
     cluster,
-    endpoint,
     ip_block,
     pods,
     policy,
@@ -38,56 +31,6 @@ from tests.testing.builders import (
     rule,
     workload,
 )
-
-OUTSIDE = ExternalEndpoint(ALL_ADDRESSES)
-PRIVATE = ExternalEndpoint(parse_cidr("10.0.0.0/8").addresses)
-endpoints: st.SearchStrategy[Endpoint] = st.one_of(
-    st.builds(
-        WorkloadEndpoint,
-        st.sampled_from(("a", "b", "c")),
-        st.sampled_from(("x", "y")),
-        st.just("Pod"),
-    ),
-    st.sampled_from((OUTSIDE, PRIVATE)),
-)
-
-
-@given(st.lists(endpoints, max_size=5))
-def test_from_outside_means_some_source_is_an_address(sources: list[Endpoint]) -> None:
-    assert from_outside(sources) == any(not isinstance(s, WorkloadEndpoint) for s in sources)
-
-
-@given(st.lists(endpoints, max_size=5), st.lists(endpoints, max_size=5))
-def test_across_namespaces_means_some_workload_pair_crosses_one(
-    sources: list[Endpoint], destinations: list[Endpoint]
-) -> None:
-    crossing = any(
-        s.namespace != d.namespace
-        for s in sources
-        for d in destinations
-        if isinstance(s, WorkloadEndpoint) and isinstance(d, WorkloadEndpoint)
-    )
-    assert across_namespaces(sources, destinations) == crossing
-    assert across_namespaces(iter(sources), iter(destinations)) == crossing  # read once
-
-
-@pytest.mark.parametrize(
-    ("sources", "destinations", "crossing"),
-    [
-        ([endpoint("a/x")], [endpoint("a/y")], False),
-        ([endpoint("a/x")], [endpoint("b/y")], True),
-        ([endpoint("a/x"), endpoint("b/x")], [endpoint("a/y")], True),
-        ([OUTSIDE], [endpoint("b/y")], False),
-        ([endpoint("a/x")], [PRIVATE], False),
-        ([], [endpoint("b/y")], False),
-    ],
-    ids=["same", "other", "one-of-two-sources", "from-outside", "to-outside", "no-source"],
-)
-def test_across_namespaces_by_example(
-    sources: list[Endpoint], destinations: list[Endpoint], crossing: bool
-) -> None:
-    assert across_namespaces(sources, destinations) is crossing
-
 
 DENY_IN = policy("shop/deny-in", ingress=())
 DENY_OUT = policy("shop/deny-out", egress=())

@@ -19,21 +19,18 @@ from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS
 from netpoldiff.report.graph import EDGE_COLORS, EDGE_WORDS, Graph, Node
 from netpoldiff.report.labels import Population
-from netpoldiff.report.lines import OUTSIDE, SEVERAL_NAMESPACES, ChangeLine
+from netpoldiff.report.lines import OUTSIDE, ChangeLine
 from tests.testing.builders import endpoint, tcp
 
 BASE = ChangeLine(
     sign="+",
     sources=(),
     destinations=(),
-    source_namespace="",
     destination_namespace="",
     opened=tcp(80),
     closed=NO_CONNECTIONS,
     causes=(),
     pairs=1,
-    from_outside=False,
-    cross_namespace=False,
 )
 INTERNET = ExternalEndpoint(parse_cidr("0.0.0.0/0").addresses)
 # Namespace a of four workloads, b of three, c of one, big of ten.
@@ -79,8 +76,7 @@ def test_a_line_across_namespaces_draws_edges_from_a_node_in_each_real_box() -> 
     across = line([A[0], C[0], INTERNET], [B[0]])
     drawn = graph(across)
     boxes = drawn.by_namespace()
-    assert list(boxes) == ["a", "b", "c", OUTSIDE]
-    assert SEVERAL_NAMESPACES not in boxes
+    assert list(boxes) == ["a", "b", "c", OUTSIDE]  # real namespaces only
     namespace_of = {node.key: node.namespace for node in drawn.nodes}
     assert sorted(namespace_of[source] for source, _, _ in drawn.edges) == ["a", "c", OUTSIDE]
     assert {(namespace_of[target], edge_line) for _, target, edge_line in drawn.edges} == {

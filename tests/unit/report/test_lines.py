@@ -13,11 +13,9 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import evaluate_pair
 from netpoldiff.model import ExternalEndpoint, ObjectRef
-from netpoldiff.policies import Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.lines import (
     OUTSIDE,
-    SEVERAL_NAMESPACES,
     ChangeLine,
     Sign,
     change_lines,
@@ -46,7 +44,7 @@ def ref(spec: str) -> ObjectRef:
     return ObjectRef.network_policy(namespace_name, name)
 
 
-TEMPLATE = ChangeLine("+", (), (), "", "", NO_CONNECTIONS, NO_CONNECTIONS, (), 0, False, False)
+TEMPLATE = ChangeLine("+", (), (), "", NO_CONNECTIONS, NO_CONNECTIONS, (), 0)
 
 
 @pytest.mark.parametrize(
@@ -82,42 +80,16 @@ def test_sources_losing_the_same_toward_destinations_alike_make_one_line() -> No
         destinations=("b/*",),
         source_members=(endpoint("a/a1"), endpoint("a/a2"), ExternalEndpoint(ALL_ADDRESSES)),
         destination_members=(endpoint("b/b1"), endpoint("b/b2")),
-        source_namespace=SEVERAL_NAMESPACES,
         destination_namespace="b",
         opened=NO_CONNECTIONS,
         closed=ALL_CONNECTIONS,
         causes=(Cause(ChangedObject(ref("b/b-in"), "added", policies=(ref("b/b-in"),))),),
         pairs=3 * 2,
-        from_outside=True,
-        cross_namespace=True,
     )
 
 
 A_NAMESPACE = {"kubernetes.io/metadata.name": "a"}
 EVERY_ADDRESS = (ip_block("0.0.0.0/0"), ip_block("::/0"))
-
-
-@pytest.mark.parametrize(
-    ("sources", "source_namespace", "from_outside", "cross_namespace"),
-    [
-        ((rule(pods({}, namespaces=A_NAMESPACE), *EVERY_ADDRESS),), "b", False, False),
-        ((rule(*EVERY_ADDRESS),), SEVERAL_NAMESPACES, False, True),
-        ((rule(pods({}), pods({}, namespaces={})),), OUTSIDE, True, False),
-    ],
-    ids=["same-namespace", "several-namespaces", "outside-only"],
-)
-def test_a_line_knows_where_its_sources_sit(
-    sources: tuple[Rule, ...], source_namespace: str, from_outside: bool, cross_namespace: bool
-) -> None:
-    # OLD lets b/b1 in from anywhere; NEW closes it to the sources its rule leaves out.
-    b_in = policy("b/b-in", {"app": "one"}, ingress=sources)
-    b1 = workload("b/b1", {"app": "one"})
-    (line,) = lines_of(cluster(A1, b1, B2), cluster(A1, b1, B2, b_in))
-    assert (line.source_namespace, line.from_outside, line.cross_namespace) == (
-        source_namespace,
-        from_outside,
-        cross_namespace,
-    )
 
 
 def test_lines_are_ordered_by_destination_namespace_with_outside_last() -> None:

@@ -94,14 +94,11 @@ LINE = ChangeLine(
     destinations=("b/y[Pod]",),
     source_members=(X,),
     destination_members=(Y,),
-    source_namespace="a",
     destination_namespace="b",
     opened=tcp(80),
     closed=NO_CONNECTIONS,
     causes=(),
     pairs=1,
-    from_outside=False,
-    cross_namespace=True,
 )
 
 

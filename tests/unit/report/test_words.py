@@ -94,14 +94,11 @@ LINE = ChangeLine(
     sign="+",
     sources=("shop/web[Deployment]",),
     destinations=("shop/api[Deployment]",),
-    source_namespace="shop",
     destination_namespace="shop",
     opened=tcp(80),
     closed=NO_CONNECTIONS,
     causes=(),
     pairs=1,
-    from_outside=False,
-    cross_namespace=False,
 )
 EDITED = Cause(ChangedObject(_ref("shop/edited"), "modified"))
 NEW = Cause(ChangedObject(_ref("shop/new"), "added"))

@@ -84,7 +84,6 @@ THIRD_PARTY_HOME = {
     "git": "sources",
     "click": "cli",
     "tabulate": "report",
-    "deepdiff": "policy_edits",
 }
 # The process's own streams and exit: only the command line touches them (the commands
 # return a Report; the cli writes it and exits).

@@ -292,7 +292,7 @@ CASES = [
     ),
     Case(
         "rules-reordered",
-        policies=(("~", ALLOW_POSTGRES, "rules reordered (same rules)"),),
+        policies=(("~", ALLOW_POSTGRES, "same rules, reordered"),),
         markdown=NO_CHANGE_MARKDOWN,
     ),
     Case(
@@ -324,7 +324,11 @@ CASES = [
         opened=flows(("ext:10.0.0.0/8", FRONTEND, "TCP/8080", ["web/allow-frontend:modified"])),
         rows=(Row("+", "10.0.0.0/8", FRONTEND, "TCP/8080", "web/allow-frontend (modified)"),),
         policies=(
-            ("~", "web/allow-frontend", "ingress[0].from[0].ipBlock.except removed: [10.0.0.0/8]"),
+            (
+                "~",
+                "web/allow-frontend",
+                "ingress rule on TCP/8080: from 0.0.0.0/0 except 10.0.0.0/8 -> 0.0.0.0/0",
+            ),
         ),
         markdown=(
             (
@@ -350,7 +354,7 @@ CASES = [
                 "-", "api/*", "anywhere outside the cluster", "all", f"{ALLOW_FROM_WEB} (modified)"
             ),
         ),
-        policies=(("~", ALLOW_FROM_WEB, "policyTypes[1] added: Egress"),),
+        policies=(("~", ALLOW_FROM_WEB, "policyTypes: Egress added"),),
     ),
     Case(
         "default-deny-removed",
@@ -401,7 +405,7 @@ CASES = [
             Row("+", TEAM_B_REPORT, POSTGRES, "TCP/5432", "data/allow-internal (modified)"),
         ),
         policies=(
-            ("~", "data/allow-internal", "ingress[0].from[1] added: {namespaceSelector: {}}"),
+            ("~", "data/allow-internal", "ingress rule on all ports: from any namespace added"),
         ),
         markdown=(
             (

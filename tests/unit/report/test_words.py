@@ -158,7 +158,7 @@ def test_policy_change_lines_sign_every_changed_policy_by_namespace_and_name() -
     old = cluster(KEPT, GONE, EDIT_BEFORE, OLD_NAME)
     new = cluster(KEPT, ADDED, EDIT_AFTER, NEW_NAME)
     assert policy_change_lines(ChangeSet.between(old, new)) == [
-        ("~", "alpha/edit", "ingress[0].ports[0].port: 80 -> 443"),
+        ("~", "alpha/edit", "ingress rule from anywhere: port TCP/80 -> TCP/443"),
         ("+", "shop/added", "added"),
         ("-", "shop/gone", "removed"),
         # A rename is one line, on the new name; the old name is not listed as removed.

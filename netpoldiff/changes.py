@@ -1,18 +1,25 @@
 """What the two sides of a diff declare differently, object by object, as data.
 
 Every question of the kind "did this object change, and how" is answered here, once per diff:
-a policy's change in meaning and in its manifest, renames, and what changed on a workload or a
-namespace. Reports put it in words (report/words.py).
+a policy's change in meaning and in its manifest, renames and moves, and what changed on a
+workload or a namespace. Reports put it in words (report/words.py).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
 from netpoldiff.cluster import Cluster
-from netpoldiff.model import LabelPairs, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.model import (
+    ContainerPort,
+    LabelPairs,
+    ObjectRef,
+    Workload,
+    WorkloadEndpoint,
+)
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_documents import canonical_document, policy_document
 
@@ -115,36 +122,39 @@ class ChangeSet:
         return renamed
 
     @cached_property
-    def workload_moves(self) -> dict[WorkloadEndpoint, WorkloadEndpoint]:
-        """Added workloads that repeat a removed one elsewhere: new endpoint -> old endpoint.
-
-        The same kind, labels and container ports under another name or in another namespace:
-        the pods are the same, so a reviewer reads their flows as moved. Among several removed
-        candidates, one of the same name (a namespace move) wins, then one of the same
-        namespace (a rename), then the first by namespace and name.
-        """
-        removed: dict[tuple[object, ...], list[WorkloadEndpoint]] = {}
-        for endpoint in sorted(self.old_workloads.keys() - self.new_workloads.keys()):
-            removed.setdefault(_content(self.old_workloads[endpoint]), []).append(endpoint)
-        added = sorted(self.new_workloads.keys() - self.old_workloads.keys())
-        moves: dict[WorkloadEndpoint, WorkloadEndpoint] = {}
-        # Best matches first, over all workloads: a greedy pass in name order could give a
-        # renamed workload the removed one that another added workload repeats by name.
-        for alike in (_same_name, _same_namespace, _anywhere):
-            for endpoint in added:
-                if endpoint in moves:
-                    continue
-                candidates = removed.get(_content(self.new_workloads[endpoint]), [])
-                chosen = next((old for old in candidates if alike(old, endpoint)), None)
-                if chosen is not None:
-                    candidates.remove(chosen)
-                    moves[endpoint] = chosen
-        return dict(sorted(moves.items()))
-
-    @cached_property
     def renamed(self) -> frozenset[ObjectRef]:
         """Both names of every renamed policy."""
         return frozenset(ref for pair in self.renames.items() for ref in pair)
+
+    @cached_property
+    def workload_moves(self) -> dict[WorkloadEndpoint, WorkloadEndpoint]:
+        """Added workloads that repeat a removed one elsewhere: new endpoint -> old endpoint.
+
+        A workload repeats another when both have the same kind, pod labels and container
+        ports: no policy can tell them apart but by name and namespace, so the one was renamed
+        or moved to another namespace. Each old workload is taken once. Among several, the
+        same name is taken first (a move), then the same namespace (a rename), then the first
+        in order, so the answer does not depend on the order of the manifests.
+        """
+        removed = sorted(self.old_workloads.keys() - self.new_workloads.keys())
+        added = sorted(self.new_workloads.keys() - self.old_workloads.keys())
+        if not removed or not added:
+            return {}
+        old_pods = {e: _pod_template(self.old_workloads[e]) for e in removed}
+        new_pods = {e: _pod_template(self.new_workloads[e]) for e in added}
+        moves: dict[WorkloadEndpoint, WorkloadEndpoint] = {}
+        taken: set[WorkloadEndpoint] = set()
+        for alike in (_same_name, _same_namespace, _anywhere):
+            candidates: dict[object, deque[WorkloadEndpoint]] = defaultdict(deque)
+            for endpoint in removed:
+                if endpoint not in taken:
+                    candidates[old_pods[endpoint], alike(endpoint)].append(endpoint)
+            for endpoint in added:
+                found = candidates.get((new_pods[endpoint], alike(endpoint)))
+                if found and endpoint not in moves:
+                    moves[endpoint] = found.popleft()
+                    taken.add(moves[endpoint])
+        return dict(sorted(moves.items()))
 
     def workload_changes(self, endpoint: WorkloadEndpoint) -> list[SubjectChange]:
         """What changed on one workload: added, removed, labels, named ports (or nothing)."""
@@ -162,21 +172,21 @@ class ChangeSet:
         return found
 
 
-def _same_name(old: WorkloadEndpoint, new: WorkloadEndpoint) -> bool:
-    return old.name == new.name
+def _pod_template(workload: Workload) -> tuple[str, LabelPairs, frozenset[ContainerPort]]:
+    """What policies can see of a workload's pods, apart from where they live."""
+    return (workload.kind, workload.labels, frozenset(workload.ports))
 
 
-def _same_namespace(old: WorkloadEndpoint, new: WorkloadEndpoint) -> bool:
-    return old.namespace == new.namespace
+def _same_name(endpoint: WorkloadEndpoint) -> str:
+    return endpoint.name
 
 
-def _anywhere(old: WorkloadEndpoint, new: WorkloadEndpoint) -> bool:  # noqa: ARG001
-    return True
+def _same_namespace(endpoint: WorkloadEndpoint) -> str:
+    return endpoint.namespace
 
 
-def _content(workload: Workload) -> tuple[object, ...]:
-    """What a workload's pods are, whatever it is called and wherever it lives."""
-    return (workload.kind, workload.labels, tuple(sorted(workload.ports, key=repr)))
+def _anywhere(_endpoint: WorkloadEndpoint) -> str:
+    return ""
 
 
 def _ports(workload: Workload) -> LabelPairs:

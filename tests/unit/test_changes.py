@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from netpoldiff.changes import ChangeKind, ChangeSet, SubjectChange
 from netpoldiff.cluster import Cluster
 from netpoldiff.errors import Location
-from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.model import Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 from tests.semantics.test_diff_properties import edited
 from tests.semantics.test_oracle_equivalence import clusters
@@ -107,6 +107,7 @@ def test_swapping_the_sides_swaps_added_and_removed_and_keeps_the_rest(
     assert {(r, SWAPPED[k]) for r, k in forth.changed_policies} == set(back.changed_policies)
     assert {new_: old_ for old_, new_ in forth.renames.items()} == back.renames
     assert forth.renamed == back.renamed
+    assert {new_: old_ for old_, new_ in forth.workload_moves.items()} == back.workload_moves
 
 
 @EXAMPLES
@@ -168,6 +169,61 @@ def test_a_rename_is_an_added_policy_repeating_a_removed_one(
     changes = ChangeSet.between(policies(*old), policies(*new))
     assert {str(n): str(o) for n, o in changes.renames.items()} == renames
     assert {str(ref) for ref in changes.renamed} == {*renames, *renames.values()}
+
+
+WEB_POD = workload("shop/web", {"app": "web"}, (named("http", 8080),))
+
+
+def moved(spec: str, like: Workload = WEB_POD) -> Workload:
+    """``like`` under another name, namespace or kind."""
+    at = endpoint(spec)
+    return dataclasses.replace(like, namespace=at.namespace, name=at.name, kind=at.kind)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "moves"),
+    [
+        ((WEB_POD,), (moved("shop/web-v2"),), {"shop/web-v2": "shop/web"}),
+        ((WEB_POD,), (moved("store/web"),), {"store/web": "shop/web"}),
+        ((WEB_POD,), (moved("store/front"),), {"store/front": "shop/web"}),
+        ((WEB_POD,), (moved("shop/web[StatefulSet]"),), {}),
+        ((WEB_POD,), (workload("shop/web-v2", {"app": "web", "v": "2"}, WEB_POD.ports),), {}),
+        ((WEB_POD,), (workload("shop/web-v2", {"app": "web"}, (named("http", 9090),)),), {}),
+        ((WEB_POD,), (WEB_POD, moved("shop/web-copy")), {}),
+        (
+            (WEB_POD, moved("shop/zz"), moved("bank/api")),
+            (moved("shop/aa"), moved("store/web")),
+            # store/web is web moved (the same name); shop/aa takes shop/zz (the same
+            # namespace), though shop/web comes first.
+            {"store/web": "shop/web", "shop/aa": "shop/zz"},
+        ),
+        (
+            (moved("b/one"), moved("a/two")),
+            (moved("c/x"), moved("d/y")),
+            {"c/x": "a/two", "d/y": "b/one"},  # nothing alike but the pods: in order
+        ),
+    ],
+    ids=[
+        "renamed",
+        "moved-to-another-namespace",
+        "renamed-and-moved",
+        "another-kind-is-no-move",
+        "other-labels-are-no-move",
+        "other-ports-are-no-move",
+        "a-copy-beside-the-original-is-no-move",
+        "same-name-then-same-namespace-first",
+        "one-to-one-in-order",
+    ],
+)
+def test_a_workload_move_is_an_added_workload_repeating_a_removed_one(
+    old: tuple[Workload, ...], new: tuple[Workload, ...], moves: dict[str, str]
+) -> None:
+    changes = ChangeSet.between(Cluster(workloads=old), Cluster(workloads=new[::-1]))
+    found = {
+        f"{n.namespace}/{n.name}": f"{o.namespace}/{o.name}"
+        for n, o in changes.workload_moves.items()
+    }
+    assert found == moves
 
 
 OLD = Cluster(
@@ -232,33 +288,3 @@ NEW = Cluster(
 )
 def test_what_changed_on_a_workload(subject: WorkloadEndpoint, found: list[SubjectChange]) -> None:
     assert ChangeSet.between(OLD, NEW).workload_changes(subject) == found
-
-
-def test_a_workload_moved_or_renamed_with_the_same_pods_is_a_move() -> None:
-    web = workload("shop/web", {"app": "web"}, (named("http", 80),))
-    old = Cluster(
-        (namespace("shop"), namespace("store")),
-        (web, workload("shop/api", {"app": "api"}), workload("shop/db", {"app": "db"})),
-    )
-    new = Cluster(
-        (namespace("shop"), namespace("store")),
-        (
-            workload("store/web", {"app": "web"}, (named("http", 80),)),  # moved
-            workload("shop/api-v2", {"app": "api"}),  # renamed, but see store/api
-            workload("shop/db[StatefulSet]", {"app": "db"}),  # another kind: not a move
-            workload("store/api", {"app": "api"}),  # the same name: this one moved
-            workload("shop/cache-v2", {"app": "cache"}),
-        ),
-    )
-    old = Cluster(old.namespaces, (*old.workloads, workload("shop/cache", {"app": "cache"})))
-    assert ChangeSet.between(old, new).workload_moves == {
-        endpoint("shop/cache-v2"): endpoint("shop/cache"),
-        endpoint("store/api"): endpoint("shop/api"),
-        endpoint("store/web"): endpoint("shop/web"),
-    }
-
-
-def test_of_several_removed_candidates_the_same_name_wins() -> None:
-    old = Cluster((namespace("a"), namespace("b")), (workload("a/x"), workload("a/web")))
-    new = Cluster((namespace("a"), namespace("b")), (workload("b/web"),))
-    assert ChangeSet.between(old, new).workload_moves == {endpoint("b/web"): endpoint("a/web")}

@@ -2,7 +2,7 @@
 
 Every question of the kind "did this object change, and how" is answered here, once per diff:
 a policy's change in meaning and in its manifest, renames and moves, and what changed on a
-workload or a namespace. Reports put it in words (report/words.py).
+workload or a namespace. Reports put it in words (object_edits.py, report/words.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from netpoldiff.model import (
     ContainerPort,
     LabelPairs,
     ObjectRef,
+    UnevaluatedPolicy,
     Workload,
     WorkloadEndpoint,
 )
@@ -51,6 +52,11 @@ class ChangeSet:
     new_workloads: dict[WorkloadEndpoint, Workload]
     old_namespaces: dict[str, LabelPairs]
     new_namespaces: dict[str, LabelPairs]
+    # The namespaces a manifest declares (the others exist because objects live in them).
+    old_declared: frozenset[str] = frozenset()
+    new_declared: frozenset[str] = frozenset()
+    old_unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
+    new_unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
     # Each policy's change in meaning, judged once (a report asks once per changed flow, and
     # judging compares whole policies: one may hold thousands of peers).
     _policy_changes: dict[ObjectRef, ChangeKind] = field(
@@ -67,6 +73,10 @@ class ChangeSet:
             {w.endpoint: w for w in new.workloads},
             old.namespace_labels(),
             new.namespace_labels(),
+            frozenset(n.name for n in old.namespaces if n.origin is not None),
+            frozenset(n.name for n in new.namespaces if n.origin is not None),
+            {p.ref: p for p in old.unevaluated},
+            {p.ref: p for p in new.unevaluated},
         )
 
     def policy_change(self, policy: ObjectRef) -> ChangeKind:

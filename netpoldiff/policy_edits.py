@@ -15,8 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
-from netpoldiff.changes import ChangeSet
-from netpoldiff.model import NAMESPACE_NAME_LABEL, ObjectRef
+from netpoldiff.model import NAMESPACE_NAME_LABEL
 from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PolicyPort, Rule
 from netpoldiff.ports import PROTOCOLS
 from netpoldiff.selectors import LabelSelector
@@ -290,11 +289,3 @@ def describe_policy_edits(before: NetworkPolicy, after: NetworkPolicy) -> list[s
         for was, now in ((before.ingress, after.ingress), (before.egress, after.egress))
     )
     return [REORDERED if same_count else REPEATED]
-
-
-def policy_edits(changes: ChangeSet, policy: ObjectRef) -> list[str]:
-    """What changed inside a modified policy (empty if it was not modified)."""
-    before, after = changes.old_policies.get(policy), changes.new_policies.get(policy)
-    if before is None or after is None or before == after:
-        return []
-    return describe_policy_edits(before, after)

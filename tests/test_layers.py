@@ -37,6 +37,7 @@ CORE_RANK: dict[str, float] = {
     "opened_risks": 9.5,
     "findings": 10,
     "policy_edits": 9,
+    "object_edits": 9.5,
     "unmatched": 7,
     "unevaluated": 9,
 }

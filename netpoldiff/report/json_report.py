@@ -12,6 +12,7 @@ from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
 from netpoldiff.findings import Finding
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
+from netpoldiff.object_edits import ObjectChange
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
 from netpoldiff.report.reports import DiffReport, MatrixReport, Style
 from netpoldiff.report.words import finding_text
@@ -203,6 +204,31 @@ def _flow_entries(
         first = False
 
 
+def object_json(entry: ObjectChange) -> JsonObject:
+    """One entry of ``objects``: the object, how it changed, its former name, its edits."""
+    found: JsonObject = {
+        "kind": entry.ref.kind,
+        "namespace": entry.ref.namespace,
+        "name": entry.ref.name,
+        "change": entry.change,
+    }
+    if entry.renamed_from is not None:
+        found["renamed_from"] = {
+            "namespace": entry.renamed_from.namespace,
+            "name": entry.renamed_from.name,
+        }
+    found["edits"] = list(entry.edits)
+    return found
+
+
+def _object_entries(objects: Iterable[ObjectChange]) -> Iterator[str]:
+    # One piece per object: a change may add or remove thousands of workloads.
+    separator = "\n  "
+    for entry in objects:
+        yield separator + _dump(object_json(entry))
+        separator = ",\n  "
+
+
 def render_diff(
     report: DiffReport,
     style: Style,  # noqa: ARG001 - a document for machines
@@ -225,5 +251,6 @@ def render_diff(
     yield '],\n "closed": ['
     yield from _flow_entries(diff, report.causes, encoded, opened=False)
     summary = {"opened": diff.opened_count(), "closed": diff.closed_count()}
-    problems = _diff_problems(report)
-    yield f'],\n "summary": {_dump(summary)},\n ' + _dump(problems)[1:] + "\n"
+    yield f'],\n "summary": {_dump(summary)},\n "objects": ['
+    yield from _object_entries(report.objects)
+    yield "],\n " + _dump(_diff_problems(report))[1:] + "\n"

@@ -12,19 +12,20 @@ from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
+    OBJECTS_HEADING,
+    WORKLOADS_HEADING,
     change_counts,
     configuration_change_text,
     coverage_gaps,
     finding_text,
     moved_text,
     nothing_read_text,
+    object_change_lines,
     plural,
-    policy_change_lines,
     unevaluated_groups,
     unevaluated_text,
     why,
     workload_rows,
-    workloads_heading,
 )
 
 MARKER: Final = "<!-- netpoldiff -->"
@@ -201,7 +202,7 @@ def _flows(report: DiffReport, limit: int) -> list[str]:
     if rows:
         out += [
             "",
-            f"<details><summary>{workloads_heading(report)} ({len(rows)})</summary>",
+            f"<details><summary>{WORKLOADS_HEADING} ({len(rows)})</summary>",
             "",
         ]
         out += [f"- {sign} {code(name)}" for sign, name in rows[:limit]]
@@ -211,8 +212,8 @@ def _flows(report: DiffReport, limit: int) -> list[str]:
     return out
 
 
-def _policies(report: DiffReport, limit: int) -> list[str]:
-    rows = policy_change_lines(report.changes)
+def _objects(report: DiffReport, limit: int) -> list[str]:
+    rows = object_change_lines(report.objects)
     if not rows:
         return []
     out = (
@@ -222,10 +223,10 @@ def _policies(report: DiffReport, limit: int) -> list[str]:
     )
     out += [
         "",
-        f"<details><summary>Policy objects changed ({len({p for _, p, _ in rows})})</summary>",
+        f"<details><summary>{OBJECTS_HEADING} ({len({p for _, p, _ in rows})})</summary>",
         "",
     ]
-    out += ["| | Policy | Change |", "|---|---|---|"]
+    out += ["| | Object | Change |", "|---|---|---|"]
     out += [f"| {s} | {code(p)} | {code(w)} |" for s, p, w in rows[:limit]]
     if len(rows) > limit:
         out.append(f"| | … {len(rows) - limit} more not shown | |")
@@ -248,7 +249,7 @@ def _page(report: DiffReport, limit: int) -> str:
         *_headline(report),
         *_alerts(report, limit),
         *_flows(report, limit),
-        *_policies(report, limit),
+        *_objects(report, limit),
         *_problems(report, limit),
     ]
     return "\n".join(parts) + "\n"
@@ -259,7 +260,7 @@ def _longest_list(report: DiffReport) -> int:
     return max(
         len(report.lines),
         len(workload_rows(report)),
-        len(policy_change_lines(report.changes)),
+        len(object_change_lines(report.objects)),
         len(report.warnings),
         len(report.errors),
         len(report.unevaluated),

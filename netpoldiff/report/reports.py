@@ -18,6 +18,7 @@ from netpoldiff.errors import InputError
 from netpoldiff.evaluate import Engine
 from netpoldiff.findings import ConfigurationChanged, Finding, findings
 from netpoldiff.matrix import Matrix
+from netpoldiff.object_edits import ObjectChange, changed_objects
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
 from netpoldiff.unevaluated import Unevaluated
@@ -130,6 +131,11 @@ class DiffReport:
         if not self.moves:
             return self.causes
         return Causes(self.view, self.changes, self.engine, moved=True)
+
+    @cached_property
+    def objects(self) -> tuple[ObjectChange, ...]:
+        """Every changed object with its edits, computed once for every format."""
+        return changed_objects(self.changes)
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:

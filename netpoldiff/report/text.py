@@ -23,17 +23,18 @@ from netpoldiff.report.reports import DiffReport, MatrixReport, Style
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
     FINDINGS_HEADING,
+    OBJECTS_HEADING,
+    WORKLOADS_HEADING,
     configuration_change_text,
     finding_text,
     nothing_read_text,
+    object_change_lines,
     plural,
-    policy_change_lines,
     summary_line,
     unevaluated_groups,
     unevaluated_text,
     why,
     workload_rows,
-    workloads_heading,
 )
 
 SOURCES_WIDTH: Final = 64
@@ -209,12 +210,12 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
         out.extend("  " + row for row in table.splitlines())
     workloads = workload_rows(report)
     if workloads:
-        out.extend(["", bold(workloads_heading(report))])
+        out.extend(["", bold(WORKLOADS_HEADING)])
         out.extend(f"  {paint(sign, sign)} {name}" for sign, name in workloads)
-    policy_rows = policy_change_lines(report.changes)
-    if policy_rows:
-        out.extend(["", bold("Policy objects changed")])
-        table = _table([[paint(s, s), p, w] for s, p, w in policy_rows], fmt="plain")
+    object_rows = object_change_lines(report.objects)
+    if object_rows:
+        out.extend(["", bold(OBJECTS_HEADING)])
+        table = _table([[paint(s, s), p, w] for s, p, w in object_rows], fmt="plain")
         out.extend("  " + row for row in table.splitlines())
     for heading, entries in unevaluated_groups(report):
         out.extend(["", bold(heading)])

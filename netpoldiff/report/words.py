@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from netpoldiff.changes import ChangeSet, SubjectChange
+from netpoldiff.changes import SubjectChange
 from netpoldiff.findings import ConfigurationChanged, DefaultDenyRemoved, Finding
 from netpoldiff.kinds import NETWORK_POLICY
-from netpoldiff.policy_edits import policy_edits
+from netpoldiff.model import ObjectRef
+from netpoldiff.object_edits import ObjectChange
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
 from netpoldiff.reverts import ChangedObject
@@ -17,7 +18,9 @@ SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effe
 NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
 NOT_READ_HEADING = "Changed but not analysed: a template, not a manifest (render it to diff it)"
 CONFIGURATION_HEADING = "Repository configuration changed"
+OBJECTS_HEADING = "Objects changed"
 FINDINGS_HEADING = "Findings"
+WORKLOADS_HEADING = "Workloads added and removed"
 NAMES_SHOWN = 5  # names listed in a finding before "and N more"
 CAUSES_SHOWN = 6  # causes listed on a line before "and N more"
 
@@ -76,21 +79,37 @@ def why(line: ChangeLine) -> str:
     return "; ".join(shown)
 
 
-def policy_change_lines(changes: ChangeSet) -> list[tuple[str, str, str]]:
-    """(sign, policy, what changed) for every policy object that changed textually."""
-    renames = changes.renames
-    renamed_from = set(renames.values())
-    rows: list[tuple[str, str, str]] = []
-    for policy, kind in changes.changed_policies:
-        if kind == "modified":
-            rows.extend(("~", str(policy), edit) for edit in policy_edits(changes, policy))
-        elif kind == "added" and policy in renames:
-            rows.append((">", str(policy), f"renamed from {renames[policy]} (same rules)"))
-        elif kind == "added":
-            rows.append(("+", str(policy), "added"))
-        elif policy not in renamed_from:
-            rows.append(("-", str(policy), "removed"))
-    return rows
+def _object_name(ref: ObjectRef) -> str:
+    return str(ref) if ref.kind == NETWORK_POLICY else f"{ref}[{ref.kind}]"
+
+
+def object_change_lines(objects: Iterable[ObjectChange]) -> list[tuple[str, str, str]]:
+    """(sign, object, what changed) for every changed policy and every renamed workload.
+
+    Policies come first. A workload's other changes are said elsewhere: added and removed ones
+    in their own list, labels and named ports in the WHY of the flows they move. A rename is
+    one line, on the new name.
+    """
+    policies: list[tuple[str, str, str]] = []
+    workloads: list[tuple[str, str, str]] = []
+    for entry in objects:
+        name = _object_name(entry.ref)
+        if entry.ref.kind == NETWORK_POLICY:
+            rows = policies
+        elif entry.change == "renamed":  # only policies and workloads are renamed
+            rows = workloads
+        else:
+            continue
+        if entry.change == "modified":
+            rows.extend(("~", name, edit) for edit in entry.edits)
+        elif entry.renamed_from is not None:
+            before = entry.renamed_from
+            verb = "renamed" if before.namespace == entry.ref.namespace else "moved"
+            same = "same rules" if entry.ref.kind == NETWORK_POLICY else "same labels and ports"
+            rows.append((">", name, f"{verb} from {_object_name(before)} ({same})"))
+        else:
+            rows.append(("+" if entry.change == "added" else "-", name, entry.change))
+    return policies + workloads
 
 
 def change_counts(report: DiffReport) -> str:
@@ -122,21 +141,13 @@ def moved_text(report: DiffReport) -> str:
 
 
 def workload_rows(report: DiffReport) -> list[tuple[str, str]]:
-    """(sign, text) of every workload added (+), removed (-) or moved (>)."""
+    """(sign, workload) of every workload added (+) or removed (-); moves are objects changed."""
     moves = report.changes.workload_moves
     moved = {endpoint for pair in moves.items() for endpoint in pair}
     diff = report.diff
     rows = [("+", str(e)) for e in diff.added_endpoints() if e not in moved]
     rows += [("-", str(e)) for e in diff.removed_endpoints() if e not in moved]
-    rows += [(">", f"{new} moved from {old}") for new, old in sorted(moves.items())]
     return rows
-
-
-def workloads_heading(report: DiffReport) -> str:
-    """The heading of ``workload_rows``, naming moves when there are some."""
-    if report.moves:
-        return "Workloads added, removed and moved"
-    return "Workloads added and removed"
 
 
 def summary_line(report: DiffReport) -> str:

@@ -399,7 +399,15 @@ def check_diff_document(document: object) -> None:
         "unevaluated",
         "nothing_read",
         "findings",
+        "objects",
     }
+    for entry in document.get("objects", []):
+        renamed = {"renamed_from"} if entry["change"] == "renamed" else set()
+        assert set(entry) == {"kind", "namespace", "name", "change", "edits", *renamed}
+        assert entry["change"] in {"added", "removed", "modified", "renamed"}
+        assert all(isinstance(edit, str) for edit in entry["edits"])
+    objects = [(o["kind"], o["namespace"] or "", o["name"]) for o in document.get("objects", [])]
+    assert objects == sorted(set(objects))
     for entry in document.get("unevaluated", []):
         assert set(entry) <= {"kind", "namespace", "name", "change", "reason", "file", "line"}
         assert entry["reason"] in {"selects-nothing", "kind-not-evaluated", "not-read"}

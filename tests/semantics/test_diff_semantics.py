@@ -169,7 +169,7 @@ def parse_text(text: str) -> TextReport:
             report.rows.extend(_flow_rows(lines))
         elif title == "Workloads added and removed":
             report.workloads.extend((line[2], line[4:]) for line in lines)
-        elif title == "Policy objects changed":
+        elif title == "Objects changed":
             for line in lines:
                 sign, policy, what = re.split(r" {2,}", line[2:], maxsplit=2)
                 report.policies.append((sign, policy, what))

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import textwrap
 
 import pytest
 
-from netpoldiff.changes import ChangeSet
-from netpoldiff.cluster import Cluster
-from netpoldiff.errors import Location
 from netpoldiff.policies import NetworkPolicy
-from netpoldiff.policy_edits import describe_policy_edits, policy_edits
-from tests.testing.builders import TCP, pods, policy, port, rule
+from netpoldiff.policy_edits import describe_policy_edits
 from tests.unit.manifests.loading import load, netpol
 
 FRONTEND = "{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}"
@@ -288,19 +283,3 @@ def test_an_edit_reads_the_same_both_ways_but_for_its_verb() -> None:
     wide = f"ingress: [{ADSERVICE}, {FRONTEND}, {CHECKOUT}]"
     assert edits(TWO_RULES, wide) == ["ingress rule added: from app=adservice on TCP/9555"]
     assert edits(wide, TWO_RULES) == ["ingress rule removed: from app=adservice on TCP/9555"]
-
-
-BASE = policy("x/p", {"app": "web"}, ingress=(rule(pods({"app": "api"}), ports=(port(TCP, 80),)),))
-
-
-def test_only_a_modified_policy_has_edits() -> None:
-    moved = dataclasses.replace(BASE, origin=Location("other.yaml", 2, 1))
-    new_port = policy("x/p", {"app": "web"}, ingress=(rule(ports=(port(TCP, 80),)),))
-    added = policy("x/added", ingress=())
-    changes = ChangeSet.between(Cluster(policies=(BASE,)), Cluster(policies=(new_port, added)))
-    assert policy_edits(changes, BASE.ref) == ["ingress rule on TCP/80: from app=api -> anywhere"]
-    assert policy_edits(changes, added.ref) == []
-    removed = ChangeSet.between(Cluster(policies=(BASE,)), Cluster())
-    assert policy_edits(removed, BASE.ref) == []
-    unchanged = ChangeSet.between(Cluster(policies=(BASE,)), Cluster(policies=(moved,)))
-    assert policy_edits(unchanged, BASE.ref) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -278,6 +279,7 @@ def test_a_diff_document_lists_opened_and_closed_pairs_with_their_causes() -> No
         "opened",
         "closed",
         "summary",
+        "objects",
         "incomplete",
         "errors",
         "error_details",
@@ -322,3 +324,41 @@ def test_a_diff_streams_one_piece_per_flow() -> None:
     closed = json.loads("".join(pieces))["closed"]
     assert len(closed) > 1
     assert len(pieces) >= len(closed)
+
+
+def test_a_diff_lists_every_changed_object_with_its_edits_by_kind_namespace_and_name() -> None:
+    cache = workload("prod/cache", {"app": "cache"})
+    edited = policy(
+        "prod/web-out",
+        {"app": "web"},
+        egress=(*WEB_OUT.egress, rule(pods({"app": "cache"}), ports=(port(number=6379),))),
+    )
+    renamed = dataclasses.replace(DB, namespace="data")
+    old, new = cluster(WEB, DB, WEB_OUT), cluster(WEB, cache, renamed, edited)
+    pieces = list(render_diff(diff_report(old, new), Style()))
+    assert json.loads("".join(pieces))["objects"] == [
+        {
+            "kind": "Deployment",
+            "namespace": "data",
+            "name": "db",
+            "change": "renamed",
+            "renamed_from": {"namespace": "prod", "name": "db"},
+            "edits": [],
+        },
+        {
+            "kind": "Deployment",
+            "namespace": "prod",
+            "name": "cache",
+            "change": "added",
+            "edits": [],
+        },
+        {
+            "kind": "NetworkPolicy",
+            "namespace": "prod",
+            "name": "web-out",
+            "change": "modified",
+            "edits": ["egress rule added: to app=cache on TCP/6379"],
+        },
+    ]
+    # One piece per object, as for flows: a change may add thousands of workloads.
+    assert sum('"edits": ' in piece for piece in pieces) == 3

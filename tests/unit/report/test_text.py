@@ -76,7 +76,7 @@ def test_a_diff_report_has_its_sections_in_reading_order_and_the_summary_last() 
         "Namespace zz",
         "Outside the cluster",
         "Workloads added and removed",
-        "Policy objects changed",
+        "Objects changed",
         "Warnings:",
         summary_line(report),
     ]

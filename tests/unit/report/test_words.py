@@ -10,17 +10,17 @@ from netpoldiff.causes import Cause
 from netpoldiff.changes import ChangeSet, SubjectChange
 from netpoldiff.errors import InputError, Location
 from netpoldiff.model import ObjectRef
+from netpoldiff.object_edits import changed_objects
 from netpoldiff.ports import NO_CONNECTIONS
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.words import (
     CAUSES_SHOWN,
+    object_change_lines,
     plural,
-    policy_change_lines,
     subject_change_text,
     summary_line,
     why,
     workload_rows,
-    workloads_heading,
 )
 from netpoldiff.reverts import ChangedObject
 from netpoldiff.unevaluated import Unevaluated
@@ -154,10 +154,10 @@ OLD_NAME = policy("shop/old-name", egress=())
 NEW_NAME = policy("shop/new-name", egress=())
 
 
-def test_policy_change_lines_sign_every_changed_policy_by_namespace_and_name() -> None:
+def test_object_change_lines_sign_every_changed_policy_by_namespace_and_name() -> None:
     old = cluster(KEPT, GONE, EDIT_BEFORE, OLD_NAME)
     new = cluster(KEPT, ADDED, EDIT_AFTER, NEW_NAME)
-    assert policy_change_lines(ChangeSet.between(old, new)) == [
+    assert object_change_lines(changed_objects(ChangeSet.between(old, new))) == [
         ("~", "alpha/edit", "ingress rule from anywhere: port TCP/80 -> TCP/443"),
         ("+", "shop/added", "added"),
         ("-", "shop/gone", "removed"),
@@ -166,9 +166,35 @@ def test_policy_change_lines_sign_every_changed_policy_by_namespace_and_name() -
     ]
 
 
-def test_policy_change_lines_list_nothing_for_unchanged_policies() -> None:
+def test_object_change_lines_list_nothing_for_unchanged_policies() -> None:
     same = cluster(KEPT, GONE)
-    assert policy_change_lines(ChangeSet.between(same, same)) == []
+    assert object_change_lines(changed_objects(ChangeSet.between(same, same))) == []
+
+
+def test_object_change_lines_name_renamed_and_moved_workloads_after_the_policies() -> None:
+    web, api = workload("shop/web", {"app": "web"}), workload("shop/api", {"app": "api"})
+    old = cluster(web, api, workload("shop/gone"), workload("shop/edited", {"v": "1"}), GONE)
+    new = cluster(
+        workload("shop/web-v2", {"app": "web"}),
+        workload("bank/api", {"app": "api"}),
+        workload("shop/edited", {"v": "2"}),
+        workload("shop/new", {"app": "new"}),
+    )
+    # Added, removed and relabelled workloads are said elsewhere (their own list, and the
+    # WHY of the flows they move); a rename or a move is said here, once.
+    assert object_change_lines(changed_objects(ChangeSet.between(old, new))) == [
+        ("-", "shop/gone", "removed"),
+        (
+            ">",
+            "bank/api[Deployment]",
+            "moved from shop/api[Deployment] (same labels and ports)",
+        ),
+        (
+            ">",
+            "shop/web-v2[Deployment]",
+            "renamed from shop/web[Deployment] (same labels and ports)",
+        ),
+    ]
 
 
 def test_summary_line_counts_opened_and_closed_pairs() -> None:
@@ -265,8 +291,10 @@ def test_a_workload_moved_with_its_flows_reads_as_moved_not_opened_and_closed() 
     report = diff_report(old, new)
     assert not report.diff.is_empty()  # JSON lists the pairs of both names
     assert report.lines == ()
-    assert workload_rows(report) == [(">", "store/web[Deployment] moved from shop/web[Deployment]")]
-    assert workloads_heading(report) == "Workloads added, removed and moved"
+    assert workload_rows(report) == []  # neither added nor removed: an object changed
+    assert object_change_lines(report.objects) == [
+        (">", "store/web[Deployment]", "moved from shop/web[Deployment] (same labels and ports)")
+    ]
     assert summary_line(report) == (
         "Reachability: no flow changed but by 1 workload moved with its flows."
     )

@@ -25,13 +25,14 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.columns import Column, column_difference, column_sources
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.evaluate import Engine, Universe, external_partition
+from netpoldiff.kinds import NAMESPACE
 from netpoldiff.model import ObjectRef, WorkloadEndpoint
-from netpoldiff.reverts import NAMESPACE_KIND, ChangedObject, changed_objects, reverted
+from netpoldiff.reverts import ChangedObject, changed_objects, reverted
 
 # Up to this many candidates a joint set is the smallest (every subset tried, by size);
 # beyond it, a set from which no object can be dropped (2^n evaluations would not end).
 EXHAUSTIVE_CANDIDATES: Final = 8
-_KIND_RANK: Final = {NAMESPACE_KIND: 1}  # workloads 0, namespaces 1, policies 2
+_KIND_RANK: Final = {NAMESPACE: 1}  # workloads 0, namespaces 1, policies 2
 
 
 @dataclass(frozen=True, slots=True)

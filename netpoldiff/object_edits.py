@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
 from netpoldiff.changes import ChangeSet
 from netpoldiff.kinds import NAMESPACE
-from netpoldiff.model import LabelPairs, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.model import LabelPairs, ObjectRef, Workload
 from netpoldiff.policy_edits import describe_policy_edits
-
-ObjectChangeKind = Literal["added", "removed", "modified", "renamed"]
+from netpoldiff.reverts import ObjectChangeKind, workload_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +25,6 @@ class ObjectChange:
     change: ObjectChangeKind
     edits: tuple[str, ...] = ()
     renamed_from: ObjectRef | None = None
-
-
-def workload_ref(endpoint: WorkloadEndpoint) -> ObjectRef:
-    """The object behind a workload endpoint."""
-    return ObjectRef(endpoint.kind, endpoint.namespace, endpoint.name)
 
 
 def label_edits(before: LabelPairs, after: LabelPairs) -> list[str]:

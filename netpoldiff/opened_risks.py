@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Final
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Causes
@@ -16,8 +15,6 @@ from netpoldiff.columns import Column, column_sources
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS
-
-NAMESPACE: Final = "Namespace"
 
 
 @dataclass(slots=True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from netpoldiff.changes import ChangeSet, SubjectChange
 from netpoldiff.cluster import Cluster
+from netpoldiff.kinds import NAMESPACE
 from netpoldiff.model import Namespace, ObjectRef, WorkloadEndpoint
 
 ObjectChangeKind = Literal["added", "removed", "modified", "renamed"]
-NAMESPACE_KIND: Final = "Namespace"
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -88,7 +88,7 @@ def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
         before, after = changes.old_namespaces[name], changes.new_namespaces[name]
         if before != after:
             detail = SubjectChange(name, "labels", before, after)
-            ref = ObjectRef(NAMESPACE_KIND, None, name)
+            ref = ObjectRef(NAMESPACE, None, name)
             found.append(_subject_object(ref, (detail,), namespaces=(name,)))
     return tuple(sorted(found, key=lambda o: o.ref.sort_key()))
 

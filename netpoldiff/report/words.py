@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from netpoldiff.changes import SubjectChange
 from netpoldiff.findings import ConfigurationChanged, DefaultDenyRemoved, Finding
-from netpoldiff.kinds import NETWORK_POLICY
+from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY
 from netpoldiff.model import ObjectRef
 from netpoldiff.object_edits import ObjectChange
 from netpoldiff.report.lines import ChangeLine
@@ -80,7 +80,17 @@ def why(line: ChangeLine) -> str:
 
 
 def _object_name(ref: ObjectRef) -> str:
-    return str(ref) if ref.kind == NETWORK_POLICY else f"{ref}[{ref.kind}]"
+    """``shop/allow-web``, ``shop/web[Deployment]``, ``namespace shop``, ``admin (Kind)``.
+
+    A workload or a namespace says its kind: a policy and a workload may share a name.
+    """
+    if ref.kind == NETWORK_POLICY:
+        return str(ref)
+    if ref.kind == NAMESPACE:
+        return f"namespace {ref.name}"
+    if ref.namespace is None:
+        return f"{ref.name} ({ref.kind})"
+    return f"{ref}[{ref.kind}]"
 
 
 def object_change_lines(objects: Iterable[ObjectChange]) -> list[tuple[str, str, str]]:
@@ -283,10 +293,7 @@ def finding_text(
                 f"Opens namespace {name(finding.namespace or '')} "
                 f"{strong('to every namespace')}: {about}"
             )
-    # A workload or a namespace says its kind: a policy and a workload may share a name.
-    causes = _names(
-        [str(r) if r.kind == NETWORK_POLICY else f"{r} ({r.kind})" for r in finding.objects], name
-    )
+    causes = _names([_object_name(r) for r in finding.objects], name)
     label = "cause" if len(finding.objects) == 1 else "causes"
     because = f"; {label}: {causes}" if causes else ""
     return f"{what} ({plural(finding.flows, 'flow')}{because})."

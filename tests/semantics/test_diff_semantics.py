@@ -247,12 +247,12 @@ CASES = [
         markdown=(
             (
                 "> Opens flows **to outside the cluster** from `api/payments[Deployment]` "
-                "(1 flow; cause: `api/payments (Deployment)`)."
+                "(1 flow; cause: `api/payments[Deployment]`)."
             ),
             (
                 "> Opens flows **across namespaces** to `api/payments[Deployment]`, "
                 "`data/postgres[StatefulSet]`, `web/frontend[Deployment]` (3 flows; cause: "
-                "`api/payments (Deployment)`)."
+                "`api/payments[Deployment]`)."
             ),
         ),
     ),

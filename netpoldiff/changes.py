@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from netpoldiff.cluster import Cluster
+from netpoldiff.errors import Location
 from netpoldiff.model import (
     ContainerPort,
     LabelPairs,
@@ -57,6 +58,8 @@ class ChangeSet:
     new_declared: frozenset[str] = frozenset()
     old_unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
     new_unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
+    # Where NEW declares each namespace: a rollout step applies that file.
+    namespace_origins: dict[str, Location] = field(default_factory=dict, compare=False)
     # Each policy's change in meaning, judged once (a report asks once per changed flow, and
     # judging compares whole policies: one may hold thousands of peers).
     _policy_changes: dict[ObjectRef, ChangeKind] = field(
@@ -77,7 +80,12 @@ class ChangeSet:
             frozenset(n.name for n in new.namespaces if n.origin is not None),
             {p.ref: p for p in old.unevaluated},
             {p.ref: p for p in new.unevaluated},
+            {n.name: n.origin for n in new.namespaces if n.origin is not None},
         )
+
+    def namespace_origin(self, name: str) -> Location | None:
+        """Where NEW declares namespace ``name`` (None when only implied by its objects)."""
+        return self.namespace_origins.get(name)
 
     def policy_change(self, policy: ObjectRef) -> ChangeKind:
         """How one policy changed in meaning: reordered or repeated rules are unchanged."""

@@ -38,6 +38,7 @@ CORE_RANK: dict[str, float] = {
     "findings": 10,
     "policy_edits": 9,
     "object_edits": 9.5,
+    "plan": 9.5,  # rollout orders: walks the states reverts.py builds
     "unmatched": 7,
     "unevaluated": 9,
 }

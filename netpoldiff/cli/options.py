@@ -23,6 +23,7 @@ from netpoldiff.commands import (
     DIFF_FORMATS,
     HOOK_FAIL_ON,
     MATRIX_FORMATS,
+    PLAN_FORMATS,
     FailOn,
     MatrixFailOn,
     parse_workload_kind,
@@ -210,6 +211,14 @@ matrix_format = click.option(
     default="text",
     show_default=True,
     help="Report format.",
+)
+plan_format = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(PLAN_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format (markdown: the runbook for a pull request).",
 )
 color = click.option(
     "--color",

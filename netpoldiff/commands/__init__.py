@@ -14,12 +14,13 @@ from netpoldiff.commands.hooks import (
     pre_push_command,
 )
 from netpoldiff.commands.matrix import MatrixFailOn, matrix_command
+from netpoldiff.commands.plan import plan_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
 from netpoldiff.commands.shared import Report, Settings
 from netpoldiff.configuration import CONFIGURATION_NAME, FailOn
 from netpoldiff.hooks import Stage
 from netpoldiff.manifests import DEFAULT_NAMESPACE, parse_workload_kind
-from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
+from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS, PLAN_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "DIFF_FORMATS",
     "HOOK_FAIL_ON",
     "MATRIX_FORMATS",
+    "PLAN_FORMATS",
     "FailOn",
     "MatrixFailOn",
     "Report",
@@ -42,6 +44,7 @@ __all__ = [
     "hook_run_command",
     "matrix_command",
     "parse_workload_kind",
+    "plan_command",
     "post_pr_comment",
     "pre_push_command",
 ]

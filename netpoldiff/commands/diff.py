@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import get_args
 
 from netpoldiff.changes import ChangeSet
-from netpoldiff.commands.configured import configuration_change, configure
+from netpoldiff.commands.configured import Configured, configuration_change, configure
 from netpoldiff.commands.shared import (
     LoadedSource,
     Report,
@@ -64,9 +65,41 @@ def diff_command(
     old = HEAD if old is None else old
     if new is None:
         new = INDEX if staged else WORKING_TREE
+    compared = compare(old, new, paths, workspace, settings)
+    report, configured = compared.report, compared.configured
+    conditions = configured.fail_on(fail_on, get_args(FailOn))
+    diff = report.diff
+    chunks = render(report, Style(color=color))
+    warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
+    # A changed file that was not read is skipped input: no --fail-on condition can vouch.
+    failed = (
+        (bool(conditions) and report.incomplete)
+        or fails(
+            conditions,
+            errors=report.errors,
+            warnings=warned,
+            diff=diff,
+            findings=report.findings,
+        )
+        or (exit_code and not diff.is_empty())
+    )
+    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty(), fail_on=conditions)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """Both sides read and evaluated: the diff report, and the configuration that read them."""
+
+    report: DiffReport
+    configured: Configured
+
+
+def compare(
+    old: Source, new: Source, paths: Sequence[str], workspace: Workspace, settings: Settings
+) -> Compared:
+    """Read and evaluate OLD and NEW as the diff does (OLD's configuration reads both)."""
     configured = configure(settings, workspace, old, paths, "OLD")
     settings, read_paths = configured.settings, configured.paths
-    conditions = configured.fail_on(fail_on, get_args(FailOn))
     config_change = configuration_change(workspace, settings, new)
     loader = settings.loader()
     old_files = read(workspace, old, read_paths, settings, "OLD")
@@ -102,21 +135,7 @@ def diff_command(
         configuration_changes=(config_change,) if config_change else (),
         engine=engine,
     )
-    chunks = render(report, Style(color=color))
-    warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
-    # A changed file that was not read is skipped input: no --fail-on condition can vouch.
-    failed = (
-        (bool(conditions) and report.incomplete)
-        or fails(
-            conditions,
-            errors=report.errors,
-            warnings=warned,
-            diff=diff,
-            findings=report.findings,
-        )
-        or (exit_code and not diff.is_empty())
-    )
-    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty(), fail_on=conditions)
+    return Compared(report, configured)
 
 
 def _unread(

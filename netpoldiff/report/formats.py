@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from typing import Final, Protocol, TypeVar
 
 from netpoldiff.errors import UsageError
-from netpoldiff.report import dot, json_report, markdown, text
-from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+from netpoldiff.report import dot, json_report, markdown, runbook, text
+from netpoldiff.report.reports import DiffReport, MatrixReport, PlanReport, Style
 
 
 class DiffRenderer(Protocol):
@@ -51,7 +51,22 @@ MATRIX_FORMATS: Final[Mapping[str, MatrixRenderer]] = {
     "json": json_report.render_matrix,
 }
 
-R = TypeVar("R", DiffRenderer, MatrixRenderer)
+
+class PlanRenderer(Protocol):
+    """Renders a rollout plan."""
+
+    def __call__(self, report: PlanReport, style: Style, /) -> Iterable[str]:
+        """The report's text, in pieces that joined make the whole document."""
+        ...
+
+
+PLAN_FORMATS: Final[Mapping[str, PlanRenderer]] = {
+    "text": runbook.render_text,
+    "markdown": runbook.render_markdown,
+    "json": json_report.render_plan,
+}
+
+R = TypeVar("R", DiffRenderer, MatrixRenderer, PlanRenderer)
 
 
 def format_named(formats: Mapping[str, R], name: str) -> R:

@@ -6,7 +6,9 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Cause, Causes
+from netpoldiff.columns import Column
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
@@ -14,7 +16,7 @@ from netpoldiff.findings import Finding
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.object_edits import ObjectChange
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
-from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+from netpoldiff.report.reports import DiffReport, MatrixReport, PlanReport, Style
 from netpoldiff.report.words import finding_text
 from netpoldiff.unevaluated import Unevaluated
 
@@ -70,8 +72,11 @@ def _problems(warnings: Iterable[Diagnostic], errors: Sequence[InputError]) -> J
     }
 
 
-def _diff_problems(report: DiffReport) -> JsonObject:
-    """The reading's problems of a diff: each error and warning with its side."""
+def _diff_problems(report: DiffReport, *, findings: bool = True) -> JsonObject:
+    """The reading's problems of a diff: each error and warning with its side.
+
+    With ``findings``, also the risks the change brings (a plan leaves them to the diff).
+    """
     warnings = []
     for warning in report.warnings:
         entry = warning_json(warning)
@@ -87,15 +92,17 @@ def _diff_problems(report: DiffReport) -> JsonObject:
             detail["line"] = error.location.line
         detail["message"] = error.message
         details.append(detail)
-    return {
+    problems: JsonObject = {
         "incomplete": report.incomplete,
         "errors": [str(error) for error in report.errors],
         "error_details": details,
         "warnings": warnings,
         "unevaluated": [unevaluated_json(entry) for entry in report.unevaluated],
         "nothing_read": list(report.nothing_read),
-        "findings": [finding_json(finding) for finding in report.findings],
     }
+    if findings:
+        problems["findings"] = [finding_json(finding) for finding in report.findings]
+    return problems
 
 
 def ref_json(ref: ObjectRef) -> JsonObject:
@@ -254,3 +261,47 @@ def render_diff(
     yield f'],\n "summary": {_dump(summary)},\n "objects": ['
     yield from _object_entries(report.objects)
     yield "],\n " + _dump(_diff_problems(report))[1:] + "\n"
+
+
+def _columns_flows(columns: Sequence[Column], encoded: list[JsonObject]) -> list[JsonObject]:
+    """FLOW objects (src, dst, connections) of per-destination columns, by destination."""
+    flows: list[JsonObject] = []
+    for dst, column in enumerate(columns):
+        pairs = sorted((src, c) for c, sources in column.items() for src in iter_bits(sources))
+        flows.extend(
+            {"src": encoded[src], "dst": encoded[dst], "connections": connections_json(c)}
+            for src, c in pairs
+        )
+    return flows
+
+
+def render_plan(
+    report: PlanReport,
+    style: Style,  # noqa: ARG001 - a document for machines
+) -> Iterator[str]:
+    """The ``plan --format json`` document."""
+    plan = report.plan
+    endpoints = [endpoint_json(e) for e in plan.states[0].endpoints]
+    exposed, cut = plan.transient()
+    document: JsonObject = {
+        "schema_version": SCHEMA_VERSION,
+        "old": report.old_source,
+        "new": report.new_source,
+        "steps": [
+            {
+                "action": step.action,
+                "kind": step.ref.kind,
+                "namespace": step.ref.namespace,
+                "name": step.ref.name,
+            }
+            for step in plan.steps
+        ],
+        "transient": {
+            "opened": _columns_flows(exposed, endpoints),
+            "closed": _columns_flows(cut, endpoints),
+        },
+        "safe": plan.safe,
+        "exact": plan.exact,
+        **_diff_problems(report.compared, findings=False),
+    }
+    yield _dump(document) + "\n"

@@ -92,9 +92,12 @@ def _groups_of_destination(
 
 
 def change_lines(
-    diff: MatrixDiff, changes: ChangeSet, causes: Causes | None = None
+    diff: MatrixDiff, changes: ChangeSet, causes: Causes | None = None, *, why: bool = True
 ) -> list[ChangeLine]:
-    """Every changed pair, grouped into report lines, by destination namespace then name."""
+    """Every changed pair, grouped into report lines, by destination namespace then name.
+
+    ``why`` False leaves the causes out (a plan's steps: the step is the cause).
+    """
     endpoints = diff.endpoints
     present = diff.old.present | diff.new.present
     population = Population.of_endpoints(endpoints[i] for i in iter_bits(present))
@@ -106,7 +109,8 @@ def change_lines(
         for (gained, lost), sources in _groups_of_destination(diff, dst).items():
             group = merged.setdefault((namespace, sources, gained, lost), _Group(sources))
             group.destinations.append(dst)
-    causes = causes or Causes(diff, changes)
+    if why:
+        causes = causes or Causes(diff, changes)
     lines = []
     for (namespace, sources, gained, lost), group in merged.items():
         source_endpoints = [endpoints[i] for i in iter_bits(sources)]
@@ -122,7 +126,7 @@ def change_lines(
                 destination_namespace=namespace,
                 opened=gained,
                 closed=lost,
-                causes=causes.of_group(sources, group.destinations),
+                causes=causes.of_group(sources, group.destinations) if causes else (),
                 pairs=sources.bit_count() * len(group.destinations),
             )
         )

@@ -19,6 +19,7 @@ from netpoldiff.evaluate import Engine
 from netpoldiff.findings import ConfigurationChanged, Finding, findings
 from netpoldiff.matrix import Matrix
 from netpoldiff.object_edits import ObjectChange, changed_objects
+from netpoldiff.plan import Plan
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
 from netpoldiff.unevaluated import Unevaluated
@@ -157,3 +158,14 @@ class MatrixReport:
     matrix: Matrix
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """A rollout plan from OLD to NEW, and the diff it orders (its input, gaps and objects)."""
+
+    old_source: str
+    new_source: str
+    header: DiffHeader
+    plan: Plan
+    compared: DiffReport

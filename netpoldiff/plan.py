@@ -1,0 +1,268 @@
+"""A rollout plan: the order in which to apply a change object by object, safely.
+
+Applying a change one object at a time (kubectl apply of a directory, sync waves, chart
+upgrades) passes through intermediate states. A state is safe when it keeps every flow that
+both OLD and NEW allow (no outage) and opens no flow that neither allows (no exposure). The
+plan is an order of the steps whose every intermediate state is safe, where one exists;
+otherwise the order with the least exposure (pairs times steps), then the least outage, and
+what stays exposed or cut, during which steps.
+
+Small changes are searched exactly (every set of applied steps is a state, a best path
+through them is found once each state is known); large ones are ordered by a sound rule
+(steps that only widen first, those that narrow after, deletions last), and every state of
+the order is still evaluated, so what the plan reports is true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from netpoldiff.bitsets import iter_bits
+from netpoldiff.changes import ChangeSet
+from netpoldiff.columns import Column, column_difference, column_intersection, column_union
+from netpoldiff.diff import MatrixDiff, diff_matrices
+from netpoldiff.errors import Location
+from netpoldiff.evaluate import Engine
+from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import ObjectRef
+from netpoldiff.reverts import ChangedObject, reverted, workload_ref
+
+Action = Literal["apply", "delete"]
+# Up to this many steps every order is considered (2^n states); beyond, the ordering rule.
+EXACT_STEPS: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One object applied (as NEW has it) or deleted (OLD has it, NEW does not)."""
+
+    action: Action
+    ref: ObjectRef
+    # What not applying this step takes back: one policy, workload or namespace.
+    unit: ChangedObject = field(compare=False)
+    origin: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What one state allows beyond OLD and NEW (exposed) or lacks of both (cut)."""
+
+    exposed: tuple[Column, ...]
+    cut: tuple[Column, ...]
+
+    def counts(self) -> tuple[int, int]:
+        """(exposed pairs, cut pairs)."""
+        return (_pairs(self.exposed), _pairs(self.cut))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Steps in order, the state after each, and what each intermediate state violates.
+
+    ``states[i]`` is the matrix after the first ``i`` steps (``states[0]`` is OLD's, the last
+    NEW's); ``violations[i]`` is that of ``states[i]`` (nothing for OLD and NEW).
+    """
+
+    steps: tuple[Step, ...]
+    states: tuple[Matrix, ...]
+    violations: tuple[Violation, ...]
+    exact: bool
+
+    @property
+    def safe(self) -> bool:
+        """Whether every intermediate state keeps the common flows and exposes nothing."""
+        return all(v.counts() == (0, 0) for v in self.violations)
+
+    def step_diff(self, index: int) -> MatrixDiff:
+        """What step ``index`` (from 0) opens and closes on its own."""
+        return diff_matrices(self.states[index], self.states[index + 1])
+
+    def transient(self) -> tuple[tuple[Column, ...], tuple[Column, ...]]:
+        """Per destination, every connection some intermediate state exposes, and cuts."""
+        size = len(self.states[0].columns)
+        exposed: list[Column] = [{} for _ in range(size)]
+        cut: list[Column] = [{} for _ in range(size)]
+        for violation in self.violations:
+            for dst in range(size):
+                if violation.exposed[dst]:
+                    exposed[dst] = column_union(exposed[dst], violation.exposed[dst])
+                if violation.cut[dst]:
+                    cut[dst] = column_union(cut[dst], violation.cut[dst])
+        return tuple(exposed), tuple(cut)
+
+
+def plan_steps(changes: ChangeSet) -> list[Step]:
+    """Every object that differs between OLD and NEW as one step, by kind, namespace, name.
+
+    Renamed policies and moved workloads are two steps (the new name applied, the old one
+    deleted): an order must also say which comes first.
+    """
+    steps: list[Step] = []
+    for ref, kind in changes.changed_policies:
+        before, after = changes.old_policies.get(ref), changes.new_policies.get(ref)
+        unit = ChangedObject(ref, "removed" if kind == "removed" else "modified", policies=(ref,))
+        if after is None:
+            steps.append(Step("delete", ref, unit, before.origin if before else None))
+        else:
+            steps.append(Step("apply", ref, unit, after.origin))
+    endpoints = sorted(changes.old_workloads.keys() | changes.new_workloads.keys())
+    for endpoint in endpoints:
+        was, now = changes.old_workloads.get(endpoint), changes.new_workloads.get(endpoint)
+        if was == now:
+            continue
+        unit = ChangedObject(workload_ref(endpoint), "modified", workloads=(endpoint,))
+        if now is None:
+            origin = was.origin if was else None
+            steps.append(Step("delete", workload_ref(endpoint), unit, origin))
+        else:
+            steps.append(Step("apply", workload_ref(endpoint), unit, now.origin))
+    for name in sorted(changes.old_namespaces.keys() & changes.new_namespaces.keys()):
+        if changes.old_namespaces[name] != changes.new_namespaces[name]:
+            ref = ObjectRef(NAMESPACE, None, name)
+            unit = ChangedObject(ref, "modified", namespaces=(name,))
+            steps.append(Step("apply", ref, unit, changes.namespace_origin(name)))
+    return steps
+
+
+class Planner:
+    """Evaluates the states between OLD and NEW and orders the steps between them."""
+
+    def __init__(self, diff: MatrixDiff, changes: ChangeSet, engine: Engine) -> None:
+        self.diff = diff
+        self.changes = changes
+        self.engine = engine
+        self.steps = plan_steps(changes)
+        size = len(diff.endpoints)
+        old, new = diff.old.columns, diff.new.columns
+        self._either = tuple(column_union(old[d], new[d]) for d in range(size))
+        self._both = tuple(column_intersection(old[d], new[d]) for d in range(size))
+        self._states: dict[int, Matrix] = {}
+        self._violations: dict[int, Violation] = {}
+
+    # -- states ---------------------------------------------------------------------------------
+
+    def state(self, applied: int) -> Matrix:
+        """The matrix once the steps in the mask ``applied`` are applied to OLD."""
+        known = self._states.get(applied)
+        if known is None:
+            everything = (1 << len(self.steps)) - 1
+            if applied == 0:
+                known = self.diff.old
+            elif applied == everything:
+                known = self.diff.new
+            else:
+                pending = [self.steps[i].unit for i in iter_bits(everything & ~applied)]
+                known = self.engine.evaluate(reverted(self.changes, pending))
+            self._states[applied] = known
+        return known
+
+    def violation(self, applied: int) -> Violation:
+        """What the state ``applied`` exposes beyond OLD and NEW, and cuts of both."""
+        known = self._violations.get(applied)
+        if known is None:
+            matrix = self.state(applied)
+            old, new = self.diff.old.columns, self.diff.new.columns
+            exposed: list[Column] = []
+            cut: list[Column] = []
+            for dst, column in enumerate(matrix.columns):
+                if column is old[dst] or column is new[dst] or column in (old[dst], new[dst]):
+                    exposed.append({})
+                    cut.append({})
+                    continue
+                exposed.append(column_difference(column, self._either[dst]))
+                cut.append(column_difference(self._both[dst], column))
+            known = self._violations[applied] = Violation(tuple(exposed), tuple(cut))
+        return known
+
+    def cost(self, applied: int) -> tuple[int, int]:
+        """(exposed pairs, cut pairs) of one state."""
+        return self.violation(applied).counts()
+
+    # -- orders ---------------------------------------------------------------------------------
+
+    def plan(self) -> Plan:
+        """The safest order: exact for a few steps, by rule beyond, every state evaluated."""
+        count = len(self.steps)
+        ruled = self._ruled_order()
+        order, exact = ruled, False
+        if not self._safe(ruled) and count <= EXACT_STEPS:
+            order, exact = self._best_order(), True
+        elif count <= 1:
+            exact = True
+        applied = 0
+        masks = [0]
+        for index in order:
+            applied |= 1 << index
+            masks.append(applied)
+        return Plan(
+            steps=tuple(self.steps[i] for i in order),
+            states=tuple(self.state(m) for m in masks),
+            violations=tuple(self.violation(m) for m in masks[1:-1]),
+            exact=exact or self._safe(order),
+        )
+
+    def _safe(self, order: Sequence[int]) -> bool:
+        applied = 0
+        for index in order[:-1]:
+            applied |= 1 << index
+            if self.cost(applied) != (0, 0):
+                return False
+        return True
+
+    def _ruled_order(self) -> list[int]:
+        """Steps that harm nothing alone first, then by the harm they do alone; deletions last.
+
+        Each step is judged on OLD with it alone applied: the common flows it cuts, then what
+        it exposes, then whether it only widens (first), widens and narrows, or only narrows;
+        policies before other objects, then by name. A step that cuts alone (a default deny)
+        waits for the steps that allow what it would cut.
+        """
+
+        def rank(index: int) -> tuple[int, int, int, int, int, tuple[str, str, str]]:
+            step = self.steps[index]
+            change = diff_matrices(self.diff.old, self.state(1 << index))
+            opens, closes = not _empty(change.opened), not _empty(change.closed)
+            widening = 0 if opens and not closes else (1 if opens else 2)
+            exposed, cut = self.cost(1 << index) if len(self.steps) > 1 else (0, 0)
+            return (
+                1 if step.action == "delete" else 0,
+                cut,
+                exposed,
+                widening,
+                0 if step.ref.kind == NETWORK_POLICY else 1,
+                step.ref.sort_key(),
+            )
+
+        return sorted(range(len(self.steps)), key=rank)
+
+    def _best_order(self) -> list[int]:
+        """The order of least exposure (summed over states), then least outage: exact."""
+        count = len(self.steps)
+        everything = (1 << count) - 1
+        best: dict[int, tuple[tuple[int, int], list[int]]] = {0: ((0, 0), [])}
+        # Sets of applied steps by size: each state's best path extends one of a size less.
+        for applied in sorted(range(1, everything + 1), key=int.bit_count):
+            here = (0, 0) if applied == everything else self.cost(applied)
+            choice: tuple[tuple[int, int], list[int]] | None = None
+            for last in iter_bits(applied):
+                before = best.get(applied & ~(1 << last))
+                if before is None:
+                    continue
+                (exposure, outage), path = before
+                total = (exposure + here[0], outage + here[1])
+                if choice is None or total < choice[0]:
+                    choice = (total, [*path, last])
+            if choice is not None:
+                best[applied] = choice
+        return best[everything][1]
+
+
+def _pairs(columns: Iterable[Column]) -> int:
+    return sum(mask.bit_count() for column in columns for mask in column.values())
+
+
+def _empty(columns: Iterable[Column]) -> bool:
+    return not any(columns)

@@ -1,0 +1,102 @@
+"""Every plan replayed on the model: each intermediate state is what the plan says it is.
+
+States are rebuilt here from the steps (NEW's objects applied over OLD's, by hand) and
+evaluated from scratch; a plan that says it is safe must be, and an exact plan must be no
+worse than any order of its steps.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+
+from netpoldiff.changes import ChangeSet
+from netpoldiff.cluster import Cluster
+from netpoldiff.columns import column_difference, column_intersection, column_union
+from netpoldiff.diff import diff_matrices
+from netpoldiff.evaluate import Engine, Universe, evaluate, external_partition, universe
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import Workload
+from netpoldiff.plan import Planner, Step
+from tests.semantics.test_diff_properties import cluster_pairs
+
+BRUTE_FORCE_STEPS = 5
+
+
+def applied(old: Cluster, new: Cluster, steps: list[Step]) -> Cluster:
+    """OLD with the objects of ``steps`` as NEW has them (or gone, for a delete)."""
+    policies = {p.ref: p for p in old.policies}
+    workloads: dict[tuple[str, str | None, str], Workload] = {
+        (w.kind, w.namespace, w.name): w for w in old.workloads
+    }
+    namespaces = {n.name: n for n in old.namespaces}
+    new_policies = {p.ref: p for p in new.policies}
+    new_workloads: dict[tuple[str, str | None, str], Workload] = {
+        (w.kind, w.namespace, w.name): w for w in new.workloads
+    }
+    new_namespaces = {n.name: n for n in new.namespaces}
+    for step in steps:
+        ref = step.ref
+        if ref.kind == "NetworkPolicy":
+            _put(policies, ref, new_policies.get(ref))
+        elif ref.kind == "Namespace":
+            _put(namespaces, ref.name, new_namespaces.get(ref.name))
+        else:
+            key = (ref.kind, ref.namespace, ref.name)
+            _put(workloads, key, new_workloads.get(key))
+    return Cluster(tuple(namespaces.values()), tuple(workloads.values()), tuple(policies.values()))
+
+
+def _put(objects: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+    if value is None:
+        objects.pop(key, None)
+    else:
+        objects[key] = value
+
+
+def cost(state: Matrix, old: Matrix, new: Matrix) -> tuple[int, int]:
+    exposed = cut = 0
+    for dst, column in enumerate(state.columns):
+        either = column_union(old.columns[dst], new.columns[dst])
+        both = column_intersection(old.columns[dst], new.columns[dst])
+        exposed += sum(m.bit_count() for m in column_difference(column, either).values())
+        cut += sum(m.bit_count() for m in column_difference(both, column).values())
+    return exposed, cut
+
+
+@settings(max_examples=60, deadline=None)
+@given(cluster_pairs())
+def test_a_plan_s_states_are_what_it_says_and_an_exact_plan_is_the_best_order(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    old, new = pair
+    engine = Engine(Universe.of([old, new]))
+    old_matrix, new_matrix = engine.evaluate(old), engine.evaluate(new)
+    planner = Planner(diff_matrices(old_matrix, new_matrix), ChangeSet.between(old, new), engine)
+    plan = planner.plan()
+    externals = external_partition([old, new])
+    endpoints = universe([old, new], externals)
+
+    def alone(state: Cluster) -> Matrix:
+        return evaluate(state, externals=externals, endpoints=endpoints)
+
+    steps = list(plan.steps)
+    assert sorted(steps, key=str) == sorted(planner.steps, key=str)
+    reported = []
+    for count in range(1, len(steps)):
+        state = alone(applied(old, new, steps[:count]))
+        assert state == plan.states[count]
+        reported.append(cost(state, old_matrix, new_matrix))
+    assert reported == [v.counts() for v in plan.violations]
+    assert alone(applied(old, new, steps)) == new_matrix
+    assert plan.safe == all(c == (0, 0) for c in reported)
+    if plan.exact and 0 < len(steps) <= BRUTE_FORCE_STEPS:
+        total = tuple(map(sum, zip(*reported, strict=True))) if reported else (0, 0)
+        for other in itertools.permutations(steps):
+            costs = [
+                cost(alone(applied(old, new, list(other[:n]))), old_matrix, new_matrix)
+                for n in range(1, len(other))
+            ]
+            other_total = tuple(map(sum, zip(*costs, strict=True))) if costs else (0, 0)
+            assert total <= other_total, (other, costs)

@@ -1,0 +1,86 @@
+"""``plan_command``: a plan from two sources, its exit status, every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from netpoldiff.commands import Settings, plan_command
+from netpoldiff.sources import OnDisk
+from tests.conftest import REPO_ROOT
+
+CASE = "fixtures/plans/default-deny"
+
+
+def run(old: str, new: str, output_format: str = "text") -> tuple[str, int]:
+    report = plan_command(
+        OnDisk(old),
+        OnDisk(new),
+        output_format=output_format,
+        settings=Settings(REPO_ROOT, use_cache=False),
+    )
+    return "".join(report.chunks), report.exit_status
+
+
+def test_the_allow_is_applied_before_the_default_deny_it_would_otherwise_cut() -> None:
+    text, status = run(f"{CASE}/old", f"{CASE}/new")
+    assert status == 0
+    first = text.index("1. NetworkPolicy shop/web-to-api: apply")
+    second = text.index("2. NetworkPolicy shop/default-deny: apply")
+    assert first < second
+    assert 'sync wave: argocd.argoproj.io/sync-wave: "2"' in text
+    assert "kubectl apply -f fixtures/plans/default-deny/new/policies.yaml" in text
+
+
+def test_the_json_plan_follows_the_contract() -> None:
+    text, _ = run(f"{CASE}/old", f"{CASE}/new", "json")
+    document = json.loads(text)
+    assert document["steps"] == [
+        {"action": "apply", "kind": "NetworkPolicy", "namespace": "shop", "name": "web-to-api"},
+        {"action": "apply", "kind": "NetworkPolicy", "namespace": "shop", "name": "default-deny"},
+    ]
+    assert document["transient"] == {"opened": [], "closed": []}
+    assert (document["schema_version"], document["safe"], document["incomplete"]) == (
+        1,
+        True,
+        False,
+    )
+
+
+def test_the_reverse_deletes_the_deny_first_and_markdown_fences_the_runbook() -> None:
+    text, status = run(f"{CASE}/new", f"{CASE}/old", "markdown")
+    assert status == 0
+    assert text.startswith("### netpoldiff plan: 2 steps\n\n```text\n")
+    assert text.index("delete networkpolicy default-deny") < text.index(
+        "delete networkpolicy web-to-api"
+    )
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown", "json"])
+def test_an_unsafe_plan_exits_one(output_format: str, tmp_path: Path) -> None:
+    root = tmp_path
+    policy = (
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {{name: {name}, namespace: shop}}\n"
+        "spec:\n  podSelector: {{matchLabels: {{app: api}}}}\n  policyTypes: [Ingress]\n"
+        "  ingress:\n    - from:\n        - podSelector: {{matchLabels: {{app: {peer}}}}}\n"
+    )
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {n}, namespace: shop, "
+        f"labels: {{app: {n}}}}}\nspec: {{containers: [{{name: c}}]}}\n"
+        for n in ("api", "web", "monitor")
+    )
+    for side, (p, q) in (("old", ("web", "monitor")), ("new", ("monitor", "web"))):
+        (root / side).mkdir()
+        (root / side / "all.yaml").write_text(
+            policy.format(name="p", peer=p) + "---\n" + policy.format(name="q", peer=q) + pods,
+            encoding="utf-8",
+        )
+    text, status = run(str(root / "old"), str(root / "new"), output_format)
+    assert status == 1
+    if output_format == "json":
+        assert json.loads(text)["safe"] is False
+    else:
+        assert "No order avoids every window" in text

@@ -1,0 +1,113 @@
+"""The rollout planner: orders that keep common flows and expose nothing, or the least bad."""
+
+from __future__ import annotations
+
+from netpoldiff.changes import ChangeSet
+from netpoldiff.cluster import Cluster
+from netpoldiff.diff import diff_matrices
+from netpoldiff.evaluate import Engine, Universe
+from netpoldiff.plan import EXACT_STEPS, Plan, Planner, plan_steps
+from tests.testing.builders import cluster, namespace, pods, policy, rule, workload
+
+WEB = workload("shop/web", {"app": "web"})
+API = workload("shop/api", {"app": "api"})
+MONITOR = workload("shop/monitor", {"app": "monitor"})
+DB = workload("shop/db", {"app": "db"})
+SHOP = namespace("shop")
+
+
+def plan_of(old: Cluster, new: Cluster) -> Plan:
+    engine = Engine(Universe.of([old, new]))
+    diff = diff_matrices(engine.evaluate(old), engine.evaluate(new))
+    return Planner(diff, ChangeSet.between(old, new), engine).plan()
+
+
+def order(plan: Plan) -> list[str]:
+    return [f"{step.action} {step.ref}" for step in plan.steps]
+
+
+def test_a_default_deny_comes_after_the_allow_rules_it_would_cut() -> None:
+    # Alone, the deny cuts web -> api, which both sides allow: the allow goes first.
+    deny = policy("shop/aaa-default-deny", ingress=())
+    allow = policy("shop/allow-api-from-web", {"app": "api"}, ingress=(rule(pods({"app": "web"})),))
+    plan = plan_of(cluster(SHOP, WEB, API), cluster(SHOP, WEB, API, deny, allow))
+    assert order(plan) == ["apply shop/allow-api-from-web", "apply shop/aaa-default-deny"]
+    assert plan.safe
+
+
+def test_a_replacement_is_applied_before_the_policy_it_replaces_is_deleted() -> None:
+    deny = policy("shop/deny", ingress=())
+    before = policy("shop/a-old-allow", {"app": "api"}, ingress=(rule(pods({"app": "web"})),))
+    after = policy("shop/z-new-allow", {"app": "api"}, ingress=(rule(pods({"app": "web"})),))
+    plan = plan_of(cluster(SHOP, WEB, API, deny, before), cluster(SHOP, WEB, API, deny, after))
+    assert order(plan) == ["apply shop/z-new-allow", "delete shop/a-old-allow"]
+    assert plan.safe
+
+
+def test_when_no_order_is_safe_the_plan_names_the_unavoidable_window() -> None:
+    # Two policies swap what they allow: whichever goes first, one common flow is cut.
+    from_web = (rule(pods({"app": "web"})),)
+    from_monitor = (rule(pods({"app": "monitor"})),)
+    old = cluster(
+        SHOP,
+        WEB,
+        MONITOR,
+        API,
+        policy("shop/p", {"app": "api"}, ingress=from_web),
+        policy("shop/q", {"app": "api"}, ingress=from_monitor),
+    )
+    new = cluster(
+        SHOP,
+        WEB,
+        MONITOR,
+        API,
+        policy("shop/p", {"app": "api"}, ingress=from_monitor),
+        policy("shop/q", {"app": "api"}, ingress=from_web),
+    )
+    plan = plan_of(old, new)
+    assert not plan.safe
+    assert plan.exact
+    (violation,) = plan.violations
+    assert violation.counts() == (0, 1)
+    _, cut = plan.transient()
+    assert sum(m.bit_count() for column in cut for m in column.values()) == 1
+
+
+def test_steps_are_every_changed_object_renames_as_two() -> None:
+    old = cluster(SHOP, WEB, API, policy("shop/old-name", ingress=()))
+    new = cluster(
+        namespace("shop", team="a"),
+        WEB,
+        workload("shop/api", {"app": "api", "v": "2"}),
+        policy("shop/new-name", ingress=()),
+    )
+    steps = [(s.action, s.ref.kind, str(s.ref)) for s in plan_steps(ChangeSet.between(old, new))]
+    assert steps == [
+        ("apply", "NetworkPolicy", "shop/new-name"),
+        ("delete", "NetworkPolicy", "shop/old-name"),
+        ("apply", "Deployment", "shop/api"),
+        ("apply", "Namespace", "shop"),
+    ]
+
+
+def test_nothing_changed_is_an_empty_safe_plan() -> None:
+    same = cluster(SHOP, WEB, API)
+    plan = plan_of(same, same)
+    assert plan.steps == ()
+    assert plan.safe
+
+
+def test_beyond_the_exact_limit_the_rule_orders_and_every_state_is_still_checked() -> None:
+    allows = [
+        policy(f"shop/allow-{i:02}", {"app": "api"}, ingress=(rule(pods({"app": f"w{i}"})),))
+        for i in range(EXACT_STEPS + 1)
+    ]
+    deny = policy("shop/000-deny", ingress=())
+    clients = [workload(f"shop/w{i}", {"app": f"w{i}"}) for i in range(EXACT_STEPS + 1)]
+    plan = plan_of(cluster(SHOP, API, *clients), cluster(SHOP, API, *clients, deny, *allows))
+    # The first allow isolates api from the clients whose allows are not applied yet: cut
+    # until the last; the deny, which alone cuts every client, waits for them all.
+    assert order(plan)[-1] == "apply shop/000-deny"
+    assert not plan.exact
+    assert [v.counts() for v in plan.violations] == [(0, EXACT_STEPS - n) for n in range(11)]
+    assert len(plan.states) == len(plan.steps) + 1

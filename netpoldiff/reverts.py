@@ -133,10 +133,12 @@ def reverted(
         workloads = {endpoint: w for endpoint, w in workloads.items() if endpoint in kept}
         spaces = {endpoint.namespace for endpoint in workloads}
         policies = {ref: p for ref, p in policies.items() if p.namespace in spaces}
+    # In NEW's order, the reverted ones after: evaluating is the same in any order (sorting
+    # ten thousand workloads for each state of a plan is what would cost).
     return Cluster(
-        tuple(Namespace(name, labels) for name, labels in sorted(namespaces.items())),
-        tuple(workloads[endpoint] for endpoint in sorted(workloads)),
-        tuple(policies[ref] for ref in sorted(policies)),
+        tuple(Namespace(name, labels) for name, labels in namespaces.items()),
+        tuple(workloads.values()),
+        tuple(policies.values()),
     )
 
 

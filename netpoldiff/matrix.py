@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.columns import Column
+from netpoldiff.columns import Column, column_union
 from netpoldiff.compiled import CompiledPolicy
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
@@ -116,7 +116,8 @@ class Matrix:
     def moved(self, moves: Mapping[int, int]) -> Matrix:
         """This matrix with each endpoint ``old`` of ``moves`` renumbered as its ``new``.
 
-        For reading a moved workload's flows under its new name: ``new`` must be absent here.
+        For reading a moved workload's flows under its new name. Where both are present (a
+        state of a rollout that runs both copies), the two are one: their flows are joined.
         """
         if not moves:
             return self
@@ -127,12 +128,12 @@ class Matrix:
                     mask = (mask & ~(1 << old)) | (1 << new)
             return mask
 
-        columns = [{c: renumbered(m) for c, m in column.items()} for column in self.columns]
+        columns: list[Column] = [_renumbered(column, moves) for column in self.columns]
         ingress_by, egress_by = list(self.ingress_by), list(self.egress_by)
         for old, new in moves.items():
-            columns[new], columns[old] = columns[old], {}
-            ingress_by[new], ingress_by[old] = ingress_by[old], ()
-            egress_by[new], egress_by[old] = egress_by[old], ()
+            columns[new], columns[old] = column_union(columns[new], columns[old]), {}
+            ingress_by[new], ingress_by[old] = ingress_by[new] + ingress_by[old], ()
+            egress_by[new], egress_by[old] = egress_by[new] + egress_by[old], ()
         return Matrix(
             self.endpoints,
             renumbered(self.present),
@@ -145,3 +146,28 @@ class Matrix:
     def flow_count(self) -> int:
         """Number of allowed pairs."""
         return sum(mask.bit_count() for column in self.columns for mask in column.values())
+
+
+def _renumbered(column: Column, moves: Mapping[int, int]) -> Column:
+    """A column with each source ``old`` known as ``new``; one that is both gets both's."""
+    result: dict[ConnectionSet, int] = {}
+    gained: dict[int, ConnectionSet] = {}
+    for connections, sources in column.items():
+        kept = sources
+        for old, new in moves.items():
+            if (kept >> old) & 1:
+                kept &= ~(1 << old)
+                gained[new] = gained.get(new, NO_CONNECTIONS) | connections
+        if kept:
+            result[connections] = result.get(connections, 0) | kept
+    for new, extra in gained.items():
+        bit, joined = 1 << new, extra
+        for held, sources in list(result.items()):
+            if sources & bit:
+                joined = joined | held
+                if sources == bit:
+                    del result[held]
+                else:
+                    result[held] = sources & ~bit
+        result[joined] = result.get(joined, 0) | bit
+    return result

@@ -136,7 +136,12 @@ class Planner:
         self.engine = engine
         self.steps = plan_steps(changes)
         size = len(diff.endpoints)
-        old, new = diff.old.columns, diff.new.columns
+        # A moved workload's two copies are one workload to its clients: states are judged
+        # with the old copy known by its new name (a state running both joins their flows).
+        number = diff.new.index()
+        self._moves = {number[old]: number[new] for new, old in changes.workload_moves.items()}
+        self._old = diff.old.moved(self._moves)
+        old, new = self._old.columns, diff.new.columns
         self._either = tuple(column_union(old[d], new[d]) for d in range(size))
         self._both = tuple(column_intersection(old[d], new[d]) for d in range(size))
         self._states: dict[int, Matrix] = {}
@@ -163,8 +168,8 @@ class Planner:
         """What the state ``applied`` exposes beyond OLD and NEW, and cuts of both."""
         known = self._violations.get(applied)
         if known is None:
-            matrix = self.state(applied)
-            old, new = self.diff.old.columns, self.diff.new.columns
+            matrix = self.state(applied).moved(self._moves)
+            old, new = self._old.columns, self.diff.new.columns
             exposed: list[Column] = []
             cut: list[Column] = []
             for dst, column in enumerate(matrix.columns):
@@ -192,6 +197,26 @@ class Planner:
             order, exact = self._best_order(), True
         elif count <= 1:
             exact = True
+        return self.replay(order, exact=exact or self._safe(order))
+
+    def naive(self) -> Plan:
+        """The plan of ``kubectl apply -f`` on NEW's directory, then deletions (``--prune``).
+
+        Files in name order, each document in order; objects without a file after; then the
+        deletions by name. What a change does when nobody orders it.
+        """
+
+        def place(index: int) -> tuple[int, str, int, tuple[str, str, str]]:
+            step = self.steps[index]
+            origin = step.origin
+            path = origin.path if origin is not None else "\uffff"
+            document = (origin.document or 0) if origin is not None else 0
+            return (1 if step.action == "delete" else 0, path, document, step.ref.sort_key())
+
+        return self.replay(sorted(range(len(self.steps)), key=place))
+
+    def replay(self, order: Sequence[int], *, exact: bool = False) -> Plan:
+        """The plan of the steps in ``order`` (indices into ``steps``), every state evaluated."""
         applied = 0
         masks = [0]
         for index in order:
@@ -201,7 +226,7 @@ class Planner:
             steps=tuple(self.steps[i] for i in order),
             states=tuple(self.state(m) for m in masks),
             violations=tuple(self.violation(m) for m in masks[1:-1]),
-            exact=exact or self._safe(order),
+            exact=exact,
         )
 
     def _safe(self, order: Sequence[int]) -> bool:

@@ -21,6 +21,7 @@ from netpoldiff.report.words import (
     moved_text,
     nothing_read_text,
     object_change_lines,
+    plan_step_text,
     plural,
     unevaluated_groups,
     unevaluated_text,
@@ -177,6 +178,41 @@ def _alerts(report: DiffReport, limit: int) -> list[str]:
     return out
 
 
+def _rollout(report: DiffReport, limit: int) -> list[str]:
+    """When applying NEW's files in order would cut or expose flows: say so, and a safe order."""
+    if report.rollout is None:
+        return []
+    naive, planned = report.rollout
+    exposed = sum(v.counts()[0] for v in naive.violations)
+    cut = sum(v.counts()[1] for v in naive.violations)
+    harm = " and ".join(
+        part
+        for part in (
+            f"cut {plural(cut, 'flow')} both sides allow" if cut else "",
+            f"expose {plural(exposed, 'flow')} neither allows" if exposed else "",
+        )
+        if part
+    )
+    out = [
+        "",
+        "> [!IMPORTANT]",
+        (
+            "> **Rollout order matters**: applied file by file (`kubectl apply -f` of the "
+            f"directory), this change would {harm} between its steps (counted per step)."
+        ),
+    ]
+    if planned.safe:
+        out.append("> This order keeps every common flow and exposes nothing:")
+    else:
+        out.append("> No order avoids every window; this one does the least harm:")
+    steps = [plan_step_text(number, step) for number, step in enumerate(planned.steps, 1)]
+    out += [f"> {escape(text)}" for text in steps[:limit]]
+    if len(steps) > limit:
+        out.append(f"> … {len(steps) - limit} more not shown")
+    out.append("> (`netpoldiff plan OLD NEW` prints the commands and what each step changes.)")
+    return out
+
+
 def _flows(report: DiffReport, limit: int) -> list[str]:
     lines = report.lines
     out = []
@@ -248,6 +284,7 @@ def _page(report: DiffReport, limit: int) -> str:
     parts = [
         *_headline(report),
         *_alerts(report, limit),
+        *_rollout(report, limit),
         *_flows(report, limit),
         *_objects(report, limit),
         *_problems(report, limit),
@@ -265,6 +302,7 @@ def _longest_list(report: DiffReport) -> int:
         len(report.errors),
         len(report.unevaluated),
         len(_warnings(report)),
+        len(report.rollout[1].steps) if report.rollout else 0,
     )
 
 

@@ -19,7 +19,7 @@ from netpoldiff.evaluate import Engine
 from netpoldiff.findings import ConfigurationChanged, Finding, findings
 from netpoldiff.matrix import Matrix
 from netpoldiff.object_edits import ObjectChange, changed_objects
-from netpoldiff.plan import Plan
+from netpoldiff.plan import Plan, Planner
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
 from netpoldiff.unevaluated import Unevaluated
@@ -137,6 +137,20 @@ class DiffReport:
     def objects(self) -> tuple[ObjectChange, ...]:
         """Every changed object with its edits, computed once for every format."""
         return changed_objects(self.changes)
+
+    @cached_property
+    def rollout(self) -> tuple[Plan, Plan] | None:
+        """(file order, safe order) when applying NEW's files in order would cut or expose.
+
+        None when that order is safe, or the diff has no engine to evaluate states with.
+        """
+        if self.engine is None or self.diff.is_empty():
+            return None
+        planner = Planner(self.diff, self.changes, self.engine)
+        naive = planner.naive()
+        if naive.safe:
+            return None
+        return naive, planner.plan()
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:

@@ -9,6 +9,7 @@ from netpoldiff.findings import ConfigurationChanged, DefaultDenyRemoved, Findin
 from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY
 from netpoldiff.model import ObjectRef
 from netpoldiff.object_edits import ObjectChange
+from netpoldiff.plan import Step
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
 from netpoldiff.reverts import ChangedObject
@@ -158,6 +159,11 @@ def workload_rows(report: DiffReport) -> list[tuple[str, str]]:
     rows = [("+", str(e)) for e in diff.added_endpoints() if e not in moved]
     rows += [("-", str(e)) for e in diff.removed_endpoints() if e not in moved]
     return rows
+
+
+def plan_step_text(number: int, step: Step) -> str:
+    """``1. apply NetworkPolicy shop/allow-web``."""
+    return f"{number}. {step.action} {step.ref.kind} {step.ref}"
 
 
 def summary_line(report: DiffReport) -> str:

@@ -99,3 +99,22 @@ def test_the_readme_shows_the_review_example_s_comment_as_it_is() -> None:
     golden = (REPO_ROOT / "fixtures/review-example/expected/diff.md").read_text(encoding="utf-8")
     assert report("review-example", "markdown") == golden
     assert f"````markdown\n{golden}````\n" in readme
+
+
+def test_the_comment_warns_when_applying_the_files_in_order_would_cut_a_flow() -> None:
+    result = diff_command(
+        OnDisk("fixtures/plans/default-deny/old"),
+        OnDisk("fixtures/plans/default-deny/new"),
+        output_format="markdown",
+        settings=Settings(REPO_ROOT, use_cache=False),
+    )
+    comment = "".join(result.chunks)
+    assert (
+        "> **Rollout order matters**: applied file by file (`kubectl apply -f` of the directory), "
+        "this change would cut 1 flow both sides allow between its steps (counted per step)."
+    ) in comment
+    assert "> 1. apply NetworkPolicy shop/web-to-api\n> 2. apply NetworkPolicy" in comment
+
+
+def test_the_comment_says_nothing_of_order_when_the_files_in_order_are_safe() -> None:
+    assert "Rollout order" not in report("review-example", "markdown")

@@ -6,9 +6,10 @@ import pytest
 
 from netpoldiff.addresses import ALL_ADDRESSES
 from netpoldiff.columns import Column
+from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ExternalEndpoint, WorkloadEndpoint
-from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS
+from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet, Protocol
 
 A = WorkloadEndpoint("x", "a", "Pod")
 B = WorkloadEndpoint("x", "b", "Pod")
@@ -44,3 +45,21 @@ def test_a_moved_endpoint_takes_its_row_column_and_presence_to_its_new_number() 
     assert moved.present == 0b110
     assert moved.columns == ({}, {ALL_CONNECTIONS: 0b100}, {ALL_CONNECTIONS: 0b010})
     assert matrix.moved({}) is matrix
+
+
+def test_a_moved_endpoint_present_beside_its_new_one_joins_its_flows() -> None:
+    # a and b both present; a moves onto b: b keeps the union of what each reached and was
+    # reached by, and appears once in each column.
+    columns: tuple[Column, ...] = (
+        {ALL_CONNECTIONS: 0b100},
+        {NO_CONNECTIONS | tcp_80(): 0b100},
+        {tcp_80(): 0b010, ALL_CONNECTIONS: 0b001},
+    )
+    matrix = Matrix((A, B, WORLD), 0b111, columns, ((),) * 3, ((),) * 3)
+    moved = matrix.moved({0: 1})
+    assert moved.present == 0b110
+    assert moved.columns == ({}, {ALL_CONNECTIONS: 0b100}, {ALL_CONNECTIONS: 0b010})
+
+
+def tcp_80() -> ConnectionSet:
+    return ConnectionSet.of(Protocol.TCP, IntervalSet.of((80, 80)))

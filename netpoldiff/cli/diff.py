@@ -19,6 +19,7 @@ from netpoldiff.commands import FailOn, diff_command
 @options.diff_format
 @options.exit_code
 @options.fail_on
+@options.equivalent
 @options.color
 @options.common
 @click.pass_context
@@ -32,6 +33,7 @@ def diff(
     output_format: str,
     exit_code: bool,
     fail_on: Sequence[FailOn],
+    equivalent: bool,
     color: ColorMode,
     output: str | None,
     **_common: object,  # read by settings_from(context)
@@ -41,6 +43,7 @@ def diff(
     OLD and NEW are git revisions (HEAD~1, a branch, a tag, a sha, A...B for the merge base of
     A and B) or directories / files of manifests. OLD defaults to HEAD and NEW to the working
     tree (tracked files), or the index with --staged. PATHS after -- restrict both sides.
+    --equivalent proves a rewrite: exit 0 only when both sides allow exactly the same flows.
     """
     settings = settings_from(context)
     workspace = settings.workspace()
@@ -55,6 +58,7 @@ def diff(
         exit_code=exit_code,
         fail_on=fail_on,
         color=use_color(color, output),
+        equivalent=equivalent,
     )
     write(report, output, settings)
     sys.exit(report.exit_status)

@@ -229,6 +229,14 @@ color = click.option(
     help="Colour the text report (auto: on a terminal; NO_COLOR and FORCE_COLOR honoured).",
 )
 exit_code = click.option("--exit-code", is_flag=True, help="Exit 1 when reachability changed.")
+equivalent = click.option(
+    "--equivalent",
+    is_flag=True,
+    help=(
+        "Say in one line whether both sides allow exactly the same flows (exit 0), or not, or "
+        "that it cannot tell (exit 1, with the report); not with --exit-code or --fail-on."
+    ),
+)
 fail_on = click.option(
     "--fail-on",
     "fail_on",

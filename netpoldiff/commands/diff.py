@@ -22,6 +22,7 @@ from netpoldiff.configuration import FailOn
 from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import InputError, UsageError
 from netpoldiff.evaluate import Engine, Universe
+from netpoldiff.report.equivalence import equivalence
 from netpoldiff.report.formats import DIFF_FORMATS, format_named
 from netpoldiff.report.reports import DiffHeader, DiffReport, Side, Style
 from netpoldiff.sources import (
@@ -50,26 +51,33 @@ def diff_command(
     exit_code: bool = False,
     fail_on: Sequence[FailOn] = (),
     color: bool = False,
+    equivalent: bool = False,
 ) -> Report:
     """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD.
 
     OLD's repository configuration reads both sides (see commands/configured.py); --fail-on
-    is ``fail_on``, else the configuration's.
+    is ``fail_on``, else the configuration's. With ``equivalent`` (--equivalent) the exit
+    status is the verdict instead: 0 only when both sides allow exactly the same flows.
     """
     settings = settings or Settings()
     render = format_named(DIFF_FORMATS, output_format)
     if staged and new is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise UsageError(msg)
+    _check_equivalent(equivalent=equivalent, exit_code=exit_code, fail_on=fail_on)
     workspace = workspace or settings.workspace()
     old = HEAD if old is None else old
     if new is None:
         new = INDEX if staged else WORKING_TREE
-    compared = compare(old, new, paths, workspace, settings)
+    compared = compare(old, new, paths, workspace, settings, equivalent=equivalent)
     report, configured = compared.report, compared.configured
-    conditions = configured.fail_on(fail_on, get_args(FailOn))
+    # The verdict is the exit status: the configuration's fail_on does not apply.
+    conditions = () if equivalent else configured.fail_on(fail_on, get_args(FailOn))
     diff = report.diff
     chunks = render(report, Style(color=color))
+    if equivalent:
+        verdict = equivalence(report).verdict
+        return Report(chunks, 0 if verdict == "equivalent" else 1, changed=not diff.is_empty())
     warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
     # A changed file that was not read is skipped input: no --fail-on condition can vouch.
     failed = (
@@ -95,9 +103,18 @@ class Compared:
 
 
 def compare(
-    old: Source, new: Source, paths: Sequence[str], workspace: Workspace, settings: Settings
+    old: Source,
+    new: Source,
+    paths: Sequence[str],
+    workspace: Workspace,
+    settings: Settings,
+    *,
+    equivalent: bool = False,
 ) -> Compared:
-    """Read and evaluate OLD and NEW as the diff does (OLD's configuration reads both)."""
+    """Read and evaluate OLD and NEW as the diff does (OLD's configuration reads both).
+
+    ``equivalent``: the report opens with the equivalence verdict (``--equivalent``).
+    """
     configured = configure(settings, workspace, old, paths, "OLD")
     settings, read_paths = configured.settings, configured.paths
     config_change = configuration_change(workspace, settings, new)
@@ -133,9 +150,20 @@ def compare(
         paths=read_paths,
         error_sides=tuple(side for _, side in errors),
         configuration_changes=(config_change,) if config_change else (),
+        equivalence_verdict=equivalent,
         engine=engine,
     )
     return Compared(report, configured)
+
+
+def _check_equivalent(*, equivalent: bool, exit_code: bool, fail_on: Sequence[FailOn]) -> None:
+    """--equivalent decides the exit status: an option that decides it too contradicts it."""
+    if not equivalent:
+        return
+    for given, option in ((exit_code, "--exit-code"), (bool(fail_on), "--fail-on")):
+        if given:
+            msg = f"--equivalent and {option} cannot be combined: the verdict is the exit status"
+            raise UsageError(msg)
 
 
 def _unread(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from netpoldiff.report.equivalence import EQUIVALENT_LINE, equivalence, verdict_line
 from netpoldiff.report.graph import EDGE_COLORS, Graph
 from netpoldiff.report.labels import Population
 from netpoldiff.report.lines import ChangeLine
@@ -282,6 +283,7 @@ def _problems(report: DiffReport, limit: int) -> list[str]:
 def _page(report: DiffReport, limit: int) -> str:
     """The whole comment, each list cut after ``limit`` entries and saying how many it cut."""
     parts = [
+        *([verdict_line(equivalence(report), name=code), ""] if report.equivalence_verdict else []),
         *_headline(report),
         *_alerts(report, limit),
         *_rollout(report, limit),
@@ -314,8 +316,11 @@ def render_diff(
 
     One limit applies to every list, so a short list stays whole while the long ones are cut.
     The limit is the largest that fits, found by bisection between one that fits and one that
-    does not; a limit of 0 leaves only the counts.
+    does not; a limit of 0 leaves only the counts. With --equivalent, the verdict comes first,
+    and alone when the sides are equivalent.
     """
+    if report.equivalence_verdict and equivalence(report).verdict == "equivalent":
+        return [EQUIVALENT_LINE + "\n"]
     fits, too_long = 0, _longest_list(report)
     page = _page(report, too_long)
     if len(page) <= BUDGET:

@@ -72,6 +72,8 @@ class DiffReport:
     error_sides: tuple[Side, ...] = ()  # of each error: one on both sides is NEW's
     # NEW's repository configuration, where it differs from OLD's (which read both sides).
     configuration_changes: tuple[ConfigurationChanged, ...] = ()
+    # --equivalent: the formats people read lead with the verdict (report/equivalence.py).
+    equivalence_verdict: bool = False
     # The engine that evaluated both sides: causes evaluate states between them with its work.
     engine: Engine | None = field(default=None, compare=False, repr=False)
 

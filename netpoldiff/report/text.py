@@ -12,6 +12,7 @@ from netpoldiff.errors import InputError
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
 from netpoldiff.printable import printable
+from netpoldiff.report.equivalence import equivalence, verdict_line
 from netpoldiff.report.labels import (
     ANYWHERE_OUTSIDE,
     MaskDescriber,
@@ -170,7 +171,20 @@ def _findings(report: DiffReport, bold: Callable[[str], str]) -> list[str]:
 
 
 def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
-    """A terraform-like terminal report: one line per group of changed flows, then why."""
+    """A terraform-like terminal report: one line per group of changed flows, then why.
+
+    With --equivalent, the verdict comes first, and alone when the sides are equivalent.
+    """
+    if not report.equivalence_verdict:
+        return [_diff_text(report, style)]
+    found = equivalence(report)
+    line = verdict_line(found)
+    if found.verdict == "equivalent":
+        return [line + "\n"]
+    return [line + "\n\n", _diff_text(report, style)]
+
+
+def _diff_text(report: DiffReport, style: Style) -> str:
     color = style.color
 
     def paint(sign: str, text: str) -> str:
@@ -227,4 +241,4 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
     if problems:
         out.extend(["", problems])
     out.extend(["", bold(summary_line(report))])
-    return ["\n".join(out) + "\n"]
+    return "\n".join(out) + "\n"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from netpoldiff.commands import FailOn, Report, Settings, diff_command
+from netpoldiff.errors import UsageError
 from netpoldiff.sources import HEAD, OnDisk, Revision
 from tests.conftest import REPO_ROOT
 from tests.testing.gitrepo import GitRepo
@@ -161,3 +162,49 @@ def test_a_file_broken_on_both_sides_is_one_error(tmp_path: Path) -> None:
     assert "k8s/bad.yaml (document 1, line 2)" in document["errors"][0]
     assert document["summary"] == {"opened": 2, "closed": 1}
     assert report.exit_status == 1  # an incomplete analysis vouches for nothing
+
+
+def _on_disk(case: str) -> tuple[OnDisk, OnDisk]:
+    return OnDisk(f"fixtures/{case}/old"), OnDisk(f"fixtures/{case}/new")
+
+
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [("policy-split", 0), ("demo", 1), ("admin-policy-added", 1)],
+    ids=["equivalent", "not-equivalent", "cannot-tell"],
+)
+def test_with_equivalent_the_exit_status_is_the_verdict(case: str, status: int) -> None:
+    report = diff_command(*_on_disk(case), settings=SETTINGS, equivalent=True)
+    assert report.exit_status == status
+
+
+@pytest.mark.parametrize(
+    ("gate", "option"),
+    [({"exit_code": True}, "--exit-code"), ({"fail_on": ("opened",)}, "--fail-on")],
+    ids=["exit-code", "fail-on"],
+)
+def test_equivalent_refuses_another_gate_before_reading_anything(
+    gate: dict[str, Any], option: str
+) -> None:
+    missing = OnDisk("no/such/directory")
+    message = f"--equivalent and {option} cannot be combined: the verdict is the exit status"
+    with pytest.raises(UsageError) as raised:
+        diff_command(missing, missing, settings=SETTINGS, equivalent=True, **gate)
+    assert str(raised.value) == message
+
+
+def test_equivalent_decides_the_exit_status_whatever_the_configuration_fails_on(
+    tmp_path: Path,
+) -> None:
+    repo = GitRepo.init(tmp_path / "repo")
+    repo.write(".netpoldiff.yaml", "fail_on: [warnings]\n")
+    repo.write("k8s/pod.yaml", POD)
+    repo.write("k8s/p.yaml", POLICY_WITH_WARNING.replace("10.0.0.1/8", "10.0.0.0/8"))
+    repo.commit("a policy")
+    repo.write("k8s/p.yaml", POLICY_WITH_WARNING)  # host bits set: a warning, the same meaning
+    repo.commit("the same policy, with a warning")
+    settings = Settings(repo.root, use_cache=False)
+    assert diff_command(Revision("HEAD~1"), HEAD, settings=settings).exit_status == 1
+    report = diff_command(Revision("HEAD~1"), HEAD, settings=settings, equivalent=True)
+    assert report.exit_status == 0
+    assert report.fail_on == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -10,8 +11,14 @@ import click
 import pytest
 
 from netpoldiff.cli.group import cli
+from netpoldiff.model import ObjectRef
+from netpoldiff.report.equivalence import EQUIVALENT_LINE
 from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
+from netpoldiff.report.reports import DiffReport
+from netpoldiff.unevaluated import Unevaluated
 from tests.conftest import REPO_ROOT
+from tests.testing.builders import cluster, policy, workload
+from tests.unit.report.reporting import diff_report, rendered
 
 
 def _format_choices(*command_path: str) -> list[str]:
@@ -75,3 +82,42 @@ def test_tabulate_is_imported_only_when_a_table_is_drawn(args: tuple[str, ...]) 
 def test_the_text_format_imports_tabulate_when_it_draws_a_table() -> None:
     # The other side of the test above: the scan of imports sees tabulate when it is used.
     assert _imports_tabulate("matrix", "fixtures/demo/new", "--format", "text")
+
+
+# --equivalent: the formats people read lead with the verdict; the machine formats keep their
+# document as it is, and the exit status carries the verdict.
+LEADS_WITH_VERDICT = {"text": True, "markdown": True, "json": False, "dot": False}
+_WEB = workload("shop/web")
+_SAME = diff_report(cluster(_WEB), cluster(_WEB))
+_CHANGED = diff_report(cluster(_WEB), cluster(_WEB, policy("shop/deny", ingress=())))
+_ADMIN = Unevaluated(
+    ObjectRef("AdminNetworkPolicy", None, "a"), "added", "kind-not-evaluated", None
+)
+_UNEVALUATED = dataclasses.replace(_SAME, unevaluated=(_ADMIN,))
+
+
+def test_every_diff_format_says_whether_it_leads_with_the_verdict() -> None:
+    assert LEADS_WITH_VERDICT.keys() == DIFF_FORMATS.keys()
+
+
+@pytest.mark.parametrize("name", list(DIFF_FORMATS))
+@pytest.mark.parametrize(
+    ("report", "verdict"),
+    [(_SAME, "equivalent"), (_CHANGED, "not equivalent"), (_UNEVALUATED, "cannot tell")],
+    ids=["equivalent", "not-equivalent", "cannot-tell"],
+)
+def test_people_read_the_verdict_first_machines_read_the_usual_document(
+    name: str, report: DiffReport, verdict: str
+) -> None:
+    render = DIFF_FORMATS[name]
+    plain = rendered(render, report)
+    asked = rendered(render, dataclasses.replace(report, equivalence_verdict=True))
+    if not LEADS_WITH_VERDICT[name]:
+        assert asked == plain
+    elif verdict == "equivalent":
+        assert asked == EQUIVALENT_LINE + "\n"  # the one line, alone
+    else:
+        line, rest = asked.split("\n\n", 1)
+        assert line.startswith(f"{verdict}: ")
+        assert "\n" not in line
+        assert rest == plain  # then the whole report, as without --equivalent

@@ -375,3 +375,13 @@ def test_a_comment_cut_for_any_long_list_keeps_what_fits_and_counts_the_rest(
     listed = text.count(entry)
     assert listed > 1
     assert f"… {total - listed} more not shown" in text
+
+
+def test_the_verdict_writes_names_from_the_input_as_code() -> None:
+    moved = workload("front/<b>web</b>", {"app": "web"})
+    report = diff_report(cluster(workload("shop/<b>web</b>", {"app": "web"})), cluster(moved))
+    text = rendered(render_diff, dataclasses.replace(report, equivalence_verdict=True))
+    assert text.startswith(
+        "not equivalent: workload moved or renamed (another endpoint): "
+        "`shop/<b>web</b>[Deployment]` to `front/<b>web</b>[Deployment]`\n\n" + MARKER
+    )

@@ -98,9 +98,10 @@ def _steps_text(report: PlanReport) -> list[str]:
         out.append(f"{number}. {object_name(step)}: {step.action}")
         out.append(f"     {command(step)}")
         if step.action == "apply" and step.origin is not None and step.origin.path in shared:
-            others = ", ".join(str(n) for n in shared[step.origin.path] if n != number)
+            numbers = [str(n) for n in shared[step.origin.path] if n != number]
+            others = ("step " if len(numbers) == 1 else "steps ") + ", ".join(numbers)
             which = f"document {step.origin.document}" if step.origin.document else "this object"
-            out.append(f"     apply {which} of that file alone (it also holds step {others})")
+            out.append(f"     apply {which} of that file alone (it also holds {others})")
         out.append(f'     sync wave: {SYNC_WAVE}: "{number}"')
         out.extend(f"       {row}" for row in effect_rows(plan.step_diff(index), report))
         if index < len(plan.violations) and plan.violations[index].counts() != (0, 0):

@@ -15,12 +15,14 @@ the order is still evaluated, so what the plan reports is true.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.changes import ChangeSet
+from netpoldiff.cluster import Cluster
 from netpoldiff.columns import Column, column_difference, column_intersection, column_union
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import Location
@@ -28,11 +30,14 @@ from netpoldiff.evaluate import Engine
 from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef
+from netpoldiff.policies import NetworkPolicy
+from netpoldiff.policy_documents import policy_document
 from netpoldiff.reverts import ChangedObject, reverted, workload_ref
 
 Action = Literal["apply", "delete"]
 # Up to this many steps every order is considered (2^n states); beyond, the ordering rule.
 EXACT_STEPS: Final = 10
+SPLITS_TRIED: Final = 4  # modified policies tried split in two, when no order is safe
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,8 @@ class Step:
     # What not applying this step takes back: one policy, workload or namespace.
     unit: ChangedObject = field(compare=False)
     origin: Location | None = field(default=None, compare=False)
+    # A policy applied first as this version (OLD's and NEW's rules together), NEW's later.
+    intermediate: NetworkPolicy | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,19 @@ class Plan:
         return tuple(exposed), tuple(cut)
 
 
+def intermediate_manifest(step: Step) -> dict[str, object] | None:
+    """The widened policy a step applies (OLD's and NEW's rules together), as a manifest."""
+    policy = step.intermediate
+    if policy is None:
+        return None
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": policy.ref.name, "namespace": policy.ref.namespace},
+        "spec": policy_document(policy),
+    }
+
+
 def plan_steps(changes: ChangeSet) -> list[Step]:
     """Every object that differs between OLD and NEW as one step, by kind, namespace, name.
 
@@ -127,14 +147,56 @@ def plan_steps(changes: ChangeSet) -> list[Step]:
     return steps
 
 
-class Planner:
-    """Evaluates the states between OLD and NEW and orders the steps between them."""
+def widened(before: NetworkPolicy, after: NetworkPolicy) -> NetworkPolicy | None:
+    """NEW's policy with OLD's rules kept beside its own, when that allows what both allow.
 
-    def __init__(self, diff: MatrixDiff, changes: ChangeSet, engine: Engine) -> None:
+    Only for a policy that keeps whom it selects and which directions it isolates: then the
+    version with both sets of rules allows exactly what either allows, for its subjects.
+    None when that version would be OLD's or NEW's own.
+    """
+    if (before.pod_selector, before.affects_ingress, before.affects_egress) != (
+        after.pod_selector,
+        after.affects_ingress,
+        after.affects_egress,
+    ):
+        return None
+    ingress = before.ingress + tuple(r for r in after.ingress if r not in before.ingress)
+    egress = before.egress + tuple(r for r in after.egress if r not in before.egress)
+    if set(ingress) in (set(before.ingress), set(after.ingress)) and set(egress) in (
+        set(before.egress),
+        set(after.egress),
+    ):
+        return None
+    return dataclasses.replace(after, ingress=ingress, egress=egress)
+
+
+class Planner:
+    """Evaluates the states between OLD and NEW and orders the steps between them.
+
+    ``split`` names modified policies applied in two steps: widened first (OLD's and NEW's
+    rules together), NEW's version later.
+    """
+
+    def __init__(
+        self,
+        diff: MatrixDiff,
+        changes: ChangeSet,
+        engine: Engine,
+        split: frozenset[ObjectRef] = frozenset(),
+    ) -> None:
         self.diff = diff
         self.changes = changes
         self.engine = engine
+        self.split = split
         self.steps = plan_steps(changes)
+        # Each widening step and the step of NEW's version it must come before.
+        self._pairs: list[tuple[int, int]] = []
+        for ref in sorted(split):
+            final = next(i for i, step in enumerate(self.steps) if step.ref == ref)
+            step = self.steps[final]
+            version = widened(changes.old_policies[ref], changes.new_policies[ref])
+            self.steps.append(dataclasses.replace(step, intermediate=version))
+            self._pairs.append((len(self.steps) - 1, final))
         size = len(diff.endpoints)
         # A moved workload's two copies are one workload to its clients: states are judged
         # with the old copy known by its new name (a state running both joins their flows).
@@ -159,8 +221,16 @@ class Planner:
             elif applied == everything:
                 known = self.diff.new
             else:
-                pending = [self.steps[i].unit for i in iter_bits(everything & ~applied)]
-                known = self.engine.evaluate(reverted(self.changes, pending))
+                pending = [
+                    self.steps[i].unit
+                    for i in iter_bits(everything & ~applied)
+                    if self.steps[i].intermediate is None
+                ]
+                state = reverted(self.changes, pending)
+                for first, final in self._pairs:
+                    if (applied >> first) & 1 and not (applied >> final) & 1:
+                        state = _with_policy(state, self.steps[first].intermediate)
+                known = self.engine.evaluate(state)
             self._states[applied] = known
         return known
 
@@ -189,7 +259,35 @@ class Planner:
     # -- orders ---------------------------------------------------------------------------------
 
     def plan(self) -> Plan:
-        """The safest order: exact for a few steps, by rule beyond, every state evaluated."""
+        """The safest order, and where splitting a policy's edit in two removes a window.
+
+        A modified policy that keeps its selector and directions can be applied widened
+        first (OLD's and NEW's rules together), NEW's version after; each such split is kept
+        when it makes the plan less harmful.
+        """
+        best, split = self.ordered(), self.split
+        if best.safe:
+            return best
+        for ref in self._splittable():
+            trial = Planner(self.diff, self.changes, self.engine, split | {ref}).ordered()
+            if _harm(trial) < _harm(best):
+                best, split = trial, split | {ref}
+                if best.safe:
+                    break
+        return best
+
+    def _splittable(self) -> list[ObjectRef]:
+        found = []
+        for step in self.steps:
+            before = self.changes.old_policies.get(step.ref)
+            after = self.changes.new_policies.get(step.ref)
+            fresh = step.intermediate is None and step.ref not in self.split
+            if fresh and before and after and widened(before, after) is not None:
+                found.append(step.ref)
+        return found[:SPLITS_TRIED]
+
+    def ordered(self) -> Plan:
+        """The safest order of these steps: exact for a few, by rule beyond, all evaluated."""
         count = len(self.steps)
         ruled = self._ruled_order()
         order, exact = ruled, False
@@ -261,7 +359,15 @@ class Planner:
                 step.ref.sort_key(),
             )
 
-        return sorted(range(len(self.steps)), key=rank)
+        return self._in_precedence(sorted(range(len(self.steps)), key=rank))
+
+    def _in_precedence(self, order: list[int]) -> list[int]:
+        """``order`` with each widening step moved before the step of NEW's version."""
+        for first, final in self._pairs:
+            if order.index(first) > order.index(final):
+                order.remove(first)
+                order.insert(order.index(final), first)
+        return order
 
     def _best_order(self) -> list[int]:
         """The order of least exposure (summed over states), then least outage: exact."""
@@ -270,6 +376,11 @@ class Planner:
         best: dict[int, tuple[tuple[int, int], list[int]]] = {0: ((0, 0), [])}
         # Sets of applied steps by size: each state's best path extends one of a size less.
         for applied in sorted(range(1, everything + 1), key=int.bit_count):
+            if any(
+                (applied >> final) & 1 and not (applied >> first) & 1
+                for first, final in self._pairs
+            ):
+                continue  # NEW's version of a split policy before its widened one
             here = (0, 0) if applied == everything else self.cost(applied)
             choice: tuple[tuple[int, int], list[int]] | None = None
             for last in iter_bits(applied):
@@ -283,6 +394,21 @@ class Planner:
             if choice is not None:
                 best[applied] = choice
         return best[everything][1]
+
+
+def _harm(plan: Plan) -> tuple[int, int]:
+    """(exposed, cut) pair-steps of a plan: what its windows cost, exposure first."""
+    exposed = sum(v.counts()[0] for v in plan.violations)
+    cut = sum(v.counts()[1] for v in plan.violations)
+    return exposed, cut
+
+
+def _with_policy(cluster: Cluster, policy: NetworkPolicy | None) -> Cluster:
+    """``cluster`` with ``policy`` in place of the one of its name."""
+    if policy is None:
+        return cluster
+    policies = tuple(policy if p.ref == policy.ref else p for p in cluster.policies)
+    return dataclasses.replace(cluster, policies=policies)
 
 
 def _pairs(columns: Iterable[Column]) -> int:

@@ -123,7 +123,9 @@ def reverted(
     """
     policies = dict(changes.new_policies)
     workloads = dict(changes.new_workloads)
-    namespaces = dict(changes.new_namespaces)
+    # Namespaces only OLD has stay: a namespace matters only through its pods, and a state
+    # may still run pods that NEW deletes with their namespace.
+    namespaces = {**changes.old_namespaces, **changes.new_namespaces}
     for changed in objects:
         _take_back(policies, changes.old_policies, changed.policies)
         _take_back(workloads, changes.old_workloads, changed.workloads)

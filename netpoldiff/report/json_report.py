@@ -15,6 +15,7 @@ from netpoldiff.errors import InputError
 from netpoldiff.findings import Finding
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.object_edits import ObjectChange
+from netpoldiff.plan import intermediate_manifest
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
 from netpoldiff.report.reports import DiffReport, MatrixReport, PlanReport, Style
 from netpoldiff.report.words import finding_text
@@ -293,6 +294,8 @@ def render_plan(
                 "kind": step.ref.kind,
                 "namespace": step.ref.namespace,
                 "name": step.ref.name,
+                # A split policy's first step applies this, not NEW's version.
+                **({"intermediate": intermediate_manifest(step)} if step.intermediate else {}),
             }
             for step in plan.steps
         ],

@@ -7,13 +7,14 @@ A plan that cannot avoid every window says which flows stay exposed or cut, afte
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.kinds import NAMESPACE
-from netpoldiff.plan import Plan, Step, Violation
+from netpoldiff.plan import Plan, Step, Violation, intermediate_manifest
 from netpoldiff.report.lines import change_lines
 from netpoldiff.report.reports import PlanReport, Style
 from netpoldiff.report.words import coverage_gaps, plural
@@ -25,6 +26,10 @@ SYNC_WAVE: Final = "argocd.argoproj.io/sync-wave"
 def command(step: Step) -> str:
     """The kubectl command of one step."""
     ref = step.ref
+    widened = intermediate_manifest(step)
+    if widened is not None:
+        # JSON is YAML, and kubectl reads it from stdin: one line to copy.
+        return f"kubectl apply -f - <<'EOF'\n{json.dumps(widened)}\nEOF"
     if step.action == "delete":
         kind = ref.kind.lower()
         where = f" -n {ref.namespace}" if ref.namespace is not None else ""
@@ -45,7 +50,8 @@ def shared_files(steps: Sequence[Step]) -> dict[str, list[int]]:
     """Files that hold the objects of several apply steps: step numbers (from 1) by file."""
     by_file: dict[str, list[int]] = {}
     for number, step in enumerate(steps, 1):
-        if step.action == "apply" and step.origin is not None:
+        # A widened step applies its own manifest, not its file.
+        if step.action == "apply" and step.origin is not None and step.intermediate is None:
             by_file.setdefault(step.origin.path, []).append(number)
     return {path: numbers for path, numbers in by_file.items() if len(numbers) > 1}
 
@@ -95,14 +101,24 @@ def _steps_text(report: PlanReport) -> list[str]:
     shared = shared_files(plan.steps)
     for index, step in enumerate(plan.steps):
         number = index + 1
-        out.append(f"{number}. {object_name(step)}: {step.action}")
-        out.append(f"     {command(step)}")
-        if step.action == "apply" and step.origin is not None and step.origin.path in shared:
-            numbers = [str(n) for n in shared[step.origin.path] if n != number]
+        what: str = step.action
+        if step.intermediate is not None:
+            later = next(
+                n for n, other in enumerate(plan.steps, 1) if other.ref == step.ref and n > number
+            )
+            what = f"apply widened (OLD's and NEW's rules together, until step {later})"
+        out.append(f"{number}. {object_name(step)}: {what}")
+        out.extend(f"     {line}" for line in command(step).split("\n"))
+        origin = step.origin if step.intermediate is None else None
+        if step.action == "apply" and origin is not None and origin.path in shared:
+            numbers = [str(n) for n in shared[origin.path] if n != number]
             others = ("step " if len(numbers) == 1 else "steps ") + ", ".join(numbers)
-            which = f"document {step.origin.document}" if step.origin.document else "this object"
+            which = f"document {origin.document}" if origin.document else "this object"
             out.append(f"     apply {which} of that file alone (it also holds {others})")
-        out.append(f'     sync wave: {SYNC_WAVE}: "{number}"')
+        if step.intermediate is None:
+            out.append(f'     sync wave: {SYNC_WAVE}: "{number}"')
+        else:
+            out.append("     no sync wave applies one object twice: apply this step by hand")
         out.extend(f"       {row}" for row in effect_rows(plan.step_diff(index), report))
         if index < len(plan.violations) and plan.violations[index].counts() != (0, 0):
             out.append("     until a later step, beyond OLD and NEW: exposed (+), cut (-)")

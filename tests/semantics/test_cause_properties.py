@@ -61,7 +61,9 @@ class Sides:
     def reverted(self, objects: Iterable[Identity]) -> Cluster:
         """NEW with ``objects`` as OLD had them."""
         policies, workloads = _policies(self.new), _workloads(self.new)
-        namespaces = _namespaces(self.new)
+        # Every namespace of either side: one matters only through its pods, and a reverted
+        # workload may live in a namespace only OLD has.
+        namespaces = {**_namespaces(self.old), **_namespaces(self.new)}
         old_policies, old_workloads = _policies(self.old), _workloads(self.old)
         old_spaces = _namespaces(self.old)
         for identity in objects:

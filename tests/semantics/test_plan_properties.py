@@ -30,7 +30,8 @@ def applied(old: Cluster, new: Cluster, steps: list[Step]) -> Cluster:
     workloads: dict[tuple[str, str | None, str], Workload] = {
         (w.kind, w.namespace, w.name): w for w in old.workloads
     }
-    namespaces = {n.name: n for n in old.namespaces}
+    # Every namespace of either side: one matters only through its pods.
+    namespaces = {n.name: n for n in (*new.namespaces, *old.namespaces)}
     new_policies = {p.ref: p for p in new.policies}
     new_workloads: dict[tuple[str, str | None, str], Workload] = {
         (w.kind, w.namespace, w.name): w for w in new.workloads
@@ -39,7 +40,8 @@ def applied(old: Cluster, new: Cluster, steps: list[Step]) -> Cluster:
     for step in steps:
         ref = step.ref
         if ref.kind == "NetworkPolicy":
-            _put(policies, ref, new_policies.get(ref))
+            # A widened step puts its version; the later step of the same policy, NEW's.
+            _put(policies, ref, step.intermediate or new_policies.get(ref))
         elif ref.kind == "Namespace":
             _put(namespaces, ref.name, new_namespaces.get(ref.name))
         else:
@@ -53,6 +55,16 @@ def _put(objects: dict, key: object, value: object) -> None:  # type: ignore[typ
         objects.pop(key, None)
     else:
         objects[key] = value
+
+
+def _in_precedence(order: list[Step]) -> bool:
+    """Whether each widened step comes before the step of NEW's version of its policy."""
+    for index, step in enumerate(order):
+        if step.intermediate is not None:
+            final = next(i for i, s in enumerate(order) if s.ref == step.ref and s is not step)
+            if final < index:
+                return False
+    return True
 
 
 def cost(state: Matrix, old: Matrix, new: Matrix) -> tuple[int, int]:
@@ -99,6 +111,8 @@ def test_a_plan_s_states_are_what_it_says_and_an_exact_plan_is_the_best_order(
     if plan.exact and 0 < len(steps) <= BRUTE_FORCE_STEPS:
         total = tuple(map(sum, zip(*reported, strict=True))) if reported else (0, 0)
         for other in itertools.permutations(steps):
+            if not _in_precedence(list(other)):
+                continue
             costs = [
                 cost(alone(applied(old, new, list(other[:n]))).moved(moves), old_matrix, new_matrix)
                 for n in range(1, len(other))

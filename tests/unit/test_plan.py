@@ -44,25 +44,44 @@ def test_a_replacement_is_applied_before_the_policy_it_replaces_is_deleted() -> 
     assert plan.safe
 
 
-def test_when_no_order_is_safe_the_plan_names_the_unavoidable_window() -> None:
-    # Two policies swap what they allow: whichever goes first, one common flow is cut.
+def test_a_swap_of_rules_is_split_widened_first_then_each_policy_as_new_has_it() -> None:
+    # Two policies swap what they allow: in either order one common flow is cut, unless one
+    # is first applied with both its rules (OLD's and NEW's), and narrowed last.
     from_web = (rule(pods({"app": "web"})),)
     from_monitor = (rule(pods({"app": "monitor"})),)
+    workloads = (SHOP, WEB, MONITOR, API)
     old = cluster(
-        SHOP,
-        WEB,
-        MONITOR,
-        API,
+        *workloads,
         policy("shop/p", {"app": "api"}, ingress=from_web),
         policy("shop/q", {"app": "api"}, ingress=from_monitor),
     )
     new = cluster(
-        SHOP,
-        WEB,
-        MONITOR,
-        API,
+        *workloads,
         policy("shop/p", {"app": "api"}, ingress=from_monitor),
         policy("shop/q", {"app": "api"}, ingress=from_web),
+    )
+    plan = plan_of(old, new)
+    assert plan.safe
+    assert order(plan) == ["apply shop/p", "apply shop/q", "apply shop/p"]
+    widened = plan.steps[0].intermediate
+    assert widened is not None
+    assert set(widened.ingress) == {*from_web, *from_monitor}
+    assert plan.steps[2].intermediate is None
+
+
+def test_when_no_order_is_safe_the_plan_names_the_unavoidable_window() -> None:
+    # The two policies swap whom they select (no split can keep both): one flow is cut.
+    api = workload("shop/api", {"app": "api", "role": "api"})
+    workloads = (SHOP, WEB, MONITOR, api)
+    old = cluster(
+        *workloads,
+        policy("shop/p", {"app": "api"}, ingress=(rule(pods({"app": "web"})),)),
+        policy("shop/q", {"role": "api"}, ingress=(rule(pods({"app": "monitor"})),)),
+    )
+    new = cluster(
+        *workloads,
+        policy("shop/p", {"role": "api"}, ingress=(rule(pods({"app": "monitor"})),)),
+        policy("shop/q", {"app": "api"}, ingress=(rule(pods({"app": "web"})),)),
     )
     plan = plan_of(old, new)
     assert not plan.safe

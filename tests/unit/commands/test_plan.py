@@ -64,8 +64,38 @@ def test_an_unsafe_plan_exits_one(output_format: str, tmp_path: Path) -> None:
     policy = (
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
         "metadata: {{name: {name}, namespace: shop}}\n"
-        "spec:\n  podSelector: {{matchLabels: {{app: api}}}}\n  policyTypes: [Ingress]\n"
+        "spec:\n  podSelector: {{matchLabels: {{{selects}: api}}}}\n  policyTypes: [Ingress]\n"
         "  ingress:\n    - from:\n        - podSelector: {{matchLabels: {{app: {peer}}}}}\n"
+    )
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {n}, namespace: shop, "
+        f"labels: {{app: {n}, role: {n}}}}}\nspec: {{containers: [{{name: c}}]}}\n"
+        for n in ("api", "web", "monitor")
+    )
+    # p and q swap whom they select and whom they let in: no order, and no split, is safe.
+    sides = {
+        "old": (("app", "web"), ("role", "monitor")),
+        "new": (("role", "monitor"), ("app", "web")),
+    }
+    for side, ((p_selects, p_peer), (q_selects, q_peer)) in sides.items():
+        (root / side).mkdir()
+        text = policy.format(name="p", selects=p_selects, peer=p_peer) + "---\n"
+        text += policy.format(name="q", selects=q_selects, peer=q_peer) + pods
+        (root / side / "all.yaml").write_text(text, encoding="utf-8")
+    text, status = run(str(root / "old"), str(root / "new"), output_format)
+    assert status == 1
+    if output_format == "json":
+        assert json.loads(text)["safe"] is False
+    else:
+        assert "No order avoids every window" in text
+
+
+def test_a_swap_of_rules_is_applied_widened_first_with_its_manifest(tmp_path: Path) -> None:
+    policy = (
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {{name: {name}, namespace: shop}}\n"
+        "spec:\n  podSelector: {{matchLabels: {{app: api}}}}\n  policyTypes: [Ingress]\n"
+        "  ingress:\n    - from: [{{podSelector: {{matchLabels: {{app: {peer}}}}}}}]\n"
     )
     pods = "".join(
         f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {n}, namespace: shop, "
@@ -73,14 +103,19 @@ def test_an_unsafe_plan_exits_one(output_format: str, tmp_path: Path) -> None:
         for n in ("api", "web", "monitor")
     )
     for side, (p, q) in (("old", ("web", "monitor")), ("new", ("monitor", "web"))):
-        (root / side).mkdir()
-        (root / side / "all.yaml").write_text(
-            policy.format(name="p", peer=p) + "---\n" + policy.format(name="q", peer=q) + pods,
-            encoding="utf-8",
-        )
-    text, status = run(str(root / "old"), str(root / "new"), output_format)
-    assert status == 1
-    if output_format == "json":
-        assert json.loads(text)["safe"] is False
-    else:
-        assert "No order avoids every window" in text
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "p.yaml").write_text(policy.format(name="p", peer=p), encoding="utf-8")
+        text = policy.format(name="q", peer=q) + pods
+        (tmp_path / side / "q.yaml").write_text(text, encoding="utf-8")
+    text, status = run(str(tmp_path / "old"), str(tmp_path / "new"))
+    assert status == 0
+    assert (
+        "1. NetworkPolicy shop/p: apply widened (OLD's and NEW's rules together, until step 3)"
+        in text
+    )
+    assert "kubectl apply -f - <<'EOF'" in text
+    document, _ = run(str(tmp_path / "old"), str(tmp_path / "new"), "json")
+    first = json.loads(document)["steps"][0]
+    assert first["name"] == "p"
+    rules = first["intermediate"]["spec"]["ingress"]
+    assert [r["from"][0]["podSelector"]["matchLabels"]["app"] for r in rules] == ["web", "monitor"]

@@ -36,6 +36,7 @@ CORE_RANK: dict[str, float] = {
     "causes": 9,
     "opened_risks": 9.5,
     "findings": 10,
+    "explain": 11,  # reads the decisions a matrix keeps: nothing below reads it
     "policy_edits": 9,
     "object_edits": 9.5,
     "plan": 9.5,  # rollout orders: walks the states reverts.py builds

@@ -224,7 +224,7 @@ def test_no_relative_imports() -> None:
 # Read from the registry's source, not by importing it: a sideways import that makes a cycle
 # must fail here with its name, not stop the whole test module.
 REGISTRY = "report.formats"
-REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS")
+REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS", "EXPLAIN_FORMATS")
 
 
 def _registered_modules(source: str) -> set[str]:
@@ -346,9 +346,9 @@ def _module_of(render: object) -> str:
 
 
 def test_the_registry_scan_finds_the_modules_of_the_registered_functions() -> None:
-    from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
+    from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS
 
-    renderers = [*DIFF_FORMATS.values(), *MATRIX_FORMATS.values()]
+    renderers = [*DIFF_FORMATS.values(), *MATRIX_FORMATS.values(), *EXPLAIN_FORMATS.values()]
     assert {_module_of(render) for render in renderers} == FORMATS
     assert {"report.text", "report.dot", "report.markdown", "report.json_report"} <= FORMATS
     assert {"report.labels", "report.lines", "report.words", "report.reports"} <= SHARED_REPORT

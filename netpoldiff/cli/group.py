@@ -9,6 +9,7 @@ import click
 from netpoldiff import __version__
 from netpoldiff.cli import options
 from netpoldiff.cli.diff import diff
+from netpoldiff.cli.explain import explain
 from netpoldiff.cli.handler import past_click
 from netpoldiff.cli.hooks import hook
 from netpoldiff.cli.invocation import Invocation
@@ -53,5 +54,5 @@ def cli(context: click.Context, directory: str | None) -> None:
     context.ensure_object(Invocation).directory = directory
 
 
-for _command in (diff, matrix, plan, hook, pr_comment):
+for _command in (diff, matrix, plan, explain, hook, pr_comment):
     cli.add_command(_command)

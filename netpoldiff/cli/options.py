@@ -21,11 +21,14 @@ from netpoldiff.commands import (
     DEFAULT_MAX_TOTAL_SIZE,
     DEFAULT_NAMESPACE,
     DIFF_FORMATS,
+    EXPLAIN_FORMATS,
     HOOK_FAIL_ON,
     MATRIX_FORMATS,
     PLAN_FORMATS,
     FailOn,
     MatrixFailOn,
+    Port,
+    parse_port,
     parse_workload_kind,
 )
 from netpoldiff.errors import UsageError
@@ -58,6 +61,16 @@ def _workload_kinds(
         return tuple(parse_workload_kind(spec) for spec in value)
     except UsageError as error:
         raise click.BadParameter(str(error).removeprefix("--workload-kind ")) from None
+
+
+def _port(_context: click.Context, _parameter: click.Parameter, value: str | None) -> Port | None:
+    """``--port TCP/8080`` as (protocol, port)."""
+    if value is None:
+        return None
+    try:
+        return parse_port(value)
+    except UsageError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _remember_debug(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
@@ -219,6 +232,20 @@ plan_format = click.option(
     default="text",
     show_default=True,
     help="Report format (markdown: the runbook for a pull request).",
+)
+explain_format = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(EXPLAIN_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+port = click.option(
+    "--port",
+    metavar="PROTOCOL/PORT",
+    callback=_port,
+    help="Ask about one port only, such as TCP/8080.",
 )
 color = click.option(
     "--color",

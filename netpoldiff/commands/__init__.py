@@ -7,6 +7,7 @@ One module per command; ``shared`` holds what they have in common. Each returns 
 from __future__ import annotations
 
 from netpoldiff.commands.diff import diff_command
+from netpoldiff.commands.explain import explain_command, parse_port
 from netpoldiff.commands.hooks import (
     HOOK_FAIL_ON,
     hook_install_command,
@@ -18,9 +19,10 @@ from netpoldiff.commands.plan import plan_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
 from netpoldiff.commands.shared import Report, Settings
 from netpoldiff.configuration import CONFIGURATION_NAME, FailOn
+from netpoldiff.explain import Port
 from netpoldiff.hooks import Stage
 from netpoldiff.manifests import DEFAULT_NAMESPACE, parse_workload_kind
-from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS, PLAN_FORMATS
+from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS, PLAN_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
 __all__ = [
@@ -29,20 +31,24 @@ __all__ = [
     "DEFAULT_MAX_TOTAL_SIZE",
     "DEFAULT_NAMESPACE",
     "DIFF_FORMATS",
+    "EXPLAIN_FORMATS",
     "HOOK_FAIL_ON",
     "MATRIX_FORMATS",
     "PLAN_FORMATS",
     "FailOn",
     "MatrixFailOn",
+    "Port",
     "Report",
     "Settings",
     "Stage",
     "append_step_summary",
     "comment_body",
     "diff_command",
+    "explain_command",
     "hook_install_command",
     "hook_run_command",
     "matrix_command",
+    "parse_port",
     "parse_workload_kind",
     "plan_command",
     "post_pr_comment",

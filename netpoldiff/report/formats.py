@@ -21,7 +21,7 @@ from typing import Final, Protocol, TypeVar
 
 from netpoldiff.errors import UsageError
 from netpoldiff.report import dot, json_report, markdown, runbook, text
-from netpoldiff.report.reports import DiffReport, MatrixReport, PlanReport, Style
+from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, PlanReport, Style
 
 
 class DiffRenderer(Protocol):
@@ -66,7 +66,21 @@ PLAN_FORMATS: Final[Mapping[str, PlanRenderer]] = {
     "json": json_report.render_plan,
 }
 
-R = TypeVar("R", DiffRenderer, MatrixRenderer, PlanRenderer)
+
+class ExplainRenderer(Protocol):
+    """Renders why one pair is allowed or denied."""
+
+    def __call__(self, report: ExplainReport, style: Style, /) -> Iterable[str]:
+        """The report's text, in pieces that joined make the whole document."""
+        ...
+
+
+EXPLAIN_FORMATS: Final[Mapping[str, ExplainRenderer]] = {
+    "text": text.render_explain,
+    "json": json_report.render_explain,
+}
+
+R = TypeVar("R", DiffRenderer, MatrixRenderer, PlanRenderer, ExplainRenderer)
 
 
 def format_named(formats: Mapping[str, R], name: str) -> R:

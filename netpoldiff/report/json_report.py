@@ -12,12 +12,13 @@ from netpoldiff.columns import Column
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
+from netpoldiff.explain import Decision, DirectionVerdict
 from netpoldiff.findings import Finding
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.object_edits import ObjectChange
 from netpoldiff.plan import intermediate_manifest
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
-from netpoldiff.report.reports import DiffReport, MatrixReport, PlanReport, Style
+from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, PlanReport, Style
 from netpoldiff.report.words import finding_text
 from netpoldiff.unevaluated import Unevaluated
 
@@ -308,3 +309,46 @@ def render_plan(
         **_diff_problems(report.compared, findings=False),
     }
     yield _dump(document) + "\n"
+
+
+def decision_json(decision: Decision) -> JsonObject:
+    """One DECISION of ``explain``: the object, its rule and action, what it allows, where."""
+    origin = decision.origin
+    return {
+        **ref_json(decision.policy),
+        "tier": decision.tier,
+        "rule": decision.rule,
+        "action": decision.action,
+        "connections": connections_json(decision.connections),
+        "file": origin.path if origin is not None else None,
+        "line": origin.line if origin is not None else None,
+    }
+
+
+def _direction_json(verdict: DirectionVerdict) -> str:
+    # One decision a line: a reader of the raw document sees each rule whole.
+    decisions = ",\n   ".join(_dump(decision_json(d)) for d in verdict.decided_by)
+    shown = f"\n   {decisions}" if decisions else ""
+    return f'{{"isolated": {_dump(verdict.isolated)}, "decided_by": [{shown}]}}'
+
+
+def render_explain(
+    report: ExplainReport,
+    style: Style,  # noqa: ARG001 - a document for machines
+) -> Iterator[str]:
+    """The ``explain --format json`` document: one key a line, one decision a line."""
+    explanation = report.explanation
+    port = explanation.port
+    head: JsonObject = {
+        "schema_version": SCHEMA_VERSION,
+        "source": report.source,
+        "from": endpoint_json(explanation.source),
+        "to": endpoint_json(explanation.destination),
+        "port": None if port is None else {"protocol": port[0].value, "port": port[1]},
+        "allowed": connections_json(explanation.allowed),
+    }
+    lines = [f"{_dump(key)}: {_dump(value)}" for key, value in head.items()]
+    lines += [f'"egress": {_direction_json(explanation.egress)}']
+    lines += [f'"ingress": {_direction_json(explanation.ingress)}']
+    problems = _dump(_problems(report.warnings, report.errors))[1:]
+    yield "{" + ",\n ".join(lines) + ",\n " + problems + "\n"

@@ -16,6 +16,7 @@ from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
 from netpoldiff.evaluate import Engine
+from netpoldiff.explain import Explanation
 from netpoldiff.findings import ConfigurationChanged, Finding, findings
 from netpoldiff.matrix import Matrix
 from netpoldiff.object_edits import ObjectChange, changed_objects
@@ -185,3 +186,13 @@ class PlanReport:
     header: DiffHeader
     plan: Plan
     compared: DiffReport
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainReport:
+    """Everything an explanation shows: the source, why one pair is allowed or not, the reading."""
+
+    source: str  # SOURCE as given on the command line
+    explanation: Explanation
+    warnings: tuple[Diagnostic, ...] = ()
+    errors: tuple[InputError, ...] = ()

@@ -9,8 +9,9 @@ from typing import Final
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError
+from netpoldiff.explain import DirectionVerdict
 from netpoldiff.matrix import Matrix
-from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.model import Endpoint, WorkloadEndpoint
 from netpoldiff.printable import printable
 from netpoldiff.report.equivalence import equivalence, verdict_line
 from netpoldiff.report.labels import (
@@ -20,7 +21,13 @@ from netpoldiff.report.labels import (
     sources_by_connections,
 )
 from netpoldiff.report.lines import OUTSIDE
-from netpoldiff.report.reports import DiffReport, MatrixReport, Style
+from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, Style
+from netpoldiff.report.verdicts import (
+    Direction,
+    decision_row,
+    direction_text,
+    verdict_text,
+)
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
     FINDINGS_HEADING,
@@ -242,3 +249,32 @@ def _diff_text(report: DiffReport, style: Style) -> str:
         out.extend(["", problems])
     out.extend(["", bold(summary_line(report))])
     return "\n".join(out) + "\n"
+
+
+# ---- explain ---------------------------------------------------------------------------------
+
+
+def render_explain(
+    report: ExplainReport,
+    style: Style,  # noqa: ARG001 - no colours
+) -> Iterable[str]:
+    """The verdict on one pair, then each direction with the policies and rules deciding it."""
+    explanation = report.explanation
+    source, destination = explanation.source, explanation.destination
+    out = [
+        f"{endpoint_label(source)} -> {endpoint_label(destination)} in {printable(report.source)}",
+        verdict_text(explanation),
+    ]
+    sides: tuple[tuple[Direction, Endpoint, DirectionVerdict], ...] = (
+        ("egress", source, explanation.egress),
+        ("ingress", destination, explanation.ingress),
+    )
+    for direction, endpoint, verdict in sides:
+        out.extend(["", direction_text(direction, endpoint, verdict)])
+        rows = [decision_row(direction, decision) for decision in verdict.decided_by]
+        if rows:
+            out.extend("  " + row for row in _table(rows, fmt="plain").splitlines())
+    problems = problems_text(report.warnings, report.errors)
+    if problems:
+        out.extend(["", problems])
+    return ["\n".join(out) + "\n"]

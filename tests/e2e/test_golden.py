@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
+from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS
 from tests.conftest import FIXTURES, REPO_ROOT, CliRunner
 
 # A golden file is named for its format (diff.json, diff.dot, diff.sarif), or by the usual
@@ -26,6 +26,11 @@ MATRIX_CASES = [
     *(("demo", "new", _golden("matrix", name), name) for name in MATRIX_FORMATS),
     ("demo", "old", "matrix-old.txt", "text"),
 ]
+
+
+# One pair of the demo: a named port resolved on the destination, a policy that only isolates.
+EXPLAIN_PAIR = ("frontend/web", "shop/catalog")
+EXPLAIN_CASES = [("demo", _golden("explain", name), name) for name in EXPLAIN_FORMATS]
 
 
 def case_args(case: str) -> list[str]:
@@ -94,9 +99,23 @@ def test_matrix_report_matches_golden_file(
     _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
 
 
+@pytest.mark.parametrize(
+    ("case", "expected_name", "output_format"),
+    EXPLAIN_CASES,
+    ids=[f"{case}-{name}" for case, name, _ in EXPLAIN_CASES],
+)
+def test_explain_report_matches_golden_file(
+    run_cli: CliRunner, update_golden: bool, case: str, expected_name: str, output_format: str
+) -> None:
+    result = run_cli("explain", f"fixtures/{case}/new", *EXPLAIN_PAIR, "--format", output_format)
+    assert result.status == 0, result.err
+    _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
+
+
 def test_every_expected_file_is_checked() -> None:
     checked = {Path(case) / "expected" / name for case, name, _ in DIFF_CASES}
     checked |= {Path(case) / "expected" / name for case, _, name, _ in MATRIX_CASES}
+    checked |= {Path(case) / "expected" / name for case, name, _ in EXPLAIN_CASES}
     present = {
         p.relative_to(FIXTURES)
         for p in FIXTURES.glob("*/expected/*")

@@ -15,9 +15,11 @@ from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import InputError
 from netpoldiff.evaluate import evaluate, evaluate_pair
-from netpoldiff.report.reports import DiffHeader, DiffReport, MatrixReport, Style
+from netpoldiff.explain import Port, explain
+from netpoldiff.model import Endpoint
+from netpoldiff.report.reports import DiffHeader, DiffReport, ExplainReport, MatrixReport, Style
 
-R = TypeVar("R", DiffReport, MatrixReport)
+R = TypeVar("R", DiffReport, MatrixReport, ExplainReport)
 
 
 def diff_report(
@@ -48,6 +50,20 @@ def matrix_report(
 ) -> MatrixReport:
     """The report of one cluster's matrix, as the matrix command builds it."""
     return MatrixReport("SRC", evaluate(source), warnings=warnings, errors=errors)
+
+
+def explain_report(
+    source: Cluster,
+    src: Endpoint,
+    dst: Endpoint,
+    port: Port | None = None,
+    *,
+    warnings: tuple[Diagnostic, ...] = (),
+    errors: tuple[InputError, ...] = (),
+) -> ExplainReport:
+    """The report of why ``src`` may or may not reach ``dst``, as the explain command builds it."""
+    explanation = explain(evaluate(source), source, src, dst, port)
+    return ExplainReport("SRC", explanation, warnings=warnings, errors=errors)
 
 
 def rendered(render: Callable[[R, Style], Iterable[str]], report: R, *, color: bool = False) -> str:

@@ -13,7 +13,7 @@ import pytest
 from netpoldiff.cli.group import cli
 from netpoldiff.model import ObjectRef
 from netpoldiff.report.equivalence import EQUIVALENT_LINE
-from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
+from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS
 from netpoldiff.report.reports import DiffReport
 from netpoldiff.unevaluated import Unevaluated
 from tests.conftest import REPO_ROOT
@@ -35,8 +35,13 @@ def _format_choices(*command_path: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("command_path", "registry"),
-    [(("diff",), DIFF_FORMATS), (("matrix",), MATRIX_FORMATS), (("hook", "run"), DIFF_FORMATS)],
-    ids=["diff", "matrix", "hook-run"],
+    [
+        (("diff",), DIFF_FORMATS),
+        (("matrix",), MATRIX_FORMATS),
+        (("explain",), EXPLAIN_FORMATS),
+        (("hook", "run"), DIFF_FORMATS),
+    ],
+    ids=["diff", "matrix", "explain", "hook-run"],
 )
 def test_format_choices_are_the_registry_keys_in_order(
     command_path: tuple[str, ...], registry: Mapping[str, object]
@@ -47,6 +52,7 @@ def test_format_choices_are_the_registry_keys_in_order(
 def test_formats_keep_their_order_text_markdown_json_dot() -> None:
     assert list(DIFF_FORMATS) == ["text", "markdown", "json", "dot"]
     assert list(MATRIX_FORMATS) == ["text", "json"]
+    assert list(EXPLAIN_FORMATS) == ["text", "json"]
 
 
 def _imports_tabulate(*args: str) -> bool:
@@ -70,8 +76,9 @@ def _imports_tabulate(*args: str) -> bool:
         ("fixtures/demo/old", "fixtures/demo/new", "--format", "markdown"),
         ("fixtures/demo/old", "fixtures/demo/new", "--format", "dot"),
         ("matrix", "fixtures/demo/new", "--format", "json"),
+        ("explain", "fixtures/demo/new", "frontend/web", "shop/cart", "--format", "json"),
     ],
-    ids=["diff-json", "diff-markdown", "diff-dot", "matrix-json"],
+    ids=["diff-json", "diff-markdown", "diff-dot", "matrix-json", "explain-json"],
 )
 def test_tabulate_is_imported_only_when_a_table_is_drawn(args: tuple[str, ...]) -> None:
     # Start-up time is paid on every run (a hook runs on every commit), and the registry

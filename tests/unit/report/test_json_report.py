@@ -12,14 +12,17 @@ from netpoldiff.addresses import ALL_ADDRESSES, parse_cidr
 from netpoldiff.causes import Cause
 from netpoldiff.diagnostics import HOST_NETWORK, NOT_FOLLOWED, Diagnostic
 from netpoldiff.errors import InputError, Location
+from netpoldiff.explain import Decision
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
-from netpoldiff.ports import ALL_CONNECTIONS, ConnectionSet
+from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.json_report import (
     SCHEMA_VERSION,
     cause_json,
     connections_json,
+    decision_json,
     endpoint_json,
     render_diff,
+    render_explain,
     render_matrix,
     warning_json,
 )
@@ -39,7 +42,7 @@ from tests.testing.builders import (
     udp,
     workload,
 )
-from tests.unit.report.reporting import diff_report, matrix_report, rendered
+from tests.unit.report.reporting import diff_report, explain_report, matrix_report, rendered
 
 
 @pytest.mark.parametrize(
@@ -362,3 +365,106 @@ def test_a_diff_lists_every_changed_object_with_its_edits_by_kind_namespace_and_
     ]
     # One piece per object, as for flows: a change may add thousands of workloads.
     assert sum('"edits": ' in piece for piece in pieces) == 3
+
+
+# ---- explain ---------------------------------------------------------------------------------
+
+ALLOW_REF = ObjectRef.network_policy("b", "allow")
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        (
+            Decision(
+                ObjectRef.network_policy("b", "allow"),
+                2,
+                "allow",
+                tcp(80),
+                Location("k.yaml", 1, 9),
+            ),
+            {
+                "kind": "NetworkPolicy",
+                "namespace": "b",
+                "name": "allow",
+                "tier": "networkpolicy",
+                "rule": 2,
+                "action": "allow",
+                "connections": [{"protocol": "TCP", "ports": [[80, 80]]}],
+                "file": "k.yaml",
+                "line": 9,
+            },
+        ),
+        (
+            Decision(ObjectRef.network_policy("b", "deny"), None, "isolate", NO_CONNECTIONS, None),
+            {
+                "kind": "NetworkPolicy",
+                "namespace": "b",
+                "name": "deny",
+                "tier": "networkpolicy",
+                "rule": None,
+                "action": "isolate",
+                "connections": [],
+                "file": None,
+                "line": None,
+            },
+        ),
+    ],
+    ids=["allow-rule", "isolate-where-unknown"],
+)
+def test_a_decision_names_its_object_rule_action_connections_file_and_line(
+    decision: Decision, expected: dict[str, Any]
+) -> None:
+    assert decision_json(decision) == expected
+
+
+def test_an_explain_document_has_the_contract_keys_one_decision_a_line() -> None:
+    web, api = workload("a/web"), workload("b/api", {"app": "api"})
+    deny = policy("b/deny", ingress=())
+    allow = policy("b/allow", {"app": "api"}, ingress=(rule(pods({}, namespaces={})),))
+    report = explain_report(cluster(web, api, deny, allow), web.endpoint, api.endpoint, (SCTP, 7))
+    text = rendered(render_explain, report)
+    document = json.loads(text)
+    assert list(document) == [
+        "schema_version",
+        "source",
+        "from",
+        "to",
+        "port",
+        "allowed",
+        "egress",
+        "ingress",
+        "incomplete",
+        "errors",
+        "warnings",
+    ]
+    assert document["schema_version"] == SCHEMA_VERSION
+    assert (document["from"], document["to"]) == (
+        endpoint_json(web.endpoint),
+        endpoint_json(api.endpoint),
+    )
+    assert document["port"] == {"protocol": "SCTP", "port": 7}
+    assert document["allowed"] == [{"protocol": "SCTP", "ports": [[7, 7]]}]
+    assert document["egress"] == {"isolated": False, "decided_by": []}
+    assert document["ingress"]["isolated"] is True
+    assert [(d["name"], d["action"], d["rule"]) for d in document["ingress"]["decided_by"]] == [
+        ("allow", "allow", 0),
+        ("deny", "isolate", None),
+    ]
+    assert document["ingress"]["decided_by"][0]["connections"] == "all"
+    assert sum('"kind": "NetworkPolicy"' in line for line in text.splitlines()) == 2
+
+
+def test_an_explain_document_says_denied_as_an_empty_list_and_carries_skipped_input() -> None:
+    web, api = workload("a/web"), workload("b/api")
+    broken = InputError(Location("k8s/bad.yaml", 2, 3), "invalid")
+    report = explain_report(
+        cluster(web, api, policy("b/deny", ingress=())),
+        web.endpoint,
+        api.endpoint,
+        errors=(broken,),
+    )
+    document = json.loads(rendered(render_explain, report))
+    assert (document["port"], document["allowed"]) == (None, [])
+    assert document["incomplete"] is True
+    assert document["errors"] == ["k8s/bad.yaml (document 2, line 3): invalid"]

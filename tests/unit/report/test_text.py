@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from netpoldiff.diagnostics import NOT_FOLLOWED, Diagnostic
 from netpoldiff.errors import InputError, Location
+from netpoldiff.policies import NetworkPolicy
 from netpoldiff.report.reports import MatrixReport
-from netpoldiff.report.text import NOBODY, problems_text, render_diff, render_matrix
+from netpoldiff.report.text import NOBODY, problems_text, render_diff, render_explain, render_matrix
 from netpoldiff.report.words import summary_line
-from tests.testing.builders import cluster, pods, policy, port, rule, workload
-from tests.unit.report.reporting import diff_report, matrix_report, rendered
+from tests.testing.builders import TCP, cluster, pods, policy, port, rule, workload
+from tests.unit.report.reporting import diff_report, explain_report, matrix_report, rendered
 
 BROKEN = InputError(Location("k8s/bad.yaml", 3, 7), "spec: expected a mapping")
 WARNED = NOT_FOLLOWED.at(Location("k8s/link"), what="skipped")
@@ -230,3 +232,40 @@ def test_a_matrix_ends_with_its_problems_and_escapes_its_source_name() -> None:
     text = rendered(render_matrix, odd)
     assert text.splitlines()[0] == "Reachability matrix of dir\\x1b[2J"
     assert text.endswith(problems_text((WARNED,), (BROKEN,)) + "\n")
+
+
+# ---- explain ---------------------------------------------------------------------------------
+
+
+def _placed(written: NetworkPolicy, line: int) -> NetworkPolicy:
+    """The policy written at ``line`` of k8s/b.yaml, its ingress rules on the lines after."""
+    rules = tuple(
+        dataclasses.replace(r, origin=Location("k8s/b.yaml", 1, line + 1 + i))
+        for i, r in enumerate(written.ingress)
+    )
+    return dataclasses.replace(written, origin=Location("k8s/b.yaml", 1, line), ingress=rules)
+
+
+def test_an_explanation_reads_verdict_then_each_direction_with_its_rules_and_lines() -> None:
+    api_from_web = policy(
+        "b/api-from-web", {"app": "api"}, ingress=(rule(pods({}, namespaces={}), ports=(port(),)),)
+    )
+    source = cluster(A_WEB, B_API, _placed(API_CLOSED, 1), _placed(api_from_web, 7))
+    report = explain_report(source, A_WEB.endpoint, B_API.endpoint, (TCP, 8080))
+    assert rendered(render_explain, report) == (
+        "a/web[Deployment] -> b/api[Deployment] in SRC\n"
+        "allowed on TCP/8080\n"
+        "\n"
+        "Egress of a/web[Deployment]: not isolated (no NetworkPolicy selects it for egress)\n"
+        "\n"
+        "Ingress of b/api[Deployment]: isolated by 2 policies; allows TCP/all\n"
+        "  b/api-from-web ingress[0]  allows TCP/all                                k8s/b.yaml:8\n"
+        "  b/api-in                   isolates: no ingress rule matches the source  k8s/b.yaml:1\n"
+    )
+
+
+def test_an_explanation_ends_with_the_problems_of_the_reading() -> None:
+    report = explain_report(cluster(A_WEB), A_WEB.endpoint, A_WEB.endpoint, warnings=(WARNED,))
+    assert rendered(render_explain, report).endswith(
+        "\n\nWarnings:\n  k8s/link: skipped [NPD004]\n"
+    )

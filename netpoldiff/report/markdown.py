@@ -11,6 +11,7 @@ from netpoldiff.report.graph import EDGE_COLORS, Graph
 from netpoldiff.report.labels import Population
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Style
+from netpoldiff.report.verdicts import EXPLAIN_COMMAND, EXPLAIN_HINT
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
     OBJECTS_HEADING,
@@ -224,6 +225,8 @@ def _flows(report: DiffReport, limit: int) -> list[str]:
     ):
         if selected:
             out += ["", f"#### {title}", "", *_flow_table(selected, limit)]
+    if lines:
+        out += ["", f"{EXPLAIN_HINT} {code(EXPLAIN_COMMAND)}"]
     if lines:
         out += ["", "<details><summary>Graph of the changes</summary>", ""]
         out += [

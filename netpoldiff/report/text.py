@@ -23,6 +23,8 @@ from netpoldiff.report.labels import (
 from netpoldiff.report.lines import OUTSIDE
 from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, Style
 from netpoldiff.report.verdicts import (
+    EXPLAIN_COMMAND,
+    EXPLAIN_HINT,
     Direction,
     decision_row,
     direction_text,
@@ -177,6 +179,11 @@ def _findings(report: DiffReport, bold: Callable[[str], str]) -> list[str]:
     return out
 
 
+def _explain_hint(report: DiffReport) -> list[str]:
+    """How to ask why one of the changed flows is as it is (after them, when there are some)."""
+    return ["", f"{EXPLAIN_HINT} {EXPLAIN_COMMAND}"] if report.lines else []
+
+
 def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
     """A terraform-like terminal report: one line per group of changed flows, then why.
 
@@ -229,6 +236,7 @@ def _diff_text(report: DiffReport, style: Style) -> str:
         out.extend(["", bold(title)])
         table = _table(rows, fmt="plain")
         out.extend("  " + row for row in table.splitlines())
+    out.extend(_explain_hint(report))
     workloads = workload_rows(report)
     if workloads:
         out.extend(["", bold(WORKLOADS_HEADING)])

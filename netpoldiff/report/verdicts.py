@@ -11,6 +11,9 @@ from netpoldiff.report.labels import endpoint_label
 
 Direction = Literal["egress", "ingress"]
 
+# Under a diff's changed flows: how to ask why one of them is as it is.
+EXPLAIN_HINT: Final = "Why one flow?"
+EXPLAIN_COMMAND: Final = "netpoldiff explain NEW SRC DST"
 OUTSIDE_NOTE: Final = "outside the cluster, where no NetworkPolicy applies"
 _EXEMPT: Final = {
     "outside": "not evaluated: both ends are outside the cluster, where no NetworkPolicy applies",

@@ -177,6 +177,8 @@ def parse_text(text: str) -> TextReport:
             report.findings.extend(line[4:] for line in lines if line.startswith("  ! "))
         elif title == "Warnings:":
             report.warnings.extend(line.strip() for line in lines)
+        elif title.startswith("Why one flow? "):
+            pass  # how to explain a flow: under the flows, says nothing of the change
         else:
             pytest.fail(f"unexpected section {title!r}")
     return report

@@ -385,3 +385,14 @@ def test_the_verdict_writes_names_from_the_input_as_code() -> None:
         "not equivalent: workload moved or renamed (another endpoint): "
         "`shop/<b>web</b>[Deployment]` to `front/<b>web</b>[Deployment]`\n\n" + MARKER
     )
+
+
+def test_a_comment_with_changed_flows_says_under_the_tables_how_to_explain_one() -> None:
+    changed = rendered(
+        render_diff, diff_report(cluster(WEB, API, API_CLOSED), cluster(WEB, API, API_FROM_WEB))
+    )
+    lines = changed.splitlines()
+    hint = lines.index("Why one flow? `netpoldiff explain NEW SRC DST`")
+    assert lines[hint - 2].startswith("| 🟢 opened |")  # the last row of the last table
+    same = cluster(WEB, API, API_CLOSED)
+    assert "netpoldiff explain" not in rendered(render_diff, diff_report(same, same))

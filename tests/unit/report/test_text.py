@@ -77,6 +77,7 @@ def test_a_diff_report_has_its_sections_in_reading_order_and_the_summary_last() 
         "Namespace b",
         "Namespace zz",
         "Outside the cluster",
+        "Why one flow? netpoldiff explain NEW SRC DST",
         "Workloads added and removed",
         "Objects changed",
         "Warnings:",

@@ -224,7 +224,7 @@ def test_no_relative_imports() -> None:
 # Read from the registry's source, not by importing it: a sideways import that makes a cycle
 # must fail here with its name, not stop the whole test module.
 REGISTRY = "report.formats"
-REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS", "EXPLAIN_FORMATS")
+REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS", "PLAN_FORMATS", "EXPLAIN_FORMATS")
 
 
 def _registered_modules(source: str) -> set[str]:

@@ -346,9 +346,15 @@ def _module_of(render: object) -> str:
 
 
 def test_the_registry_scan_finds_the_modules_of_the_registered_functions() -> None:
-    from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS
+    from netpoldiff.report.formats import (
+        DIFF_FORMATS,
+        EXPLAIN_FORMATS,
+        MATRIX_FORMATS,
+        PLAN_FORMATS,
+    )
 
-    renderers = [*DIFF_FORMATS.values(), *MATRIX_FORMATS.values(), *EXPLAIN_FORMATS.values()]
+    registries = (DIFF_FORMATS, MATRIX_FORMATS, PLAN_FORMATS, EXPLAIN_FORMATS)
+    renderers = [render for registry in registries for render in registry.values()]
     assert {_module_of(render) for render in renderers} == FORMATS
     assert {"report.text", "report.dot", "report.markdown", "report.json_report"} <= FORMATS
     assert {"report.labels", "report.lines", "report.words", "report.reports"} <= SHARED_REPORT

@@ -39,7 +39,6 @@ class ChangedObject:
     policies: tuple[ObjectRef, ...] = ()
     workloads: tuple[WorkloadEndpoint, ...] = ()
     namespaces: tuple[str, ...] = ()
-    renamed_from: ObjectRef | None = None
     # A moved workload's two endpoints, OLD's then NEW's: one object, whose flows move with it.
     moved: tuple[WorkloadEndpoint, WorkloadEndpoint] | None = None
 
@@ -73,7 +72,6 @@ def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
                 workload_ref(new_endpoint),
                 "renamed",
                 workloads=(old_endpoint, new_endpoint),
-                renamed_from=workload_ref(old_endpoint),
                 moved=(old_endpoint, new_endpoint),
             )
         )

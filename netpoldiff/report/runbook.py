@@ -127,18 +127,28 @@ def _steps_text(report: PlanReport) -> list[str]:
     return out[:-1] if out else out
 
 
-def render_text(report: PlanReport, style: Style) -> Iterable[str]:  # noqa: ARG001
-    """The runbook for a terminal."""
-    out = [
-        f"netpoldiff plan {report.header.old} -> {report.header.new}",
+def _runbook(report: PlanReport) -> list[str]:
+    """The two sides, the verdict and the steps: the runbook in either format."""
+    return [
+        f"{report.header.old} -> {report.header.new}",
         verdict(report.plan),
         "",
         *_steps_text(report),
     ]
+
+
+def _page(out: list[str], report: PlanReport) -> list[str]:
+    """``out`` and what the plan does not cover, as one piece."""
     gaps = coverage_gaps(report.compared)
     if gaps:
-        out.append(f"Not covered: {gaps}.")
+        out = [*out, f"Not covered: {gaps}."]
     return ["\n".join(out).rstrip("\n") + "\n"]
+
+
+def render_text(report: PlanReport, style: Style) -> Iterable[str]:  # noqa: ARG001
+    """The runbook for a terminal."""
+    lines = _runbook(report)
+    return _page([f"netpoldiff plan {lines[0]}", *lines[1:]], report)
 
 
 def _fenced(lines: list[str]) -> list[str]:
@@ -150,19 +160,5 @@ def _fenced(lines: list[str]) -> list[str]:
 
 def render_markdown(report: PlanReport, style: Style) -> Iterable[str]:  # noqa: ARG001
     """The runbook for a pull request."""
-    out = [
-        f"### netpoldiff plan: {plural(len(report.plan.steps), 'step')}",
-        "",
-        *_fenced(
-            [
-                f"{report.header.old} -> {report.header.new}",
-                verdict(report.plan),
-                "",
-                *_steps_text(report),
-            ]
-        ),
-    ]
-    gaps = coverage_gaps(report.compared)
-    if gaps:
-        out.append(f"Not covered: {gaps}.")
-    return ["\n".join(out).rstrip("\n") + "\n"]
+    heading = f"### netpoldiff plan: {plural(len(report.plan.steps), 'step')}"
+    return _page([heading, "", *_fenced(_runbook(report))], report)

@@ -33,12 +33,14 @@ CORE_RANK: dict[str, float] = {
     "diff": 8,
     "changes": 8,
     "reverts": 8.5,  # states between the sides of a diff: causes and plans walk them
+    "touching": 8.7,  # which pairs each changed object can touch: what causes test
     "causes": 9,
     "opened_risks": 9.5,
     "findings": 10,
     "explain": 11,  # reads the decisions a matrix keeps: nothing below reads it
     "policy_edits": 9,
     "object_edits": 9.5,
+    "plan_steps": 9.2,  # the steps of a rollout, one per changed object
     "plan": 9.5,  # rollout orders: walks the states reverts.py builds
     "unmatched": 7,
     "unevaluated": 9,

@@ -2,140 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Cause, Causes
 from netpoldiff.columns import Column
-from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.errors import InputError
 from netpoldiff.explain import Decision, DirectionVerdict
-from netpoldiff.findings import Finding
-from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.object_edits import ObjectChange
-from netpoldiff.plan import intermediate_manifest
-from netpoldiff.ports import ALL_PORTS, ConnectionSet
+from netpoldiff.plan_steps import intermediate_manifest
+from netpoldiff.ports import ConnectionSet
+from netpoldiff.report.json_values import (
+    SCHEMA_VERSION,
+    JsonObject,
+    connections_json,
+    diff_problems,
+    dump,
+    endpoint_json,
+    problems,
+    ref_json,
+)
 from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, PlanReport, Style
-from netpoldiff.report.words import finding_text
-from netpoldiff.unevaluated import Unevaluated
-
-SCHEMA_VERSION: Final = 1
-
-JsonObject = dict[str, Any]
-
-
-def endpoint_json(endpoint: Endpoint) -> JsonObject:
-    """``{"type": "workload", ...}`` or ``{"type": "external", "cidrs": [...]}``."""
-    if isinstance(endpoint, WorkloadEndpoint):
-        return {
-            "type": "workload",
-            "namespace": endpoint.namespace,
-            "kind": endpoint.kind,
-            "name": endpoint.name,
-        }
-    return {"type": "external", "cidrs": endpoint.addresses.to_cidrs()}
-
-
-def connections_json(connections: ConnectionSet) -> str | list[JsonObject]:
-    """``"all"``, or one entry per protocol in TCP, UDP, SCTP order."""
-    if connections.is_all():
-        return "all"
-    return [
-        {
-            "protocol": protocol.value,
-            "ports": "all" if ports == ALL_PORTS else [[lo, hi] for lo, hi in ports],
-        }
-        for protocol, ports in connections.items()
-    ]
-
-
-def warning_json(warning: Diagnostic) -> JsonObject:
-    """One entry of ``warnings``: code, message, and file/line when known."""
-    entry: JsonObject = {"code": warning.code, "message": warning.message}
-    if warning.location is not None:
-        entry["file"] = warning.location.path
-        if warning.location.line is not None:
-            entry["line"] = warning.location.line
-    return entry
-
-
-def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _problems(warnings: Iterable[Diagnostic], errors: Sequence[InputError]) -> JsonObject:
-    return {
-        "incomplete": bool(errors),
-        "errors": [str(error) for error in errors],
-        "warnings": [warning_json(w) for w in warnings],
-    }
-
-
-def _diff_problems(report: DiffReport, *, findings: bool = True) -> JsonObject:
-    """The reading's problems of a diff: each error and warning with its side.
-
-    With ``findings``, also the risks the change brings (a plan leaves them to the diff).
-    """
-    warnings = []
-    for warning in report.warnings:
-        entry = warning_json(warning)
-        entry["side"] = "new"
-        entry["introduced"] = report.introduced(warning)
-        warnings.append(entry)
-    details = []
-    for error, side in zip(report.errors, report.error_sides, strict=True):
-        detail: JsonObject = {"side": side, "file": error.location.path}
-        if error.location.document is not None:
-            detail["document"] = error.location.document
-        if error.location.line is not None:
-            detail["line"] = error.location.line
-        detail["message"] = error.message
-        details.append(detail)
-    problems: JsonObject = {
-        "incomplete": report.incomplete,
-        "errors": [str(error) for error in report.errors],
-        "error_details": details,
-        "warnings": warnings,
-        "unevaluated": [unevaluated_json(entry) for entry in report.unevaluated],
-        "nothing_read": list(report.nothing_read),
-    }
-    if findings:
-        problems["findings"] = [finding_json(finding) for finding in report.findings]
-    return problems
-
-
-def ref_json(ref: ObjectRef) -> JsonObject:
-    """A REF of the contract: ``{"kind": K, "namespace": NS|null, "name": N}``."""
-    return {"kind": ref.kind, "namespace": ref.namespace, "name": ref.name}
-
-
-def finding_json(finding: Finding) -> JsonObject:
-    """One entry of ``findings``: kind, message, flows and the objects behind it."""
-    return {
-        "kind": finding.kind,
-        "message": finding_text(finding),
-        "flows": finding.flows,
-        "objects": [ref_json(ref) for ref in finding.objects],
-    }
-
-
-def unevaluated_json(entry: Unevaluated) -> JsonObject:
-    """One entry of ``unevaluated``: the object, how it changed, why, and where."""
-    found: JsonObject = {
-        "kind": entry.kind,
-        "namespace": entry.namespace,
-        "name": entry.name,
-        "change": entry.change,
-        "reason": entry.reason,
-    }
-    if entry.origin is not None:
-        found["file"] = entry.origin.path
-        if entry.origin.line is not None:
-            found["line"] = entry.origin.line
-    return found
 
 
 def render_matrix(
@@ -145,9 +32,9 @@ def render_matrix(
     """The ``matrix --format json`` document, in pieces, so a large matrix streams."""
     matrix = report.matrix
     endpoints = matrix.endpoints
-    encoded = [_dump(endpoint_json(e)) for e in endpoints]
+    encoded = [dump(endpoint_json(e)) for e in endpoints]
     head: JsonObject = {"schema_version": SCHEMA_VERSION, "source": report.source}
-    yield _dump(head)[:-1]
+    yield dump(head)[:-1]
     yield ',\n "endpoints": ['
     yield ",\n  ".join(encoded[i] for i in range(len(endpoints)) if matrix.present >> i & 1)
     yield '],\n "flows": ['
@@ -158,7 +45,7 @@ def render_matrix(
             continue
         for connections in column:
             if connections not in connection_text:
-                connection_text[connections] = _dump(connections_json(connections))
+                connection_text[connections] = dump(connections_json(connections))
         # One piece per destination: a large matrix is millions of flows.
         tail = f', "dst": {encoded[dst]}, "connections": '
         yield separator + ",\n  ".join(
@@ -166,7 +53,7 @@ def render_matrix(
             for src, connections in matrix.sources_of(dst)
         )
         separator = ",\n  "
-    yield "],\n " + _dump(_problems(report.warnings, report.errors))[1:] + "\n"
+    yield "],\n " + dump(problems(report.warnings, report.errors))[1:] + "\n"
 
 
 def cause_json(cause: Cause) -> JsonObject:
@@ -201,11 +88,11 @@ def _flow_entries(
             continue
         text = connection_text.get(connections)
         if text is None:
-            text = connection_text[connections] = _dump(connections_json(connections))
+            text = connection_text[connections] = dump(connections_json(connections))
         found = causes.of_pair(change.src, change.dst)
         cause_text = causes_text.get(id(found))
         if cause_text is None:
-            cause_text = causes_text[id(found)] = _dump([cause_json(c) for c in found])
+            cause_text = causes_text[id(found)] = dump([cause_json(c) for c in found])
         yield ("\n  " if first else ",\n  ") + (
             f'{{"src": {encoded[change.src]}, "dst": {encoded[change.dst]}, '
             f'"connections": {text}, "causes": {cause_text}}}'
@@ -234,7 +121,7 @@ def _object_entries(objects: Iterable[ObjectChange]) -> Iterator[str]:
     # One piece per object: a change may add or remove thousands of workloads.
     separator = "\n  "
     for entry in objects:
-        yield separator + _dump(object_json(entry))
+        yield separator + dump(object_json(entry))
         separator = ",\n  "
 
 
@@ -244,25 +131,25 @@ def render_diff(
 ) -> Iterator[str]:
     """The ``diff --format json`` document, in pieces, so a large diff streams."""
     diff = report.diff
-    encoded = [_dump(endpoint_json(e)) for e in diff.endpoints]
+    encoded = [dump(endpoint_json(e)) for e in diff.endpoints]
     head: JsonObject = {
         "schema_version": SCHEMA_VERSION,
         "old": report.old_source,
         "new": report.new_source,
     }
-    yield _dump(head)[:-1]
+    yield dump(head)[:-1]
     yield ',\n "added_endpoints": ['
-    yield ", ".join(_dump(endpoint_json(e)) for e in diff.added_endpoints())
+    yield ", ".join(dump(endpoint_json(e)) for e in diff.added_endpoints())
     yield '],\n "removed_endpoints": ['
-    yield ", ".join(_dump(endpoint_json(e)) for e in diff.removed_endpoints())
+    yield ", ".join(dump(endpoint_json(e)) for e in diff.removed_endpoints())
     yield '],\n "opened": ['
     yield from _flow_entries(diff, report.causes, encoded, opened=True)
     yield '],\n "closed": ['
     yield from _flow_entries(diff, report.causes, encoded, opened=False)
     summary = {"opened": diff.opened_count(), "closed": diff.closed_count()}
-    yield f'],\n "summary": {_dump(summary)},\n "objects": ['
+    yield f'],\n "summary": {dump(summary)},\n "objects": ['
     yield from _object_entries(report.objects)
-    yield "],\n " + _dump(_diff_problems(report))[1:] + "\n"
+    yield "],\n " + dump(diff_problems(report))[1:] + "\n"
 
 
 def _columns_flows(columns: Sequence[Column], encoded: list[JsonObject]) -> list[JsonObject]:
@@ -306,9 +193,9 @@ def render_plan(
         },
         "safe": plan.safe,
         "exact": plan.exact,
-        **_diff_problems(report.compared, findings=False),
+        **diff_problems(report.compared, findings=False),
     }
-    yield _dump(document) + "\n"
+    yield dump(document) + "\n"
 
 
 def decision_json(decision: Decision) -> JsonObject:
@@ -327,9 +214,9 @@ def decision_json(decision: Decision) -> JsonObject:
 
 def _direction_json(verdict: DirectionVerdict) -> str:
     # One decision a line: a reader of the raw document sees each rule whole.
-    decisions = ",\n   ".join(_dump(decision_json(d)) for d in verdict.decided_by)
+    decisions = ",\n   ".join(dump(decision_json(d)) for d in verdict.decided_by)
     shown = f"\n   {decisions}" if decisions else ""
-    return f'{{"isolated": {_dump(verdict.isolated)}, "decided_by": [{shown}]}}'
+    return f'{{"isolated": {dump(verdict.isolated)}, "decided_by": [{shown}]}}'
 
 
 def render_explain(
@@ -347,8 +234,8 @@ def render_explain(
         "port": None if port is None else {"protocol": port[0].value, "port": port[1]},
         "allowed": connections_json(explanation.allowed),
     }
-    lines = [f"{_dump(key)}: {_dump(value)}" for key, value in head.items()]
+    lines = [f"{dump(key)}: {dump(value)}" for key, value in head.items()]
     lines += [f'"egress": {_direction_json(explanation.egress)}']
     lines += [f'"ingress": {_direction_json(explanation.ingress)}']
-    problems = _dump(_problems(report.warnings, report.errors))[1:]
-    yield "{" + ",\n ".join(lines) + ",\n " + problems + "\n"
+    reading = dump(problems(report.warnings, report.errors))[1:]
+    yield "{" + ",\n ".join(lines) + ",\n " + reading + "\n"

@@ -14,7 +14,8 @@ from typing import Final
 
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.kinds import NAMESPACE
-from netpoldiff.plan import Plan, Step, Violation, intermediate_manifest
+from netpoldiff.plan import Plan, Violation
+from netpoldiff.plan_steps import Step, intermediate_manifest
 from netpoldiff.report.lines import change_lines
 from netpoldiff.report.reports import PlanReport, Style
 from netpoldiff.report.words import coverage_gaps, plural

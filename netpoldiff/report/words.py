@@ -9,7 +9,7 @@ from netpoldiff.findings import ConfigurationChanged, DefaultDenyRemoved, Findin
 from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY
 from netpoldiff.model import ObjectRef
 from netpoldiff.object_edits import ObjectChange
-from netpoldiff.plan import Step
+from netpoldiff.plan_steps import Step
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
 from netpoldiff.reverts import ChangedObject

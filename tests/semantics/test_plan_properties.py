@@ -18,7 +18,8 @@ from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import Engine, Universe, evaluate, external_partition, universe
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Workload
-from netpoldiff.plan import Planner, Step
+from netpoldiff.plan import Planner
+from netpoldiff.plan_steps import Step
 from tests.semantics.test_diff_properties import cluster_pairs
 
 BRUTE_FORCE_STEPS = 5

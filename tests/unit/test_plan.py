@@ -6,7 +6,7 @@ from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import Engine, Universe
-from netpoldiff.plan import EXACT_STEPS, Plan, Planner, plan_steps
+from netpoldiff.plan import EXACT_STEPS, Plan, Planner
 from tests.testing.builders import cluster, namespace, pods, policy, rule, workload
 
 WEB = workload("shop/web", {"app": "web"})
@@ -90,23 +90,6 @@ def test_when_no_order_is_safe_the_plan_names_the_unavoidable_window() -> None:
     assert violation.counts() == (0, 1)
     _, cut = plan.transient()
     assert sum(m.bit_count() for column in cut for m in column.values()) == 1
-
-
-def test_steps_are_every_changed_object_renames_as_two() -> None:
-    old = cluster(SHOP, WEB, API, policy("shop/old-name", ingress=()))
-    new = cluster(
-        namespace("shop", team="a"),
-        WEB,
-        workload("shop/api", {"app": "api", "v": "2"}),
-        policy("shop/new-name", ingress=()),
-    )
-    steps = [(s.action, s.ref.kind, str(s.ref)) for s in plan_steps(ChangeSet.between(old, new))]
-    assert steps == [
-        ("apply", "NetworkPolicy", "shop/new-name"),
-        ("delete", "NetworkPolicy", "shop/old-name"),
-        ("apply", "Deployment", "shop/api"),
-        ("apply", "Namespace", "shop"),
-    ]
 
 
 def test_nothing_changed_is_an_empty_safe_plan() -> None:

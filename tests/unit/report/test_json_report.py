@@ -16,14 +16,16 @@ from netpoldiff.explain import Decision
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.json_report import (
-    SCHEMA_VERSION,
     cause_json,
-    connections_json,
     decision_json,
-    endpoint_json,
     render_diff,
     render_explain,
     render_matrix,
+)
+from netpoldiff.report.json_values import (
+    SCHEMA_VERSION,
+    connections_json,
+    endpoint_json,
     warning_json,
 )
 from netpoldiff.report.reports import Style

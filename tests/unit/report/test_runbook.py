@@ -6,7 +6,7 @@ import pytest
 
 from netpoldiff.errors import Location
 from netpoldiff.model import ObjectRef
-from netpoldiff.plan import Step
+from netpoldiff.plan_steps import Step
 from netpoldiff.report.runbook import command, shared_files
 from netpoldiff.reverts import ChangedObject
 

@@ -50,6 +50,10 @@ class IPSet:
         """Whether the set holds no address."""
         return not self
 
+    def holds_a_family(self) -> bool:
+        """Whether the set holds every IPv4 address, or every IPv6 one."""
+        return self.v4 == V4_SPACE or self.v6 == V6_SPACE
+
     def issubset(self, other: IPSet) -> bool:
         """Whether every address of this set is in ``other``."""
         return not (self - other)

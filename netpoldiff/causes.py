@@ -21,13 +21,12 @@ from typing import Final
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.changes import ChangeSet
-from netpoldiff.cluster import Cluster
 from netpoldiff.columns import Column, column_difference, column_sources
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.evaluate import Engine, Universe, external_partition
 from netpoldiff.kinds import NAMESPACE
 from netpoldiff.model import WorkloadEndpoint
-from netpoldiff.reverts import ChangedObject, changed_objects, reverted
+from netpoldiff.reverts import ChangedObject, changed_objects, reverted, with_policies
 from netpoldiff.touching import PairPart, Touching
 
 # Up to this many candidates a joint set is the smallest (every subset tried, by size);
@@ -253,7 +252,7 @@ def _merged(
 def _engine_for(diff: MatrixDiff, changes: ChangeSet) -> Engine:
     """An engine over the diff's numbering (when the command did not hand over its own)."""
     clusters = [
-        Cluster(policies=tuple(changes.old_policies.values())),
-        Cluster(policies=tuple(changes.new_policies.values())),
+        with_policies(changes.old_policies.values()),
+        with_policies(changes.new_policies.values()),
     ]
     return Engine(Universe.over(diff.endpoints, external_partition(clusters)))

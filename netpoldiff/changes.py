@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from netpoldiff.admin_documents import admin_document, canonical_admin_document
+from netpoldiff.admin_policies import AdminPolicy, AnyPolicy
 from netpoldiff.cluster import Cluster
 from netpoldiff.errors import Location
 from netpoldiff.model import (
@@ -22,7 +24,6 @@ from netpoldiff.model import (
     Workload,
     WorkloadEndpoint,
 )
-from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_documents import canonical_document, policy_document
 
 ChangeKind = Literal["added", "removed", "modified", "unchanged"]
@@ -47,8 +48,8 @@ class SubjectChange:
 class ChangeSet:
     """Everything the two sides of a diff declare differently, by object."""
 
-    old_policies: dict[ObjectRef, NetworkPolicy]
-    new_policies: dict[ObjectRef, NetworkPolicy]
+    old_policies: dict[ObjectRef, AnyPolicy]  # NetworkPolicies and admin policies
+    new_policies: dict[ObjectRef, AnyPolicy]
     old_workloads: dict[WorkloadEndpoint, Workload]
     new_workloads: dict[WorkloadEndpoint, Workload]
     old_namespaces: dict[str, LabelPairs]
@@ -70,8 +71,8 @@ class ChangeSet:
     def between(cls, old: Cluster, new: Cluster) -> ChangeSet:
         """The per-object changes from ``old`` to ``new``."""
         return cls(
-            {p.ref: p for p in old.policies},
-            {p.ref: p for p in new.policies},
+            _by_ref(old),
+            _by_ref(new),
             {w.endpoint: w for w in old.workloads},
             {w.endpoint: w for w in new.workloads},
             old.namespace_labels(),
@@ -98,7 +99,7 @@ class ChangeSet:
             change = "added"
         elif after is None:
             change = "removed"
-        elif before == after or canonical_document(before) == canonical_document(after):
+        elif before == after or meaning(before) == meaning(after):
             change = "unchanged"
         else:
             change = "modified"
@@ -123,7 +124,7 @@ class ChangeSet:
     def renames(self) -> dict[ObjectRef, ObjectRef]:
         """Added policies that repeat a removed one of the same namespace: new ref -> old ref."""
         removed = {
-            policy: policy_document(self.old_policies[policy])
+            policy: document(self.old_policies[policy])
             for policy, kind in self.changed_policies
             if kind == "removed"
         }
@@ -131,9 +132,9 @@ class ChangeSet:
         for policy, kind in self.changed_policies:
             if kind != "added":
                 continue
-            document = policy_document(self.new_policies[policy])
+            written = document(self.new_policies[policy])
             for old_ref, old_document in removed.items():
-                if old_ref.namespace == policy.namespace and old_document == document:
+                if old_ref.namespace == policy.namespace and old_document == written:
                     renamed[policy] = old_ref
                     del removed[old_ref]
                     break
@@ -188,6 +189,26 @@ class ChangeSet:
         if before.named_ports() != after.named_ports():
             found.append(SubjectChange(endpoint, "named ports", _ports(before), _ports(after)))
         return found
+
+
+def _by_ref(cluster: Cluster) -> dict[ObjectRef, AnyPolicy]:
+    found: dict[ObjectRef, AnyPolicy] = {p.ref: p for p in cluster.policies}
+    found.update((p.ref, p) for p in cluster.admin_policies)
+    return found
+
+
+def document(policy: AnyPolicy) -> dict[str, object]:
+    """A policy of any kind as its manifest says it (the spec after defaulting)."""
+    if isinstance(policy, AdminPolicy):
+        return admin_document(policy)
+    return policy_document(policy)
+
+
+def meaning(policy: AnyPolicy) -> dict[str, object]:
+    """What a policy of any kind says, in a form where equal means the same."""
+    if isinstance(policy, AdminPolicy):
+        return canonical_admin_document(policy)
+    return canonical_document(policy)
 
 
 def _pod_template(workload: Workload) -> tuple[str, LabelPairs, frozenset[ContainerPort]]:

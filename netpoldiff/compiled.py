@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from netpoldiff.admin_policies import AdminAction, AdminTier
 from netpoldiff.errors import Location
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.model import ObjectRef
@@ -76,3 +77,34 @@ class CompiledPolicy:
     subjects: int
     ingress: tuple[CompiledRule, ...] | None
     egress: tuple[CompiledRule, ...] | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # identity: column keys hold rules by identity
+class CompiledAdminRule:
+    """One admin rule over one numbering: what it does, to whom, on which ports.
+
+    ``subjects`` are its policy's (the sources of an egress rule, the destinations of an
+    ingress one); ``peers`` the other end. ``ports`` is None-free: every port when the rule
+    names none.
+    """
+
+    index: int
+    origin: Location | None
+    action: AdminAction
+    subjects: int
+    peers: int
+    ports: CompiledPorts
+    peer_masks: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledAdminPolicy:
+    """An admin policy over one numbering: its tier, its place, whom it selects, its rules."""
+
+    ref: ObjectRef
+    origin: Location | None
+    tier: AdminTier
+    order: tuple[int, str, str]
+    subjects: int
+    ingress: tuple[CompiledAdminRule, ...]
+    egress: tuple[CompiledAdminRule, ...]

@@ -109,8 +109,8 @@ NOTHING_READ: Final = _register(
 KIND_NOT_EVALUATED: Final = _register(
     "NPD010",
     "warning",
-    "a policy of a kind netpoldiff does not evaluate (an admin policy, Cilium, Calico, "
-    "Antrea, ...): flows it allows or denies are not shown",
+    "a policy of a kind netpoldiff does not evaluate (Cilium, Calico, Antrea, ...): flows it "
+    "allows or denies are not shown",
     "{kind} {name} is not evaluated: flows it allows or denies are not shown",
 )
 TEMPLATE_SKIPPED: Final = _register(
@@ -119,6 +119,38 @@ TEMPLATE_SKIPPED: Final = _register(
     "a file found under the paths is a template, not a manifest (Go template actions "
     "`{{ }}`, a Helm chart's `templates/`): it is skipped",
     "{what}: a template, not a manifest; skipped (render it to diff what it makes)",
+)
+
+ADMIN_PEER_NOT_EVALUATED: Final = _register(
+    "NPD012",
+    "warning",
+    "an admin policy's `nodes` or `domainNames` peer: manifests declare no nodes or DNS "
+    "answers, so it matches nothing here",
+    "{peer}: manifests declare no node and no DNS answer, so this peer matches nothing here "
+    "and flows it decides are not shown",
+)
+NETWORKS_MAY_HOLD_PODS: Final = _register(
+    "NPD013",
+    "warning",
+    "an admin policy's `networks` CIDR may hold pod addresses (a private range short of a "
+    "whole family): it is matched against addresses outside the cluster only",
+    "{policy}: networks {cidr} may hold pod addresses, which manifests do not give: it is "
+    "matched against addresses outside the cluster only",
+)
+SAME_PRIORITY: Final = _register(
+    "NPD014",
+    "warning",
+    "two admin policies of one tier share a priority and could match the same connection: "
+    "the API lets an implementation apply either",
+    "{policy} and {other} share priority {priority} in the {tier} tier and could match the "
+    "same {direction} connection: the API lets an implementation apply either (netpoldiff "
+    "asks {first} first)",
+)
+ADMIN_SELECTS_NOTHING: Final = _register(
+    "NPD015",
+    "warning",
+    "an admin policy's `subject` selects no workload in the input: its effect is not shown",
+    "{policy}: spec.subject selects no workload in the input, so its effect is not shown",
 )
 
 

@@ -67,13 +67,15 @@ def removed_default_denies(changes: ChangeSet) -> list[DefaultDenyRemoved]:
     for direction in directions:
         before: dict[str, list[tuple[ObjectRef, Literal["changed", "removed"]]]] = {}
         for policy in changes.old_policies.values():
-            if is_default_deny(policy, direction):
+            if isinstance(policy, NetworkPolicy) and is_default_deny(policy, direction):
                 what: Literal["changed", "removed"] = (
                     "changed" if policy.ref in changes.new_policies else "removed"
                 )
                 before.setdefault(policy.namespace, []).append((policy.ref, what))
         after = {
-            p.namespace for p in changes.new_policies.values() if is_default_deny(p, direction)
+            p.namespace
+            for p in changes.new_policies.values()
+            if isinstance(p, NetworkPolicy) and is_default_deny(p, direction)
         }
         found.extend(
             DefaultDenyRemoved(namespace, direction, tuple(sorted(policies, key=_by_name)))

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.columns import Column, column_union
-from netpoldiff.compiled import CompiledPolicy
+from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 
@@ -48,6 +48,8 @@ class Matrix:
     egress_by: tuple[tuple[CompiledPolicy, ...], ...] = field(compare=False)
     # Every policy of the cluster, compiled, by reference: also those that select nothing.
     policies: tuple[CompiledPolicy, ...] = field(default=(), compare=False)
+    # Every admin policy, compiled, in the order its tier asks them.
+    admin_policies: tuple[CompiledAdminPolicy, ...] = field(default=(), compare=False)
     _positions: Mapping[Endpoint, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -141,6 +143,7 @@ class Matrix:
             tuple(ingress_by),
             tuple(egress_by),
             self.policies,
+            self.admin_policies,
         )
 
     def flow_count(self) -> int:

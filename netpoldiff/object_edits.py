@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netpoldiff.admin_edits import describe_admin_edits
+from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.changes import ChangeSet
 from netpoldiff.kinds import NAMESPACE
 from netpoldiff.model import LabelPairs, ObjectRef, Workload
+from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_edits import describe_policy_edits
 from netpoldiff.reverts import ObjectChangeKind, workload_ref
 
@@ -75,7 +78,13 @@ def _policies(changes: ChangeSet) -> Iterator[ObjectChange]:
     renamed_from = set(renames.values())
     for ref, change in changes.changed_policies:
         if change == "modified":
-            edits = describe_policy_edits(changes.old_policies[ref], changes.new_policies[ref])
+            before, after = changes.old_policies[ref], changes.new_policies[ref]
+            if isinstance(before, NetworkPolicy) and isinstance(after, NetworkPolicy):
+                edits = describe_policy_edits(before, after)
+            else:
+                assert isinstance(before, AdminPolicy)  # noqa: S101 - a kind keeps its model
+                assert isinstance(after, AdminPolicy)  # noqa: S101
+                edits = describe_admin_edits(before, after)
             yield ObjectChange(ref, "modified", tuple(edits))
         elif change == "added" and ref in renames:
             yield ObjectChange(ref, "renamed", renamed_from=renames[ref])

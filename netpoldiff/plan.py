@@ -111,7 +111,10 @@ class Planner:
         for ref in sorted(split):
             final = next(i for i, step in enumerate(self.steps) if step.ref == ref)
             step = self.steps[final]
-            version = widened(changes.old_policies[ref], changes.new_policies[ref])
+            before, after = changes.old_policies[ref], changes.new_policies[ref]
+            assert isinstance(before, NetworkPolicy)  # noqa: S101 - only those are split
+            assert isinstance(after, NetworkPolicy)  # noqa: S101
+            version = widened(before, after)
             self.steps.append(dataclasses.replace(step, intermediate=version))
             self._pairs.append((len(self.steps) - 1, final))
         size = len(diff.endpoints)
@@ -199,7 +202,11 @@ class Planner:
             before = self.changes.old_policies.get(step.ref)
             after = self.changes.new_policies.get(step.ref)
             fresh = step.intermediate is None and step.ref not in self.split
-            if fresh and before and after and widened(before, after) is not None:
+            # Admin policies are applied whole: their rules' order decides, so no union of
+            # two versions is a safe intermediate.
+            if not (isinstance(before, NetworkPolicy) and isinstance(after, NetworkPolicy)):
+                continue
+            if fresh and widened(before, after) is not None:
                 found.append(step.ref)
         return found[:SPLITS_TRIED]
 

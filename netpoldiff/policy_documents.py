@@ -15,7 +15,8 @@ from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PolicyPort, Rule
 from netpoldiff.selectors import LabelSelector
 
 
-def _selector(selector: LabelSelector) -> dict[str, Any]:
+def selector_document(selector: LabelSelector) -> dict[str, Any]:
+    """A label selector as a manifest writes it (empty parts left out)."""
     result: dict[str, Any] = {}
     if selector.match_labels:
         result["matchLabels"] = dict(selector.match_labels)
@@ -53,9 +54,9 @@ def _rule(rule: Rule, peers_key: str) -> dict[str, Any]:
                 continue
             entry: dict[str, Any] = {}
             if peer.namespace_selector is not None:
-                entry["namespaceSelector"] = _selector(peer.namespace_selector)
+                entry["namespaceSelector"] = selector_document(peer.namespace_selector)
             if peer.pod_selector is not None:
-                entry["podSelector"] = _selector(peer.pod_selector)
+                entry["podSelector"] = selector_document(peer.pod_selector)
             peers.append(entry)
         result[peers_key] = peers
     if rule.ports:
@@ -71,7 +72,7 @@ def policy_document(policy: NetworkPolicy) -> dict[str, Any]:
         if on
     ]
     return {
-        "podSelector": _selector(policy.pod_selector),
+        "podSelector": selector_document(policy.pod_selector),
         "policyTypes": types,
         "ingress": [_rule(r, "from") for r in policy.ingress],
         "egress": [_rule(r, "to") for r in policy.egress],

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from netpoldiff.admin_policies import AdminPolicy, AnyPolicy
 from netpoldiff.changes import ChangeSet, SubjectChange
 from netpoldiff.cluster import Cluster
 from netpoldiff.kinds import NAMESPACE
-from netpoldiff.model import Namespace, ObjectRef, WorkloadEndpoint
+from netpoldiff.model import Namespace, ObjectRef, Workload, WorkloadEndpoint
+from netpoldiff.policies import NetworkPolicy
 
 ObjectChangeKind = Literal["added", "removed", "modified", "renamed"]
 K = TypeVar("K")
@@ -132,13 +134,31 @@ def reverted(
         kept = set(within)
         workloads = {endpoint: w for endpoint, w in workloads.items() if endpoint in kept}
         spaces = {endpoint.namespace for endpoint in workloads}
-        policies = {ref: p for ref, p in policies.items() if p.namespace in spaces}
+        # Admin policies are cluster-wide: every pair may be theirs.
+        policies = {
+            ref: p for ref, p in policies.items() if p.namespace is None or p.namespace in spaces
+        }
     # In NEW's order, the reverted ones after: evaluating is the same in any order (sorting
     # ten thousand workloads for each state of a plan is what would cost).
-    return Cluster(
+    return with_policies(
+        policies.values(),
         tuple(Namespace(name, labels) for name, labels in namespaces.items()),
         tuple(workloads.values()),
-        tuple(policies.values()),
+    )
+
+
+def with_policies(
+    policies: Iterable[AnyPolicy],
+    namespaces: tuple[Namespace, ...] = (),
+    workloads: tuple[Workload, ...] = (),
+) -> Cluster:
+    """A cluster of these policies of any kind, and these namespaces and workloads."""
+    policies = list(policies)
+    return Cluster(
+        namespaces,
+        workloads,
+        tuple(p for p in policies if isinstance(p, NetworkPolicy)),
+        admin_policies=tuple(p for p in policies if isinstance(p, AdminPolicy)),
     )
 
 

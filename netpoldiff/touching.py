@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
@@ -49,6 +50,8 @@ class Touching:
         for matrix in (diff.old, diff.new):
             for policy in matrix.policies:
                 subjects[policy.ref] |= policy.subjects
+            for admin in matrix.admin_policies:
+                subjects[admin.ref] |= admin.subjects
         counterparts = {**changes.workload_moves}
         counterparts.update((old, new) for new, old in changes.workload_moves.items())
         return cls(
@@ -86,6 +89,11 @@ class Touching:
             for side in (self.changes.old_policies, self.changes.new_policies):
                 policy = side.get(ref)
                 if policy is None:
+                    continue
+                if isinstance(policy, AdminPolicy):
+                    # Cluster-wide, and its peers decide too: any workload, either way.
+                    ingress |= self.workloads
+                    egress |= self.workloads
                     continue
                 subjects = 0
                 for position in iter_bits(self.namespaces.get(namespace, 0)):
@@ -169,6 +177,8 @@ class Touching:
                 policy = side.get(ref)
                 if policy is None:
                     continue
+                if isinstance(policy, AdminPolicy):
+                    return True  # cluster-wide
                 if policy.affects_egress and policy.namespace in source_spaces:
                     return True
                 if policy.affects_ingress and policy.namespace in destination_spaces:

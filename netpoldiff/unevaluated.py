@@ -80,13 +80,20 @@ def unread_files(
 
 
 def _selecting_nothing(changes: ChangeSet, old: Matrix, new: Matrix) -> Iterator[Unevaluated]:
-    old_subjects = {policy.ref: policy.subjects for policy in old.policies}
-    new_subjects = {policy.ref: policy.subjects for policy in new.policies}
+    old_subjects = _subjects(old)
+    new_subjects = _subjects(new)
     for ref, change in changes.changed_policies:
         if change == "unchanged" or old_subjects.get(ref) or new_subjects.get(ref):
             continue  # it selects a workload on one side at least: the matrix shows its effect
         policy = changes.new_policies.get(ref) or changes.old_policies[ref]
         yield Unevaluated(ref, change, "selects-nothing", policy.origin)
+
+
+def _subjects(matrix: Matrix) -> dict[ObjectRef, int]:
+    """Whom each policy of any kind selects."""
+    found = {policy.ref: policy.subjects for policy in matrix.policies}
+    found.update((policy.ref, policy.subjects) for policy in matrix.admin_policies)
+    return found
 
 
 def _not_evaluated(old: Cluster, new: Cluster) -> Iterator[Unevaluated]:

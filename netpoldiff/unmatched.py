@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from netpoldiff.admin_checks import admin_checks
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledRule, PortMap
@@ -46,6 +47,7 @@ def unmatched(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
             )
             continue
         found.extend(_in_rules(policy, compiled, port_maps, workloads))
+    found.extend(admin_checks(cluster.admin_policies, matrix.admin_policies, workloads))
     return tuple(found)
 
 

@@ -25,11 +25,13 @@ CORE_RANK: dict[str, float] = {
     "kinds": 2,
     "model": 3,
     "policies": 4,
+    "admin_policies": 4.5,
     "cluster": 5,
     "compiled": 5,
     "matrix": 6,
     "evaluate": 7,
     "policy_documents": 6,
+    "admin_documents": 6.5,
     "diff": 8,
     "changes": 8,
     "reverts": 8.5,  # states between the sides of a diff: causes and plans walk them
@@ -39,15 +41,17 @@ CORE_RANK: dict[str, float] = {
     "findings": 10,
     "explain": 11,  # reads the decisions a matrix keeps: nothing below reads it
     "policy_edits": 9,
+    "admin_edits": 9.2,
     "object_edits": 9.5,
     "plan_steps": 9.2,  # the steps of a rollout, one per changed object
     "plan": 9.5,  # rollout orders: walks the states reverts.py builds
     "unmatched": 7,
+    "admin_checks": 6.5,
     "unevaluated": 9,
 }
 # Within a core package, each module may import only the ones before it.
 CORE_PACKAGE_ORDER = {
-    "evaluate": ("universe", "selection", "compile", "tiers", "engine", "__init__"),
+    "evaluate": ("universe", "selection", "compile", "tiers", "admin_tiers", "engine", "__init__"),
 }
 # What the core may take from the standard library: no I/O, no process state.
 CORE_STDLIB = {
@@ -66,6 +70,7 @@ CORE_STDLIB = {
     "bisect",
     "math",
     "json",  # canonical ordering of policy documents
+    "difflib",  # ordered rules of an admin policy matched in order (admin_edits)
 }
 # Edge modules, and the other edges each may import.
 EDGE_ALLOWED = {

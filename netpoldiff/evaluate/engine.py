@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from netpoldiff.admin_policies import AdminPolicy, AdminTier
 from netpoldiff.cluster import Cluster
 from netpoldiff.columns import Column, column_intersection, column_without
-from netpoldiff.compiled import CompiledPolicy, PortMap
+from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy, PortMap
+from netpoldiff.evaluate.admin_tiers import AdminEgress, AdminIngress
 from netpoldiff.evaluate.compile import Compiler
 from netpoldiff.evaluate.selection import Selection
 from netpoldiff.evaluate.tiers import (
@@ -59,6 +61,7 @@ class Engine:
         self._compiler = Compiler(universe)
         self._states: dict[_Subjects, _State] = {}
         self._compiled: dict[tuple[ObjectRef, int], list[tuple[NetworkPolicy, CompiledPolicy]]] = {}
+        self._admin: dict[tuple[AdminPolicy, int], CompiledAdminPolicy] = {}
         self._groups: GroupCache = {}
         self._columns: dict[tuple[int, ...], dict[ColumnKey, Column]] = {}
 
@@ -86,24 +89,46 @@ class Engine:
         versions.append((policy, compiled))
         return compiled
 
+    def _compile_admin(self, policy: AdminPolicy, state: _State) -> CompiledAdminPolicy:
+        key = (policy, id(state.selection))
+        compiled = self._admin.get(key)
+        if compiled is None:
+            compiled = self._admin[key] = self._compiler.admin_policy(policy, state.selection)
+        return compiled
+
     def evaluate(self, cluster: Cluster) -> Matrix:
         """The reachability matrix of ``cluster`` over the engine's universe."""
         state = self._state(cluster)
         size = len(self.universe)
         policies = [self._compile(p, state) for p in sorted(cluster.policies, key=lambda p: p.ref)]
+        admin = sorted(
+            (self._compile_admin(p, state) for p in cluster.admin_policies), key=lambda p: p.order
+        )
         ingress = NetworkPolicyIngress.of(policies, size)
         egress = NetworkPolicyEgress.of(policies, size, self._groups)
+        # Per direction: the admin tier, NetworkPolicy, the baseline tier, then the default.
+        above = [p for p in admin if p.tier is AdminTier.ADMIN]
+        below = [p for p in admin if p.tier is AdminTier.BASELINE]
+        ingress_tiers: list[Tier] = [ingress, DefaultAllow()]
+        egress_tiers: list[Tier] = [egress, DefaultAllow()]
+        if above:
+            ingress_tiers.insert(0, AdminIngress.of(above, size))
+            egress_tiers.insert(0, AdminEgress.of(above, size))
+        if below:
+            ingress_tiers.insert(-1, AdminIngress.of(below, size))
+            egress_tiers.insert(-1, AdminEgress.of(below, size))
         present = state.selection.all_workloads | self.universe.all_externals
         # Everything a column depends on besides its key: equal, and columns carry over.
-        context = (present, egress.isolated, state.selection.all_workloads)
+        tiers = (bool(above), bool(below))
+        context = (present, egress.isolated, state.selection.all_workloads, *tiers)
         cache = self._columns.setdefault(context, {})
         run = _Run(
             state,
             present,
             self.universe.all_externals,
             cache,
-            (ingress, DefaultAllow()),
-            (egress, DefaultAllow()),
+            ingress_tiers,
+            egress_tiers,
         )
         columns = tuple(run.column(dst) for dst in range(size))
         return Matrix(
@@ -113,6 +138,7 @@ class Engine:
             ingress_by=tuple(ingress.keys),
             egress_by=tuple(egress.selected_by),
             policies=tuple(policies),
+            admin_policies=tuple(admin),
         )
 
 

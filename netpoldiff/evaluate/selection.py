@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from netpoldiff.admin_policies import NamespacesPeer, PodsPeer
 from netpoldiff.bitsets import mask_of
 from netpoldiff.cluster import Cluster
 from netpoldiff.model import Endpoint, Namespace
@@ -91,5 +92,15 @@ class Selection:
         # "If podSelector is also set, ... Otherwise it selects all Pods in the Namespaces
         # selected by namespaceSelector."
         if peer.pod_selector is None:
+            return namespaces
+        return namespaces & self.pods(peer.pod_selector)
+
+    def cluster_wide(self, peer: NamespacesPeer | PodsPeer) -> int:
+        """Workloads an admin policy's subject, or a selector peer of its rules, matches."""
+        # "Namespaces defines a way to select all pods within a set of Namespaces" ... "Pods
+        # defines a way to select a set of pods in a set of namespaces": both by labels, and
+        # an empty selector selects every namespace (every pod).
+        namespaces = self.in_namespaces(peer.namespace_selector)
+        if isinstance(peer, NamespacesPeer):
             return namespaces
         return namespaces & self.pods(peer.pod_selector)

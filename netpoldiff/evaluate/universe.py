@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from netpoldiff.addresses import IPSet, Partition, partition_of
+from netpoldiff.admin_policies import NetworksPeer
 from netpoldiff.bitsets import mask_of
 from netpoldiff.cluster import Cluster
 from netpoldiff.model import Endpoint, ExternalEndpoint, endpoint_sort_key
@@ -29,8 +30,9 @@ def effective_rules(policy: NetworkPolicy) -> Iterable[Rule]:
 
 
 def ip_blocks(clusters: Iterable[Cluster]) -> list[IPSet]:
-    """The address sets of every ipBlock peer that takes effect in these clusters."""
-    return [
+    """The address sets of every ipBlock and networks peer that takes effect in these clusters."""
+    clusters = list(clusters)
+    blocks = [
         peer.addresses
         for cluster in clusters
         for policy in cluster.policies
@@ -38,6 +40,15 @@ def ip_blocks(clusters: Iterable[Cluster]) -> list[IPSet]:
         for peer in rule.peers or ()
         if isinstance(peer, IPBlockPeer)
     ]
+    blocks.extend(
+        peer.addresses
+        for cluster in clusters
+        for admin in cluster.admin_policies
+        for rule in admin.egress
+        for peer in rule.peers
+        if isinstance(peer, NetworksPeer)
+    )
+    return blocks
 
 
 def external_partition(clusters: Iterable[Cluster]) -> Partition:

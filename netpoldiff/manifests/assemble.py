@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
@@ -28,6 +29,7 @@ class Assembly:
         default_factory=dict
     )
     policies: dict[ObjectRef, NetworkPolicy] = field(default_factory=dict)
+    admin_policies: dict[ObjectRef, AdminPolicy] = field(default_factory=dict)
     unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -40,6 +42,7 @@ class Assembly:
         self.namespaces.update(staged.namespaces)
         self.workloads.update(staged.workloads)
         self.policies.update(staged.policies)
+        self.admin_policies.update(staged.admin_policies)
         self.unevaluated.update(staged.unevaluated)
         self.warnings.extend(warnings)
 
@@ -51,6 +54,9 @@ class Assembly:
         elif isinstance(found, NetworkPolicy):
             what = f"NetworkPolicy {found.ref} is defined twice"
             _put(self.policies, parent.policies, found.ref, found, what)
+        elif isinstance(found, AdminPolicy):
+            what = f"{found.ref.kind} {found.ref} is defined twice"
+            _put(self.admin_policies, parent.admin_policies, found.ref, found, what)
         elif isinstance(found, UnevaluatedPolicy):
             what = f"{found.ref.kind} {found.ref} is defined twice"
             _put(self.unevaluated, parent.unevaluated, found.ref, found, what)
@@ -77,6 +83,7 @@ class Assembly:
             policies=tuple(self.policies[key] for key in sorted(self.policies)),
             unevaluated=tuple(self.unevaluated[key] for key in sorted(self.unevaluated)),
             host_network=tuple(WorkloadEndpoint(ns, name, kind) for ns, kind, name in left_out),
+            admin_policies=tuple(self.admin_policies[key] for key in sorted(self.admin_policies)),
         )
 
 

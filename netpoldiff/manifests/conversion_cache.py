@@ -60,6 +60,7 @@ _SUFFIX: Final = ".pickle"
 _DATA_MODULES: Final = frozenset(
     {
         "netpoldiff.addresses",
+        "netpoldiff.admin_policies",
         "netpoldiff.diagnostics",
         "netpoldiff.errors",
         "netpoldiff.intervals",

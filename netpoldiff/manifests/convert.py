@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.diagnostics import KIND_NOT_EVALUATED, Diagnostic
 from netpoldiff.errors import Location
 from netpoldiff.kinds import (
@@ -20,6 +21,7 @@ from netpoldiff.kinds import (
     policy_kind_not_evaluated,
     qualified_kind,
 )
+from netpoldiff.manifests.admin_policies import admin_kind, admin_policy
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.operated import operated_workload
 from netpoldiff.manifests.policies import network_policy
@@ -36,7 +38,9 @@ class HostNetworkWorkload:
     origin: Location
 
 
-Converted = Namespace | Workload | NetworkPolicy | HostNetworkWorkload | UnevaluatedPolicy
+Converted = (
+    Namespace | Workload | NetworkPolicy | AdminPolicy | HostNetworkWorkload | UnevaluatedPolicy
+)
 
 # The namespace of an object that names none, as kubectl's context defaults to (and
 # ``--namespace`` overrides).
@@ -73,9 +77,9 @@ def _convert(
 ) -> Converted | None:
     modelled = modelled_kind(fields.get("apiVersion"), fields.get("kind"), declared)
     if modelled is None:
-        policy_kind = policy_kind_not_evaluated(fields.get("apiVersion"), fields.get("kind"))
-        if policy_kind is not None:
-            return _unevaluated_policy(fields, policy_kind, default_namespace, warnings)
+        policy = _policy_of_other_kind(fields, default_namespace, warnings)
+        if policy is not None:
+            return policy
     read_as = _read_as(fields, modelled)
     if read_as is None:
         return None
@@ -110,6 +114,27 @@ def _read_as(fields: Fields, modelled: Kind | None) -> tuple[str, tuple[str, ...
     if _has_pod_template(fields):
         return str(fields.get("kind")), GENERIC_TEMPLATE
     return None
+
+
+def _policy_of_other_kind(
+    fields: Fields, default_namespace: str, warnings: list[Diagnostic]
+) -> AdminPolicy | UnevaluatedPolicy | None:
+    """An admin policy, a policy of a kind netpoldiff does not evaluate, or None."""
+    api_version, kind = fields.get("apiVersion"), fields.get("kind")
+    if admin_kind(api_version, kind):
+        return _admin_policy(fields, warnings)
+    policy_kind = policy_kind_not_evaluated(api_version, kind)
+    if policy_kind is not None:
+        return _unevaluated_policy(fields, policy_kind, default_namespace, warnings)
+    return None
+
+
+def _admin_policy(fields: Fields, warnings: list[Diagnostic]) -> AdminPolicy:
+    metadata = fields.mapping("metadata")
+    if metadata is None:
+        raise fields.error("metadata", "is required")
+    # Cluster-scoped: the API server ignores a namespace written on it.
+    return admin_policy(fields, object_name(metadata, "name", label=False), warnings)
 
 
 def _unevaluated_policy(

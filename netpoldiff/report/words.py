@@ -56,12 +56,17 @@ def subject_change_text(change: SubjectChange) -> str:
 
 
 def cause_text(changed: ChangedObject) -> str:
-    """``prod/allow-web (added)``; for a workload or namespace, what changed on it."""
+    """``prod/allow-web (added)``, ``deny-all (AdminNetworkPolicy, added)``.
+
+    For a workload or a namespace: what changed on it.
+    """
     if changed.moved is not None:
         old, new = changed.moved
         return f"{new} moved from {old}"
     if changed.details:
         return "; ".join(subject_change_text(detail) for detail in changed.details)
+    if changed.ref.namespace is None:  # a cluster-scoped policy: its kind tells which tier
+        return f"{changed.ref.name} ({changed.ref.kind}, {changed.change})"
     return f"{changed.ref} ({changed.change})"
 
 

@@ -29,8 +29,8 @@ STATUSES = {
     "operator-mesh-opened": {"": 0, "opened": 1, "closed": 0, "any": 1, "warnings": 0},
     # A typo'd selector selects nothing: no flow moves, and it is a warning.
     "selector-typo": {"": 0, "opened": 0, "closed": 0, "any": 0, "warnings": 1},
-    # An admin policy is not evaluated: no flow moves in the matrix, and it is a warning.
-    "admin-policy-added": {"": 0, "opened": 0, "closed": 0, "any": 0, "warnings": 1},
+    # A vendor's policy is not evaluated: no flow moves in the matrix, and it is a warning.
+    "vendor-policy-added": {"": 0, "opened": 0, "closed": 0, "any": 0, "warnings": 1},
     # Nothing read on either side: nothing to compare, which is a warning, not a pass.
     "nothing-read": {"": 0, "opened": 0, "closed": 0, "any": 0, "warnings": 1},
     # OLD's policy is skipped (--keep-going): incomplete, so every gate fails.
@@ -50,7 +50,7 @@ def test_exit_status_under_each_fail_on(
 
 
 @pytest.mark.parametrize(
-    "case", ["selector-typo", "admin-policy-added", "nothing-read", "error-in-old"]
+    "case", ["selector-typo", "vendor-policy-added", "nothing-read", "error-in-old"]
 )
 @pytest.mark.parametrize("output_format", ["text", "markdown"])
 def test_no_report_of_an_incomplete_diff_says_no_change(
@@ -89,14 +89,14 @@ def test_the_operator_mesh_is_opened_between_alertmanager_replicas(run_cli: CliR
             },
         ),
         (
-            "admin-policy-added",
+            "vendor-policy-added",
             {
-                "kind": "AdminNetworkPolicy",
-                "namespace": None,
+                "kind": "CiliumNetworkPolicy",
+                "namespace": "shop",
                 "name": "isolate-payments",
                 "change": "added",
                 "reason": "kind-not-evaluated",
-                "file": "fixtures/admin-policy-added/new/admin.yaml",
+                "file": "fixtures/vendor-policy-added/new/cilium.yaml",
                 "line": 3,
             },
         ),

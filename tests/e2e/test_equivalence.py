@@ -47,11 +47,11 @@ CASES: Final = [
         "not equivalent: 4 flows opened; workload added: api/payments[Deployment]",
     ),
     (
-        "admin-policy-added/old",
-        "admin-policy-added/new",
+        "vendor-policy-added/old",
+        "vendor-policy-added/new",
         (
-            "cannot tell: isolate-payments (AdminNetworkPolicy, added) is of a kind netpoldiff "
-            "does not evaluate"
+            "cannot tell: shop/isolate-payments (CiliumNetworkPolicy, added) is of a kind "
+            "netpoldiff does not evaluate"
         ),
     ),
     (
@@ -76,7 +76,7 @@ IDS: Final = [
     "moved-to-another-namespace",
     "default-deny-enforced",
     "workload-added",
-    "admin-policy-added",
+    "vendor-policy-added",
     "selector-typo",
     "nothing-read",
 ]

@@ -234,7 +234,28 @@ NO_CHANGE_MARKDOWN = (
 )
 EGRESS_CLOSED = f"{ALLOW_FROM_WEB}:modified"
 
+CHECKOUT = "shop/checkoutservice[Deployment]"
+PAYMENT = "shop/paymentservice[Deployment]"
+ISOLATE_PAYMENTS = "AdminNetworkPolicy isolate-payments:added"
+
 CASES = [
+    Case(
+        # An admin Deny sits above every NetworkPolicy: the flows into the service close.
+        "admin-policy-added",
+        closed=flows(
+            (CHECKOUT, PAYMENT, "all", [ISOLATE_PAYMENTS]),
+            (PAYMENT, PAYMENT, "all", [ISOLATE_PAYMENTS]),
+        ),
+        rows=(
+            Row(
+                "-",
+                "any workload",
+                PAYMENT,
+                "all",
+                "isolate-payments (AdminNetworkPolicy, added)",
+            ),
+        ),
+    ),
     Case(
         "workload-added",
         opened=flows(
@@ -425,7 +446,7 @@ IDS = [case.name for case in CASES]
 COVERAGE_CASES = {
     "operator-mesh-opened",
     "selector-typo",
-    "admin-policy-added",
+    "vendor-policy-added",
     "nothing-read",
     "error-in-old",
 }

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from netpoldiff.addresses import parse_cidr
+from netpoldiff.addresses import IPSet, parse_cidr
+from netpoldiff.admin_policies import (
+    ADMIN_NETWORK_POLICY,
+    BASELINE_ADMIN_NETWORK_POLICY,
+    AdminAction,
+    AdminPeer,
+    AdminPolicy,
+    AdminRule,
+    AdminTier,
+    NamespacesPeer,
+    NetworksPeer,
+    PodsPeer,
+)
 from netpoldiff.cluster import Cluster
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.model import (
@@ -126,12 +138,67 @@ def policy(
     )
 
 
-def cluster(*objects: Namespace | Workload | NetworkPolicy) -> Cluster:
+def cluster(*objects: Namespace | Workload | NetworkPolicy | AdminPolicy) -> Cluster:
     """A cluster of these objects; a namespace no object declares gets its name label only."""
     namespaces = {o.name: o for o in objects if isinstance(o, Namespace)}
     workloads = tuple(o for o in objects if isinstance(o, Workload))
     policies = tuple(o for o in objects if isinstance(o, NetworkPolicy))
+    admins = tuple(o for o in objects if isinstance(o, AdminPolicy))
     used = {w.namespace for w in workloads} | {p.namespace for p in policies}
     for name in sorted(used - namespaces.keys()):
         namespaces[name] = Namespace.implicit(name)
-    return Cluster(tuple(namespaces.values()), workloads, policies)
+    return Cluster(tuple(namespaces.values()), workloads, policies, admin_policies=admins)
+
+
+# -- admin policies ---------------------------------------------------------------------------
+
+
+def in_namespaces(**labels: str) -> NamespacesPeer:
+    """An admin subject or peer: every pod of the namespaces with these labels (none: all)."""
+    return NamespacesPeer(LabelSelector.build(labels))
+
+
+def admin_pods(
+    labels: Mapping[str, str] | None = None, *, namespaces: Mapping[str, str] | None = None
+) -> PodsPeer:
+    """An admin subject or peer: pods by labels, in namespaces by labels (None: every one)."""
+    return PodsPeer(LabelSelector.build(namespaces or {}), LabelSelector.build(labels or {}))
+
+
+def networks(*cidrs: str) -> NetworksPeer:
+    """An admin egress peer: these CIDRs."""
+    addresses = IPSet()
+    for cidr in cidrs:
+        addresses = addresses | parse_cidr(cidr).addresses
+    return NetworksPeer(cidrs, addresses)
+
+
+def admin_rule(
+    action: str, *peers: AdminPeer, ports: tuple[PolicyPort, ...] | None = None
+) -> AdminRule:
+    """A rule: ``allow``, ``deny`` or ``pass`` these peers on these ports (None: every port)."""
+    return AdminRule(AdminAction(action), peers, ports)
+
+
+def admin_named(name: str) -> tuple[PolicyPort, ...]:
+    """An admin rule's named port, as the loader keeps it (once per protocol)."""
+    return tuple(PolicyPort(protocol, name) for protocol in Protocol)
+
+
+def admin(
+    name: str,
+    priority: int | None,
+    subject: NamespacesPeer | PodsPeer,
+    *,
+    ingress: tuple[AdminRule, ...] = (),
+    egress: tuple[AdminRule, ...] = (),
+    tier: AdminTier | None = None,
+    kind: str | None = None,
+) -> AdminPolicy:
+    """An admin policy: an AdminNetworkPolicy, or with ``priority`` None the baseline one."""
+    baseline = priority is None
+    if kind is None:
+        kind = BASELINE_ADMIN_NETWORK_POLICY if baseline else ADMIN_NETWORK_POLICY
+    if tier is None:
+        tier = AdminTier.BASELINE if baseline else AdminTier.ADMIN
+    return AdminPolicy(ObjectRef(kind, None, name), tier, priority, subject, ingress, egress)

@@ -170,7 +170,7 @@ def _on_disk(case: str) -> tuple[OnDisk, OnDisk]:
 
 @pytest.mark.parametrize(
     ("case", "status"),
-    [("policy-split", 0), ("demo", 1), ("admin-policy-added", 1)],
+    [("policy-split", 0), ("demo", 1), ("vendor-policy-added", 1)],
     ids=["equivalent", "not-equivalent", "cannot-tell"],
 )
 def test_with_equivalent_the_exit_status_is_the_verdict(case: str, status: int) -> None:

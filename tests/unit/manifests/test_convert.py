@@ -279,10 +279,10 @@ def test_invalid_input_raises_input_error(case: Bad) -> None:
     ("text", "expected"),
     [
         pytest.param(
-            "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
-            "metadata: {name: deny, namespace: ignored}\nspec: {priority: 1}\n",
-            ("AdminNetworkPolicy", None, "deny"),
-            id="admin-policy-is-cluster-scoped",
+            "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n"
+            "metadata: {name: deny, namespace: ignored}\nspec: {endpointSelector: {}}\n",
+            ("CiliumClusterwideNetworkPolicy", None, "deny"),
+            id="clusterwide-policy-is-cluster-scoped",
         ),
         pytest.param(
             "apiVersion: projectcalico.org/v3\nkind: NetworkPolicyList\nitems:\n"
@@ -318,10 +318,10 @@ def test_a_policy_kind_not_evaluated_is_read_and_warned_about(
 
 def test_what_a_policy_kind_not_evaluated_says_is_its_spec() -> None:
     def content(spec: str, metadata: str = "{name: deny}") -> str:
-        head = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+        head = "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n"
         [other] = load(f"{head}metadata: {metadata}\nspec: {spec}\n").cluster.unevaluated
         return other.content
 
-    assert content("{priority: 1, subject: {}}") == content("{subject: {}, priority: 1}")
-    assert content("{priority: 1}") != content("{priority: 2}")
-    assert content("{priority: 1}") == content("{priority: 1}", "{name: deny, labels: {a: b}}")
+    assert content("{order: 1, ingress: []}") == content("{ingress: [], order: 1}")
+    assert content("{order: 1}") != content("{order: 2}")
+    assert content("{order: 1}") == content("{order: 1}", "{name: deny, labels: {a: b}}")

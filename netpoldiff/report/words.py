@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from netpoldiff.admin_policies import ADMIN_KINDS
 from netpoldiff.changes import SubjectChange
 from netpoldiff.findings import ConfigurationChanged, DefaultDenyRemoved, Finding
 from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY
@@ -110,7 +111,7 @@ def object_change_lines(objects: Iterable[ObjectChange]) -> list[tuple[str, str,
     workloads: list[tuple[str, str, str]] = []
     for entry in objects:
         name = _object_name(entry.ref)
-        if entry.ref.kind == NETWORK_POLICY:
+        if entry.ref.kind == NETWORK_POLICY or entry.ref.kind in ADMIN_KINDS:
             rows = policies
         elif entry.change == "renamed":  # only policies and workloads are renamed
             rows = workloads
@@ -121,7 +122,7 @@ def object_change_lines(objects: Iterable[ObjectChange]) -> list[tuple[str, str,
         elif entry.renamed_from is not None:
             before = entry.renamed_from
             verb = "renamed" if before.namespace == entry.ref.namespace else "moved"
-            same = "same rules" if entry.ref.kind == NETWORK_POLICY else "same labels and ports"
+            same = "same labels and ports" if rows is workloads else "same rules"
             rows.append((">", name, f"{verb} from {_object_name(before)} ({same})"))
         else:
             rows.append(("+" if entry.change == "added" else "-", name, entry.change))

@@ -255,6 +255,7 @@ CASES = [
                 "isolate-payments (AdminNetworkPolicy, added)",
             ),
         ),
+        policies=(("+", "isolate-payments (AdminNetworkPolicy)", "added"),),
     ),
     Case(
         "workload-added",

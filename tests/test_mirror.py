@@ -36,6 +36,7 @@ TOPICS: Final = {
     "cli/test_debug.py": "--debug, an option of every command",
     "cli/test_main.py": "main() of cli/__init__.py",
     "commands/test_usage_errors.py": "each class of failure, across the commands",
+    "test_explain_tiers.py": "explain.py read through the admin tiers evaluate/ decides by",
 }
 
 

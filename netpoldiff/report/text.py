@@ -26,7 +26,7 @@ from netpoldiff.report.verdicts import (
     EXPLAIN_COMMAND,
     EXPLAIN_HINT,
     Direction,
-    decision_row,
+    decision_rows,
     direction_text,
     verdict_text,
 )
@@ -279,7 +279,7 @@ def render_explain(
     )
     for direction, endpoint, verdict in sides:
         out.extend(["", direction_text(direction, endpoint, verdict)])
-        rows = [decision_row(direction, decision) for decision in verdict.decided_by]
+        rows = decision_rows(direction, verdict)
         if rows:
             out.extend("  " + row for row in _table(rows, fmt="plain").splitlines())
     problems = problems_text(report.warnings, report.errors)

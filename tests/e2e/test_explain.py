@@ -505,3 +505,117 @@ def test_a_usage_error_is_one_line_and_exit_status_2_in_a_subprocess(
     assert_one_line_error(
         Outcome(completed.returncode, completed.stdout, completed.stderr), *fragments
     )
+
+
+# ---- admin policies: every tier that decides, in order ------------------------------------------
+
+GUARD_V1 = """\
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: guard}
+spec:
+  priority: 5
+  subject:
+    pods:
+      namespaceSelector: {matchLabels: {ns: x}}
+      podSelector: {matchLabels: {pod: a}}
+  ingress:
+    - name: no-80  # no-80
+      action: Deny
+      from: [{namespaces: {}}]
+      ports: [{portNumber: {protocol: TCP, port: 80}}]
+    - name: to-policies  # to-policies
+      action: Pass
+      from: [{namespaces: {matchLabels: {ns: x}}}]
+"""
+GUARD_V2 = """\
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: guard}
+spec:
+  tier: Admin
+  priority: 5
+  subject:
+    pods:
+      namespaceSelector: {matchLabels: {ns: x}}
+      podSelector: {matchLabels: {pod: a}}
+  ingress:
+    - name: no-80  # no-80
+      action: Deny
+      from: [{namespaces: {}}]
+      protocols: [{tcp: {destinationPort: {number: 80}}}]
+    - name: to-policies  # to-policies
+      action: Pass
+      from: [{namespaces: {matchLabels: {ns: x}}}]
+"""
+ALL_BUT_TCP_80: Final = [
+    {"protocol": "TCP", "ports": [[1, 79], [81, 65535]]},
+    {"protocol": "UDP", "ports": "all"},
+    {"protocol": "SCTP", "ports": "all"},
+]
+
+
+@pytest.mark.parametrize(
+    ("admin", "kind"),
+    [(GUARD_V1, "AdminNetworkPolicy"), (GUARD_V2, "ClusterNetworkPolicy")],
+    ids=["v1alpha1", "v1alpha2"],
+)
+def test_explain_lists_the_admin_rules_then_the_networkpolicies_given_what_was_passed(
+    run_cli: CliRunner, model: Path, admin: str, kind: str
+) -> None:
+    (model / "admin.yaml").write_text(admin, encoding="utf-8")
+    (model / POLICIES).write_text(FROM_POD_B, encoding="utf-8")
+    args = ("-C", str(model), "explain", ".", "x/b", "x/a", "--no-cache")
+    document = json.loads(run_cli(*args, "--format", "json").out)
+    assert document["allowed"] == ALL_BUT_TCP_80
+
+    def admin_decision(rule: int, action: str, connections: object) -> dict[str, Any]:
+        mark = ("no-80", "to-policies")[rule]
+        return {
+            "kind": kind,
+            "namespace": None,
+            "name": "guard",
+            "tier": "admin",
+            "rule": rule,
+            "action": action,
+            "connections": connections,
+            "file": "admin.yaml",
+            "line": _line_of(admin, f"# {mark}"),
+        }
+
+    (from_pod_b,) = _expected_decisions(FROM_POD_B, (("from-pod-b", 0, "from-pod-b", "all"),))
+    assert document["ingress"] == {
+        "isolated": True,
+        "decided_by": [
+            admin_decision(0, "deny", tcp((80, 80))),
+            admin_decision(1, "pass", ALL_BUT_TCP_80),
+            # The NetworkPolicy decides only what the admin tier passed on.
+            {**from_pod_b, "connections": ALL_BUT_TCP_80},
+        ],
+    }
+    assert document["egress"] == {"isolated": False, "decided_by": []}
+    lines = run_cli(*args).out.splitlines()
+    assert lines[1] == "allowed on all but TCP/80"
+    assert lines[5] == (
+        "Ingress of x/a[Pod]: decided by 2 policies (admin tier, NetworkPolicy); "
+        "allows all but TCP/80"
+    )
+    assert [line.split("  ")[1].strip() for line in lines[6:9]] == [
+        f"admin tier: {kind} guard ingress[0] 'no-80'",
+        f"admin tier: {kind} guard ingress[1] 'to-policies'",
+        "NetworkPolicy x/from-pod-b ingress[0]",
+    ]
+
+
+def test_what_no_admin_rule_matches_reaches_the_networkpolicies_too(
+    run_cli: CliRunner, model: Path
+) -> None:
+    (model / "admin.yaml").write_text(GUARD_V1, encoding="utf-8")
+    (model / POLICIES).write_text(FROM_POD_B, encoding="utf-8")
+    args = ("-C", str(model), "explain", ".", "y/b", "x/a", "--no-cache", "--format", "json")
+    ingress = json.loads(run_cli(*args).out)["ingress"]["decided_by"]
+    # y is not passed, but only TCP/80 is denied: the rest is the NetworkPolicy's to decide.
+    assert [(d["kind"], d["action"], d["connections"]) for d in ingress] == [
+        ("AdminNetworkPolicy", "deny", tcp((80, 80))),
+        ("NetworkPolicy", "isolate", []),
+    ]

@@ -29,8 +29,11 @@ MATRIX_CASES = [
 
 
 # One pair of the demo: a named port resolved on the destination, a policy that only isolates.
-EXPLAIN_PAIR = ("frontend/web", "shop/catalog")
-EXPLAIN_CASES = [("demo", _golden("explain", name), name) for name in EXPLAIN_FORMATS]
+# The pair each case explains: NetworkPolicies only, then every tier of admin policies.
+EXPLAIN_PAIRS = {"demo": ("frontend/web", "shop/catalog"), "admin-tiers": ("shop/web", "shop/db")}
+EXPLAIN_CASES = [
+    (case, _golden("explain", name), name) for case in EXPLAIN_PAIRS for name in EXPLAIN_FORMATS
+]
 
 
 def case_args(case: str) -> list[str]:
@@ -107,7 +110,8 @@ def test_matrix_report_matches_golden_file(
 def test_explain_report_matches_golden_file(
     run_cli: CliRunner, update_golden: bool, case: str, expected_name: str, output_format: str
 ) -> None:
-    result = run_cli("explain", f"fixtures/{case}/new", *EXPLAIN_PAIR, "--format", output_format)
+    pair = EXPLAIN_PAIRS[case]
+    result = run_cli("explain", f"fixtures/{case}/new", *pair, "--format", output_format)
     assert result.status == 0, result.err
     _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
 

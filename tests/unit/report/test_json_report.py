@@ -411,8 +411,30 @@ ALLOW_REF = ObjectRef.network_policy("b", "allow")
                 "line": None,
             },
         ),
+        (
+            Decision(
+                ObjectRef("AdminNetworkPolicy", None, "guard"),
+                1,
+                "pass",
+                ALL_CONNECTIONS,
+                Location("admin.yaml", 1, 20),
+                "admin",
+                "to-networkpolicies",  # the text report's: not a key of the contract
+            ),
+            {
+                "kind": "AdminNetworkPolicy",
+                "namespace": None,
+                "name": "guard",
+                "tier": "admin",
+                "rule": 1,
+                "action": "pass",
+                "connections": "all",
+                "file": "admin.yaml",
+                "line": 20,
+            },
+        ),
     ],
-    ids=["allow-rule", "isolate-where-unknown"],
+    ids=["allow-rule", "isolate-where-unknown", "admin-pass"],
 )
 def test_a_decision_names_its_object_rule_action_connections_file_and_line(
     decision: Decision, expected: dict[str, Any]

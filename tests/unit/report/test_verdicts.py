@@ -12,6 +12,7 @@ from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
 from netpoldiff.report.verdicts import (
     connections_text,
     decision_row,
+    decision_rows,
     direction_text,
     verdict_text,
 )
@@ -155,3 +156,120 @@ def test_connections_read_every_port_nothing_or_as_listed() -> None:
     assert connections_text(ALL_CONNECTIONS) == "every port"
     assert connections_text(NO_CONNECTIONS) == "nothing"
     assert connections_text(ALL_CONNECTIONS - tcp(22)) == "all but TCP/22"
+
+
+# ---- admin tiers ------------------------------------------------------------------------------
+
+GUARD = ObjectRef("AdminNetworkPolicy", None, "guard")
+BASELINE = ObjectRef("BaselineAdminNetworkPolicy", None, "default")
+ADMIN_DENY = Decision(GUARD, 2, "deny", tcp(22), Location("k8s/admin.yaml", 1, 9), "admin", "ssh")
+ADMIN_PASS = Decision(GUARD, 3, "pass", ALL_CONNECTIONS - tcp(22), None, "admin")
+BASELINE_ALLOW = Decision(BASELINE, 0, "allow", tcp(80), None, "baseline", "web")
+NARROWED = Decision(ALLOW.policy, 0, "allow", NO_CONNECTIONS, ALLOW.origin)
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        (
+            ADMIN_DENY,
+            [
+                "admin tier: AdminNetworkPolicy guard ingress[2] 'ssh'",
+                "denies TCP/22",
+                "k8s/admin.yaml:9",
+            ],
+        ),
+        (
+            ADMIN_PASS,
+            [
+                "admin tier: AdminNetworkPolicy guard ingress[3]",
+                "passes all but TCP/22 on to the next tier",
+                "",
+            ],
+        ),
+        (
+            BASELINE_ALLOW,
+            [
+                "baseline tier: BaselineAdminNetworkPolicy default ingress[0] 'web'",
+                "allows TCP/80",
+                "",
+            ],
+        ),
+        (ALLOW, ["NetworkPolicy b/allow ingress[0]", "allows TCP/80", "k8s/b.yaml:12"]),
+        (DENY, ["NetworkPolicy b/deny", "isolates: no ingress rule matches the source", ""]),
+        (
+            NARROWED,
+            [
+                "NetworkPolicy b/allow ingress[0]",
+                "allows none of what reaches NetworkPolicies",
+                "k8s/b.yaml:12",
+            ],
+        ),
+    ],
+    ids=["admin-deny", "admin-pass", "baseline-allow", "np-allow", "np-isolate", "np-narrowed"],
+)
+def test_where_admin_policies_took_part_each_row_names_its_tier_and_kind(
+    decision: Decision, expected: list[str]
+) -> None:
+    assert decision_row("ingress", decision, tiered=True) == expected
+
+
+def test_a_rule_name_is_quoted_with_its_characters_escaped() -> None:
+    hostile = Decision(GUARD, 0, "deny", tcp(22), None, "admin", "a\x1b[31m\u202e'b")
+    (rule, _, _) = decision_row("egress", hostile)
+    assert rule == 'admin tier: AdminNetworkPolicy guard egress[0] "a\\x1b[31m\\u202e\'b"'
+
+
+@pytest.mark.parametrize(
+    ("verdict", "header", "rows"),
+    [
+        (
+            DirectionVerdict(True, (ADMIN_DENY, ADMIN_PASS, ALLOW), tcp(80)),
+            (
+                "Ingress of b/api[Deployment]: decided by 2 policies (admin tier, NetworkPolicy); "
+                "allows TCP/80"
+            ),
+            [
+                "admin tier: AdminNetworkPolicy guard ingress[2] 'ssh'",
+                "admin tier: AdminNetworkPolicy guard ingress[3]",
+                "NetworkPolicy b/allow ingress[0]",
+            ],
+        ),
+        (
+            DirectionVerdict(True, (ADMIN_DENY, BASELINE_ALLOW), ALL_CONNECTIONS - tcp(22)),
+            (
+                "Ingress of b/api[Deployment]: decided by 2 policies (admin tier, baseline tier); "
+                "allows all but TCP/22"
+            ),
+            [
+                "admin tier: AdminNetworkPolicy guard ingress[2] 'ssh'",
+                "baseline tier: BaselineAdminNetworkPolicy default ingress[0] 'web'",
+                "default allow",
+            ],
+        ),
+        (
+            DirectionVerdict(False, (ADMIN_PASS,), ALL_CONNECTIONS),
+            (
+                "Ingress of b/api[Deployment]: not isolated (the admin rules that match pass it "
+                "on, and no NetworkPolicy selects it for ingress)"
+            ),
+            ["admin tier: AdminNetworkPolicy guard ingress[3]", "default allow"],
+        ),
+        (
+            DirectionVerdict(True, (DENY, ALLOW), tcp(80)),
+            "Ingress of b/api[Deployment]: isolated by 2 policies; allows TCP/80",
+            ["b/deny", "b/allow ingress[0]"],
+        ),
+    ],
+    ids=["admin-then-networkpolicy", "admin-then-baseline-then-default", "pass-only", "np-only"],
+)
+def test_a_direction_lists_its_tiers_in_order_and_what_the_default_allows(
+    verdict: DirectionVerdict, header: str, rows: list[str]
+) -> None:
+    assert direction_text("ingress", API, verdict) == header
+    listed = decision_rows("ingress", verdict)
+    assert [row[0] for row in listed] == rows
+    if rows[-1] == "default allow":
+        rest = "all but TCP/22,80" if BASELINE_ALLOW in verdict.decided_by else "every port"
+        why = "no NetworkPolicy selects it and no baseline rule decides it"
+        assert listed[-1] == ["default allow", f"allows {rest}: {why}", ""]

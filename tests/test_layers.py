@@ -15,6 +15,7 @@ CORE_RANK: dict[str, float] = {
     "printable": -1,  # below errors, which escape their messages with it
     "errors": 0,
     "diagnostics": 0.5,
+    "suppression": 0.7,  # which warnings a run hides: codes of the registry, per object
     "intervals": 1,
     "bitsets": 1,
     "ports": 2,

@@ -20,6 +20,7 @@ _SETTINGS_PARAMETERS: Final = (
     "max_file_size",
     "max_total_size",
     "workload_kinds",
+    "ignore",
 )
 
 

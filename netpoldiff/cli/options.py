@@ -34,6 +34,7 @@ from netpoldiff.commands import (
 from netpoldiff.errors import UsageError
 from netpoldiff.kinds import Declared
 from netpoldiff.render.plan import RenderMode
+from netpoldiff.suppression import CodeListError, parse_codes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,6 +62,16 @@ def _workload_kinds(
         return tuple(parse_workload_kind(spec) for spec in value)
     except UsageError as error:
         raise click.BadParameter(str(error).removeprefix("--workload-kind ")) from None
+
+
+def _ignored_codes(
+    _context: click.Context, _parameter: click.Parameter, value: tuple[str, ...]
+) -> frozenset[str]:
+    """Every ``--ignore`` CODE (each may be a comma-separated list) as one set of codes."""
+    try:
+        return frozenset().union(*(parse_codes(codes) for codes in value))
+    except CodeListError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _port(_context: click.Context, _parameter: click.Parameter, value: str | None) -> Port | None:
@@ -176,6 +187,17 @@ render = click.option(
         "those the configuration names, and a SOURCE or PATH that is itself a kustomization."
     ),
 )
+ignore = click.option(
+    "--ignore",
+    "ignore",
+    metavar="CODE",
+    multiple=True,
+    callback=_ignored_codes,
+    help=(
+        "Hide warnings of this code (repeatable, or comma-separated: NPD003,NPD005), besides "
+        "the configuration's ignore; reports count what is hidden."
+    ),
+)
 kustomize = click.option(
     "--kustomize",
     "kustomize_command",
@@ -202,6 +224,7 @@ common = compose(
     max_file_size,
     max_total_size,
     workload_kind,
+    ignore,
     render,
     kustomize,
     debug,

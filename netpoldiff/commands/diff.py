@@ -17,6 +17,7 @@ from netpoldiff.commands.shared import (
     convert,
     fails,
     read,
+    visible_warnings,
 )
 from netpoldiff.configuration import FailOn
 from netpoldiff.diff import diff_matrices
@@ -136,21 +137,30 @@ def compare(
     ) + _unread(old_files, before, new_files, after)
     sides: tuple[tuple[Side, LoadedSource], ...] = (("old", before), ("new", after))
     errors = _one_per_problem(before.errors, after.errors)
+    # Both sides suppressed alike, before they are compared: a warning an annotation hid in
+    # OLD and that NEW shows (its annotation removed) is one the change introduces.
+    new_warnings, suppressed = visible_warnings(
+        after.warnings + unmatched(after.cluster, new_matrix), after, settings
+    )
+    old_warnings, _ = visible_warnings(
+        before.warnings + unmatched(before.cluster, old_matrix), before, settings
+    )
     report = DiffReport(
         str(old),
         str(new),
         DiffHeader(before.label, after.label),
         diff,
         changes,
-        warnings=after.warnings + unmatched(after.cluster, new_matrix),
+        warnings=new_warnings,
         errors=tuple(error for error, _ in errors),
         unevaluated=unevaluated,
-        old_warnings=before.warnings + unmatched(before.cluster, old_matrix),
+        old_warnings=old_warnings,
         nothing_read=tuple(side for side, loaded in sides if loaded.cluster.is_empty),
         paths=read_paths,
         error_sides=tuple(side for _, side in errors),
         configuration_changes=(config_change,) if config_change else (),
         equivalence_verdict=equivalent,
+        suppressed=suppressed,
         engine=engine,
     )
     return Compared(report, configured)

@@ -10,7 +10,14 @@ from typing import Final
 
 from netpoldiff.addresses import IPSet
 from netpoldiff.commands.configured import configure
-from netpoldiff.commands.shared import Report, Settings, check_paths, convert, read
+from netpoldiff.commands.shared import (
+    Report,
+    Settings,
+    check_paths,
+    convert,
+    read,
+    visible_warnings,
+)
 from netpoldiff.errors import UsageError
 from netpoldiff.evaluate import evaluate
 from netpoldiff.explain import Port, explain
@@ -148,6 +155,9 @@ def explain_command(
         for role, text in (("FROM", from_text), ("TO", to_text))
     )
     explanation = explain(matrix, loaded.cluster, source_endpoint, destination, port)
-    warnings = loaded.warnings + unmatched(loaded.cluster, matrix)
-    report = ExplainReport(str(source), explanation, warnings=warnings, errors=loaded.errors)
+    found = loaded.warnings + unmatched(loaded.cluster, matrix)
+    warnings, suppressed = visible_warnings(found, loaded, settings)
+    report = ExplainReport(
+        str(source), explanation, warnings=warnings, errors=loaded.errors, suppressed=suppressed
+    )
     return Report(render(report, Style()), 0)

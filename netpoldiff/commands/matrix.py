@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from typing import Literal, get_args
 
 from netpoldiff.commands.configured import configure
-from netpoldiff.commands.shared import Report, Settings, check_paths, convert, fails, read
+from netpoldiff.commands.shared import (
+    Report,
+    Settings,
+    check_paths,
+    convert,
+    fails,
+    read,
+    visible_warnings,
+)
 from netpoldiff.diagnostics import NOTHING_READ
 from netpoldiff.evaluate import evaluate
 from netpoldiff.report.formats import MATRIX_FORMATS, format_named
@@ -47,7 +55,10 @@ def matrix_command(
         # An empty matrix of a source with nothing in it is no finding: say so.
         under = " ".join(configured.paths) if configured.paths else "its paths"
         warnings += (NOTHING_READ.at(None, source=files.label, paths=under),)
-    report = MatrixReport(str(source), matrix, warnings=warnings, errors=loaded.errors)
+    warnings, suppressed = visible_warnings(warnings, loaded, settings)
+    report = MatrixReport(
+        str(source), matrix, warnings=warnings, errors=loaded.errors, suppressed=suppressed
+    )
     chunks = render(report, Style())
     failed = fails(conditions, errors=loaded.errors, warnings=warnings)
     return Report(chunks, 1 if failed else 0, fail_on=conditions)

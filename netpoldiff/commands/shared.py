@@ -27,6 +27,7 @@ from netpoldiff.sources import (
     SourceFiles,
     Workspace,
 )
+from netpoldiff.suppression import Annotated, Ignore, Suppressed, suppress
 
 FailOn: TypeAlias = _FailOn  # the configuration's fail_on and --fail-on share it
 
@@ -56,10 +57,17 @@ class Settings:
     workload_kinds: Declared = ()  # kinds the user declared (--workload-kind)
     render_plan: RenderPlan = field(default_factory=RenderPlan)
     config_file: str | None = None  # -c FILE: the configuration, instead of .netpoldiff.yaml
+    ignore: frozenset[str] = frozenset()  # --ignore: codes hidden, besides the configuration's
     # The fields above the command line set: the configuration does not change those.
     # Not compared: settings are equal when they read alike, however they were given.
     given: frozenset[str] = field(default=frozenset(), compare=False)
     configuration: Configuration | None = None  # the one applied (see commands/configured.py)
+
+    @property
+    def ignored(self) -> Ignore:
+        """The codes the whole run hides: the configuration's ``ignore`` and --ignore."""
+        configured = self.configuration.ignore if self.configuration else frozenset()
+        return Ignore(configured, self.ignore)
 
     @property
     def exclusions(self) -> Exclusions:
@@ -94,6 +102,19 @@ class LoadedSource:
     errors: tuple[InputError, ...]
     file_count: int
     skipped: tuple[str, ...] = ()  # files found under the paths that are templates, not read
+    ignored: tuple[Annotated, ...] = ()  # the objects' netpoldiff.io/ignore annotations
+
+
+def visible_warnings(
+    warnings: Iterable[Diagnostic], loaded: LoadedSource, settings: Settings
+) -> tuple[tuple[Diagnostic, ...], Suppressed]:
+    """Of one source's warnings, those to show, and those hidden (a count every report gives).
+
+    Hidden: by their object's ``netpoldiff.io/ignore`` annotation in ``loaded``, by the
+    configuration's ``ignore`` or by --ignore. Every command that reports warnings calls this
+    once, on all of a source's warnings (the reading's and the evaluation's).
+    """
+    return suppress(warnings, settings.ignored, loaded.ignored)
 
 
 def read(
@@ -152,6 +173,7 @@ def convert(
         files.errors + errors,
         len(files.files),
         loaded.skipped,
+        loaded.ignored,
     )
 
 

@@ -16,6 +16,7 @@ top of the repository; outside one, from the directory netpoldiff runs in)::
           namespace: shop
     workload_kinds: ["Rollout.argoproj.io=spec.template"]   # as --workload-kind SPEC
     fail_on: [opened]                   # the default of --fail-on
+    ignore: [NPD007]                    # warning codes hidden everywhere (with --ignore)
 
 It is read as kubectl reads manifests (a key written twice, a tab, ``on`` where a word was
 meant: each is an error naming the file and line), and an unknown key is an error, so a typo
@@ -36,6 +37,7 @@ from netpoldiff.kinds import Declared
 from netpoldiff.manifests.declared import parse_workload_kind
 from netpoldiff.manifests.yaml_docs import Located, documents
 from netpoldiff.render.plan import DEFAULT_RELEASE, HelmRelease, RenderMode, RenderPlan
+from netpoldiff.suppression import CodeListError, parse_codes
 
 CONFIGURATION_NAME: Final = ".netpoldiff.yaml"
 
@@ -43,7 +45,7 @@ FailOn = Literal["opened", "closed", "any", "warnings", "findings"]
 """What makes a run exit 1 (``--fail-on``, ``fail_on``): flows opened, closed, either, warnings
 about the input, findings about the change."""
 
-KEYS: Final = ("paths", "exclude", "namespace", "render", "workload_kinds", "fail_on")
+KEYS: Final = ("paths", "exclude", "namespace", "render", "workload_kinds", "fail_on", "ignore")
 _RENDER_KEYS: Final = ("mode", "kustomize", "helm")
 _HELM_KEYS: Final = ("chart", "values", "release", "namespace")
 # "A namespace name must be a DNS label" (apimachinery ValidateNamespaceName).
@@ -70,6 +72,7 @@ class Configuration:
     render: RenderPlan | None = None
     workload_kinds: Declared = ()
     fail_on: tuple[FailOn, ...] = ()
+    ignore: frozenset[str] = frozenset()
     written: frozenset[str] = field(default=frozenset())
 
     def differing_keys(self, other: Configuration) -> tuple[str, ...]:
@@ -120,6 +123,7 @@ def _configuration(top: Located, path: str) -> Configuration:
         render=_optional(top, "render", _render, None),
         workload_kinds=_optional(top, "workload_kinds", _workload_kinds, ()),
         fail_on=_optional(top, "fail_on", _fail_on, ()),
+        ignore=_optional(top, "ignore", _ignore, frozenset()),
         written=frozenset(top),
     )
 
@@ -226,6 +230,13 @@ def _fail_on(mapping: Located, key: str) -> tuple[FailOn, ...]:
             raise _Problem(mapping.line_of(key), msg)
         conditions.append(next(c for c in choices if c == condition))
     return tuple(conditions)
+
+
+def _ignore(mapping: Located, key: str) -> frozenset[str]:
+    try:
+        return frozenset().union(*(parse_codes(item) for item in _strings(mapping, key, key)))
+    except CodeListError as error:
+        raise _Problem(mapping.line_of(key), f"{key}: {error}") from None
 
 
 def _render(top: Located, key: str) -> RenderPlan:

@@ -18,6 +18,7 @@ from netpoldiff.model import (
     WorkloadEndpoint,
 )
 from netpoldiff.policies import NetworkPolicy
+from netpoldiff.suppression import Annotated
 
 
 @dataclass(slots=True)
@@ -32,6 +33,7 @@ class Assembly:
     admin_policies: dict[ObjectRef, AdminPolicy] = field(default_factory=dict)
     unevaluated: dict[ObjectRef, UnevaluatedPolicy] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    ignored: list[Annotated] = field(default_factory=list)
 
     def add_document(self, document: ConvertedDocument) -> None:
         """Add every object of a document, or none of them (and none of its warnings)."""
@@ -45,6 +47,7 @@ class Assembly:
         self.admin_policies.update(staged.admin_policies)
         self.unevaluated.update(staged.unevaluated)
         self.warnings.extend(warnings)
+        self.ignored.extend(document.ignored)
 
     def _add(self, found: Converted, parent: Assembly) -> None:
         """Add one converted object; a name taken here or in ``parent`` must hold the same one."""

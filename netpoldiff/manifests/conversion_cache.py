@@ -70,6 +70,7 @@ _DATA_MODULES: Final = frozenset(
         "netpoldiff.policies",
         "netpoldiff.ports",
         "netpoldiff.selectors",
+        "netpoldiff.suppression",
     }
 )
 

@@ -23,11 +23,13 @@ from netpoldiff.kinds import (
 )
 from netpoldiff.manifests.admin_policies import admin_kind, admin_policy
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
+from netpoldiff.manifests.ignore_annotation import ignore_annotation
 from netpoldiff.manifests.operated import operated_workload
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import namespace, workload
 from netpoldiff.model import Namespace, ObjectRef, UnevaluatedPolicy, Workload
 from netpoldiff.policies import NetworkPolicy
+from netpoldiff.suppression import Annotated
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +51,11 @@ DEFAULT_NAMESPACE: Final = "default"
 
 @dataclass(frozen=True, slots=True)
 class ConvertedDocument:
-    """The objects of one document, and the warnings found in them."""
+    """The objects of one document, the warnings found in them, and those they hide."""
 
     objects: tuple[Converted, ...]
     warnings: tuple[Diagnostic, ...]
+    ignored: tuple[Annotated, ...] = ()  # the objects' netpoldiff.io/ignore annotations
 
 
 def convert_document(
@@ -64,12 +67,28 @@ def convert_document(
     user's (looked up before the table of kinds).
     """
     warnings: list[Diagnostic] = []
-    converted = [
-        found
-        for item in _expand_lists(fields)
-        if (found := _convert(item, default_namespace, declared, warnings)) is not None
-    ]
-    return ConvertedDocument(tuple(converted), tuple(warnings))
+    converted: list[Converted] = []
+    ignored: list[Annotated] = []
+    items = list(_expand_lists(fields))
+    whole = len(items) == 1 and items[0] is fields
+    for index, item in enumerate(items):
+        found = _convert(item, default_namespace, declared, warnings)
+        if found is None:
+            continue
+        converted.append(found)
+        # The items of a List share a document: each holds the lines up to the next one's.
+        first = None if whole else _line(item)
+        following = _line(items[index + 1]) if index + 1 < len(items) else None
+        last = None if following is None else following - 1
+        annotation = ignore_annotation(item, first, last)
+        if annotation is not None:
+            ignored.append(annotation)
+    return ConvertedDocument(tuple(converted), tuple(warnings), tuple(ignored))
+
+
+def _line(fields: Fields) -> int | None:
+    """The line an object starts on, where the reader kept it."""
+    return fields.where().line
 
 
 def _convert(

@@ -32,6 +32,7 @@ from netpoldiff.manifests.templated import (
 from netpoldiff.manifests.workers import can_fork, run_forked
 from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.sources import SourceFile
+from netpoldiff.suppression import Annotated
 
 Broken = tuple[FileResult, InputError]
 """A file whose stream breaks after some documents: what came before, and the break."""
@@ -42,12 +43,17 @@ Conversion = FileResult | Broken
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """The cluster a source describes, the warnings found, and the input skipped (keep-going)."""
+    """The cluster a source describes, the warnings found, and the input skipped (keep-going).
+
+    ``ignored`` are the objects' ``netpoldiff.io/ignore`` annotations: the warnings of their
+    documents that they hide (see suppression.py).
+    """
 
     cluster: Cluster
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
     skipped: tuple[str, ...] = ()  # files found under the paths that are templates, not read
+    ignored: tuple[Annotated, ...] = ()
 
 
 class Loader:
@@ -214,6 +220,7 @@ class Loader:
             (*skipped, *assembly.warnings),
             tuple(errors),
             tuple(str(d.location.path) for d in skipped if d.location is not None),
+            tuple(assembly.ignored),
         )
 
     @staticmethod

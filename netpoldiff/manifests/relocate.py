@@ -2,7 +2,8 @@
 
 Two sources often hold the same file (``old/x`` and ``new/x`` of two directories, a file that
 moved between revisions): it is converted once, and its objects, warnings and errors are then
-moved to each path it is read at, down to the lines of rules, peers and ports.
+moved to each path it is read at, down to the lines of rules, peers and ports, with the
+warnings its objects' annotations hide.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def relocated(result: FileResult, path: str) -> FileResult:
         else ConvertedDocument(
             tuple(_relocated_object(found, path) for found in item.objects),
             tuple(replace(w, location=_moved(w.location, path)) for w in item.warnings),
+            tuple(replace(a, where=replace(a.where, path=path)) for a in item.ignored),
         )
         for item in result
     ]

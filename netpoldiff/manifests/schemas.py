@@ -20,6 +20,7 @@ from netpoldiff.kinds import (
     Declared,
     Kind,
 )
+from netpoldiff.suppression import IGNORE_ANNOTATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,13 @@ _POD_SPEC: Final[Schema] = {
     "initContainers": _CONTAINERS,
 }
 _TEMPLATE: Final[Schema] = {"metadata": {"labels": None}, "spec": _POD_SPEC}
-_METADATA: Final[Schema] = {"name": None, "namespace": None, "labels": None}
+# Of the annotations, only the one that says which warnings the object's document hides.
+_METADATA: Final[Schema] = {
+    "name": None,
+    "namespace": None,
+    "labels": None,
+    "annotations": {IGNORE_ANNOTATION: None},
+}
 HEAD: Final[Schema] = {"apiVersion": None, "kind": None}
 
 

@@ -53,7 +53,7 @@ def render_matrix(
             for src, connections in matrix.sources_of(dst)
         )
         separator = ",\n  "
-    yield "],\n " + dump(problems(report.warnings, report.errors))[1:] + "\n"
+    yield "],\n " + dump(problems(report.warnings, report.errors, report.suppressed))[1:] + "\n"
 
 
 def cause_json(cause: Cause) -> JsonObject:
@@ -237,5 +237,5 @@ def render_explain(
     lines = [f"{dump(key)}: {dump(value)}" for key, value in head.items()]
     lines += [f'"egress": {_direction_json(explanation.egress)}']
     lines += [f'"ingress": {_direction_json(explanation.ingress)}']
-    reading = dump(problems(report.warnings, report.errors))[1:]
+    reading = dump(problems(report.warnings, report.errors, report.suppressed))[1:]
     yield "{" + ",\n ".join(lines) + ",\n " + reading + "\n"

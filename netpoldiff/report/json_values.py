@@ -18,6 +18,7 @@ from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS, ConnectionSet
 from netpoldiff.report.reports import DiffReport
 from netpoldiff.report.words import finding_text
+from netpoldiff.suppression import NOTHING_SUPPRESSED, Suppressed
 from netpoldiff.unevaluated import Unevaluated
 
 SCHEMA_VERSION: Final = 1
@@ -65,17 +66,27 @@ def dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def problems(warnings: Iterable[Diagnostic], errors: Sequence[InputError]) -> JsonObject:
-    """The reading's problems of one source: incomplete, its errors and its warnings."""
+def problems(
+    warnings: Iterable[Diagnostic],
+    errors: Sequence[InputError],
+    suppressed: Suppressed = NOTHING_SUPPRESSED,
+) -> JsonObject:
+    """The reading's problems of one source: incomplete, its errors, its warnings.
+
+    ``suppressed`` counts the warnings that annotations, ``ignore`` or --ignore hid.
+    """
     return {
         "incomplete": bool(errors),
         "errors": [str(error) for error in errors],
         "warnings": [warning_json(w) for w in warnings],
+        "suppressed": suppressed.count,
     }
 
 
 def diff_problems(report: DiffReport, *, findings: bool = True) -> JsonObject:
     """The reading's problems of a diff: each error and warning with its side.
+
+    ``suppressed`` counts NEW's warnings that annotations, ``ignore`` or --ignore hid.
 
     With ``findings``, also the risks the change brings (a plan leaves them to the diff).
     """
@@ -99,6 +110,7 @@ def diff_problems(report: DiffReport, *, findings: bool = True) -> JsonObject:
         "errors": [str(error) for error in report.errors],
         "error_details": details,
         "warnings": warnings,
+        "suppressed": report.suppressed.count,
         "unevaluated": [unevaluated_json(entry) for entry in report.unevaluated],
         "nothing_read": list(report.nothing_read),
     }

@@ -25,6 +25,7 @@ from netpoldiff.report.words import (
     object_change_lines,
     plan_step_text,
     plural,
+    suppressed_text,
     unevaluated_groups,
     unevaluated_text,
     why,
@@ -274,13 +275,15 @@ def _objects(report: DiffReport, limit: int) -> list[str]:
 
 
 def _problems(report: DiffReport, limit: int) -> list[str]:
+    # Hidden warnings are counted even when none is left to show: hiding is never silent.
+    hidden = [] if not report.suppressed.count else ["", escape(suppressed_text(report.suppressed))]
     if not report.warnings:
-        return []
+        return hidden
     out = ["", f"<details><summary>{plural(len(report.warnings), 'warning')}</summary>", ""]
     out += [f"- {escape(str(w))}" for w in report.warnings[:limit]]
     if len(report.warnings) > limit:
         out.append(f"- … {len(report.warnings) - limit} more not shown")
-    return [*out, "", "</details>"]
+    return [*out, "", "</details>", *hidden]
 
 
 def _page(report: DiffReport, limit: int) -> str:

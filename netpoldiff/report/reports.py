@@ -23,6 +23,7 @@ from netpoldiff.object_edits import ObjectChange, changed_objects
 from netpoldiff.plan import Plan, Planner
 from netpoldiff.printable import printable
 from netpoldiff.report.lines import ChangeLine, change_lines
+from netpoldiff.suppression import NOTHING_SUPPRESSED, Suppressed
 from netpoldiff.unevaluated import Unevaluated
 
 Side = Literal["old", "new"]
@@ -55,8 +56,9 @@ class DiffReport:
     """Everything a diff report shows.
 
     The two sides, what changed in reachability and in the objects, the warnings (NEW's;
-    OLD's tell which the change introduces) and skipped input of the reading, the changed
-    objects whose effect is not shown, and the sides where nothing was read under ``paths``.
+    OLD's tell which the change introduces; both after suppression) and skipped input of the
+    reading, the changed objects whose effect is not shown, and the sides where nothing was
+    read under ``paths``.
     """
 
     old_source: str  # OLD as given on the command line, for machine formats
@@ -75,6 +77,8 @@ class DiffReport:
     configuration_changes: tuple[ConfigurationChanged, ...] = ()
     # --equivalent: the formats people read lead with the verdict (report/equivalence.py).
     equivalence_verdict: bool = False
+    # NEW's warnings that annotations, ignore: or --ignore hid: counted in every format.
+    suppressed: Suppressed = NOTHING_SUPPRESSED
     # The engine that evaluated both sides: causes evaluate states between them with its work.
     engine: Engine | None = field(default=None, compare=False, repr=False)
 
@@ -175,6 +179,7 @@ class MatrixReport:
     matrix: Matrix
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
+    suppressed: Suppressed = NOTHING_SUPPRESSED  # the warnings hidden, counted in every format
 
 
 @dataclass(frozen=True)
@@ -196,3 +201,4 @@ class ExplainReport:
     explanation: Explanation
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
+    suppressed: Suppressed = NOTHING_SUPPRESSED  # the warnings hidden, counted in every format

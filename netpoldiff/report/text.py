@@ -41,11 +41,13 @@ from netpoldiff.report.words import (
     object_change_lines,
     plural,
     summary_line,
+    suppressed_text,
     unevaluated_groups,
     unevaluated_text,
     why,
     workload_rows,
 )
+from netpoldiff.suppression import NOTHING_SUPPRESSED, Suppressed
 
 SOURCES_WIDTH: Final = 64
 DESTINATION_WIDTH: Final = 44
@@ -82,8 +84,12 @@ def _wrap_text(text: str, width: int) -> str:
     return "\n".join(wrapped) or text
 
 
-def problems_text(warnings: Sequence[Diagnostic], errors: Sequence[InputError]) -> str:
-    """The warnings and skipped input of a run, or nothing."""
+def problems_text(
+    warnings: Sequence[Diagnostic],
+    errors: Sequence[InputError],
+    suppressed: Suppressed = NOTHING_SUPPRESSED,
+) -> str:
+    """The warnings and skipped input of a run, and how many warnings were hidden; or nothing."""
     lines = []
     if errors:
         lines.append("INCOMPLETE: this input was skipped (--keep-going):")
@@ -91,6 +97,8 @@ def problems_text(warnings: Sequence[Diagnostic], errors: Sequence[InputError]) 
     if warnings:
         lines.append("Warnings:")
         lines.extend(f"  {warning}" for warning in warnings)
+    if suppressed.count:
+        lines.append(suppressed_text(suppressed))
     return "\n".join(lines)
 
 
@@ -155,7 +163,7 @@ def render_matrix(
         out.extend(["", title])
         table = _table(rows, ["DESTINATION", "SOURCES", "CONNECTIONS"], fmt="simple")
         out.extend("  " + line for line in table.splitlines())
-    problems = problems_text(report.warnings, report.errors)
+    problems = problems_text(report.warnings, report.errors, report.suppressed)
     if problems:
         out.extend(["", problems])
     return ["\n".join(out) + "\n"]
@@ -252,7 +260,7 @@ def _diff_text(report: DiffReport, style: Style) -> str:
     if report.nothing_read:
         out.append("")
         out.extend(nothing_read_text(report, side) for side in report.nothing_read)
-    problems = problems_text(report.warnings, report.errors)
+    problems = problems_text(report.warnings, report.errors, report.suppressed)
     if problems:
         out.extend(["", problems])
     out.extend(["", bold(summary_line(report))])
@@ -282,7 +290,7 @@ def render_explain(
         rows = decision_rows(direction, verdict)
         if rows:
             out.extend("  " + row for row in _table(rows, fmt="plain").splitlines())
-    problems = problems_text(report.warnings, report.errors)
+    problems = problems_text(report.warnings, report.errors, report.suppressed)
     if problems:
         out.extend(["", problems])
     return ["\n".join(out) + "\n"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final
 
 from netpoldiff.admin_policies import ADMIN_KINDS
 from netpoldiff.changes import SubjectChange
@@ -14,6 +15,7 @@ from netpoldiff.plan_steps import Step
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
 from netpoldiff.reverts import ChangedObject
+from netpoldiff.suppression import IGNORE_ANNOTATION, Means, Suppressed
 from netpoldiff.unevaluated import Unevaluated
 
 SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
@@ -30,6 +32,21 @@ CAUSES_SHOWN = 6  # causes listed on a line before "and N more"
 def plural(count: int, noun: str) -> str:
     """``1 workload``, ``2 workloads``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+_MEANS_WORDS: Final[Mapping[Means, str]] = {
+    "annotation": f"{IGNORE_ANNOTATION} annotations",
+    "configuration": "the configuration's ignore",
+    "command-line": "--ignore",
+}
+
+
+def suppressed_text(suppressed: Suppressed) -> str:
+    """``3 warnings suppressed (netpoldiff.io/ignore annotations, --ignore)``, or nothing."""
+    if not suppressed.count:
+        return ""
+    means = ", ".join(_MEANS_WORDS[m] for m in suppressed.means)
+    return f"{plural(suppressed.count, 'warning')} suppressed ({means})"
 
 
 def _labels_text(labels: Iterable[tuple[str, str]]) -> str:

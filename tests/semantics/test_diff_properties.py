@@ -396,6 +396,7 @@ def check_diff_document(document: object) -> None:
         "errors",
         "error_details",
         "warnings",
+        "suppressed",
         "unevaluated",
         "nothing_read",
         "findings",
@@ -412,6 +413,7 @@ def check_diff_document(document: object) -> None:
         assert set(entry) <= {"kind", "namespace", "name", "change", "reason", "file", "line"}
         assert entry["reason"] in {"selects-nothing", "kind-not-evaluated", "not-read"}
     assert set(document.get("nothing_read", [])) <= {"old", "new"}
+    assert type(document.get("suppressed", 0)) is int
     for finding in document.get("findings", []):
         assert set(finding) == {"kind", "message", "flows", "objects"}
     for detail in document.get("error_details", []):

@@ -62,6 +62,7 @@ def test_common_options_default_to_the_values_their_owning_modules_declare() -> 
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
         "max_total_size": DEFAULT_MAX_TOTAL_SIZE,
         "workload_kinds": (),
+        "ignore": frozenset(),
         "render_mode": "auto",
         "kustomize_command": None,
     }
@@ -72,7 +73,8 @@ def test_common_options_pass_what_the_command_line_says() -> None:
     sizes = ("--max-file-size", "10", "--max-total-size", "20")
     kinds = ("--workload-kind", "CloneSet.apps.kruise.io=spec.template")
     render = ("--render", "none", "--kustomize", "kubectl")
-    parsed = _parsed(options.common, args=args + sizes + kinds + render)
+    ignore = ("--ignore", "NPD003", "--ignore", "npd005, NPD007")
+    parsed = _parsed(options.common, args=args + sizes + kinds + render + ignore)
     declared = parsed.pop("workload_kinds")
     assert isinstance(declared, tuple)
     assert [(kind.name, kind.groups) for kind in declared] == [
@@ -87,6 +89,7 @@ def test_common_options_pass_what_the_command_line_says() -> None:
         "no_cache": True,
         "max_file_size": 10,
         "max_total_size": 20,
+        "ignore": frozenset({"NPD003", "NPD005", "NPD007"}),
         "render_mode": "none",
         "kustomize_command": "kubectl",
     }
@@ -134,6 +137,21 @@ def test_fail_on_is_repeatable_in_the_order_given() -> None:
     assert _parsed(options.fail_on, args=args) == {"fail_on": ("closed", "warnings")}
     with pytest.raises(click.BadParameter, match="'opened' is not 'warnings'"):
         _parsed(options.matrix_fail_on, args=("--fail-on", "opened"))
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("NPD03", "unknown warning code 'NPD03'"),
+        ("NPD003,NPD999", "unknown warning code 'NPD999'"),
+        ("all", "'all' is not a code: name each code"),
+        (",", "names no code"),
+    ],
+    ids=["typo", "one-of-two", "all", "empty"],
+)
+def test_ignore_refuses_a_code_the_registry_does_not_define(value: str, problem: str) -> None:
+    with pytest.raises(click.BadParameter, match=problem):
+        _parsed(options.ignore, args=("--ignore", value))
 
 
 def test_color_choices_are_the_colour_modes_with_auto_by_default() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -16,7 +17,9 @@ from netpoldiff.commands.shared import (
     convert,
     fails,
     read,
+    visible_warnings,
 )
+from netpoldiff.configuration import Configuration
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff, diff_matrices
 from netpoldiff.errors import InputError, Location, UsageError
@@ -28,6 +31,7 @@ from netpoldiff.sources import (
     HEAD,
     OnDisk,
 )
+from netpoldiff.suppression import Ignore
 from tests.conftest import FIXTURES, REPO_ROOT
 from tests.testing.gitrepo import demo_repository
 
@@ -130,6 +134,28 @@ def test_convert_keeps_the_warnings_and_errors_of_reading_and_of_converting(
     assert sorted(w.code for w in loaded.warnings) == ["NPD002", "NPD005"]
     assert loaded.file_count == 2  # read: bad.yaml and p.yaml
     assert (loaded.source, loaded.label) == (OnDisk(str(directory)), str(directory))
+
+
+def test_visible_warnings_hide_what_annotations_configuration_and_options_name(
+    tmp_path: Path,
+) -> None:
+    annotated = POLICY_WITH_WARNING.replace(
+        "{name: p, namespace: a}",
+        "{name: p, namespace: a, annotations: {netpoldiff.io/ignore: NPD002}}",
+    )
+    directory = _tree(tmp_path / "m", **{"p.yaml": annotated, "pod.YAML": POD_WITHOUT_NAMESPACE})
+    loaded = _load(directory)
+    assert [a.codes for a in loaded.ignored] == [frozenset({"NPD002"})]
+    shown, suppressed = visible_warnings(loaded.warnings, loaded, SETTINGS)
+    assert [w.code for w in shown] == ["NPD005"]
+    assert (suppressed.count, suppressed.means) == (1, ("annotation",))
+    # The configuration's ignore and --ignore add up.
+    configured = Configuration(".netpoldiff.yaml", ignore=frozenset({"NPD005"}))
+    settings = dataclasses.replace(SETTINGS, ignore=frozenset({"NPD002"}), configuration=configured)
+    assert settings.ignored == Ignore(frozenset({"NPD005"}), frozenset({"NPD002"}))
+    shown, suppressed = visible_warnings(loaded.warnings, loaded, settings)
+    assert shown == ()
+    assert suppressed.means == ("annotation", "configuration", "command-line")
 
 
 def test_paths_that_match_a_manifest_on_either_side_pass(tmp_path: Path) -> None:

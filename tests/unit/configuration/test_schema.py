@@ -23,6 +23,7 @@ render:
     - chart: charts/web
 workload_kinds: ["Rollout.argoproj.io=spec.template"]
 fail_on: [opened, findings]
+ignore: [NPD007, "npd003, NPD005"]
 """
 
 
@@ -55,6 +56,7 @@ def test_every_key_is_read_into_its_setting() -> None:
         ("spec", "template"),
     )
     assert configuration.fail_on == ("opened", "findings")
+    assert configuration.ignore == {"NPD003", "NPD005", "NPD007"}
 
 
 @pytest.mark.parametrize("text", ["", "# nothing yet\n", "---\n"], ids=["empty", "comment", "bare"])
@@ -86,6 +88,10 @@ def test_render_without_mode_renders_what_it_finds() -> None:
         ("fail_on: [opend]\n", 1, "fail_on: 'opend' is not one of opened, closed, any"),
         ("fail_on: opened\n", 1, "fail_on must be a list of strings"),
         ("workload_kinds: [Rollout]\n", 1, "workload_kinds: 'Rollout': expected Kind.group="),
+        ("paths: [a]\nignore: [NPD07]\n", 2, "ignore: unknown warning code 'NPD07' (the codes"),
+        ("ignore: [all]\n", 1, "ignore: 'all' is not a code: name each code"),
+        ("ignore: NPD003\n", 1, "ignore must be a list of strings, found a string"),
+        ("ignore: [' ']\n", 1, "ignore: ' ' names no code"),
         ("render: auto\n", 1, "render must be a mapping (mode, kustomize, helm), found a string"),
         ("render:\n  mode: always\n", 2, "render.mode: 'always' is not one of auto, none"),
         ("render:\n  kustomise: [a]\n", 2, "unknown key render.'kustomise'"),

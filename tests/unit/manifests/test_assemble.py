@@ -284,3 +284,15 @@ def test_objects_compare_by_content_and_never_by_where_they_are_written() -> Non
             if isinstance(value, type) and dataclasses.is_dataclass(value):
                 ignored = [f for f in dataclasses.fields(value) if not f.compare]
                 assert all(f.type == "Location | None" for f in ignored), (value, ignored)
+
+
+def test_a_document_refused_with_keep_going_hides_no_warning() -> None:
+    # Its objects are not added (another object has its name), so neither is its annotation.
+    first = "apiVersion: v1\nkind: Namespace\nmetadata: {name: b, labels: {v: one}}\n"
+    second = (
+        "apiVersion: v1\nkind: Namespace\n"
+        "metadata: {name: b, labels: {v: two}, annotations: {netpoldiff.io/ignore: NPD006}}\n"
+    )
+    loaded = load(first + "---\n" + second, keep_going=True)
+    assert [e.location.document for e in loaded.errors] == [2]
+    assert loaded.ignored == ()

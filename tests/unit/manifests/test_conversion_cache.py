@@ -86,12 +86,13 @@ def test_a_cached_conversion_is_placed_at_the_path_it_is_read_from(tmp_path: Pat
     ]
 
 
-# Every kind of object a conversion holds: a skipped host-network pod and its warning, a policy
-# with each peer, port and selector form, another warning, a namespace and an invalid document.
+# Every kind of object a conversion holds: a skipped host-network pod and its warning (which
+# its annotation hides), a policy with each peer, port and selector form, another warning, a
+# namespace and an invalid document.
 RICH = b"""\
 apiVersion: v1
 kind: Pod
-metadata: {name: host, namespace: ops}
+metadata: {name: host, namespace: ops, annotations: {netpoldiff.io/ignore: NPD001}}
 spec: {hostNetwork: true, containers: []}
 ---
 apiVersion: v1
@@ -131,11 +132,13 @@ def test_every_kind_of_conversion_is_read_back_from_the_cache(tmp_path: Path) ->
     first = Loader(ConversionCache(tmp_path)).load(files, keep_going=True)
     assert first.warnings
     assert first.errors
+    assert first.ignored
 
     again = Loader(ConversionCache(tmp_path))
     second = again.load(files, keep_going=True)
     assert again.conversions == 0  # every entry passed the unpickler
     assert (second.cluster, second.warnings) == (first.cluster, first.warnings)
+    assert second.ignored == first.ignored
     assert [str(e) for e in second.errors] == [str(e) for e in first.errors]
 
 
@@ -169,6 +172,7 @@ def test_the_documents_before_a_break_are_read_back_with_the_break(tmp_path: Pat
         ("netpoldiff.ports", "Protocol"),
         ("netpoldiff.errors", "InputError"),
         ("netpoldiff.manifests.convert", "ConvertedDocument"),
+        ("netpoldiff.suppression", "Annotated"),
     ],
 )
 def test_the_unpickler_builds_the_classes_of_a_conversion(module: str, name: str) -> None:

@@ -36,3 +36,18 @@ def test_rules_peers_and_ports_know_their_lines_under_every_path_of_the_same_con
             Location(path, 1, 9),
             Location(path, 1, 11),
         ]
+
+
+def test_the_warnings_an_annotation_hides_are_those_of_each_path() -> None:
+    text = (
+        b"apiVersion: v1\nkind: Namespace\n"
+        b"metadata: {name: shop, annotations: {netpoldiff.io/ignore: NPD006}}\n"
+    )
+    files = [SourceFile("old/n.yaml", text, "same"), SourceFile("new/n.yaml", text, "same")]
+    loader = Loader()
+    loaded = [loader.load([f]) for f in files]
+    assert loader.conversions == 1
+    assert [[a.where for a in each.ignored] for each in loaded] == [
+        [Location("old/n.yaml", 1)],
+        [Location("new/n.yaml", 1)],
+    ]

@@ -19,7 +19,13 @@ POD_SPEC: Schema = {
     "containers": Each(CONTAINER),
     "initContainers": Each(CONTAINER),
 }
-METADATA: Schema = {"name": None, "namespace": None, "labels": None}
+# Of the annotations, netpoldiff.io/ignore only (which warnings the object hides).
+METADATA: Schema = {
+    "name": None,
+    "namespace": None,
+    "labels": None,
+    "annotations": {"netpoldiff.io/ignore": None},
+}
 TEMPLATE: Schema = {"metadata": {"labels": None}, "spec": POD_SPEC}
 OTHER: Schema = {**HEAD, "metadata": METADATA, "spec": {"template": TEMPLATE}}
 

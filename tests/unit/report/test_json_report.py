@@ -211,6 +211,7 @@ def test_a_matrix_document_lists_present_endpoints_and_every_allowed_flow() -> N
         "incomplete",
         "errors",
         "warnings",
+        "suppressed",
     ]
     assert (document["schema_version"], document["source"]) == (SCHEMA_VERSION, "SRC")
     assert document["endpoints"] == [endpoint_json(e) for e in matrix.present_endpoints()]
@@ -289,6 +290,7 @@ def test_a_diff_document_lists_opened_and_closed_pairs_with_their_causes() -> No
         "errors",
         "error_details",
         "warnings",
+        "suppressed",
         "unevaluated",
         "nothing_read",
         "findings",
@@ -461,6 +463,7 @@ def test_an_explain_document_has_the_contract_keys_one_decision_a_line() -> None
         "incomplete",
         "errors",
         "warnings",
+        "suppressed",
     ]
     assert document["schema_version"] == SCHEMA_VERSION
     assert (document["from"], document["to"]) == (

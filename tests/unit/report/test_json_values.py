@@ -7,6 +7,7 @@ import json
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.report.json_values import dump, problems
+from netpoldiff.suppression import Suppressed
 
 
 def test_a_source_s_problems_say_incomplete_exactly_when_something_was_skipped() -> None:
@@ -17,6 +18,13 @@ def test_a_source_s_problems_say_incomplete_exactly_when_something_was_skipped()
     assert found["incomplete"] is True
     assert found["errors"] == ["k8s/bad.yaml (document 1, line 2): invalid YAML"]
     assert [w["code"] for w in found["warnings"]] == ["NPD004"]
+    assert found["suppressed"] == 0
+
+
+def test_a_source_s_problems_count_the_suppressed_warnings() -> None:
+    hidden = Diagnostic("NPD003", "ignored egress", None)
+    found = problems([], [], Suppressed((hidden, hidden), ("command-line",)))
+    assert (found["warnings"], found["suppressed"]) == ([], 2)
 
 
 def test_dump_keeps_non_ascii_text_and_stays_json() -> None:

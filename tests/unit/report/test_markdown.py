@@ -17,6 +17,7 @@ from netpoldiff.report.labels import Population
 from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.markdown import BUDGET, MARKER, code, escape, mermaid, render_diff
 from netpoldiff.report.reports import DiffReport
+from netpoldiff.suppression import Suppressed
 from netpoldiff.unevaluated import Unevaluated
 from tests.testing.builders import (
     cluster,
@@ -277,6 +278,23 @@ def test_skipped_input_is_a_caution_and_warnings_are_listed_escaped() -> None:
         "- k8s/link: skipped \\*here\\* \\[NPD004\\]",
         "",
         "</details>",
+    ]
+
+
+def test_a_comment_counts_the_suppressed_warnings_even_when_none_is_left() -> None:
+    warned = NOT_FOLLOWED.at(Location("k8s/link"), what="skipped")
+    same = cluster(WEB, API)
+    hidden = Suppressed((warned,), ("annotation",))
+    report = dataclasses.replace(diff_report(same, same), suppressed=hidden)
+    lines = rendered(render_diff, report).splitlines()
+    assert lines[-2:] == ["", "1 warning suppressed (netpoldiff.io/ignore annotations)"]
+    shown = dataclasses.replace(report, warnings=(warned,))
+    lines = rendered(render_diff, shown).splitlines()
+    assert lines[-4:] == [
+        "",
+        "</details>",
+        "",
+        "1 warning suppressed (netpoldiff.io/ignore annotations)",
     ]
 
 

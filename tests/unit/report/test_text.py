@@ -13,6 +13,7 @@ from netpoldiff.policies import NetworkPolicy
 from netpoldiff.report.reports import MatrixReport
 from netpoldiff.report.text import NOBODY, problems_text, render_diff, render_explain, render_matrix
 from netpoldiff.report.words import summary_line
+from netpoldiff.suppression import Suppressed
 from tests.testing.builders import TCP, cluster, pods, policy, port, rule, workload
 from tests.unit.report.reporting import diff_report, explain_report, matrix_report, rendered
 
@@ -42,6 +43,29 @@ def test_problems_list_skipped_input_then_warnings(
     warnings: tuple[Diagnostic, ...], errors: tuple[InputError, ...], expected: str
 ) -> None:
     assert problems_text(warnings, errors) == expected
+
+
+HIDDEN = Suppressed((WARNED, WARNED), ("configuration",))
+
+
+@pytest.mark.parametrize(
+    ("warnings", "expected"),
+    [
+        ((), "2 warnings suppressed (the configuration's ignore)"),
+        (
+            (WARNED,),
+            (
+                "Warnings:\n  k8s/link: skipped [NPD004]\n"
+                "2 warnings suppressed (the configuration's ignore)"
+            ),
+        ),
+    ],
+    ids=["all-hidden", "after-the-warnings-left"],
+)
+def test_problems_count_the_suppressed_warnings_after_those_left(
+    warnings: tuple[Diagnostic, ...], expected: str
+) -> None:
+    assert problems_text(warnings, (), HIDDEN) == expected
 
 
 A_WEB, B_API = workload("a/web"), workload("b/api", {"app": "api"})

@@ -8,6 +8,7 @@ import pytest
 
 from netpoldiff.causes import Cause
 from netpoldiff.changes import ChangeSet, SubjectChange
+from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.model import ObjectRef
 from netpoldiff.object_edits import changed_objects
@@ -19,10 +20,12 @@ from netpoldiff.report.words import (
     plural,
     subject_change_text,
     summary_line,
+    suppressed_text,
     why,
     workload_rows,
 )
 from netpoldiff.reverts import ChangedObject
+from netpoldiff.suppression import Means, Suppressed
 from netpoldiff.unevaluated import Unevaluated
 from tests.testing.builders import (
     cluster,
@@ -45,6 +48,31 @@ from tests.unit.report.reporting import diff_report
 )
 def test_plural_adds_s_to_every_count_but_one(count: int, noun: str, expected: str) -> None:
     assert plural(count, noun) == expected
+
+
+HIDDEN = Diagnostic("NPD003", "ignored egress")
+
+
+@pytest.mark.parametrize(
+    ("count", "means", "expected"),
+    [
+        (0, (), ""),
+        (1, ("annotation",), "1 warning suppressed (netpoldiff.io/ignore annotations)"),
+        (
+            3,
+            ("annotation", "configuration", "command-line"),
+            (
+                "3 warnings suppressed (netpoldiff.io/ignore annotations, the configuration's "
+                "ignore, --ignore)"
+            ),
+        ),
+    ],
+    ids=["none", "one", "every-means"],
+)
+def test_suppressed_text_counts_the_hidden_warnings_and_names_the_means(
+    count: int, means: tuple[Means, ...], expected: str
+) -> None:
+    assert suppressed_text(Suppressed((HIDDEN,) * count, means)) == expected
 
 
 WEB = endpoint("shop/web")

@@ -9,7 +9,9 @@ one: the runner still honours the legacy form mid-line). The rule:
 - A character that ``str.isprintable`` rejects (control characters C0, DEL and C1, format
   characters such as U+202E and U+200B, line and paragraph separators, unassigned and private
   code points, spaces other than U+0020) is written as a backslash escape.
-- ``##[`` loses its bracket, and text from input never starts a line with ``::``.
+- ``##[`` loses its bracket, and text from input never starts a line with ``::``. The one
+  document whose lines start with ``::`` is the GitHub format's, which writes workflow
+  commands on purpose, with every value from input escaped as the runner reads it.
 
 Where it applies, once: text that holds input and prints as (part of) one line goes through
 ``printable`` where it is made (errors.py: messages, when an error or warning is made, and
@@ -80,7 +82,7 @@ def _is_ours(text: str, position: int) -> bool:
     return character == _ZERO_WIDTH_SPACE and position > 0 and text[position - 1] in "@#"
 
 
-def _inert_lines(text: str) -> str:
+def _inert_lines(text: str, *, workflow_commands: bool = False) -> str:
     pieces: list[str] = []
     done = 0
     # Reports are large and nearly all plain ASCII: a character class finds what needs a look.
@@ -94,23 +96,30 @@ def _inert_lines(text: str) -> str:
     text = "".join(pieces) + text[done:] if pieces else text
     if _LEGACY_COMMAND in text:
         text = text.replace(_LEGACY_COMMAND, "##\\u005b")
+    if workflow_commands:
+        return text
     text = _COMMAND_AFTER_BREAK.sub(lambda match: f"\n{match.group(1)}\\u003a:", text)
     first = _COMMAND_FIRST.match(text)  # text starts a line
     return f"{first.group(1)}\\u003a{text[first.end() - 1 :]}" if first else text
 
 
-def inert_document(chunks: Iterable[str]) -> Iterator[str]:
+def inert_document(chunks: Iterable[str], *, workflow_commands: bool = False) -> Iterator[str]:
     r"""A report's pieces with nothing left that could act on a terminal or a CI log.
 
     Line breaks and the reports' own colour codes and mention breakers pass; any other
     unprintable character becomes a ``\uXXXX`` escape, which JSON reads as the same string.
     Works line by line across pieces, so a streamed document is guarded as it streams.
+
+    ``workflow_commands``: the document is the GitHub format's, whose every line is a workflow
+    command netpoldiff writes on purpose, each value in it escaped as the runner reads it (no
+    line break from input can start a line of its own). Those lines pass; the rest of the rule
+    (unprintable characters, ``##[``) still holds.
     """
     pending = ""
     for chunk in chunks:
         complete, newline, rest = (pending + chunk).rpartition("\n")
         pending = rest
         if newline:
-            yield _inert_lines(complete + newline)
+            yield _inert_lines(complete + newline, workflow_commands=workflow_commands)
     if pending:
-        yield _inert_lines(pending)
+        yield _inert_lines(pending, workflow_commands=workflow_commands)

@@ -49,6 +49,7 @@ CORE_RANK: dict[str, float] = {
     "unmatched": 7,
     "admin_checks": 6.5,
     "unevaluated": 9,
+    "flow_origins": 9.6,  # where an opened flow is written: the rules of NEW that allow it
 }
 # Within a core package, each module may import only the ones before it.
 CORE_PACKAGE_ORDER = {
@@ -232,7 +233,7 @@ def test_no_relative_imports() -> None:
 # Read from the registry's source, not by importing it: a sideways import that makes a cycle
 # must fail here with its name, not stop the whole test module.
 REGISTRY = "report.formats"
-REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS", "PLAN_FORMATS", "EXPLAIN_FORMATS")
+REGISTRIES = ("DIFF_FORMATS", "MATRIX_FORMATS", "PLAN_FORMATS", "EXPLAIN_FORMATS", "LINT_FORMATS")
 
 
 def _registered_modules(source: str) -> set[str]:
@@ -357,14 +358,17 @@ def test_the_registry_scan_finds_the_modules_of_the_registered_functions() -> No
     from netpoldiff.report.formats import (
         DIFF_FORMATS,
         EXPLAIN_FORMATS,
+        LINT_FORMATS,
         MATRIX_FORMATS,
         PLAN_FORMATS,
     )
 
-    registries = (DIFF_FORMATS, MATRIX_FORMATS, PLAN_FORMATS, EXPLAIN_FORMATS)
+    registries = (DIFF_FORMATS, MATRIX_FORMATS, PLAN_FORMATS, EXPLAIN_FORMATS, LINT_FORMATS)
     renderers = [render for registry in registries for render in registry.values()]
     assert {_module_of(render) for render in renderers} == FORMATS
     assert {"report.text", "report.dot", "report.markdown", "report.json_report"} <= FORMATS
+    assert {"report.sarif", "report.github", "report.lint_text"} <= FORMATS
+    assert "report.annotations" in SHARED_REPORT
     assert {"report.labels", "report.lines", "report.words", "report.reports"} <= SHARED_REPORT
     aliased = (
         "from netpoldiff.report.sarif import render_diff as sarif\nDIFF_FORMATS = {'s': sarif}"

@@ -13,6 +13,7 @@ from netpoldiff.cli.explain import explain
 from netpoldiff.cli.handler import past_click
 from netpoldiff.cli.hooks import hook
 from netpoldiff.cli.invocation import Invocation
+from netpoldiff.cli.lint import lint
 from netpoldiff.cli.matrix import matrix
 from netpoldiff.cli.plan import plan
 from netpoldiff.cli.pr_comment import pr_comment
@@ -54,5 +55,5 @@ def cli(context: click.Context, directory: str | None) -> None:
     context.ensure_object(Invocation).directory = directory
 
 
-for _command in (diff, matrix, plan, explain, hook, pr_comment):
+for _command in (diff, matrix, lint, plan, explain, hook, pr_comment):
     cli.add_command(_command)

@@ -23,6 +23,7 @@ from netpoldiff.commands import (
     DIFF_FORMATS,
     EXPLAIN_FORMATS,
     HOOK_FAIL_ON,
+    LINT_FORMATS,
     MATRIX_FORMATS,
     PLAN_FORMATS,
     FailOn,
@@ -238,7 +239,10 @@ diff_format = click.option(
     type=click.Choice(list(DIFF_FORMATS)),
     default="text",
     show_default=True,
-    help="Report format (dot: a Graphviz graph of the changed flows).",
+    help=(
+        "Report format (dot: a Graphviz graph of the changed flows; sarif: SARIF 2.1.0 for "
+        "code scanning; github: workflow commands that annotate the lines in GitHub Actions)."
+    ),
 )
 matrix_format = click.option(
     "--format",
@@ -263,6 +267,17 @@ explain_format = click.option(
     default="text",
     show_default=True,
     help="Report format.",
+)
+lint_format = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(LINT_FORMATS)),
+    default="text",
+    show_default=True,
+    help=(
+        "Report format (sarif: SARIF 2.1.0 for code scanning; github: workflow commands that "
+        "annotate the lines in GitHub Actions)."
+    ),
 )
 port = click.option(
     "--port",

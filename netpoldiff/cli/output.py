@@ -34,7 +34,7 @@ def write(report: Report, output: str | None, settings: Settings) -> None:
     A relative FILE is relative to where the command runs (``-C DIR`` included). Every
     piece passes ``inert_document``: nothing from the input acts on a terminal or a CI log.
     """
-    chunks = inert_document(report.chunks)
+    chunks = inert_document(report.chunks, workflow_commands=report.workflow_commands)
     if output is None:
         _to_stdout(chunks)
         return

@@ -14,6 +14,7 @@ from netpoldiff.commands.hooks import (
     hook_run_command,
     pre_push_command,
 )
+from netpoldiff.commands.lint import lint_command
 from netpoldiff.commands.matrix import MatrixFailOn, matrix_command
 from netpoldiff.commands.plan import plan_command
 from netpoldiff.commands.pr_comment import append_step_summary, comment_body, post_pr_comment
@@ -22,7 +23,13 @@ from netpoldiff.configuration import CONFIGURATION_NAME, FailOn
 from netpoldiff.explain import Port
 from netpoldiff.hooks import Stage
 from netpoldiff.manifests import DEFAULT_NAMESPACE, parse_workload_kind
-from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS, PLAN_FORMATS
+from netpoldiff.report.formats import (
+    DIFF_FORMATS,
+    EXPLAIN_FORMATS,
+    LINT_FORMATS,
+    MATRIX_FORMATS,
+    PLAN_FORMATS,
+)
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "DIFF_FORMATS",
     "EXPLAIN_FORMATS",
     "HOOK_FAIL_ON",
+    "LINT_FORMATS",
     "MATRIX_FORMATS",
     "PLAN_FORMATS",
     "FailOn",
@@ -47,6 +55,7 @@ __all__ = [
     "explain_command",
     "hook_install_command",
     "hook_run_command",
+    "lint_command",
     "matrix_command",
     "parse_port",
     "parse_workload_kind",

@@ -17,6 +17,7 @@ from netpoldiff.commands.shared import (
     convert,
     fails,
     read,
+    repository_paths,
     visible_warnings,
 )
 from netpoldiff.configuration import FailOn
@@ -24,7 +25,7 @@ from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import InputError, UsageError
 from netpoldiff.evaluate import Engine, Universe
 from netpoldiff.report.equivalence import equivalence
-from netpoldiff.report.formats import DIFF_FORMATS, format_named
+from netpoldiff.report.formats import DIFF_FORMATS, WORKFLOW_COMMAND_FORMATS, format_named
 from netpoldiff.report.reports import DiffHeader, DiffReport, Side, Style
 from netpoldiff.sources import (
     HEAD,
@@ -78,7 +79,12 @@ def diff_command(
     chunks = render(report, Style(color=color))
     if equivalent:
         verdict = equivalence(report).verdict
-        return Report(chunks, 0 if verdict == "equivalent" else 1, changed=not diff.is_empty())
+        return Report(
+            chunks,
+            0 if verdict == "equivalent" else 1,
+            changed=not diff.is_empty(),
+            workflow_commands=output_format in WORKFLOW_COMMAND_FORMATS,
+        )
     warned = (*report.warnings, *report.unevaluated, *report.nothing_read)
     # A changed file that was not read is skipped input: no --fail-on condition can vouch.
     failed = (
@@ -92,7 +98,13 @@ def diff_command(
         )
         or (exit_code and not diff.is_empty())
     )
-    return Report(chunks, 1 if failed else 0, changed=not diff.is_empty(), fail_on=conditions)
+    return Report(
+        chunks,
+        1 if failed else 0,
+        changed=not diff.is_empty(),
+        fail_on=conditions,
+        workflow_commands=output_format in WORKFLOW_COMMAND_FORMATS,
+    )
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ def compare(
         equivalence_verdict=equivalent,
         suppressed=suppressed,
         engine=engine,
+        repository_path=repository_paths(workspace, new),
     )
     return Compared(report, configured)
 

@@ -100,6 +100,7 @@ def pre_push_command(
     chunks: list[str] = []
     status = 0
     changed = False
+    workflow_commands = False
     conditions: tuple[FailOn, ...] = ()
     workspace = settings.workspace()
     for pushed in ranges:
@@ -119,4 +120,7 @@ def pre_push_command(
         chunks.extend(report.chunks)
         status = max(status, report.exit_status)
         changed = changed or report.changed
-    return Report(chunks, status, changed=changed, fail_on=conditions)
+        workflow_commands = report.workflow_commands
+    return Report(
+        chunks, status, changed=changed, fail_on=conditions, workflow_commands=workflow_commands
+    )

@@ -17,12 +17,15 @@ from netpoldiff.errors import InputError, UsageError
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests import DEFAULT_NAMESPACE, ConversionCache, Loader
 from netpoldiff.manifests.conversion_cache import default_directory
+from netpoldiff.render.origins import written_in
 from netpoldiff.render.pipeline import render_source
 from netpoldiff.render.plan import RenderPlan
+from netpoldiff.report.reports import RepositoryPath, as_shown
 from netpoldiff.sources import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
     Exclusions,
+    OnDisk,
     Source,
     SourceFiles,
     Workspace,
@@ -42,6 +45,9 @@ class Report:
     exit_status: int
     changed: bool = False  # whether reachability changed (diff only)
     fail_on: tuple[FailOn, ...] = ()  # the conditions checked: given, or configured
+    # GitHub workflow commands, written on purpose (``--format github``): their lines pass
+    # ``inert_document`` as they are, which makes any other ``::`` line inert.
+    workflow_commands: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +181,16 @@ def convert(
         loaded.skipped,
         loaded.ignored,
     )
+
+
+def repository_paths(workspace: Workspace, source: Source) -> RepositoryPath:
+    """The file a path of a source names, from the top of the repository (for annotations).
+
+    Git lists repository paths already; a directory's files are shown from where the
+    command runs. An object rendered from an overlay is in the file it was written in.
+    """
+    to_top = workspace.repository_path if isinstance(source, OnDisk) else as_shown
+    return lambda shown: to_top(written_in(shown))
 
 
 def check_paths(paths: Sequence[str], *sides: LoadedSource) -> None:

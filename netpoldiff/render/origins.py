@@ -22,6 +22,7 @@ from netpoldiff.sources import SourceFile
 from netpoldiff.sources.files import blob_id
 
 ORIGIN: Final = "config.kubernetes.io/origin"
+_VIA: Final = " via "
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,15 @@ def rendered_files(
     files = []
     for origin, group in sorted(groups.items()):
         data = _laid_out(group)
-        path = f"{display(origin)} via {display(overlay)}"
+        path = f"{display(origin)}{_VIA}{display(overlay)}"
         files.append(SourceFile(path, data, blob_id(data)))
     return tuple(files)
+
+
+def written_in(path: str) -> str:
+    """The file a rendered object is written in: ``base/p.yaml`` of ``base/p.yaml via overlays/x``.
+
+    Other paths as they are. Annotations on lines (SARIF, GitHub) need the file itself.
+    """
+    written, via, _ = path.partition(_VIA)
+    return written if via else path

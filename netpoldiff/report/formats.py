@@ -1,17 +1,18 @@
 """The report formats: one registry per kind of report, name -> render function.
 
 The command line offers these names as ``--format`` choices, in this order, and the commands
-look the chosen one up here; nothing else lists formats. To add one (say ``sarif``):
+look the chosen one up here; nothing else lists formats. To add one (say ``checkstyle``):
 
-1. write ``netpoldiff/report/sarif.py`` with ``render_diff(report: DiffReport, style: Style)
-   -> Iterable[str]`` (and ``render_matrix`` if it renders matrices too). It reads only the
-   report it is given, the core and the shared report modules (``labels``, ``lines``,
-   ``words``, ``graph``, ``reports``), never another format: what two formats share moves
-   into a shared module. A format that needs a slow dependency imports it inside the
-   function that uses it, since every format is imported with this registry;
-2. add its line below, e.g. ``"sarif": sarif.render_diff``;
-3. add its golden file, ``fixtures/demo/expected/diff.sarif`` (``make update-golden``, then
-   review it): the golden test renders every registered format and fails without one.
+1. write ``netpoldiff/report/checkstyle.py`` with ``render_diff(report: DiffReport, style:
+   Style) -> Iterable[str]`` (and ``render_lint`` if it renders lint reports too). It reads
+   only the report it is given, the core and the shared report modules (``labels``,
+   ``lines``, ``words``, ``graph``, ``annotations``, ``reports``), never another format: what
+   two formats share moves into a shared module (SARIF and GitHub share ``annotations``). A
+   format that needs a slow dependency imports it inside the function that uses it, since
+   every format is imported with this registry;
+2. add its line below, e.g. ``"checkstyle": checkstyle.render_diff``;
+3. add its golden files, ``fixtures/*/expected/diff.checkstyle`` (``make update-golden``, then
+   review them): the golden test renders every registered format and fails without one.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ from collections.abc import Iterable, Mapping
 from typing import Final, Protocol, TypeVar
 
 from netpoldiff.errors import UsageError
-from netpoldiff.report import dot, json_report, markdown, runbook, text
-from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, PlanReport, Style
+from netpoldiff.report import dot, github, json_report, lint_text, markdown, runbook, sarif, text
+from netpoldiff.report.reports import (
+    DiffReport,
+    ExplainReport,
+    LintReport,
+    MatrixReport,
+    PlanReport,
+    Style,
+)
 
 
 class DiffRenderer(Protocol):
@@ -45,6 +53,8 @@ DIFF_FORMATS: Final[Mapping[str, DiffRenderer]] = {
     "markdown": markdown.render_diff,
     "json": json_report.render_diff,
     "dot": dot.render_diff,
+    "sarif": sarif.render_diff,
+    "github": github.render_diff,
 }
 MATRIX_FORMATS: Final[Mapping[str, MatrixRenderer]] = {
     "text": text.render_matrix,
@@ -80,7 +90,26 @@ EXPLAIN_FORMATS: Final[Mapping[str, ExplainRenderer]] = {
     "json": json_report.render_explain,
 }
 
-R = TypeVar("R", DiffRenderer, MatrixRenderer, PlanRenderer, ExplainRenderer)
+
+class LintRenderer(Protocol):
+    """Renders the warnings of one source."""
+
+    def __call__(self, report: LintReport, style: Style, /) -> Iterable[str]:
+        """The report's text, in pieces that joined make the whole document."""
+        ...
+
+
+LINT_FORMATS: Final[Mapping[str, LintRenderer]] = {
+    "text": lint_text.render_lint,
+    "json": json_report.render_lint,
+    "sarif": sarif.render_lint,
+    "github": github.render_lint,
+}
+# Formats whose lines are GitHub workflow commands on purpose: written as they are (see
+# printable.inert_document), where any other report's ``::`` line is made inert.
+WORKFLOW_COMMAND_FORMATS: Final = frozenset({"github"})
+
+R = TypeVar("R", DiffRenderer, MatrixRenderer, PlanRenderer, ExplainRenderer, LintRenderer)
 
 
 def format_named(formats: Mapping[str, R], name: str) -> R:

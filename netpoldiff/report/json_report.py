@@ -12,6 +12,7 @@ from netpoldiff.explain import Decision, DirectionVerdict
 from netpoldiff.object_edits import ObjectChange
 from netpoldiff.plan_steps import intermediate_manifest
 from netpoldiff.ports import ConnectionSet
+from netpoldiff.report.annotations import by_place
 from netpoldiff.report.json_values import (
     SCHEMA_VERSION,
     JsonObject,
@@ -21,8 +22,16 @@ from netpoldiff.report.json_values import (
     endpoint_json,
     problems,
     ref_json,
+    warning_json,
 )
-from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, PlanReport, Style
+from netpoldiff.report.reports import (
+    DiffReport,
+    ExplainReport,
+    LintReport,
+    MatrixReport,
+    PlanReport,
+    Style,
+)
 
 
 def render_matrix(
@@ -239,3 +248,21 @@ def render_explain(
     lines += [f'"ingress": {_direction_json(explanation.ingress)}']
     reading = dump(problems(report.warnings, report.errors, report.suppressed))[1:]
     yield "{" + ",\n ".join(lines) + ",\n " + reading + "\n"
+
+
+def render_lint(
+    report: LintReport,
+    style: Style,  # noqa: ARG001 - a document for machines
+) -> Iterator[str]:
+    """The ``lint --format json`` document: every warning, by file and line, with severity."""
+    head: JsonObject = {"schema_version": SCHEMA_VERSION, "source": report.source}
+    yield dump(head)[:-1] + ',\n "warnings": ['
+    yield ",".join(
+        "\n  " + dump({**warning_json(warning), "severity": warning.severity})
+        for warning in by_place(report.warnings)
+    )
+    tail: JsonObject = {
+        "incomplete": bool(report.errors),
+        "errors": [str(error) for error in report.errors],
+    }
+    yield "],\n " + dump(tail)[1:] + "\n"

@@ -6,6 +6,7 @@ format needs no change in the commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -27,6 +28,19 @@ from netpoldiff.suppression import NOTHING_SUPPRESSED, Suppressed
 from netpoldiff.unevaluated import Unevaluated
 
 Side = Literal["old", "new"]
+
+
+def as_shown(path: str) -> str:
+    """A path as the report shows it: already a path from the top of the repository."""
+    return path
+
+
+RepositoryPath = Callable[[str], str]
+"""A path as shown (from where the command runs) -> from the top of its repository.
+
+Formats that annotate files (SARIF, GitHub workflow commands) need the latter: code scanning
+and the runner place annotations by repository path, wherever netpoldiff ran.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,8 @@ class DiffReport:
     suppressed: Suppressed = NOTHING_SUPPRESSED
     # The engine that evaluated both sides: causes evaluate states between them with its work.
     engine: Engine | None = field(default=None, compare=False, repr=False)
+    # NEW's paths from the top of the repository, for the formats that annotate files.
+    repository_path: RepositoryPath = field(default=as_shown, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.errors and len(self.error_sides) != len(self.errors):
@@ -180,6 +196,16 @@ class MatrixReport:
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
     suppressed: Suppressed = NOTHING_SUPPRESSED  # the warnings hidden, counted in every format
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """Everything ``lint`` shows: the source, its warnings, and the input it skipped."""
+
+    source: str  # SOURCE as given on the command line
+    warnings: tuple[Diagnostic, ...] = ()
+    errors: tuple[InputError, ...] = ()
+    repository_path: RepositoryPath = field(default=as_shown, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

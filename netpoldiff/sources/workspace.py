@@ -125,7 +125,7 @@ class Workspace:
 
         def kept(path: str) -> bool:
             # Git lists repository paths; a directory source, paths from where the command runs.
-            return (self._repository_path(path) if on_disk else path) not in exclude
+            return (self.repository_path(path) if on_disk else path) not in exclude
 
         return replace(
             files,
@@ -136,7 +136,7 @@ class Workspace:
             errors=tuple(e for e in files.errors if kept(e.location.path)),
         )
 
-    def _repository_path(self, shown: str) -> str:
+    def repository_path(self, shown: str) -> str:
         """A path shown from where the command runs as a path from the top (as is if outside)."""
         absolute = Path(os.path.normpath(self.start / shown))
         try:

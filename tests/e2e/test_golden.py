@@ -6,11 +6,12 @@ exist. Run ``make update-golden`` after an intended change and review the diff o
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS
+from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, LINT_FORMATS, MATRIX_FORMATS
 from tests.conftest import FIXTURES, REPO_ROOT, CliRunner
 
 # A golden file is named for its format (diff.json, diff.dot, diff.sarif), or by the usual
@@ -36,6 +37,17 @@ EXPLAIN_CASES = [
 ]
 
 
+# The warnings of one source with mistakes of several kinds, in two files.
+LINT_CASES = [("lint-report", _golden("lint", name), name) for name in LINT_FORMATS]
+
+# SARIF names the tool's version: kept out of the golden files, which a release would churn.
+_TOOL_VERSION = re.compile(r'("name": "netpoldiff",\n *"version": )"[^"]*"')
+
+
+def _without_version(output: str) -> str:
+    return _TOOL_VERSION.sub(r'\1"(version)"', output)
+
+
 def case_args(case: str) -> list[str]:
     """The options a case is run with: its ``args`` file (one per line), if it has one."""
     args = FIXTURES / case / "args"
@@ -55,6 +67,7 @@ DIFF_CASES = _diff_cases()
 
 
 def _check(result_out: str, expected_path: Path, update_golden: bool) -> None:
+    result_out = _without_version(result_out)
     if update_golden:
         expected_path.parent.mkdir(parents=True, exist_ok=True)
         expected_path.write_text(result_out, encoding="utf-8")
@@ -116,10 +129,24 @@ def test_explain_report_matches_golden_file(
     _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
 
 
+@pytest.mark.parametrize(
+    ("case", "expected_name", "output_format"),
+    LINT_CASES,
+    ids=[f"{case}-{name}" for case, name, _ in LINT_CASES],
+)
+def test_lint_report_matches_golden_file(
+    run_cli: CliRunner, update_golden: bool, case: str, expected_name: str, output_format: str
+) -> None:
+    result = run_cli("lint", f"fixtures/{case}", "--format", output_format, "--no-cache")
+    assert result.status == 0, result.err
+    _check(result.out, FIXTURES / case / "expected" / expected_name, update_golden)
+
+
 def test_every_expected_file_is_checked() -> None:
     checked = {Path(case) / "expected" / name for case, name, _ in DIFF_CASES}
     checked |= {Path(case) / "expected" / name for case, _, name, _ in MATRIX_CASES}
     checked |= {Path(case) / "expected" / name for case, name, _ in EXPLAIN_CASES}
+    checked |= {Path(case) / "expected" / name for case, name, _ in LINT_CASES}
     present = {
         p.relative_to(FIXTURES)
         for p in FIXTURES.glob("*/expected/*")

@@ -172,3 +172,13 @@ def test_a_json_report_reads_back_as_the_same_strings(value: object, indent: int
     # string"
     document = json.dumps(value, ensure_ascii=False, indent=indent)
     assert json.loads(_document([document])) == value
+
+
+def test_the_github_format_s_own_commands_pass_and_the_rest_of_the_rule_holds() -> None:
+    ours = "::warning file=a.yaml,line=3,title=NPD003::x\n::notice title=opened-flow::y ##[z\x1b\n"
+    shown = "".join(inert_document([ours], workflow_commands=True))
+    assert shown == (
+        "::warning file=a.yaml,line=3,title=NPD003::x\n"
+        "::notice title=opened-flow::y ##\\u005bz\\u001b\n"
+    )
+    assert _document([ours]).startswith("\\u003a:warning ")  # any other report: inert

@@ -17,6 +17,7 @@ from netpoldiff.commands.shared import (
     convert,
     fails,
     read,
+    repository_paths,
     visible_warnings,
 )
 from netpoldiff.configuration import Configuration
@@ -30,6 +31,7 @@ from netpoldiff.sources import (
     DEFAULT_MAX_TOTAL_SIZE,
     HEAD,
     OnDisk,
+    Workspace,
 )
 from netpoldiff.suppression import Ignore
 from tests.conftest import FIXTURES, REPO_ROOT
@@ -250,3 +252,12 @@ def test_fail_on_conditions(
         diff=diffs[diff],
     )
     assert verdict is failed
+
+
+def test_annotated_paths_are_files_from_the_top_of_the_repository() -> None:
+    below = Workspace.at(REPO_ROOT / "fixtures")
+    on_disk = repository_paths(below, OnDisk("demo/new"))
+    assert on_disk("demo/new/shop.yaml") == "fixtures/demo/new/shop.yaml"
+    assert on_disk("demo/new/p.yaml via demo/new/overlay") == "fixtures/demo/new/p.yaml"
+    # Git lists repository paths already.
+    assert repository_paths(below, HEAD)("k8s/p.yaml") == "k8s/p.yaml"

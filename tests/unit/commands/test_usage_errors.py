@@ -52,8 +52,8 @@ TOKEN = "a-token"  # noqa: S105 - never sent: the checks come first
             "GITHUB_API_URL 'ftp://example' is not an http:// or https:// URL",
         ),
         (
-            lambda: diff_command(HEAD, HEAD, output_format="sarif", settings=SETTINGS),
-            "unknown report format 'sarif' (one of: text, markdown, json, dot)",
+            lambda: diff_command(HEAD, HEAD, output_format="checkstyle", settings=SETTINGS),
+            "unknown report format 'checkstyle' (one of: text, markdown, json, dot, sarif, github)",
         ),
         (
             lambda: matrix_command(

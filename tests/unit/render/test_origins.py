@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from netpoldiff.manifests.yaml_docs import Located, documents
-from netpoldiff.render.origins import ORIGIN, rendered_files
+from netpoldiff.render.origins import ORIGIN, rendered_files, written_in
 
 ORIGINAL = b"""\
 # two policies
@@ -39,3 +41,15 @@ def test_objects_land_at_their_original_document_and_line_without_the_annotation
     ]
     assert [(index, line) for index, line, _ in found] == [(1, 2), (2, 6)]
     assert all("annotations" not in content["metadata"] for _, _, content in found)
+
+
+@pytest.mark.parametrize(
+    ("path", "written"),
+    [
+        ("k8s/overlays/base/p.yaml via k8s/overlays/prod", "k8s/overlays/base/p.yaml"),
+        ("k8s/p.yaml", "k8s/p.yaml"),
+    ],
+    ids=["rendered", "plain"],
+)
+def test_a_rendered_object_is_written_in_the_file_before_via(path: str, written: str) -> None:
+    assert written_in(path) == written

@@ -17,9 +17,16 @@ from netpoldiff.errors import InputError
 from netpoldiff.evaluate import evaluate, evaluate_pair
 from netpoldiff.explain import Port, explain
 from netpoldiff.model import Endpoint
-from netpoldiff.report.reports import DiffHeader, DiffReport, ExplainReport, MatrixReport, Style
+from netpoldiff.report.reports import (
+    DiffHeader,
+    DiffReport,
+    ExplainReport,
+    LintReport,
+    MatrixReport,
+    Style,
+)
 
-R = TypeVar("R", DiffReport, MatrixReport, ExplainReport)
+R = TypeVar("R", DiffReport, MatrixReport, ExplainReport, LintReport)
 
 
 def diff_report(

@@ -13,7 +13,12 @@ import pytest
 from netpoldiff.cli.group import cli
 from netpoldiff.model import ObjectRef
 from netpoldiff.report.equivalence import EQUIVALENT_LINE
-from netpoldiff.report.formats import DIFF_FORMATS, EXPLAIN_FORMATS, MATRIX_FORMATS
+from netpoldiff.report.formats import (
+    DIFF_FORMATS,
+    EXPLAIN_FORMATS,
+    LINT_FORMATS,
+    MATRIX_FORMATS,
+)
 from netpoldiff.report.reports import DiffReport
 from netpoldiff.unevaluated import Unevaluated
 from tests.conftest import REPO_ROOT
@@ -40,8 +45,9 @@ def _format_choices(*command_path: str) -> list[str]:
         (("matrix",), MATRIX_FORMATS),
         (("explain",), EXPLAIN_FORMATS),
         (("hook", "run"), DIFF_FORMATS),
+        (("lint",), LINT_FORMATS),
     ],
-    ids=["diff", "matrix", "explain", "hook-run"],
+    ids=["diff", "matrix", "explain", "hook-run", "lint"],
 )
 def test_format_choices_are_the_registry_keys_in_order(
     command_path: tuple[str, ...], registry: Mapping[str, object]
@@ -50,9 +56,10 @@ def test_format_choices_are_the_registry_keys_in_order(
 
 
 def test_formats_keep_their_order_text_markdown_json_dot() -> None:
-    assert list(DIFF_FORMATS) == ["text", "markdown", "json", "dot"]
+    assert list(DIFF_FORMATS) == ["text", "markdown", "json", "dot", "sarif", "github"]
     assert list(MATRIX_FORMATS) == ["text", "json"]
     assert list(EXPLAIN_FORMATS) == ["text", "json"]
+    assert list(LINT_FORMATS) == ["text", "json", "sarif", "github"]
 
 
 def _imports_tabulate(*args: str) -> bool:
@@ -77,8 +84,10 @@ def _imports_tabulate(*args: str) -> bool:
         ("fixtures/demo/old", "fixtures/demo/new", "--format", "dot"),
         ("matrix", "fixtures/demo/new", "--format", "json"),
         ("explain", "fixtures/demo/new", "frontend/web", "shop/cart", "--format", "json"),
+        ("fixtures/demo/old", "fixtures/demo/new", "--format", "sarif"),
+        ("lint", "fixtures/demo/new", "--format", "github"),
     ],
-    ids=["diff-json", "diff-markdown", "diff-dot", "matrix-json", "explain-json"],
+    ids=["diff-json", "diff-markdown", "diff-dot", "matrix-json", "explain-json", "sarif", "lint"],
 )
 def test_tabulate_is_imported_only_when_a_table_is_drawn(args: tuple[str, ...]) -> None:
     # Start-up time is paid on every run (a hook runs on every commit), and the registry
@@ -93,7 +102,14 @@ def test_the_text_format_imports_tabulate_when_it_draws_a_table() -> None:
 
 # --equivalent: the formats people read lead with the verdict; the machine formats keep their
 # document as it is, and the exit status carries the verdict.
-LEADS_WITH_VERDICT = {"text": True, "markdown": True, "json": False, "dot": False}
+LEADS_WITH_VERDICT = {
+    "text": True,
+    "markdown": True,
+    "json": False,
+    "dot": False,
+    "sarif": False,
+    "github": False,
+}
 _WEB = workload("shop/web")
 _SAME = diff_report(cluster(_WEB), cluster(_WEB))
 _CHANGED = diff_report(cluster(_WEB), cluster(_WEB, policy("shop/deny", ingress=())))

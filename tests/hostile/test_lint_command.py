@@ -2,19 +2,23 @@
 
 One test (or table) per item of the issue's "Where they show": lint on any source, SARIF
 placed on the rules that open flows, SARIF that validates and workflow commands that hostile
-names cannot forge.
+names cannot forge, and the action writing SARIF for code scanning.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from tests.conftest import FIXTURES, CliRunner
+from tests.conftest import FIXTURES, REPO_ROOT, CliRunner
 from tests.testing.gitrepo import GitRepo
 from tests.testing.sarif import schema_errors, valid_sarif
 
@@ -183,3 +187,44 @@ def test_every_sarif_log_validates_and_hostile_names_cannot_forge_a_command(
     assert not any(line.startswith("::error::") for line in lines)
     sarif = run_cli("lint", str(hostile), "--format", "sarif", "--keep-going")
     valid_sarif(sarif.out)
+
+
+def test_the_action_writes_sarif_for_code_scanning(tmp_path: Path) -> None:
+    repo = _pull_request(tmp_path / "repo")
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["inputs"]["sarif"]["default"] == ""
+    (step,) = [s for s in action["runs"]["steps"] if s.get("name") == "Run netpoldiff"]
+    assert step["env"]["SARIF"] == "${{ inputs.sarif }}"
+    summary = tmp_path / "summary.md"
+    environment = {
+        **os.environ,
+        # This netpoldiff, as the action's pip install puts it first on PATH.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+        "BASE": repo.sha("HEAD~1"),
+        "HEAD": repo.sha("HEAD"),
+        "PATHS": "k8s",
+        "FAIL_ON": "opened",
+        "SARIF": "netpoldiff.sarif",
+        "COMMENT": "false",
+        "PR_NUMBER": "",
+        "REPOSITORY": "o/n",
+        "GITHUB_TOKEN": "",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    ran = subprocess.run(
+        ["bash", "-c", step["run"]],
+        cwd=repo.root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 1, ran.stderr  # --fail-on opened: the pull request opens flows
+    document = valid_sarif((repo.root / "netpoldiff.sarif").read_text(encoding="utf-8"))
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for result in document["runs"][0]["results"]
+        for loc in result["locations"]
+    }
+    assert uris == {"k8s/allow.yaml"}
+    assert "### netpoldiff: 2 rows opened" in summary.read_text(encoding="utf-8")

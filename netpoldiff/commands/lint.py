@@ -34,7 +34,11 @@ def lint_command(
     conditions = evaluated.configured.fail_on(fail_on, get_args(MatrixFailOn))
     errors, warnings = evaluated.loaded.errors, evaluated.warnings
     report = LintReport(
-        str(source), warnings, errors, repository_path=repository_paths(workspace, source)
+        str(source),
+        warnings,
+        errors,
+        repository_path=repository_paths(workspace, source),
+        suppressed=evaluated.suppressed,
     )
     failed = fails(conditions, errors=errors, warnings=warnings)
     return Report(

@@ -264,5 +264,6 @@ def render_lint(
     tail: JsonObject = {
         "incomplete": bool(report.errors),
         "errors": [str(error) for error in report.errors],
+        "suppressed": report.suppressed.count,
     }
     yield "],\n " + dump(tail)[1:] + "\n"

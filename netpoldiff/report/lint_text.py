@@ -11,7 +11,7 @@ from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.printable import printable
 from netpoldiff.report.annotations import by_place
 from netpoldiff.report.reports import LintReport, Style
-from netpoldiff.report.words import plural
+from netpoldiff.report.words import plural, suppressed_text
 
 
 def warning_line(warning: Diagnostic) -> str:
@@ -35,6 +35,8 @@ def summary(report: LintReport) -> str:
     if report.errors:
         skipped = plural(len(report.errors), "input")
         said += f"; INCOMPLETE: {skipped} skipped (--keep-going)"
+    if report.suppressed.count:
+        said += f"; {suppressed_text(report.suppressed)}"
     return said
 
 

@@ -206,6 +206,7 @@ class LintReport:
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()
     repository_path: RepositoryPath = field(default=as_shown, compare=False, repr=False)
+    suppressed: Suppressed = NOTHING_SUPPRESSED  # the warnings hidden, counted in every format
 
 
 @dataclass(frozen=True)

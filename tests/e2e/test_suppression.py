@@ -203,6 +203,8 @@ COUNT_CASES: dict[str, tuple[tuple[str, ...], str]] = {
         ("explain", "pr", "default/web", "default/web", "--format", "json"),
         '"suppressed": 1}',
     ),
+    "lint-text": (("lint", "pr"), "; 1 warning suppressed (netpoldiff.io/ignore annotations)\n"),
+    "lint-json": (("lint", "pr", "--format", "json"), '"suppressed": 1}'),
 }
 
 

@@ -28,8 +28,11 @@ from netpoldiff.reverts import ChangedObject
 from netpoldiff.suppression import Means, Suppressed
 from netpoldiff.unevaluated import Unevaluated
 from tests.testing.builders import (
+    admin,
+    admin_rule,
     cluster,
     endpoint,
+    in_namespaces,
     ip_block,
     namespace,
     pods,
@@ -197,6 +200,28 @@ def test_object_change_lines_sign_every_changed_policy_by_namespace_and_name() -
 def test_object_change_lines_list_nothing_for_unchanged_policies() -> None:
     same = cluster(KEPT, GONE)
     assert object_change_lines(changed_objects(ChangeSet.between(same, same))) == []
+
+
+def test_object_change_lines_list_admin_policies_with_their_kind() -> None:
+    deny = admin_rule("deny", in_namespaces())
+    guard = admin("guard", 10, in_namespaces(), ingress=(deny,))
+    edited_before = admin("edited", 20, in_namespaces(), egress=(deny,))
+    passing = admin_rule("pass", in_namespaces())
+    edited_after = admin("edited", 20, in_namespaces(), egress=(passing,))
+    baseline = admin("default", None, in_namespaces(), ingress=(deny,))
+    # v1alpha1 to v1alpha2: the same rules under another kind read as a rename.
+    rewritten = dataclasses.replace(guard, ref=ObjectRef("ClusterNetworkPolicy", None, "guard"))
+    old = cluster(guard, edited_before, KEPT)
+    new = cluster(rewritten, edited_after, baseline, KEPT)
+    assert object_change_lines(changed_objects(ChangeSet.between(old, new))) == [
+        ("~", "edited (AdminNetworkPolicy)", "egress rule 1: action Deny \u2192 Pass"),
+        ("+", "default (BaselineAdminNetworkPolicy)", "added"),
+        (
+            ">",
+            "guard (ClusterNetworkPolicy)",
+            "renamed from guard (AdminNetworkPolicy) (same rules)",
+        ),
+    ]
 
 
 def test_object_change_lines_name_renamed_and_moved_workloads_after_the_policies() -> None:

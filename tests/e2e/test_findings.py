@@ -89,3 +89,47 @@ def test_fail_on_findings_fails_on_a_finding_and_only_then(
     closing = run_cli("-C", str(repo.root), "pr", "main", "--fail-on", "findings")
     assert closing.status == 0, closing.err
     assert run_cli("-C", str(repo.root), "pr", "main", "--fail-on", "closed").status == 1
+
+
+ADMIN_TO_THE_INTERNET = """\
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: shop-to-internet}
+spec:
+  priority: 20
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}}
+  egress:
+  - {name: internet, action: Allow, to: [{networks: [0.0.0.0/0, "::/0"]}]}
+"""
+
+
+def test_an_admin_allow_that_opens_a_namespace_to_the_internet_is_a_finding_it_names(
+    run_cli: CliRunner, repo: GitRepo
+) -> None:
+    # Above the namespace's NetworkPolicy egress deny, which it cannot override.
+    repo.git("switch", "--quiet", "-c", "admin", "main")
+    repo.write("k8s/admin.yaml", ADMIN_TO_THE_INTERNET)
+    repo.commit("shop reaches every address")
+    at = ("-C", str(repo.root), "main", "admin")
+    document = json.loads(run_cli(*at, "--format", "json").out)
+    admin = {"kind": "AdminNetworkPolicy", "namespace": None, "name": "shop-to-internet"}
+    outside = document["findings"][0]
+    assert outside == {
+        "kind": "egress-to-outside",
+        "message": (
+            "Opens flows to outside the cluster from shop/web[Deployment] "
+            "(1 flow; cause: shop-to-internet (AdminNetworkPolicy))."
+        ),
+        "flows": 1,
+        "objects": [admin],
+    }
+    assert all(finding["objects"] == [admin] for finding in document["findings"])
+    text = run_cli(*at).out
+    assert "\nFindings\n  ! Opens flows to outside the cluster from shop/web[Deployment]" in text
+    assert f"! {outside['message']}" in " ".join(text.split())  # the finding, unwrapped
+    markdown = run_cli(*at, "--format", "markdown").out
+    assert (
+        "> Opens flows **to outside the cluster** from `shop/web[Deployment]` "
+        "(1 flow; cause: `shop-to-internet (AdminNetworkPolicy)`).\n"
+    ) in markdown
+    assert run_cli(*at, "--fail-on", "findings").status == 1

@@ -237,8 +237,48 @@ EGRESS_CLOSED = f"{ALLOW_FROM_WEB}:modified"
 CHECKOUT = "shop/checkoutservice[Deployment]"
 PAYMENT = "shop/paymentservice[Deployment]"
 ISOLATE_PAYMENTS = "AdminNetworkPolicy isolate-payments:added"
+SHOP_API = "shop/api[Deployment]"
+SHOP_WEB = "shop/web[Deployment]"
+INVOICES = "billing/invoices[Deployment]"
+TO_INTERNET = "AdminNetworkPolicy shop-to-internet:added"
+BUT_DNS = "TCP/1-52,54-65535 UDP/1-52,54-65535 SCTP/all"
+TO_INTERNET_WHY = "shop-to-internet (AdminNetworkPolicy, added)"
+TO_INTERNET_CAUSE = "cause: `shop-to-internet (AdminNetworkPolicy)`"
 
 CASES = [
+    Case(
+        # An admin Allow to every address, above shop's NetworkPolicy egress deny: shop is
+        # open to the internet, and (a whole address family holds the pods) to billing.
+        "admin-egress-to-internet",
+        opened=flows(
+            *(
+                (src, dst, BUT_DNS, [TO_INTERNET])
+                for src in (SHOP_API, SHOP_WEB)
+                for dst in (OUTSIDE, INVOICES)
+            )
+        ),
+        rows=(
+            Row("+", "shop/*", INVOICES, "all but TCP/53 UDP/53", TO_INTERNET_WHY),
+            Row(
+                "+",
+                "shop/*",
+                "anywhere outside the cluster",
+                "all but TCP/53 UDP/53",
+                TO_INTERNET_WHY,
+            ),
+        ),
+        policies=(("+", "shop-to-internet (AdminNetworkPolicy)", "added"),),
+        markdown=(
+            (
+                f"> Opens flows **to outside the cluster** from `{SHOP_API}`, `{SHOP_WEB}` "
+                f"(2 flows; {TO_INTERNET_CAUSE})."
+            ),
+            (
+                f"> Opens flows **across namespaces** to `{INVOICES}` "
+                f"(2 flows; {TO_INTERNET_CAUSE})."
+            ),
+        ),
+    ),
     Case(
         # An admin Deny sits above every NetworkPolicy: the flows into the service close.
         "admin-policy-added",

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from netpoldiff.admin_policies import AnyPolicy
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
@@ -19,12 +20,17 @@ from netpoldiff.findings import (
     is_default_deny,
     removed_default_denies,
 )
+from netpoldiff.model import NAMESPACE_NAME_LABEL
 from netpoldiff.policies import NetworkPolicy
 from tests.testing.builders import (
     TCP,
     UDP,
+    admin,
+    admin_rule,
     cluster,
+    in_namespaces,
     ip_block,
+    networks,
     pods,
     policy,
     port,
@@ -220,6 +226,7 @@ def findings_of(old: tuple[NetworkPolicy, ...], new: tuple[NetworkPolicy, ...]) 
 
 WEB = "a/web[Deployment]"
 API = "b/api[Deployment]"
+DB = "b/db[Deployment]"
 
 
 @pytest.mark.parametrize(
@@ -274,3 +281,76 @@ def test_configuration_changes_come_first_and_open_no_flow() -> None:
     assert findings(diff, ChangeSet.between(same, same), (change,)) == [
         Finding("configuration-changed", 0, detail=change)
     ]
+
+
+# --- admin policies among the causes -----------------------------------------------------------
+
+A_TO_EVERY_ADDRESS = admin(
+    "a-to-internet",
+    20,
+    in_namespaces(**{NAMESPACE_NAME_LABEL: "a"}),
+    egress=(admin_rule("allow", networks("0.0.0.0/0", "::/0")),),
+)
+INTO_B_FROM_ALL = admin(
+    "b-from-all",
+    20,
+    in_namespaces(**{NAMESPACE_NAME_LABEL: "b"}),
+    ingress=(admin_rule("allow", in_namespaces()),),
+)
+A_NO_IPV4 = admin(
+    "default",
+    None,
+    in_namespaces(**{NAMESPACE_NAME_LABEL: "a"}),
+    egress=(admin_rule("deny", networks("0.0.0.0/0")),),
+)
+
+
+def admin_findings(old: tuple[AnyPolicy, ...], new: tuple[AnyPolicy, ...]) -> list[Seen]:
+    workloads = (WEB_A, API_B, DB_B)
+    before, after = cluster(*workloads, *old), cluster(*workloads, *new)
+    diff = diff_matrices(*evaluate_pair(before, after))
+    return [seen(f) for f in findings(diff, ChangeSet.between(before, after))]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            LOCKED,
+            (*LOCKED, A_TO_EVERY_ADDRESS),
+            [
+                ("egress-to-outside", 1, ("a-to-internet",), (WEB,), None),
+                ("all-ports", 1, ("a-to-internet",), (WEB,), None),
+            ],
+        ),
+        (
+            (*LOCKED, *EVERYONE_OUT),
+            (*LOCKED, *EVERYONE_OUT, INTO_B_FROM_ALL),
+            [
+                ("cross-namespace", 2, ("b-from-all",), (API, DB), None),
+                ("all-ports", 6, ("b-from-all",), (API, DB), None),
+                ("namespace-open-to-all", 4, ("b-from-all",), (API, DB), "b"),
+            ],
+        ),
+        (
+            (A_NO_IPV4,),
+            (),
+            # All of IPv4 holds the pods too: a's egress to b opens with the internet.
+            [
+                ("egress-to-outside", 1, ("default",), (WEB,), None),
+                ("cross-namespace", 2, ("default",), (API, DB), None),
+                ("all-ports", 4, ("default",), (WEB, API, DB), None),
+                ("namespace-open-to-all", 2, ("default",), (API, DB), "b"),
+            ],
+        ),
+    ],
+    ids=[
+        "admin-allow-to-every-address-over-a-networkpolicy-deny",
+        "admin-allow-from-every-namespace-over-a-networkpolicy-deny",
+        "baseline-deny-to-all-of-ipv4-removed",
+    ],
+)
+def test_admin_policies_are_the_objects_of_the_findings_they_cause(
+    old: tuple[AnyPolicy, ...], new: tuple[AnyPolicy, ...], expected: list[Seen]
+) -> None:
+    assert admin_findings(old, new) == expected

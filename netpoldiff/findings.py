@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from netpoldiff.admin_denies import denies_all_egress
+from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.causes import Causes
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.model import ObjectRef, WorkloadEndpoint
+from netpoldiff.model import NAMESPACE_NAME_LABEL, ObjectRef, WorkloadEndpoint, label_pairs
 from netpoldiff.opened_risks import Gathered, gather_opened
 from netpoldiff.policies import NetworkPolicy
 
@@ -60,7 +62,8 @@ def removed_default_denies(changes: ChangeSet) -> list[DefaultDenyRemoved]:
     """Namespaces whose default deny of a direction is gone, ingress first, by name.
 
     Each lists its deny policies by name, whatever order the clusters hold them in.
-    Judged per namespace, so renaming or splitting the deny policy is not a removal.
+    Judged per namespace, so renaming or splitting the deny policy is not a removal, and
+    neither is handing an egress default deny over to admin policies that deny it all.
     """
     found: list[DefaultDenyRemoved] = []
     directions: tuple[Direction, ...] = ("ingress", "egress")
@@ -80,9 +83,23 @@ def removed_default_denies(changes: ChangeSet) -> list[DefaultDenyRemoved]:
         found.extend(
             DefaultDenyRemoved(namespace, direction, tuple(sorted(policies, key=_by_name)))
             for namespace, policies in sorted(before.items())
-            if namespace not in after
+            if namespace not in after and not _admin_denies(changes, namespace, direction)
         )
     return found
+
+
+def _admin_denies(changes: ChangeSet, namespace: str, direction: Direction) -> bool:
+    """Whether NEW's admin policies deny that direction of the namespace by default.
+
+    Never ingress: admin ingress rules match pods only ("from": namespaces or pods), so traffic
+    from outside the cluster passes every one of them.
+    """
+    if direction == "ingress":
+        return False
+    # A namespace no object of NEW lives in has only its name label.
+    labels = changes.new_namespaces.get(namespace) or label_pairs({NAMESPACE_NAME_LABEL: namespace})
+    admins = [p for p in changes.new_policies.values() if isinstance(p, AdminPolicy)]
+    return denies_all_egress(admins, labels)
 
 
 @dataclass(frozen=True, slots=True)

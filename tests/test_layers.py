@@ -39,6 +39,7 @@ CORE_RANK: dict[str, float] = {
     "touching": 8.7,  # which pairs each changed object can touch: what causes test
     "causes": 9,
     "opened_risks": 9.5,
+    "admin_denies": 5,  # whether admin policies deny a namespace by default: findings ask
     "findings": 10,
     "explain": 11,  # reads the decisions a matrix keeps: nothing below reads it
     "policy_edits": 9,

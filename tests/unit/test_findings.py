@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from netpoldiff.admin_policies import AnyPolicy
+from netpoldiff.admin_policies import AdminPolicy, AdminTier, AnyPolicy
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
@@ -145,6 +145,58 @@ def test_a_namespace_whose_default_deny_is_gone(
     removed: list[DefaultDenyRemoved],
 ) -> None:
     assert removed_default_denies(changes(old, new)) == removed
+
+
+SHOP_EGRESS_DENIED = admin(
+    "shop-egress",
+    10,
+    in_namespaces(**{NAMESPACE_NAME_LABEL: "shop"}),
+    egress=(admin_rule("deny", networks("0.0.0.0/0", "::/0")),),
+)
+SHOP_INGRESS_DENIED = admin(
+    "shop-ingress",
+    10,
+    in_namespaces(**{NAMESPACE_NAME_LABEL: "shop"}),
+    ingress=(admin_rule("deny", in_namespaces()),),
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "removed"),
+    [
+        ((DENY_OUT,), (SHOP_EGRESS_DENIED,), []),
+        (
+            (DENY_OUT,),
+            (dataclasses.replace(SHOP_EGRESS_DENIED, tier=AdminTier.BASELINE, priority=None),),
+            [],
+        ),
+        (
+            (DENY_OUT,),
+            (
+                dataclasses.replace(
+                    SHOP_EGRESS_DENIED, egress=(admin_rule("deny", networks("0.0.0.0/0")),)
+                ),
+            ),
+            [DefaultDenyRemoved("shop", "egress", ((DENY_OUT.ref, "removed"),))],
+        ),
+        (
+            (DENY_IN,),
+            (SHOP_INGRESS_DENIED,),
+            [DefaultDenyRemoved("shop", "ingress", ((DENY_IN.ref, "removed"),))],
+        ),
+    ],
+    ids=[
+        "egress-deny-handed-to-an-admin-deny",
+        "egress-deny-handed-to-a-baseline-deny",
+        "an-admin-deny-to-ipv4-only-leaves-ipv6-open",
+        "an-admin-ingress-deny-leaves-traffic-from-outside",
+    ],
+)
+def test_a_default_deny_handed_over_to_admin_policies(
+    old: tuple[NetworkPolicy, ...], new: tuple[AdminPolicy, ...], removed: list[DefaultDenyRemoved]
+) -> None:
+    after = ChangeSet.between(Cluster(policies=old), Cluster(admin_policies=new))
+    assert removed_default_denies(after) == removed
 
 
 def test_the_order_policies_are_declared_in_changes_no_finding() -> None:

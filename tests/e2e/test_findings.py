@@ -133,3 +133,18 @@ def test_an_admin_allow_that_opens_a_namespace_to_the_internet_is_a_finding_it_n
         "(1 flow; cause: `shop-to-internet (AdminNetworkPolicy)`).\n"
     ) in markdown
     assert run_cli(*at, "--fail-on", "findings").status == 1
+
+
+def test_handing_a_namespace_s_egress_deny_over_to_an_admin_deny_is_no_finding(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    case = Path("fixtures/plans/admin-deny-replaces-default-deny")
+    handed = run_cli(str(case / "old"), str(case / "new"), "--fail-on", "findings")
+    assert (handed.status, handed.err) == (0, "")
+    assert "Removes a default deny" not in handed.out
+    # Without the admin policy, the namespace's egress opens: a finding, and the flows.
+    shop = (case / "new" / "shop.yaml").read_text(encoding="utf-8")
+    (tmp_path / "shop.yaml").write_text(shop, encoding="utf-8")
+    dropped = run_cli(str(case / "old"), str(tmp_path), "--fail-on", "findings")
+    assert dropped.status == 1
+    assert "Removes a default deny: namespace shop no longer denies all egress" in dropped.out

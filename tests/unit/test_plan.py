@@ -6,8 +6,21 @@ from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.diff import diff_matrices
 from netpoldiff.evaluate import Engine, Universe
+from netpoldiff.model import NAMESPACE_NAME_LABEL
 from netpoldiff.plan import EXACT_STEPS, Plan, Planner
-from tests.testing.builders import cluster, namespace, pods, policy, rule, workload
+from tests.testing.builders import (
+    admin,
+    admin_pods,
+    admin_rule,
+    cluster,
+    in_namespaces,
+    namespace,
+    networks,
+    pods,
+    policy,
+    rule,
+    workload,
+)
 
 WEB = workload("shop/web", {"app": "web"})
 API = workload("shop/api", {"app": "api"})
@@ -113,3 +126,75 @@ def test_beyond_the_exact_limit_the_rule_orders_and_every_state_is_still_checked
     assert not plan.exact
     assert [v.counts() for v in plan.violations] == [(0, EXACT_STEPS - n) for n in range(11)]
     assert len(plan.states) == len(plan.steps) + 1
+
+
+# --- admin policies as steps -------------------------------------------------------------------
+
+IN_SHOP = in_namespaces(**{NAMESPACE_NAME_LABEL: "shop"})
+EVERY_ADDRESS = networks("0.0.0.0/0", "::/0")
+DENY_EGRESS = policy("shop/deny-egress", egress=())
+METADATA = admin_rule("deny", networks("169.254.169.254/32"))
+
+
+def planner_of(old: Cluster, new: Cluster) -> Planner:
+    engine = Engine(Universe.of([old, new]))
+    diff = diff_matrices(engine.evaluate(old), engine.evaluate(new))
+    return Planner(diff, ChangeSet.between(old, new), engine)
+
+
+def test_an_admin_deny_is_applied_before_the_networkpolicy_deny_it_replaces_is_deleted() -> None:
+    admin_deny = admin("shop-egress", 10, IN_SHOP, egress=(admin_rule("deny", EVERY_ADDRESS),))
+    planner = planner_of(cluster(SHOP, WEB, API, DENY_EGRESS), cluster(SHOP, WEB, API, admin_deny))
+    plan = planner.plan()
+    assert order(plan) == ["apply shop-egress", "delete shop/deny-egress"]
+    assert plan.safe
+    # The other order opens shop's egress while neither policy is in place: web and api to
+    # each other, to themselves and to every address.
+    index = {f"{step.action} {step.ref}": i for i, step in enumerate(planner.steps)}
+    wrong = planner.replay([index["delete shop/deny-egress"], index["apply shop-egress"]])
+    assert [v.counts() for v in wrong.violations] == [(6, 0)]
+
+
+def test_an_admin_pass_waits_for_the_networkpolicy_it_hands_the_traffic_to() -> None:
+    # The platform keeps the metadata address denied and hands the rest back to the namespace.
+    old = admin("shop-egress", 10, IN_SHOP, egress=(METADATA, admin_rule("deny", EVERY_ADDRESS)))
+    new = admin("shop-egress", 10, IN_SHOP, egress=(METADATA, admin_rule("pass", EVERY_ADDRESS)))
+    planner = planner_of(cluster(SHOP, WEB, API, old), cluster(SHOP, WEB, API, new, DENY_EGRESS))
+    plan = planner.plan()
+    assert order(plan) == ["apply shop/deny-egress", "apply shop-egress"]
+    assert plan.safe
+    # Applied by kind and name, the admin policy would come first and open shop's egress.
+    assert order(planner.naive()) == ["apply shop-egress", "apply shop/deny-egress"]
+    assert not planner.naive().safe
+
+
+def test_admin_policies_that_swap_their_rules_are_never_applied_widened() -> None:
+    # As two NetworkPolicies swapping rules (above), but their rules' order decides: no union of
+    # two versions is a safe intermediate, so the plan says what stays cut instead.
+    subject = admin_pods({"app": "api"}, namespaces={NAMESPACE_NAME_LABEL: "shop"})
+    from_web = (admin_rule("allow", admin_pods({"app": "web"})),)
+    from_monitor = (admin_rule("allow", admin_pods({"app": "monitor"})),)
+    deny = policy("shop/deny", ingress=())
+    old = cluster(
+        SHOP,
+        WEB,
+        MONITOR,
+        API,
+        deny,
+        admin("p", 10, subject, ingress=from_web),
+        admin("q", 20, subject, ingress=from_monitor),
+    )
+    new = cluster(
+        SHOP,
+        WEB,
+        MONITOR,
+        API,
+        deny,
+        admin("p", 10, subject, ingress=from_monitor),
+        admin("q", 20, subject, ingress=from_web),
+    )
+    plan = planner_of(old, new).plan()
+    assert sorted(order(plan)) == ["apply p", "apply q"]
+    assert all(step.intermediate is None for step in plan.steps)
+    assert not plan.safe
+    assert [v.counts() for v in plan.violations] == [(0, 1)]

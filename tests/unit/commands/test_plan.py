@@ -119,3 +119,46 @@ def test_a_swap_of_rules_is_applied_widened_first_with_its_manifest(tmp_path: Pa
     assert first["name"] == "p"
     rules = first["intermediate"]["spec"]["ingress"]
     assert [r["from"][0]["podSelector"]["matchLabels"]["app"] for r in rules] == ["web", "monitor"]
+
+
+ADMIN_CASE = "fixtures/plans/admin-deny-replaces-default-deny"
+
+
+def test_an_admin_deny_lands_before_the_namespace_s_own_deny_is_deleted() -> None:
+    text, status = run(f"{ADMIN_CASE}/old", f"{ADMIN_CASE}/new")
+    assert status == 0
+    steps = text.split("\n\n", 1)[1]
+    assert steps == (
+        "1. AdminNetworkPolicy shop-egress-deny: apply\n"
+        f"     kubectl apply -f {ADMIN_CASE}/new/admin.yaml\n"
+        '     sync wave: argocd.argoproj.io/sync-wave: "1"\n'
+        "\n"
+        "2. NetworkPolicy shop/deny-egress: delete\n"
+        "     kubectl delete networkpolicy deny-egress -n shop\n"
+        '     sync wave: argocd.argoproj.io/sync-wave: "2"\n'
+    )
+    markdown, _ = run(f"{ADMIN_CASE}/old", f"{ADMIN_CASE}/new", "markdown")
+    assert markdown.startswith("### netpoldiff plan: 2 steps\n\n```text\n")
+    assert steps.rstrip("\n") in markdown
+    document = json.loads(run(f"{ADMIN_CASE}/old", f"{ADMIN_CASE}/new", "json")[0])
+    assert document["steps"] == [
+        {
+            "action": "apply",
+            "kind": "AdminNetworkPolicy",
+            "namespace": None,
+            "name": "shop-egress-deny",
+        },
+        {"action": "delete", "kind": "NetworkPolicy", "namespace": "shop", "name": "deny-egress"},
+    ]
+    assert (document["safe"], document["transient"]) == (True, {"opened": [], "closed": []})
+
+
+def test_taking_the_namespace_s_deny_back_deletes_the_admin_policy_by_kind_and_name() -> None:
+    text, status = run(f"{ADMIN_CASE}/new", f"{ADMIN_CASE}/old")
+    assert status == 0
+    first = text.index("1. NetworkPolicy shop/deny-egress: apply")
+    second = text.index(
+        "2. AdminNetworkPolicy shop-egress-deny: delete\n"
+        "     kubectl delete adminnetworkpolicy shop-egress-deny\n"
+    )
+    assert first < second

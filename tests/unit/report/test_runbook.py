@@ -12,6 +12,7 @@ from netpoldiff.reverts import ChangedObject
 
 POLICY = ObjectRef.network_policy("shop", "allow-web")
 UNIT = ChangedObject(POLICY, "modified")
+ADMIN = ObjectRef("AdminNetworkPolicy", None, "guard")
 
 
 @pytest.mark.parametrize(
@@ -30,8 +31,36 @@ UNIT = ChangedObject(POLICY, "modified")
             Step("apply", ObjectRef("Namespace", None, "shop"), UNIT),
             "kubectl apply -f -  # the Namespace shop as NEW declares it",
         ),
+        # Admin policies are cluster-scoped: no namespace in their commands.
+        (
+            Step("apply", ADMIN, UNIT, Location("k8s/admin.yaml", 1, 1)),
+            "kubectl apply -f k8s/admin.yaml",
+        ),
+        (Step("delete", ADMIN, UNIT), "kubectl delete adminnetworkpolicy guard"),
+        (
+            Step("delete", ObjectRef("BaselineAdminNetworkPolicy", None, "default"), UNIT),
+            "kubectl delete baselineadminnetworkpolicy default",
+        ),
+        (
+            Step("delete", ObjectRef("ClusterNetworkPolicy", None, "guard"), UNIT),
+            "kubectl delete clusternetworkpolicy guard",
+        ),
+        (
+            Step("apply", ADMIN, UNIT),
+            "kubectl apply -f -  # the AdminNetworkPolicy guard as NEW declares it",
+        ),
     ],
-    ids=["apply-file", "delete-policy", "delete-workload", "namespace-without-file"],
+    ids=[
+        "apply-file",
+        "delete-policy",
+        "delete-workload",
+        "namespace-without-file",
+        "apply-admin-file",
+        "delete-admin",
+        "delete-baseline",
+        "delete-cluster-network-policy",
+        "admin-without-file",
+    ],
 )
 def test_each_step_has_its_kubectl_command(step: Step, expected: str) -> None:
     assert command(step) == expected

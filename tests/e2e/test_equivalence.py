@@ -6,10 +6,11 @@ commands there are run here and must print what it shows.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
 
@@ -36,6 +37,12 @@ CASES: Final = [
         "not equivalent: 4 flows opened",
     ),
     ("equivalence/moved-namespace/old", "equivalence/moved-namespace/new", MOVED),
+    ("equivalence/admin-v1alpha2/old", "equivalence/admin-v1alpha2/new", EQUIVALENT.rstrip()),
+    (
+        "equivalence/admin-v1alpha2/old",
+        "equivalence/admin-v1alpha2/reordered",
+        "not equivalent: 1 flow closed",
+    ),
     (
         "equivalence/default-deny/staged",
         "equivalence/default-deny/new",
@@ -74,6 +81,8 @@ IDS: Final = [
     "policy-renamed",
     "consolidated-too-far",
     "moved-to-another-namespace",
+    "admin-policies-as-cluster-network-policies",
+    "admin-rewrite-with-a-rule-moved",
     "default-deny-enforced",
     "workload-added",
     "vendor-policy-added",
@@ -152,6 +161,87 @@ def test_a_move_that_forgets_the_new_namespace_s_default_deny_opens_flows(
     )
     assert "Opens flows to outside the cluster from payments/payments[Deployment]" in result.out
     assert result.out.endswith("Reachability: 1 row opened (2 flows), 0 closed.\n")
+
+
+ADMIN_V1ALPHA2: Final = FIXTURES / "equivalence" / "admin-v1alpha2"
+SHOP_DB_REWRITTEN: Final = [
+    {"namespace": None, "name": "shop-db", "kind": "AdminNetworkPolicy", "change": "removed"},
+    {"namespace": None, "name": "shop-db", "kind": "ClusterNetworkPolicy", "change": "added"},
+]
+
+
+def _flows(entries: list[dict[str, Any]]) -> list[tuple[str, str, object, list[object]]]:
+    return [
+        (e["src"]["name"], e["dst"].get("name", "outside"), e["connections"], e["causes"])
+        for e in entries
+    ]
+
+
+def test_a_rule_moved_in_the_rewrite_shows_the_one_flow_it_closes(run_cli: CliRunner) -> None:
+    # The database's Deny from every namespace now comes before the Pass that hands the API's
+    # connections to the namespace's NetworkPolicies.
+    result = run_cli(
+        str(ADMIN_V1ALPHA2 / "old"), str(ADMIN_V1ALPHA2 / "reordered"), "--format", "json"
+    )
+    document = json.loads(result.out)
+    port = [{"protocol": "TCP", "ports": [[5432, 5432]]}]
+    assert _flows(document["closed"]) == [("api", "db", port, SHOP_DB_REWRITTEN)]
+    assert document["opened"] == []
+
+
+def test_a_baseline_pass_for_a_deny_opens_what_the_baseline_denied(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    # BaselineAdminNetworkPolicy has no Pass; in the Baseline tier it hands connections to the
+    # default allow, so pods no NetworkPolicy selects accept them.
+    passing = tmp_path / "passing"
+    shutil.copytree(ADMIN_V1ALPHA2 / "new", passing)
+    text = (passing / "admin.yaml").read_text(encoding="utf-8")
+    deny = "- name: nothing-else\n      action: Deny\n"
+    assert text.count(deny) == 1
+    (passing / "admin.yaml").write_text(
+        text.replace(deny, deny.replace("Deny", "Pass")), encoding="utf-8"
+    )
+    result = run_cli(str(ADMIN_V1ALPHA2 / "old"), str(passing), "--equivalent", "--format", "json")
+    assert result.status == 1
+    document = json.loads(result.out)
+    # Together: with either alone, a baseline still denies, or none is there.
+    baseline = [
+        {"namespace": None, "name": name, "kind": kind, "change": change, "joint": True}
+        for name, kind, change in (
+            ("default", "BaselineAdminNetworkPolicy", "removed"),
+            ("shop-baseline", "ClusterNetworkPolicy", "added"),
+        )
+    ]
+    but_metrics = [
+        {"protocol": "TCP", "ports": [[1, 9089], [9091, 65535]]},
+        {"protocol": "UDP", "ports": "all"},
+        {"protocol": "SCTP", "ports": "all"},
+    ]
+    # web and db are not opened: a NetworkPolicy selects web, an admin Deny guards db.
+    assert _flows(document["opened"]) == [
+        ("coredns", "api", "all", baseline),
+        ("prometheus", "api", but_metrics, baseline),
+    ]
+    assert document["closed"] == []
+    assert "namespace-open-to-all" in [f["kind"] for f in document["findings"]]
+
+
+def test_the_rewrite_rolls_out_each_new_policy_before_the_one_it_replaces_goes(
+    run_cli: CliRunner,
+) -> None:
+    sides = (str(ADMIN_V1ALPHA2 / "old"), str(ADMIN_V1ALPHA2 / "new"))
+    document = json.loads(run_cli("plan", *sides, "--format", "json").out)
+    steps = [(s["action"], s["kind"], s["name"]) for s in document["steps"]]
+    applied = [step for step in steps if step[0] == "apply"]
+    assert steps[: len(applied)] == applied
+    assert {kind for _, kind, _ in applied} == {"ClusterNetworkPolicy"}
+    assert sorted(name for action, _, name in steps if action == "delete") == [
+        "default",
+        "platform-guardrails",
+        "shop-db",
+    ]
+    assert document["safe"] is True
 
 
 # ---- on real git repositories ----------------------------------------------------------------

@@ -6,12 +6,12 @@ ingress and the source for egress, walks their rules and peers one by one, resol
 ports on the destination, and intersects the two sides. ipBlocks are re-read from their CIDR
 text with the standard library. Slow and obvious on purpose.
 
-Documentation quoted is from networking.k8s.io/v1 NetworkPolicySpec and its parts.
+Documentation quoted is from networking.k8s.io/v1 NetworkPolicySpec and its parts. The admin
+tiers around NetworkPolicy (AdminNetworkPolicy and its kin) are in ``admin_oracle``.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping
 
 from netpoldiff.addresses import IPSet
@@ -20,19 +20,10 @@ from netpoldiff.intervals import IntervalSet
 from netpoldiff.model import Endpoint, ExternalEndpoint, Workload, WorkloadEndpoint
 from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PolicyPort, Rule
 from netpoldiff.ports import ALL_CONNECTIONS, NO_CONNECTIONS, ConnectionSet
+from tests.semantics.admin_oracle import AdminOracle, tiered
+from tests.semantics.oracle_addresses import cidr_addresses, inside
 
 Pair = tuple[Endpoint, Endpoint]
-
-
-class PartitionError(AssertionError):
-    """An external endpoint that an ipBlock only partly covers: the atoms are not exact."""
-
-
-def cidr_addresses(cidr: str) -> IPSet:
-    """The addresses of a CIDR, host bits ignored, via the ``ipaddress`` module."""
-    network = ipaddress.ip_network(cidr, strict=False)
-    block = IntervalSet.of((int(network.network_address), int(network.broadcast_address)))
-    return IPSet(v4=block) if network.version == 4 else IPSet(v6=block)
 
 
 def ip_block_addresses(peer: IPBlockPeer) -> IPSet:
@@ -54,6 +45,7 @@ class Oracle:
         self.workloads: dict[WorkloadEndpoint, Workload] = {
             workload.endpoint: workload for workload in cluster.workloads
         }
+        self.admin = AdminOracle(cluster.admin_policies, self.namespace_labels, self.workloads)
 
     # -- selection ---------------------------------------------------------------------------
 
@@ -72,13 +64,7 @@ class Oracle:
             # addresses outside the cluster; a pod is never matched by an ipBlock.
             if not isinstance(endpoint, ExternalEndpoint):
                 return False
-            block = ip_block_addresses(peer)
-            if endpoint.addresses.issubset(block):
-                return True
-            if endpoint.addresses & block:
-                msg = f"external {endpoint} is only partly inside ipBlock {peer.cidr}"
-                raise PartitionError(msg)
-            return False
+            return inside(endpoint, ip_block_addresses(peer), f"ipBlock {peer.cidr}")
         if not isinstance(endpoint, WorkloadEndpoint):
             return False
         workload = self.workloads[endpoint]
@@ -142,17 +128,17 @@ class Oracle:
 
     # -- each side ----------------------------------------------------------------------------
 
-    def egress(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
-        """What src's egress policies let it send to dst."""
-        if not isinstance(src, WorkloadEndpoint):
-            return ALL_CONNECTIONS  # no NetworkPolicy governs an address outside the cluster
-        workload = self.workloads[src]
+    def network_policy_egress(self, workload: Workload, dst: Endpoint) -> ConnectionSet | None:
+        """What the NetworkPolicies selecting ``workload`` for egress let it send to dst.
+
+        None when none selects it: "Outgoing traffic is allowed if there are no
+        NetworkPolicies selecting the pod" -- unless a tier below says otherwise.
+        """
         policies = [
             p for p in self.cluster.policies if p.affects_egress and self.selects(p, workload)
         ]
         if not policies:
-            # "Outgoing traffic is allowed if there are no NetworkPolicies selecting the pod"
-            return ALL_CONNECTIONS
+            return None
         result = NO_CONNECTIONS
         for policy in policies:
             for rule in policy.egress:
@@ -160,23 +146,43 @@ class Oracle:
                     result = result | self.rule_connections(rule, dst)
         return result
 
-    def ingress(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
-        """What dst's ingress policies let it receive from src."""
-        if not isinstance(dst, WorkloadEndpoint):
-            return ALL_CONNECTIONS
-        workload = self.workloads[dst]
+    def network_policy_ingress(self, src: Endpoint, workload: Workload) -> ConnectionSet | None:
+        """What the NetworkPolicies selecting ``workload`` for ingress let it receive from src.
+
+        None when none selects it: "Traffic is allowed to a pod if there are no
+        NetworkPolicies selecting the pod" -- unless a tier below says otherwise.
+        """
         policies = [
             p for p in self.cluster.policies if p.affects_ingress and self.selects(p, workload)
         ]
         if not policies:
-            # "Traffic is allowed to a pod if there are no NetworkPolicies selecting the pod"
-            return ALL_CONNECTIONS
+            return None
         result = NO_CONNECTIONS
         for policy in policies:
             for rule in policy.ingress:
                 if self.rule_matches(rule, policy, src):
-                    result = result | self.rule_connections(rule, dst)
+                    result = result | self.rule_connections(rule, workload.endpoint)
         return result
+
+    def egress(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
+        """What src's egress policies of every tier let it send to dst."""
+        if not isinstance(src, WorkloadEndpoint):
+            return ALL_CONNECTIONS  # no policy governs an address outside the cluster
+        workload = self.workloads[src]
+        return tiered(
+            lambda tier: self.admin.egress_rules(tier, workload, dst),
+            self.network_policy_egress(workload, dst),
+        )
+
+    def ingress(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
+        """What dst's ingress policies of every tier let it receive from src."""
+        if not isinstance(dst, WorkloadEndpoint):
+            return ALL_CONNECTIONS
+        workload = self.workloads[dst]
+        return tiered(
+            lambda tier: self.admin.ingress_rules(tier, src, workload),
+            self.network_policy_ingress(src, workload),
+        )
 
     def connections(self, src: Endpoint, dst: Endpoint) -> ConnectionSet:
         """Both sides must allow a (protocol, port): egress of src AND ingress of dst."""

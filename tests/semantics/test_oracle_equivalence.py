@@ -33,7 +33,8 @@ from netpoldiff.model import (
 from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PodPeer, PolicyPort, Rule
 from netpoldiff.ports import ConnectionSet, Protocol
 from netpoldiff.selectors import LabelSelector, Operator, Requirement
-from tests.semantics.oracle import Pair, PartitionError, ip_block_addresses, oracle_matrix
+from tests.semantics.oracle import Pair, ip_block_addresses, oracle_matrix
+from tests.semantics.oracle_addresses import PartitionError
 
 NAMESPACE_NAMES = ("alpha", "beta", "gamma")
 POD_KEYS = ("app", "tier", "env")

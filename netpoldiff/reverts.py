@@ -8,7 +8,7 @@ from OLD to NEW.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -56,17 +56,13 @@ def workload_ref(endpoint: WorkloadEndpoint) -> ObjectRef:
 def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
     """Every object whose change can move a flow, in reference order.
 
-    Left out: policies whose manifest changed but not their meaning, and renamed policies (the
-    same rules under a new name in the same namespace: reverting one changes nothing). A
-    workload moved (the same pods under another name or namespace) is one object, renamed.
+    Left out: policies whose manifest changed but not their meaning, and renamed NetworkPolicies
+    (the same rules under a new name in the same namespace: reverting one changes nothing). A
+    renamed admin policy is one object, renamed: its kind and name order it among the policies
+    of its priority. A workload moved (the same pods under another name or namespace) is one
+    object, renamed.
     """
-    found: list[ChangedObject] = []
-    for policy, _ in changes.changed_policies:
-        if policy in changes.renamed:
-            continue
-        kind = changes.policy_change(policy)
-        if kind != "unchanged":
-            found.append(ChangedObject(policy, kind, policies=(policy,)))
+    found = list(_policy_objects(changes))
     moves = changes.workload_moves
     for new_endpoint, old_endpoint in moves.items():
         found.append(
@@ -91,6 +87,19 @@ def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
             ref = ObjectRef(NAMESPACE, None, name)
             found.append(_subject_object(ref, (detail,), namespaces=(name,)))
     return tuple(sorted(found, key=lambda o: o.ref.sort_key()))
+
+
+def _policy_objects(changes: ChangeSet) -> Iterator[ChangedObject]:
+    for policy, _ in changes.changed_policies:
+        if policy in changes.renamed:
+            before = changes.renames.get(policy)
+            if before is not None and isinstance(changes.new_policies[policy], AdminPolicy):
+                # Reverting it is NEW with the old name (and kind) back.
+                yield ChangedObject(policy, "renamed", policies=(policy, before))
+            continue
+        kind = changes.policy_change(policy)
+        if kind != "unchanged":
+            yield ChangedObject(policy, kind, policies=(policy,))
 
 
 def _subject_object(

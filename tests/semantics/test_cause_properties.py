@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any, Final, TypeVar
 
+import pytest
 from hypothesis import given, settings
 
+from netpoldiff.admin_policies import ADMIN_NETWORK_POLICY, CLUSTER_NETWORK_POLICY, AdminPolicy
 from netpoldiff.cluster import Cluster
 from netpoldiff.model import Endpoint, ExternalEndpoint, Namespace, Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
@@ -23,6 +25,14 @@ from netpoldiff.policy_documents import canonical_document
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 from tests.semantics.oracle import Oracle
 from tests.semantics.test_diff_properties import Diffed, cluster_pairs, json_key, key
+from tests.testing.builders import (
+    admin,
+    admin_rule,
+    cluster,
+    in_namespaces,
+    namespace,
+    workload,
+)
 
 Identity = tuple[str, str | None, str]
 """(kind, namespace, name) of a changed object, as JSON names it."""
@@ -183,3 +193,36 @@ def test_each_cause_reverted_alone_changes_its_pair_and_no_other_changed_object_
                     assert _connections(sides.reverted(smaller), src, dst) == now, (
                         f"{src} -> {dst}: {smaller} is a smaller set than {causes}"
                     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ((ADMIN_NETWORK_POLICY, "b-deny"), (ADMIN_NETWORK_POLICY, "d-deny")),
+        ((ADMIN_NETWORK_POLICY, "b-deny"), (CLUSTER_NETWORK_POLICY, "b-deny")),
+    ],
+    ids=["renamed past the other", "rewritten as v1alpha2"],
+)
+def test_an_admin_policy_renamed_across_a_tie_of_priority_causes_what_it_reorders(
+    before: tuple[str, str], after: tuple[str, str]
+) -> None:
+    # Kind, then name, order two policies of one priority: the same rules under another kind
+    # or name are asked after the other policy now, and the flow it denied opens.
+    def deny(kind: str, name: str) -> AdminPolicy:
+        rule = admin_rule("deny", in_namespaces())
+        return admin(name, 10, in_namespaces(team="back"), ingress=(rule,), kind=kind)
+
+    allow_all = admin(
+        "c-allow", 10, in_namespaces(team="back"), ingress=(admin_rule("allow", in_namespaces()),)
+    )
+    objects = (
+        namespace("front", team="front"),
+        namespace("back", team="back"),
+        workload("front/web[Pod]"),
+        workload("back/db[Pod]"),
+        allow_all,
+    )
+    old, new = cluster(*objects, deny(*before)), cluster(*objects, deny(*after))
+    (flow,) = Diffed.of(old, new).document()["opened"]
+    kind, name = after
+    assert flow["causes"] == [{"kind": kind, "namespace": None, "name": name, "change": "renamed"}]

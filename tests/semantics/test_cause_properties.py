@@ -4,7 +4,9 @@ A cause of a changed pair is a changed object such that NEW with that object alo
 to OLD gives the pair other connections; when no single object does, the causes are the
 smallest set that does, each marked joint. Reverting is done here from the JSON causes and the
 two clusters, and every state is answered by the naive oracle, which shares no code with the
-evaluator or with the causes' own bookkeeping.
+evaluator or with the causes' own bookkeeping. Clusters hold NetworkPolicies, or admin policies
+too, whose edits add, remove, re-prioritise, reorder rules, change an action, rename or
+rewrite one in the other API version.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ from typing import Any, Final, TypeVar
 import pytest
 from hypothesis import given, settings
 
-from netpoldiff.admin_policies import ADMIN_NETWORK_POLICY, CLUSTER_NETWORK_POLICY, AdminPolicy
+from netpoldiff.admin_documents import canonical_admin_document
+from netpoldiff.admin_policies import (
+    ADMIN_KINDS,
+    ADMIN_NETWORK_POLICY,
+    CLUSTER_NETWORK_POLICY,
+    AdminPolicy,
+    AnyPolicy,
+)
 from netpoldiff.cluster import Cluster
 from netpoldiff.model import Endpoint, ExternalEndpoint, Namespace, Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.policy_documents import canonical_document
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
+from tests.semantics.admin_strategies import admin_cluster_pairs
 from tests.semantics.oracle import Oracle
 from tests.semantics.test_diff_properties import Diffed, cluster_pairs, json_key, key
 from tests.testing.builders import (
@@ -83,11 +93,19 @@ class Sides:
                 _take_back(workloads, old_workloads, each)
                 _take_back(namespaces, old_spaces, each)
         return Cluster(
-            tuple(namespaces.values()), tuple(workloads.values()), tuple(policies.values())
+            tuple(namespaces.values()),
+            tuple(workloads.values()),
+            tuple(p for p in policies.values() if isinstance(p, NetworkPolicy)),
+            admin_policies=tuple(p for p in policies.values() if isinstance(p, AdminPolicy)),
         )
 
 
-def _differ_in_meaning(before: NetworkPolicy, after: NetworkPolicy) -> bool:
+def _differ_in_meaning(before: AnyPolicy, after: AnyPolicy) -> bool:
+    if isinstance(before, AdminPolicy) and isinstance(after, AdminPolicy):
+        # Rules in order (the first match decides), each rule's peers and ports as sets.
+        return canonical_admin_document(before) != canonical_admin_document(after)
+    assert isinstance(before, NetworkPolicy)
+    assert isinstance(after, NetworkPolicy)
     return canonical_document(before) != canonical_document(after)
 
 
@@ -98,8 +116,12 @@ def _take_back(new: dict[Identity, T], old: dict[Identity, T], identity: Identit
         new.pop(identity, None)
 
 
-def _policies(cluster: Cluster) -> dict[Identity, NetworkPolicy]:
-    return {("NetworkPolicy", p.namespace, p.ref.name): p for p in cluster.policies}
+def _policies(cluster: Cluster) -> dict[Identity, AnyPolicy]:
+    found: dict[Identity, AnyPolicy] = {
+        ("NetworkPolicy", p.namespace, p.ref.name): p for p in cluster.policies
+    }
+    found.update(((p.ref.kind, None, p.ref.name), p) for p in cluster.admin_policies)
+    return found
 
 
 def _workloads(cluster: Cluster) -> dict[Identity, Workload]:
@@ -131,7 +153,8 @@ def _touching(
 ) -> set[Identity]:
     """The changed objects a pair could depend on: its ends, their namespaces, their policies.
 
-    A moved end is both of its identities, in both of its namespaces.
+    A moved end is both of its identities, in both of its namespaces. An admin policy is
+    cluster-wide: it may touch any pair.
     """
     ends: set[Identity] = {
         (e.kind, e.namespace, e.name) for e in (src, dst) if isinstance(e, WorkloadEndpoint)
@@ -145,6 +168,7 @@ def _touching(
         if identity in ends
         or (identity[0] == "Namespace" and identity[2] in spaces)
         or (identity[0] == "NetworkPolicy" and identity[1] in spaces)
+        or identity[0] in ADMIN_KINDS
     }
 
 
@@ -153,11 +177,23 @@ def _touching(
 def test_each_cause_reverted_alone_changes_its_pair_and_no_other_changed_object_does(
     pair: tuple[Cluster, Cluster],
 ) -> None:
-    old, new = pair
+    check_causes(*pair)
+
+
+@settings(max_examples=150, deadline=None)
+@given(admin_cluster_pairs())
+def test_the_causes_meet_their_definition_with_admin_policies_edited_too(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    check_causes(*pair)
+
+
+def check_causes(old: Cluster, new: Cluster) -> None:
+    """Every changed pair of the diff from ``old`` to ``new`` has the causes it should."""
     diffed = Diffed.of(old, new)
     document = diffed.document()
     renames: dict[Identity, Identity] = {
-        ("NetworkPolicy", n.namespace, n.name): ("NetworkPolicy", o.namespace, o.name)
+        (n.kind, n.namespace, n.name): (o.kind, o.namespace, o.name)
         for n, o in diffed.changes.renames.items()
     }
     # A moved workload is one object too, named as NEW names it; reverting it reverts both.
@@ -223,6 +259,7 @@ def test_an_admin_policy_renamed_across_a_tie_of_priority_causes_what_it_reorder
         allow_all,
     )
     old, new = cluster(*objects, deny(*before)), cluster(*objects, deny(*after))
+    check_causes(old, new)
     (flow,) = Diffed.of(old, new).document()["opened"]
     kind, name = after
     assert flow["causes"] == [{"kind": kind, "namespace": None, "name": name, "change": "renamed"}]

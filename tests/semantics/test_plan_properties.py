@@ -2,7 +2,8 @@
 
 States are rebuilt here from the steps (NEW's objects applied over OLD's, by hand) and
 evaluated from scratch; a plan that says it is safe must be, and an exact plan must be no
-worse than any order of its steps.
+worse than any order of its steps. Pairs of clusters hold NetworkPolicies, or admin policies
+too (applied whole, never widened).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import itertools
 
 from hypothesis import given, settings
 
+from netpoldiff.admin_policies import ADMIN_KINDS
 from netpoldiff.changes import ChangeSet
 from netpoldiff.cluster import Cluster
 from netpoldiff.columns import column_difference, column_intersection, column_union
@@ -20,6 +22,7 @@ from netpoldiff.matrix import Matrix
 from netpoldiff.model import Workload
 from netpoldiff.plan import Planner
 from netpoldiff.plan_steps import Step
+from tests.semantics.admin_strategies import admin_cluster_pairs
 from tests.semantics.test_diff_properties import cluster_pairs
 
 BRUTE_FORCE_STEPS = 5
@@ -28,12 +31,14 @@ BRUTE_FORCE_STEPS = 5
 def applied(old: Cluster, new: Cluster, steps: list[Step]) -> Cluster:
     """OLD with the objects of ``steps`` as NEW has them (or gone, for a delete)."""
     policies = {p.ref: p for p in old.policies}
+    admins = {p.ref: p for p in old.admin_policies}
     workloads: dict[tuple[str, str | None, str], Workload] = {
         (w.kind, w.namespace, w.name): w for w in old.workloads
     }
     # Every namespace of either side: one matters only through its pods.
     namespaces = {n.name: n for n in (*new.namespaces, *old.namespaces)}
     new_policies = {p.ref: p for p in new.policies}
+    new_admins = {p.ref: p for p in new.admin_policies}
     new_workloads: dict[tuple[str, str | None, str], Workload] = {
         (w.kind, w.namespace, w.name): w for w in new.workloads
     }
@@ -43,12 +48,21 @@ def applied(old: Cluster, new: Cluster, steps: list[Step]) -> Cluster:
         if ref.kind == "NetworkPolicy":
             # A widened step puts its version; the later step of the same policy, NEW's.
             _put(policies, ref, step.intermediate or new_policies.get(ref))
+        elif ref.kind in ADMIN_KINDS:
+            # Applied whole: an admin policy is never widened.
+            assert step.intermediate is None
+            _put(admins, ref, new_admins.get(ref))
         elif ref.kind == "Namespace":
             _put(namespaces, ref.name, new_namespaces.get(ref.name))
         else:
             key = (ref.kind, ref.namespace, ref.name)
             _put(workloads, key, new_workloads.get(key))
-    return Cluster(tuple(namespaces.values()), tuple(workloads.values()), tuple(policies.values()))
+    return Cluster(
+        tuple(namespaces.values()),
+        tuple(workloads.values()),
+        tuple(policies.values()),
+        admin_policies=tuple(admins.values()),
+    )
 
 
 def _put(objects: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -83,7 +97,19 @@ def cost(state: Matrix, old: Matrix, new: Matrix) -> tuple[int, int]:
 def test_a_plan_s_states_are_what_it_says_and_an_exact_plan_is_the_best_order(
     pair: tuple[Cluster, Cluster],
 ) -> None:
-    old, new = pair
+    check_plan(*pair)
+
+
+@settings(max_examples=60, deadline=None)
+@given(admin_cluster_pairs())
+def test_a_plan_with_admin_policies_is_what_it_says_and_an_exact_one_the_best_order(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    check_plan(*pair)
+
+
+def check_plan(old: Cluster, new: Cluster) -> None:
+    """The plan from ``old`` to ``new``, replayed state by state on the model."""
     engine = Engine(Universe.of([old, new]))
     old_matrix, new_matrix = engine.evaluate(old), engine.evaluate(new)
     changes = ChangeSet.between(old, new)

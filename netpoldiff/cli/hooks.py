@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import click
 
-from netpoldiff.cli import options
+from netpoldiff.cli import options, run_options
 from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import ColorMode, say, use_color, write
 from netpoldiff.commands import (
@@ -27,9 +27,9 @@ def hook() -> None:
 @options.install_stage
 @options.hook_fail_on
 @options.force
-@options.directory
+@run_options.directory
 @options.config
-@options.debug
+@run_options.debug
 @click.pass_context
 def hook_install(
     context: click.Context,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from netpoldiff.commands import Settings
 from netpoldiff.errors import SourceError
 from netpoldiff.render.plan import RenderPlan
-from netpoldiff.sources import Source, Workspace
+
+if TYPE_CHECKING:
+    from netpoldiff.commands.shared import Settings
+    from netpoldiff.sources import Source, Workspace
 
 # The parameters of ``options.common`` that are Settings fields under the same name.
 _SETTINGS_PARAMETERS: Final = (
@@ -52,6 +54,10 @@ class Invocation:
 
 def settings_from(context: click.Context) -> Settings:
     """The Settings the running command's options ask for; Settings' defaults for the rest."""
+    # Imported here, by the command that runs: main and the group import this module on
+    # every run, ``--version`` included, and the commands import what they read with.
+    from netpoldiff.commands.shared import Settings  # noqa: PLC0415
+
     params = context.params
     invocation = context.find_object(Invocation)
     start = params.get("directory") or (invocation.directory if invocation else None)

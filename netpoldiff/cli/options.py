@@ -1,5 +1,8 @@
 """Every option of the command line, declared once; commands compose them.
 
+The options about the run itself (``-C``, ``--debug``) are declared in
+``run_options.py``, which the group imports; ``common`` composes them with the rest.
+
 Choices come from the ``Literal`` types of the plain commands and from the registries of report
 formats, defaults from the modules that own them, so the command line and the functions it
 calls cannot disagree.
@@ -9,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Final, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args
 
 import click
 
-from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import ColorMode
+from netpoldiff.cli.run_options import debug, directory
 from netpoldiff.commands import (
     CONFIGURATION_NAME,
     DEFAULT_MAX_FILE_SIZE,
@@ -28,14 +31,15 @@ from netpoldiff.commands import (
     PLAN_FORMATS,
     FailOn,
     MatrixFailOn,
-    Port,
-    parse_port,
     parse_workload_kind,
 )
 from netpoldiff.errors import UsageError
 from netpoldiff.kinds import Declared
 from netpoldiff.render.plan import RenderMode
 from netpoldiff.suppression import CodeListError, parse_codes
+
+if TYPE_CHECKING:
+    from netpoldiff.explain import Port
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,16 +83,13 @@ def _port(_context: click.Context, _parameter: click.Parameter, value: str | Non
     """``--port TCP/8080`` as (protocol, port)."""
     if value is None:
         return None
+    # Imported when given: only explain takes --port, and every command imports this module.
+    from netpoldiff.commands.explain import parse_port  # noqa: PLC0415
+
     try:
         return parse_port(value)
     except UsageError as error:
         raise click.BadParameter(str(error)) from None
-
-
-def _remember_debug(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
-    invocation = context.find_object(Invocation)
-    if value and invocation is not None:
-        invocation.debug = True
 
 
 def compose(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -112,12 +113,6 @@ staged = click.option("--staged", is_flag=True, help="Compare OLD (default HEAD)
 
 # ---- how sources are read, where the report goes: every analysing command ----------------------
 
-directory = click.option(
-    "-C",
-    "directory",
-    type=click.Path(file_okay=False),
-    help="Run as if started in this directory.",
-)
 config = click.option(
     "-c",
     "--config",
@@ -204,16 +199,6 @@ kustomize = click.option(
     "kustomize_command",
     metavar="PROGRAM",
     help="The kustomize (or kubectl) program that renders overlays (default: found on PATH).",
-)
-# Eager: recorded before any other option of the command is checked, so an error in
-# checking them, in the command or in writing its report all see it.
-debug = click.option(
-    "--debug",
-    is_flag=True,
-    is_eager=True,
-    expose_value=False,
-    callback=_remember_debug,
-    help="Show the full traceback of an internal error.",
 )
 common = compose(
     directory,

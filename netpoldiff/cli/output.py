@@ -8,11 +8,14 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from netpoldiff.commands import Report, Settings
 from netpoldiff.errors import UsageError, WriteError
 from netpoldiff.printable import inert_document, printable
+
+if TYPE_CHECKING:
+    # Types only: the handler imports this module on every run, ``--version`` included.
+    from netpoldiff.commands.shared import Report, Settings
 
 ColorMode = Literal["auto", "always", "never"]
 

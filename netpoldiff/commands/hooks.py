@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Final
 
 from netpoldiff.commands.configured import configure
 from netpoldiff.commands.diff import diff_command
 from netpoldiff.commands.shared import Report, Settings
-from netpoldiff.configuration import FailOn
+from netpoldiff.configuration import HOOK_FAIL_ON, FailOn
 from netpoldiff.hooks import PushRange, Stage, install, pre_commit_range, push_ranges
 from netpoldiff.sources import WORKING_TREE, GitRepository, Revision
-
-# What an installed hook refuses unless told otherwise: a change that opens a flow.
-HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
 
 
 def hook_install_command(

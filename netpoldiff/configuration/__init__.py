@@ -10,6 +10,7 @@ from __future__ import annotations
 from netpoldiff.configuration.lookup import configuration_file, configuration_of
 from netpoldiff.configuration.schema import (
     CONFIGURATION_NAME,
+    HOOK_FAIL_ON,
     KEYS,
     Configuration,
     FailOn,
@@ -18,6 +19,7 @@ from netpoldiff.configuration.schema import (
 
 __all__ = [
     "CONFIGURATION_NAME",
+    "HOOK_FAIL_ON",
     "KEYS",
     "Configuration",
     "FailOn",

@@ -44,6 +44,8 @@ CONFIGURATION_NAME: Final = ".netpoldiff.yaml"
 FailOn = Literal["opened", "closed", "any", "warnings", "findings"]
 """What makes a run exit 1 (``--fail-on``, ``fail_on``): flows opened, closed, either, warnings
 about the input, findings about the change."""
+HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
+"""What an installed git hook refuses unless told otherwise: a change that opens a flow."""
 
 KEYS: Final = ("paths", "exclude", "namespace", "render", "workload_kinds", "fail_on", "ignore")
 _RENDER_KEYS: Final = ("mode", "kustomize", "helm")

@@ -7,9 +7,8 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Final, NoReturn
-
-import git
+from types import ModuleType
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.sources.git_blobs import HEX_LENGTHS, BlobReader
@@ -28,6 +27,9 @@ _SHALLOW_HINT: Final = (
     "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
 )
 
+if TYPE_CHECKING:
+    import git
+
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
@@ -45,10 +47,33 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def outside_any_repository(start: Path) -> bool:
+    """Whether no git repository can hold the directory ``start``, known without GitPython.
+
+    GitPython looks, from ``start`` up, for a ``.git`` directory or file, or a directory that
+    is a repository itself (which holds ``HEAD``). Where none of these names exists, it can
+    find nothing; where one does, it decides (False here).
+    """
+    if "$" in str(start) or "~" in str(start):
+        return False  # GitPython expands variables and ``~`` in the path first
+    absolute = Path(os.path.normpath(Path.cwd() / start))  # lexically, as GitPython walks up
+    return not any(
+        os.path.lexists(directory / name)
+        for directory in (absolute, *absolute.parents)
+        for name in (".git", "HEAD")
+    )
+
+
 class GitRepository:
     """The repository a command runs in, read through git itself (no checkout, no archive)."""
 
     def __init__(self, start: Path) -> None:
+        # Imported by the first repository opened, not with this module: GitPython takes
+        # longer to import than netpoldiff takes to start, and a run on directories outside
+        # a repository never needs it (see outside_any_repository).
+        import git  # noqa: PLC0415
+
+        self._git: ModuleType = git
         try:
             self.repo = git.Repo(start, search_parent_directories=True)
         except git.NoSuchPathError:
@@ -86,14 +111,14 @@ class GitRepository:
         """The output of a git command, or a SourceError that explains its failure."""
         try:
             return self._execute(args, settings)
-        except git.GitCommandError as error:
+        except self._git.GitCommandError as error:
             raise SourceError(self._explain(error)) from None
 
     def _answer(self, *args: str) -> str | None:
         """The output of a git command that may fail, as text; None when it fails."""
         try:
             return _decode(self._execute(args, SAFE_SETTINGS)).strip() or None
-        except git.GitCommandError:
+        except self._git.GitCommandError:
             return None
 
     def _explain(self, error: git.GitCommandError) -> str:

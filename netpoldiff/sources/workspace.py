@@ -18,7 +18,7 @@ from netpoldiff.sources.files import (
     too_much,
 )
 from netpoldiff.sources.git_files import index_files, tree_files, worktree_files
-from netpoldiff.sources.git_repo import GitRepository
+from netpoldiff.sources.git_repo import GitRepository, outside_any_repository
 from netpoldiff.sources.source import (
     Index,
     MergeBase,
@@ -46,6 +46,8 @@ class Workspace:
         max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
     ) -> Workspace:
         """The workspace of a directory; no repository is fine for directory sources."""
+        if start.is_dir() and outside_any_repository(start):
+            return cls(start, None, max_file_size, max_total_size)
         try:
             repository: GitRepository | None = GitRepository(start)
         except SourceError:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import click
+
+from netpoldiff.cli.group import COMMANDS, cli
 from tests.conftest import CliRunner
 
 
@@ -18,3 +21,13 @@ def test_without_a_command_the_group_runs_diff(run_cli: CliRunner) -> None:
     assert (default.status, default.err) == (0, "")
     assert default.out == named.out
     assert json.loads(default.out)["summary"] == {"opened": 2, "closed": 1}
+
+
+def test_each_command_is_found_by_its_name_and_no_other() -> None:
+    context = click.Context(cli)
+    assert cli.list_commands(context) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.name == name
+    assert cli.get_command(context, "nope") is None

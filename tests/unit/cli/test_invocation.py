@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
-from netpoldiff.cli import options
+from netpoldiff.cli import options, run_options
 from netpoldiff.cli.invocation import Invocation, paths_from, settings_from, source_from
 from netpoldiff.commands import Settings
 from netpoldiff.errors import SourceError
@@ -24,7 +24,7 @@ def _with_common(context: click.Context, /, **_options: object) -> tuple[Setting
 
 
 @click.command()
-@options.directory
+@run_options.directory
 @click.pass_context
 def _with_directory_only(context: click.Context, /, **_options: object) -> Settings:
     return settings_from(context)

@@ -12,11 +12,11 @@ from typing import Any, get_args
 import click
 import pytest
 
-from netpoldiff.cli import options
+from netpoldiff.cli import options, run_options
 from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import ColorMode
 from netpoldiff.commands import FailOn, MatrixFailOn
-from netpoldiff.commands.hooks import HOOK_FAIL_ON
+from netpoldiff.configuration import HOOK_FAIL_ON
 from netpoldiff.manifests import DEFAULT_NAMESPACE
 from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
@@ -224,7 +224,7 @@ def test_old_and_new_are_both_optional() -> None:
 @pytest.mark.parametrize(
     ("decorator", "args", "message"),
     [
-        (options.directory, ("-C", "pyproject.toml"), "is a file"),
+        (run_options.directory, ("-C", "pyproject.toml"), "is a file"),
         (options.output, ("-o", "tests"), "is a directory"),
         (options.body_file, ("--body-file", "no-such-file.md"), "does not exist"),
         (options.pr, ("--pr", "0"), "0 is not in the range x>=1"),

@@ -1,0 +1,93 @@
+"""A lean start: a run imports only what it uses, read from ``python -X importtime``.
+
+A git hook starts netpoldiff on every commit: ``--version`` must not pay for git, YAML,
+tables or the manifests, and a matrix of directories outside a repository not for git.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netpoldiff.sources.git_repo import outside_any_repository
+from tests.conftest import FIXTURES, REPO_ROOT
+from tests.testing.gitrepo import HERMETIC, GitRepo
+
+HEAVY = ("git", "yaml", "tabulate", "netpoldiff.manifests")
+
+
+def _imported(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run ``python -X importtime -m netpoldiff ARGS``; the outcome and every module imported."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "netpoldiff", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **HERMETIC, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    lines = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
+    assert lines, run.stderr  # the scan sees imports: it can fail
+    return run, {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+
+
+def test_version_imports_no_git_yaml_tables_or_manifests(tmp_path: Path) -> None:
+    run, imported = _imported(tmp_path, "--version")
+    assert run.returncode == 0
+    assert run.stdout.startswith("netpoldiff, version ")
+    assert "click" in imported
+    assert sorted(imported & set(HEAVY)) == []
+    assert not [name for name in imported if name.startswith("netpoldiff.commands")]
+
+
+def test_a_matrix_of_a_directory_outside_any_repository_imports_no_git(tmp_path: Path) -> None:
+    if not outside_any_repository(tmp_path):  # pragma: no cover - a .git or HEAD above /tmp
+        pytest.skip(f"{tmp_path} may be inside a repository")
+    shutil.copytree(FIXTURES / "demo" / "new", tmp_path / "k8s")
+    run, imported = _imported(tmp_path, "matrix", "k8s", "--no-cache")
+    assert (run.returncode, run.stdout.splitlines()[0]) == (0, "Reachability matrix of k8s")
+    assert "yaml" in imported
+    assert "git" not in imported
+    # The other commands' modules are not imported either.
+    assert not {"netpoldiff.commands.diff", "netpoldiff.commands.explain"} & imported
+
+
+def test_a_matrix_inside_a_repository_still_opens_it(tmp_path: Path) -> None:
+    # A path there could also name a revision (an error to resolve), and the repository's
+    # configuration applies: git is needed, and found however the directory is reached.
+    repo = GitRepo.init(tmp_path / "repo")
+    shutil.copytree(FIXTURES / "demo" / "new", repo.root / "k8s")
+    assert not outside_any_repository(repo.root / "k8s")
+    run, imported = _imported(repo.root / "k8s", "matrix", ".", "--no-cache")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "git" in imported
+
+
+@pytest.mark.parametrize(
+    "marker", [".git", "HEAD"], ids=["a .git entry", "a HEAD file (a bare repository)"]
+)
+def test_a_directory_below_what_git_could_read_as_a_repository_is_not_outside(
+    tmp_path: Path, marker: str
+) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert outside_any_repository(tmp_path / "a" / "b")
+    (tmp_path / marker).write_text("")
+    assert not outside_any_repository(tmp_path / "a" / "b")
+    assert not outside_any_repository(Path("$HOME") / "x")  # GitPython expands variables
+
+
+def test_the_commands_package_gives_each_name_from_its_module_when_asked() -> None:
+    from netpoldiff import commands
+
+    for name in commands.__all__:
+        value = getattr(commands, name)
+        assert value is getattr(importlib.import_module(commands._HOMES[name]), name)
+    assert sorted(commands._HOMES) == sorted(commands.__all__)
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        getattr(commands, "nope")  # noqa: B009 - the name is the test

@@ -29,7 +29,6 @@ ELSEWHERE: Final = {
     "render/__init__.py": "a docstring only",
     "render/helm_library.py": "one renderer behind render_chart: tests/unit/render/test_helm.py",
     "render/plan.py": "data only: read by the renderers and the configuration, in their tests",
-    "cli/run_options.py": "-C and --debug: tests/unit/cli/test_invocation.py, test_debug.py",
     "operators.py": "operators' recipes as data: applied in tests/unit/manifests/test_operated.py",
 }
 # Unit test files about one concern across several modules of their package.

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from netpoldiff.cli.group import cli
 from netpoldiff.cli.handler import exit_status
 from netpoldiff.cli.invocation import Invocation
+from netpoldiff.cli.progress import status_line
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -29,7 +30,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     gc.disable()
     # Documents may nest MAX_DEPTH levels; building them recurses a few frames per level.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    invocation = Invocation(tuple(paths))
+    invocation = Invocation(tuple(paths), status=status_line(sys.stderr, sys.stdout))
     try:
         with exit_status(invocation):
             cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj=invocation)

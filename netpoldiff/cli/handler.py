@@ -51,9 +51,14 @@ def exit_status(invocation: Invocation) -> Iterator[None]:
     """Map every failure of the run to one line on stderr and an exit status.
 
     ``--debug`` (recorded in ``invocation`` by click) re-raises instead, with the traceback.
+    The progress line is cleared first, however the run ends.
     """
     try:
-        yield
+        try:
+            yield
+        finally:
+            if invocation.status is not None:
+                invocation.status.done()
     except (click.exceptions.Exit, click.ClickException, click.Abort) as error:
         sys.exit(_click_status(error))
     except (_ReaderGone, BrokenPipeError):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from netpoldiff.cli.progress import StatusLine
 from netpoldiff.errors import SourceError
 from netpoldiff.render.plan import RenderPlan
 
@@ -50,6 +51,7 @@ class Invocation:
     paths: tuple[str, ...] = ()  # after "--": never an option or a revision
     directory: str | None = None  # the group's -C DIR
     debug: bool = False
+    status: StatusLine | None = None  # the progress line (None: stderr is no terminal)
 
 
 def settings_from(context: click.Context) -> Settings:
@@ -70,6 +72,9 @@ def settings_from(context: click.Context) -> Settings:
         )
     # What the command line set beats the repository configuration; its defaults do not.
     given = frozenset(name for name in values if _given(context, _GIVEN_BY.get(name, name)))
+    status = invocation.status if invocation is not None else None
+    if status is not None and not params.get("quiet"):
+        values["progress"] = status
     return Settings(
         start=_start_directory(start),
         config_file=params.get("config_file"),

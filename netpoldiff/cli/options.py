@@ -1,6 +1,6 @@
 """Every option of the command line, declared once; commands compose them.
 
-The options about the run itself (``-C``, ``--debug``) are declared in
+The options about the run itself (``-C``, ``--debug``, ``--quiet``) are declared in
 ``run_options.py``, which the group imports; ``common`` composes them with the rest.
 
 Choices come from the ``Literal`` types of the plain commands and from the registries of report
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args
 import click
 
 from netpoldiff.cli.output import ColorMode
-from netpoldiff.cli.run_options import debug, directory
+from netpoldiff.cli.run_options import debug, directory, quiet
 from netpoldiff.commands import (
     CONFIGURATION_NAME,
     DEFAULT_MAX_FILE_SIZE,
@@ -213,6 +213,7 @@ common = compose(
     ignore,
     render,
     kustomize,
+    quiet,
     debug,
 )
 

@@ -40,7 +40,13 @@ def write(report: Report, output: str | None, settings: Settings) -> None:
     chunks = inert_document(report.chunks, workflow_commands=report.workflow_commands)
     if output is None:
         _to_stdout(chunks)
-        return
+    else:
+        _to_output(chunks, output, settings)
+    settings.progress.done()  # the progress line goes before the command says more on stderr
+
+
+def _to_output(chunks: Iterable[str], output: str, settings: Settings) -> None:
+    """The report in ``--output FILE``, relative to where the command runs."""
     if not output:
         msg = "--output: the file name is empty"
         raise UsageError(msg)

@@ -1,4 +1,4 @@
-"""The options about the run itself, not what it reads or reports: ``-C`` and ``--debug``.
+"""The options about the run itself, not what it reads or reports: ``-C``, ``--debug``, ``--quiet``.
 
 Apart from ``options.py`` because the group declares ``-C`` too, and the group is imported by
 every run, ``--version`` included: this module imports click and nothing heavier.
@@ -32,4 +32,10 @@ debug = click.option(
     expose_value=False,
     callback=_remember_debug,
     help="Show the full traceback of an internal error.",
+)
+quiet = click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Show no progress line (shown on a terminal once a run takes more than 2 seconds).",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -18,6 +19,7 @@ from netpoldiff.commands.shared import (
     fails,
     read,
     repository_paths,
+    side_label,
     visible_warnings,
 )
 from netpoldiff.configuration import FailOn
@@ -76,6 +78,7 @@ def diff_command(
     # The verdict is the exit status: the configuration's fail_on does not apply.
     conditions = () if equivalent else configured.fail_on(fail_on, get_args(FailOn))
     diff = report.diff
+    settings.progress.reporting()
     chunks = render(report, Style(color=color))
     if equivalent:
         verdict = equivalence(report).verdict
@@ -134,14 +137,19 @@ def compare(
     loader = settings.loader()
     old_files = read(workspace, old, read_paths, settings, "OLD")
     new_files = read(workspace, new, read_paths, settings, "NEW")
+    old_side, new_side = side_label("OLD", old_files), side_label("NEW", new_files)
     # Both sides' files at once: what changed is parsed in the same parallel pass as the rest.
-    loader.prepare([*old_files.files, *new_files.files])
+    both = functools.partial(settings.progress.reading, f"{old_side} and {new_side}")
+    loader.prepare([*old_files.files, *new_files.files], progress=both)
     before = convert(loader, old, old_files, settings, "OLD")
     after = convert(loader, new, new_files, settings, "NEW")
     if configured.cli_paths:
         check_paths(paths, before, after)
     engine = Engine(Universe.of([before.cluster, after.cluster]))
-    old_matrix, new_matrix = engine.evaluate(before.cluster), engine.evaluate(after.cluster)
+    settings.progress.evaluating(old_side, before.objects)
+    old_matrix = engine.evaluate(before.cluster)
+    settings.progress.evaluating(new_side, after.objects)
+    new_matrix = engine.evaluate(after.cluster)
     diff = diff_matrices(old_matrix, new_matrix)
     changes = ChangeSet.between(before.cluster, after.cluster)
     unevaluated = unevaluated_changes(

@@ -148,6 +148,7 @@ def explain_command(
     loaded = convert(settings.loader(), source, files, settings)
     if configured.cli_paths:
         check_paths(paths, loaded)
+    settings.progress.evaluating(files.label, loaded.objects)
     matrix = evaluate(loaded.cluster)
     namespace = settings.default_namespace
     source_endpoint, destination = (
@@ -160,4 +161,5 @@ def explain_command(
     report = ExplainReport(
         str(source), explanation, warnings=warnings, errors=loaded.errors, suppressed=suppressed
     )
+    settings.progress.reporting()
     return Report(render(report, Style()), 0)

@@ -41,6 +41,7 @@ def lint_command(
         suppressed=evaluated.suppressed,
     )
     failed = fails(conditions, errors=errors, warnings=warnings)
+    settings.progress.reporting()
     return Report(
         render(report, Style()),
         1 if failed else 0,

@@ -56,6 +56,7 @@ def evaluate_source(
     loaded = convert(settings.loader(), source, files, settings)
     if configured.cli_paths:
         check_paths(paths, loaded)
+    settings.progress.evaluating(files.label, loaded.objects)
     matrix = evaluate(loaded.cluster)
     warnings = loaded.warnings + unmatched(loaded.cluster, matrix)
     if loaded.cluster.is_empty:
@@ -92,6 +93,7 @@ def matrix_command(
         errors=errors,
         suppressed=evaluated.suppressed,
     )
+    settings.progress.reporting()
     chunks = render(report, Style())
     failed = fails(conditions, errors=errors, warnings=warnings)
     return Report(chunks, 1 if failed else 0, fail_on=conditions)

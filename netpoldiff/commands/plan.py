@@ -35,6 +35,7 @@ def plan_command(
     engine = compared.engine or Engine(Universe.of([]))
     plan = Planner(compared.diff, compared.changes, engine).plan()
     report = PlanReport(str(old), str(new), compared.header, plan, compared)
+    settings.progress.reporting()
     chunks = render(report, Style())
     failed = not plan.safe or compared.incomplete or bool(compared.unevaluated)
     return Report(chunks, 1 if failed else 0)

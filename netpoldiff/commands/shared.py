@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Final, TypeAlias
 
 from netpoldiff.cluster import Cluster
+from netpoldiff.commands.progress import SILENT, Progress
 from netpoldiff.configuration import Configuration
 from netpoldiff.configuration import FailOn as _FailOn
 from netpoldiff.diagnostics import Diagnostic
@@ -68,6 +70,8 @@ class Settings:
     # Not compared: settings are equal when they read alike, however they were given.
     given: frozenset[str] = field(default=frozenset(), compare=False)
     configuration: Configuration | None = None  # the one applied (see commands/configured.py)
+    # Where the command tells how far it has got: the command line's progress line, or nobody.
+    progress: Progress = field(default=SILENT, compare=False)
 
     @property
     def ignored(self) -> Ignore:
@@ -109,6 +113,13 @@ class LoadedSource:
     file_count: int
     skipped: tuple[str, ...] = ()  # files found under the paths that are templates, not read
     ignored: tuple[Annotated, ...] = ()  # the objects' netpoldiff.io/ignore annotations
+
+    @property
+    def objects(self) -> int:
+        """How many objects were read: namespaces, workloads and policies of every kind."""
+        cluster = self.cluster
+        kinds = (cluster.namespaces, cluster.workloads, cluster.policies, cluster.admin_policies)
+        return sum(len(objects) for objects in kinds)
 
 
 def visible_warnings(
@@ -162,8 +173,9 @@ def convert(
 ) -> LoadedSource:
     """One source's files as a Cluster, with the warnings and errors of reading and converting."""
     where = side_label(side, files) if side is not None else None
+    told = functools.partial(settings.progress.reading, where or files.label)
     try:
-        loaded = loader.load(files.files, keep_going=settings.keep_going)
+        loaded = loader.load(files.files, keep_going=settings.keep_going, progress=told)
     except InputError as error:
         if where is None:
             raise

@@ -6,7 +6,7 @@ conversions in the conversion cache across runs, and converts what is new on sev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeGuard
@@ -39,6 +39,11 @@ Broken = tuple[FileResult, InputError]
 
 Conversion = FileResult | Broken
 """What a file converts to: its documents, the error that stopped it, or both."""
+
+FilesDone = Callable[[int, int], None]
+"""Told how many files of how many are read and converted, as a load goes (for progress)."""
+
+_TELL_EVERY: Final = 64  # files between two calls of a FilesDone: a call costs, a file more
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +147,17 @@ class Loader:
         except InputError as error:
             return error
 
-    def prepare(self, files: Iterable[SourceFile]) -> None:
+    def prepare(self, files: Iterable[SourceFile], *, progress: FilesDone | None = None) -> None:
         """Convert, ahead of ``load``, the files of every source a command will load.
 
         Each content is converted once however many sources share it; with several workers,
-        all that is new is converted in one parallel pass.
+        all that is new is converted in one parallel pass, told to ``progress`` as it goes.
         """
-        self._convert_in_parallel(list(files))
+        self._convert_in_parallel(list(files), progress)
 
-    def _convert_in_parallel(self, files: list[SourceFile]) -> None:
+    def _convert_in_parallel(
+        self, files: list[SourceFile], progress: FilesDone | None = None
+    ) -> None:
         """Convert the files not converted yet on several cores, when there is enough to do."""
         todo = [
             f
@@ -170,17 +177,32 @@ class Loader:
             (chunk, directory, self.default_namespace, self.declared) for chunk in chunks if chunk
         ]
 
+        done = 0
+
         def convert_own_share() -> None:
             # This process takes a share too, rather than wait: its results need no pickling.
+            nonlocal done
             for source_file in own:
+                if progress is not None and done % _TELL_EVERY == 0:
+                    progress(done, len(todo))
                 self._converted[self._key(source_file)] = self._convert_content(source_file)
+                done += 1
 
         for chunk_results in run_forked(_convert_chunk, tasks, convert_own_share):
             for key, path, result in chunk_results:
                 self._converted[key] = (path, result)
+            done += len(chunk_results)
+            if progress is not None:
+                progress(done, len(todo))
 
-    def load(self, files: Iterable[SourceFile], *, keep_going: bool = False) -> Loaded:
-        """Read every document of every file into one Cluster.
+    def load(
+        self,
+        files: Iterable[SourceFile],
+        *,
+        keep_going: bool = False,
+        progress: FilesDone | None = None,
+    ) -> Loaded:
+        """Read every document of every file into one Cluster, telling ``progress`` as it goes.
 
         Without ``keep_going`` the first invalid input raises InputError. With it, a document
         that is invalid, or a file from where it cannot be parsed on, is skipped and recorded
@@ -189,11 +211,13 @@ class Loader:
         files = list(files)
         listed = {f.path for f in files}
         charts = {f.path: chart for f in files if (chart := chart_of(f.path, listed)) is not None}
-        self._convert_in_parallel([f for f in files if f.path not in charts])
+        self._convert_in_parallel([f for f in files if f.path not in charts], progress)
         assembly = Assembly()
         errors: list[InputError] = []
         skipped: list[Diagnostic] = []
-        for source_file in files:
+        for index, source_file in enumerate(files):
+            if progress is not None and index % _TELL_EVERY == 0:
+                progress(index, len(files))
             path = source_file.path
             conversion = (
                 self._convert_file(source_file)
@@ -215,6 +239,8 @@ class Loader:
                     raise
                 hint = fix_hint(path, listed)
                 raise InputError(error.location, f"{error.message}; {hint}") from None
+        if progress is not None:
+            progress(len(files), len(files))
         return Loaded(
             assembly.cluster(),
             (*skipped, *assembly.warnings),

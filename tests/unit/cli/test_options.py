@@ -65,11 +65,12 @@ def test_common_options_default_to_the_values_their_owning_modules_declare() -> 
         "ignore": frozenset(),
         "render_mode": "auto",
         "kustomize_command": None,
+        "quiet": False,
     }
 
 
 def test_common_options_pass_what_the_command_line_says() -> None:
-    args = ("-C", "/", "-o", "r.txt", "--namespace", "prod", "--keep-going", "--no-cache")
+    args = ("-C", "/", "-o", "r.txt", "--namespace", "prod", "--keep-going", "--no-cache", "-q")
     sizes = ("--max-file-size", "10", "--max-total-size", "20")
     kinds = ("--workload-kind", "CloneSet.apps.kruise.io=spec.template")
     render = ("--render", "none", "--kustomize", "kubectl")
@@ -92,6 +93,7 @@ def test_common_options_pass_what_the_command_line_says() -> None:
         "ignore": frozenset({"NPD003", "NPD005", "NPD007"}),
         "render_mode": "none",
         "kustomize_command": "kubectl",
+        "quiet": True,
     }
 
 

@@ -239,3 +239,22 @@ def test_a_file_that_names_its_namespace_puts_there_the_objects_that_name_none()
         "shop/web[Pod]",
         "shop-staging/web[Pod]",
     ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_load_tells_how_many_files_are_done_as_it_goes(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 0)
+    files = [
+        SourceFile(f"pod{i}.yaml", data, blob_id(data))
+        for i in range(130)
+        for data in [f"kind: Pod\napiVersion: v1\nmetadata: {{name: p{i}}}\nspec: {{}}\n".encode()]
+    ]
+    told: list[tuple[int, int]] = []
+    loader = Loader(ConversionCache(None), workers=workers)
+    loader.load(files, progress=lambda done, total: told.append((done, total)))
+    # Converted in parallel first: this process's share one by one, the worker's at once.
+    converted = [(0, 130), (64, 130), (130, 130)] if workers == 2 else []
+    # Then every file is placed in the cluster, told every 64 files and at the end.
+    assert told == [*converted, (0, 130), (64, 130), (128, 130), (130, 130)]

@@ -12,9 +12,14 @@ Three guards keep an entry from being anything but what this user's netpoldiff w
   relative to its parent's descriptor without following symbolic links, and checked on that
   descriptor: this user's, and no group or other may write to it. What is checked is what is
   read; otherwise the cache, or that entry, is quietly done without.
-- Each entry starts with a sha256 of its key and payload: a damaged, cut short or misplaced
-  entry is ignored and rewritten by the next store. A cache makes a run faster, never different.
+- Each entry starts with a marker and a sha256 of its key and payload: a damaged, cut short
+  or misplaced entry is a miss, removed, and written whole by the next store. A cache makes a
+  run faster, never different.
 - The unpickler builds only netpoldiff's data classes: no entry can run code.
+
+An entry is written to a file of its own beside it and renamed over it, so runs sharing the
+cache read an entry whole, old or new, never half-written. Directories of other code digests
+are pruned (cache_directories.py).
 """
 
 from __future__ import annotations
@@ -37,17 +42,17 @@ from typing import Final
 
 from netpoldiff import __version__
 from netpoldiff.errors import NetpoldiffError
+from netpoldiff.manifests.cache_directories import (
+    DIRECTORY,
+    SUPPORTED,
+    close_all,
+    open_directory,
+    private,
+    tidy,
+)
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
-# Descriptor-relative calls and no-follow opens make the checks hold; without them, no cache.
-_SUPPORTED: Final = (
-    hasattr(os, "getuid")
-    and hasattr(os, "O_NOFOLLOW")
-    and hasattr(os, "O_DIRECTORY")
-    and {os.open, os.mkdir, os.rename, os.stat, os.unlink} <= os.supports_dir_fd
-)
-_DIRECTORY: Final = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 # Non-blocking, so that a FIFO put in an entry's place cannot stall the open; fstat refuses it.
 _ENTRY: Final = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _NEW_ENTRY: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -91,38 +96,6 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _private(status: os.stat_result, kind: int) -> bool:
-    """Whether a directory or file is of ``kind``, this user's, and writable by no one else."""
-    return (
-        stat.S_IFMT(status.st_mode) == kind
-        and status.st_uid == os.getuid()
-        and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    )
-
-
-def _open_directory(name: str, parent: int, *, create: bool) -> int:
-    """A descriptor of the private directory ``name`` in ``parent``, made when ``create``.
-
-    Raises FileNotFoundError when it does not exist, and another OSError when it may not be used.
-    """
-    if create:
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(name, 0o700, dir_fd=parent)
-    descriptor = os.open(name, _DIRECTORY, dir_fd=parent)
-    if not _private(os.fstat(descriptor), stat.S_IFDIR):
-        os.close(descriptor)
-        raise PermissionError(name)
-    return descriptor
-
-
-def _close_all(descriptors: dict[str, int]) -> None:
-    for descriptor in descriptors.values():
-        if descriptor >= 0:
-            with contextlib.suppress(OSError):
-                os.close(descriptor)
-    descriptors.clear()
-
-
 def _digest(key: str, payload: bytes) -> bytes:
     # The key is in the digest, so an entry copied under another content's name is foreign too.
     digest = hashlib.sha256(key.encode())
@@ -139,6 +112,25 @@ def _unseal(key: str, entry: bytes) -> bytes | None:
     """The payload of an entry written for ``key`` by ``_seal``; None when it is not one."""
     payload = entry[_HEADER:]
     return payload if entry[:_HEADER] == _MAGIC + _digest(key, payload) else None
+
+
+def _unpickled(payload: bytes | None) -> object | None:
+    """The conversion a checked payload holds; None when there is none or it is refused."""
+    if payload is None:
+        return None
+    try:
+        value: object = _ConversionUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # noqa: BLE001 - refused (or stale): convert again
+        return None
+    return value
+
+
+def _discard(shard: int, name: str, read: os.stat_result) -> None:
+    """Remove an entry found bad, unless another run has renamed a new one over it since."""
+    with contextlib.suppress(OSError):
+        now = os.stat(name, dir_fd=shard, follow_symlinks=False)
+        if (now.st_dev, now.st_ino) == (read.st_dev, read.st_ino):
+            os.unlink(name, dir_fd=shard)
 
 
 @functools.cache
@@ -181,10 +173,11 @@ class ConversionCache:
         if directory is not None and versioned:
             directory = directory / f"v{__version__}-{code_digest()}"
         self.directory = directory
-        self._refused = directory is None or not _SUPPORTED  # never to be used in this run
+        self._tidies = versioned  # worker processes leave the root to their parent
+        self._refused = directory is None or not SUPPORTED  # never to be used in this run
         # Held descriptors: "" for the code digest's directory, the other keys for shards.
         self._held: dict[str, int] = {}
-        weakref.finalize(self, _close_all, self._held)
+        weakref.finalize(self, close_all, self._held)
 
     def _versioned(self, *, create: bool) -> int | None:
         """The held descriptor of the code digest's directory, reached from a checked root."""
@@ -197,13 +190,15 @@ class ConversionCache:
                 root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # The root's parent is whatever the user's cache home is (a symbolic link, say);
             # from the root down, every level is opened from a checked one.
-            above = os.open(root.parent, _DIRECTORY & ~getattr(os, "O_NOFOLLOW", 0))
+            above = os.open(root.parent, DIRECTORY & ~getattr(os, "O_NOFOLLOW", 0))
             try:
-                top = _open_directory(root.name, above, create=create)
+                top = open_directory(root.name, above, create=create)
             finally:
                 os.close(above)
             try:
-                held = _open_directory(self.directory.name, top, create=create)
+                held = open_directory(self.directory.name, top, create=create)
+                if self._tidies:
+                    tidy(top, self.directory.name, held)
             finally:
                 os.close(top)
         except FileNotFoundError:
@@ -226,7 +221,7 @@ class ConversionCache:
         if versioned is None:
             return None
         try:
-            held = _open_directory(name, versioned, create=create)
+            held = open_directory(name, versioned, create=create)
         except FileNotFoundError:
             return None
         except OSError:
@@ -252,32 +247,31 @@ class ConversionCache:
             status = os.stat(key[2:] + _SUFFIX, dir_fd=shard, follow_symlinks=False)
         except OSError:
             return False
-        return _private(status, stat.S_IFREG)
+        return private(status, stat.S_IFREG)
 
-    def _payload(self, key: str) -> bytes | None:
-        """The checked payload of ``key``'s entry; None when it is missing or not to be trusted."""
+    def converted(self, object_id: str, default_namespace: str, kinds: str = "") -> object | None:
+        """What ``store`` kept for this content, default namespace and declared kinds, or None.
+
+        An entry that is not what ``store`` wrote (cut short, damaged, refused by the
+        unpickler) is a miss, and removed: the next store writes it whole.
+        """
+        key = self._key(object_id, default_namespace, kinds)
         shard = self._shard(key, create=False)
         if shard is None:
             return None
+        name = key[2:] + _SUFFIX
         try:
-            descriptor = os.open(key[2:] + _SUFFIX, _ENTRY, dir_fd=shard)
+            descriptor = os.open(name, _ENTRY, dir_fd=shard)
             with open(descriptor, "rb") as stream:  # noqa: PTH123 - a descriptor, not a path
-                if not _private(os.fstat(descriptor), stat.S_IFREG):
-                    return None
+                status = os.fstat(descriptor)
+                if not private(status, stat.S_IFREG):
+                    return None  # not ours to read, nor to remove
                 entry = stream.read()
         except OSError:
             return None
-        return _unseal(key, entry)
-
-    def converted(self, object_id: str, default_namespace: str, kinds: str = "") -> object | None:
-        """What ``store`` kept for this content, default namespace and declared kinds, or None."""
-        payload = self._payload(self._key(object_id, default_namespace, kinds))
-        if payload is None:
-            return None
-        try:
-            value: object = _ConversionUnpickler(io.BytesIO(payload)).load()
-        except Exception:  # noqa: BLE001 - refused or stale: convert again
-            return None
+        value = _unpickled(_unseal(key, entry))
+        if value is None:
+            _discard(shard, name, status)
         return value
 
     def store(self, object_id: str, default_namespace: str, value: object, kinds: str = "") -> None:

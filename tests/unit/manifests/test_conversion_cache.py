@@ -211,3 +211,15 @@ def test_a_dropped_cache_closes_its_directories(tmp_path: Path) -> None:
         Loader(ConversionCache(tmp_path)).load([source])
     gc.collect()
     assert len(list(descriptors.iterdir())) == before
+
+
+def test_a_workers_cache_reads_and_writes_entries_but_leaves_the_root_alone(
+    tmp_path: Path,
+) -> None:
+    first = ConversionCache(tmp_path)
+    first.store("blob", "default", ("pod.yaml", []))
+    (tmp_path / ".pruned").unlink()  # as if the root had never been pruned
+    assert first.directory is not None
+    worker = ConversionCache(first.directory, versioned=False)
+    assert worker.converted("blob", "default") == ("pod.yaml", [])
+    assert not (tmp_path / ".pruned").exists()  # pruning is the parent's

@@ -13,6 +13,7 @@ from netpoldiff.manifests.fields import (
     label_key_problem,
     label_value_problem,
 )
+from netpoldiff.manifests.rule_keys import peer_hint, refuse_rule_keys
 from netpoldiff.model import ObjectRef
 from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Peer, PodPeer, PolicyPort, Rule
 from netpoldiff.ports import MAX_PORT, MIN_PORT, Protocol
@@ -65,9 +66,12 @@ def selector(fields: Fields) -> LabelSelector:
     return LabelSelector.build(match_labels, tuple(requirements))
 
 
-def _optional_selector(fields: Fields, key: str) -> LabelSelector | None:
+def _optional_selector(fields: Fields, key: str, peers_key: str) -> LabelSelector | None:
     nested = fields.mapping(key)
-    return selector(nested) if nested is not None else None
+    if nested is None:
+        return None
+    refuse_rule_keys(nested, "a label selector", peers_key)
+    return selector(nested)
 
 
 def _ip_block(fields: Fields, warnings: list[Diagnostic]) -> IPBlockPeer:
@@ -103,18 +107,21 @@ def _host_bits_warning(fields: Fields, key: str, cidr: str) -> Diagnostic:
     return HOST_BITS.at(fields.where(key), field=fields.field_path(key), cidr=cidr, network=network)
 
 
-def _peer(fields: Fields, warnings: list[Diagnostic]) -> Peer:
+def _peer(fields: Fields, warnings: list[Diagnostic], peers_key: str) -> Peer:
     ip_block = fields.mapping("ipBlock")
-    namespace_selector = _optional_selector(fields, "namespaceSelector")
-    pod_selector = _optional_selector(fields, "podSelector")
+    namespace_selector = _optional_selector(fields, "namespaceSelector", peers_key)
+    pod_selector = _optional_selector(fields, "podSelector", peers_key)
     if ip_block is not None:
         if namespace_selector is not None or pod_selector is not None:
             msg = "ipBlock may not be combined with podSelector or namespaceSelector"
             raise fields.error(None, msg)
+        refuse_rule_keys(ip_block, "an ipBlock", peers_key)
+        refuse_rule_keys(fields, "a peer", peers_key)
         return _ip_block(ip_block, warnings)
     if namespace_selector is None and pod_selector is None:
         msg = "must specify a peer: podSelector, namespaceSelector or ipBlock"
-        raise fields.error(None, msg)
+        raise fields.error(None, msg + peer_hint(fields, peers_key))
+    refuse_rule_keys(fields, "a peer", peers_key)
     return PodPeer(namespace_selector, pod_selector, origin=fields.where())
 
 
@@ -170,7 +177,7 @@ def _rules(spec: Fields, key: str, peers_key: str, warnings: list[Diagnostic]) -
     for rule in spec.mappings(key) or ():
         peer_fields = rule.mappings(peers_key)
         # "If this field is empty or missing, this rule matches all sources/destinations."
-        peers = tuple(_peer(p, warnings) for p in peer_fields) if peer_fields else None
+        peers = tuple(_peer(p, warnings, peers_key) for p in peer_fields) if peer_fields else None
         ports = tuple(_port(p) for p in rule.mappings("ports") or ())
         rules.append(Rule(peers, ports, origin=rule.where()))
     return tuple(rules)
@@ -181,6 +188,7 @@ def network_policy(
 ) -> NetworkPolicy:
     """A NetworkPolicy after defaulting; raises InputError where the API server would reject."""
     spec = fields.mapping("spec") or Fields({}, fields.document, "spec")
+    refuse_rule_keys(spec, "a NetworkPolicy spec", None)
     pod_selector_fields = spec.mapping("podSelector")
     pod_selector = LabelSelector() if pod_selector_fields is None else selector(pod_selector_fields)
     ingress = _rules(spec, "ingress", "from", warnings)

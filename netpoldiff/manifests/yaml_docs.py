@@ -27,6 +27,7 @@ from netpoldiff.manifests.prescan import (
     question_mark_in_flow,
     verbatim_marks,
 )
+from netpoldiff.manifests.rule_keys import yaml_hint
 from netpoldiff.manifests.streams import (
     GO_SPACE,
     Chunk,
@@ -299,8 +300,10 @@ def _syntax_error(error: yaml.YAMLError, path: str, at: _Where) -> InputError:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
-        where = at.location(path, mark.line) if mark is not None else Location(path, at.first_index)
-        return InputError(where, f"invalid YAML: {problem}")
+        if mark is None:
+            return InputError(Location(path, at.first_index), f"invalid YAML: {problem}")
+        hint = yaml_hint(at.text, mark.line)
+        return InputError(at.location(path, mark.line), f"invalid YAML: {problem}{hint}")
     if isinstance(error, yaml.reader.ReaderError):
         character = chr(error.character) if isinstance(error.character, int) else error.character
         line = at.text.count("\n", 0, error.position)

@@ -153,6 +153,52 @@ ADMIN_SELECTS_NOTHING: Final = _register(
     "{policy}: spec.subject selects no workload in the input, so its effect is not shown",
 )
 
+PORTS_WITHOUT_PEERS: Final = _register(
+    "NPD016",
+    "warning",
+    "a rule has `ports` but no `from` (`to`): it allows every peer (every namespace and every "
+    "external address) on those ports",
+    "{policy}: {field} has ports but no {peers}: it allows every peer (every namespace and "
+    "every external address) on {connections}{hint}",
+)
+DNS_BLOCKED: Final = _register(
+    "NPD017",
+    "warning",
+    "a policy isolates workloads for egress and lets them reach no DNS server (UDP or TCP 53 "
+    "to kube-dns or to any address): they cannot resolve names",
+    "{policy} isolates {count} for egress ({names}) and {none} reach a DNS server: neither "
+    "kube-dns (k8s-app=kube-dns in kube-system) nor any address on UDP/53 or TCP/53, so names "
+    "do not resolve",
+)
+IPV4_ONLY: Final = _register(
+    "NPD018",
+    "warning",
+    "an `ipBlock` (or admin `networks`) `0.0.0.0/0` has no IPv6 counterpart `::/0` while other "
+    "policies name IPv6 addresses, or its `except` list has none: on dual-stack clusters IPv6 "
+    "stays closed (or open)",
+    "{policy}: {field}: {shape}: on a dual-stack cluster, {effect}",
+)
+REDUNDANT_RULE: Final = _register(
+    "NPD019",
+    "warning",
+    "a rule allows nothing that another rule of the same policy does not: it is redundant",
+    "{policy}: {field} is covered by {other}: every peer and port it allows, that rule allows too",
+)
+DUPLICATE_POLICY: Final = _register(
+    "NPD020",
+    "warning",
+    "two policies of one namespace say the same thing",
+    "{policy} says the same as {other}: one of them is redundant",
+)
+COVERED_POLICY: Final = _register(
+    "NPD021",
+    "warning",
+    "a policy is covered by others: they select every pod it selects and allow every flow it "
+    "allows, so removing it changes nothing",
+    "{policy}: other policies select every pod it selects and allow every flow it allows to "
+    "the workloads in the input ({others}), so removing it changes nothing",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

@@ -19,6 +19,9 @@ from netpoldiff.diagnostics import (
     SELECTS_NOTHING,
     Diagnostic,
 )
+from netpoldiff.lint_dns import dns_checks
+from netpoldiff.lint_redundancy import redundancy_checks
+from netpoldiff.lint_rules import rule_checks
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy, PodPeer, Rule
@@ -48,6 +51,10 @@ def unmatched(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
             continue
         found.extend(_in_rules(policy, compiled, port_maps, workloads))
     found.extend(admin_checks(cluster.admin_policies, matrix.admin_policies, workloads))
+    # Likely mistakes beyond what matches nothing: each check is a pure function of its own.
+    found.extend(rule_checks(cluster))
+    found.extend(dns_checks(cluster, matrix))
+    found.extend(redundancy_checks(cluster, matrix, port_maps))
     return tuple(found)
 
 

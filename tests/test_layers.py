@@ -47,7 +47,12 @@ CORE_RANK: dict[str, float] = {
     "object_edits": 9.5,
     "plan_steps": 9.2,  # the steps of a rollout, one per changed object
     "plan": 9.5,  # rollout orders: walks the states reverts.py builds
-    "unmatched": 7,
+    "coverage": 5.5,  # whether a selector, peer, rule or grant covers another
+    "lint_rules": 7.3,  # likely mistakes in rules, read from the manifests alone
+    "lint_dns": 7.3,  # egress isolation that blocks DNS, read from the matrix
+    "lint_covered": 7.3,  # policies other policies cover, read from the matrix
+    "lint_redundancy": 7.4,  # rules and policies that add nothing
+    "unmatched": 7.5,  # every warning that needs the evaluation: calls the checks above
     "admin_checks": 6.5,
     "unevaluated": 9,
     "flow_origins": 9.6,  # where an opened flow is written: the rules of NEW that allow it

@@ -1,0 +1,208 @@
+"""lint_covered: policies others cover, so that removing one changes nothing in the matrix."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from netpoldiff.cluster import Cluster
+from netpoldiff.errors import Location
+from netpoldiff.evaluate import evaluate, evaluate_states
+from netpoldiff.lint_covered import covered_policies
+from netpoldiff.model import Workload
+from netpoldiff.policies import NetworkPolicy
+from netpoldiff.unmatched import _port_maps
+from tests.testing.builders import (
+    TCP,
+    cluster,
+    named,
+    pods,
+    policy,
+    port,
+    rule,
+    workload,
+)
+
+WEB = workload("shop/web", {"app": "web"}, (named("http", 8080),))
+UI = workload("shop/ui", {"tier": "frontend"})
+DB = workload("shop/db", {"app": "db"}, (named("sql", 5432),))
+WORKLOADS = (WEB, UI, DB)
+FRONTEND = pods({"tier": "frontend"})
+HTTP, ADMIN = port(TCP, 8080), port(TCP, 9090)
+
+WEB_FROM_FRONTEND = policy(
+    "shop/web-from-frontend", {"app": "web"}, ingress=(rule(FRONTEND, ports=(HTTP,)),)
+)
+SHOP_FROM_SHOP = policy("shop/shop-from-shop", ingress=(rule(pods({})),))
+
+
+def covered(*policies: NetworkPolicy, workloads: tuple[Workload, ...] = WORKLOADS) -> list[str]:
+    state = cluster(*workloads, *policies)
+    matrix = evaluate(state)
+    found = covered_policies(state, matrix, _port_maps(state, matrix), set())
+    names = [d.message.split(":")[0] for d in found]
+    # Removing those reported, one or all, changes nothing: the engine says so too.
+    for removed in [{name} for name in names] + [set(names)]:
+        without = dataclasses.replace(
+            state, policies=tuple(p for p in state.policies if str(p.ref) not in removed)
+        )
+        before, after = evaluate_states([state, without])
+        assert before == after, removed
+    return names
+
+
+@pytest.mark.parametrize(
+    ("policies", "expected"),
+    [
+        pytest.param((WEB_FROM_FRONTEND, SHOP_FROM_SHOP), ["shop/web-from-frontend"], id="covered"),
+        pytest.param(
+            (
+                policy(
+                    "shop/web-in",
+                    {"app": "web"},
+                    ingress=(rule(FRONTEND, ports=(HTTP,)), rule(FRONTEND, ports=(ADMIN,))),
+                ),
+                policy("shop/http", ingress=(rule(FRONTEND, ports=(HTTP,)),)),
+                policy("shop/admin", ingress=(rule(pods({}), ports=(ADMIN,)),)),
+            ),
+            ["shop/web-in"],
+            id="by-two-policies-together",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/web-in", {"app": "web"}, ingress=(rule(FRONTEND, ports=(HTTP, ADMIN)),)
+                ),
+                policy("shop/http", ingress=(rule(FRONTEND, ports=(HTTP,)),)),
+            ),
+            [],
+            id="a-port-left-out",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/web-in",
+                    {"app": "web"},
+                    ingress=(rule(FRONTEND, ports=(port(TCP, "http"),)),),
+                ),
+                policy("shop/tcp", ingress=(rule(FRONTEND, ports=(port(TCP),)),)),
+            ),
+            ["shop/web-in"],
+            id="named-port-within-every-port",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/web-out",
+                    {"app": "web"},
+                    egress=(rule(pods({"app": "db"}), ports=(port(TCP, "sql"),)),),
+                ),
+                policy("shop/out", egress=(rule(pods({}), ports=(port(TCP, 5432),)),)),
+            ),
+            ["shop/web-out"],
+            id="egress-named-port-resolved-on-the-destination",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/web-out",
+                    {"app": "web"},
+                    egress=(rule(pods({"app": "db"}), ports=(port(TCP, "sql"),)),),
+                ),
+                policy("shop/out", egress=(rule(pods({}), ports=(port(TCP, 5433),)),)),
+            ),
+            [],
+            id="egress-named-port-elsewhere",
+        ),
+        pytest.param(
+            (
+                policy("shop/allow-dns-everywhere", egress=(rule(pods({}), ports=(HTTP,)),)),
+                *(
+                    policy(f"shop/{name}", {"app": name}, egress=(rule(pods({}), ports=(HTTP,)),))
+                    for name in ("web", "db")
+                ),
+                policy("shop/ui", {"tier": "frontend"}, egress=(rule(pods({}), ports=(HTTP,)),)),
+            ),
+            ["shop/db", "shop/ui", "shop/web"],
+            id="the-namespace-wide-one-stays-the-narrow-ones-go",
+        ),
+        pytest.param(
+            (policy("shop/deny-all", ingress=()), SHOP_FROM_SHOP),
+            [],
+            id="only-isolates",
+        ),
+        pytest.param(
+            (
+                policy("shop/web-in", {"app": "web"}, ingress=(rule(pods({"tier": "nothing"})),)),
+                SHOP_FROM_SHOP,
+            ),
+            [],
+            id="a-peer-matching-nothing",
+        ),
+        pytest.param(
+            (
+                WEB_FROM_FRONTEND,
+                policy("shop/shop-from-shop", ingress=(rule(pods({})),), egress=()),
+            ),
+            ["shop/web-from-frontend"],
+            id="the-other-also-governs-egress",
+        ),
+        pytest.param(
+            (
+                policy(
+                    "shop/both", {"app": "web"}, ingress=(rule(FRONTEND),), egress=(rule(FRONTEND),)
+                ),
+                SHOP_FROM_SHOP,
+            ),
+            [],
+            id="a-direction-no-other-governs",
+        ),
+    ],
+)
+def test_a_policy_others_cover_is_warned_about(
+    policies: tuple[NetworkPolicy, ...], expected: list[str]
+) -> None:
+    assert covered(*policies) == expected
+
+
+def test_the_warning_names_the_others_and_points_at_the_policy() -> None:
+    at = Location("web.yaml", 1, 1)
+    located = dataclasses.replace(WEB_FROM_FRONTEND, origin=at)
+    state = Cluster(cluster(*WORKLOADS).namespaces, WORKLOADS, (located, SHOP_FROM_SHOP))
+    matrix = evaluate(state)
+    [warning] = covered_policies(state, matrix, _port_maps(state, matrix), set())
+    assert warning.location == at
+    assert warning.message == (
+        "shop/web-from-frontend: other policies select every pod it selects and allow every "
+        "flow it allows to the workloads in the input (shop/shop-from-shop), so removing it "
+        "changes nothing"
+    )
+
+
+def test_of_two_policies_that_cover_each_other_one_is_reported() -> None:
+    first = policy("shop/a", {"app": "web"}, ingress=(rule(FRONTEND, ports=(HTTP, ADMIN)),))
+    second = policy("shop/b", {"app": "web"}, ingress=(rule(FRONTEND, ports=(ADMIN, HTTP)),))
+    narrower = policy("shop/c", {"app": "web"}, ingress=(rule(FRONTEND, ports=(ADMIN,)),))
+    assert covered(first, second) == ["shop/a"]
+    assert covered(first, narrower) == ["shop/c"]
+
+
+def test_policies_to_skip_are_not_reported() -> None:
+    state = cluster(*WORKLOADS, WEB_FROM_FRONTEND, SHOP_FROM_SHOP)
+    matrix = evaluate(state)
+    skipped = covered_policies(state, matrix, {}, {WEB_FROM_FRONTEND.ref})
+    assert skipped == ()
+
+
+def test_many_covering_policies_are_counted_beyond_a_few() -> None:
+    others = [
+        policy(f"shop/from-shop-{i}", ingress=(rule(pods({}), ports=(port(TCP, 8080 + i),)),))
+        for i in range(5)
+    ]
+    [message] = covered(WEB_FROM_FRONTEND, *others)
+    assert message == "shop/web-from-frontend"
+    state = cluster(*WORKLOADS, WEB_FROM_FRONTEND, *others)
+    matrix = evaluate(state)
+    [warning] = covered_policies(state, matrix, {}, set())
+    assert "(shop/from-shop-0, shop/from-shop-1, shop/from-shop-2 and 2 more)" in warning.message

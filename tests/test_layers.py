@@ -55,6 +55,7 @@ CORE_RANK: dict[str, float] = {
     "unmatched": 7.5,  # every warning that needs the evaluation: calls the checks above
     "admin_checks": 6.5,
     "unevaluated": 9,
+    "introduced": 0.8,  # which of NEW's warnings OLD lacks: matched one for one
     "flow_origins": 9.6,  # where an opened flow is written: the rules of NEW that allow it
 }
 # Within a core package, each module may import only the ones before it.

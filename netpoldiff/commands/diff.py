@@ -20,6 +20,7 @@ from netpoldiff.commands.shared import (
     read,
     repository_paths,
     side_label,
+    source_place,
     visible_warnings,
 )
 from netpoldiff.configuration import FailOn
@@ -183,6 +184,7 @@ def compare(
         suppressed=suppressed,
         engine=engine,
         repository_path=repository_paths(workspace, new),
+        places=(source_place(old), source_place(new)),
     )
     return Compared(report, configured)
 

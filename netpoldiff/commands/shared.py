@@ -16,6 +16,7 @@ from netpoldiff.configuration import FailOn as _FailOn
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError, UsageError
+from netpoldiff.introduced import Place, same_place
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests import DEFAULT_NAMESPACE, ConversionCache, Loader
 from netpoldiff.manifests.conversion_cache import default_directory
@@ -203,6 +204,29 @@ def repository_paths(workspace: Workspace, source: Source) -> RepositoryPath:
     """
     to_top = workspace.repository_path if isinstance(source, OnDisk) else as_shown
     return lambda shown: to_top(written_in(shown))
+
+
+def _within(root: str) -> Place:
+    """Paths of a directory source, from that directory: ``old/k8s/db.yaml`` -> ``k8s/db.yaml``.
+
+    A path outside ``root`` (a file given as the source itself) is kept as it is.
+    """
+    top = os.path.normpath(root)
+
+    def place(path: str) -> str:
+        normal = os.path.normpath(path)
+        if normal == top:
+            return Path(normal).name
+        if top == "." or normal.startswith(top + os.sep):
+            return os.path.relpath(normal, top)
+        return path
+
+    return place
+
+
+def source_place(source: Source) -> Place:
+    """A path of a source as shown -> within the source, the same for both sides of a diff."""
+    return _within(source.path) if isinstance(source, OnDisk) else same_place
 
 
 def check_paths(paths: Sequence[str], *sides: LoadedSource) -> None:

@@ -19,6 +19,7 @@ from netpoldiff.errors import InputError
 from netpoldiff.evaluate import Engine
 from netpoldiff.explain import Explanation
 from netpoldiff.findings import ConfigurationChanged, Finding, findings
+from netpoldiff.introduced import Place, introduced_warnings, same_place
 from netpoldiff.matrix import Matrix
 from netpoldiff.object_edits import ObjectChange, changed_objects
 from netpoldiff.plan import Plan, Planner
@@ -97,18 +98,21 @@ class DiffReport:
     engine: Engine | None = field(default=None, compare=False, repr=False)
     # NEW's paths from the top of the repository, for the formats that annotate files.
     repository_path: RepositoryPath = field(default=as_shown, compare=False, repr=False)
+    # OLD's and NEW's paths within their source: two directories compare file for file.
+    places: tuple[Place, Place] = field(default=(same_place, same_place), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.errors and len(self.error_sides) != len(self.errors):
             object.__setattr__(self, "error_sides", ("new",) * len(self.errors))
 
     @cached_property
-    def _old_warning_keys(self) -> frozenset[tuple[str, str, str | None]]:
-        return frozenset(_warning_key(warning) for warning in self.old_warnings)
+    def _introduced(self) -> frozenset[Diagnostic]:
+        old_place, new_place = self.places
+        return introduced_warnings(self.old_warnings, self.warnings, old_place, new_place)
 
     def introduced(self, warning: Diagnostic) -> bool:
-        """Whether OLD lacks this warning: the change brings it (lines may move; not counted)."""
-        return _warning_key(warning) not in self._old_warning_keys
+        """Whether OLD lacks this warning: the change brings it (netpoldiff/introduced.py)."""
+        return warning in self._introduced
 
     @property
     def is_complete(self) -> bool:
@@ -181,10 +185,6 @@ class DiffReport:
         return tuple(
             findings(self.view, self.changes, self.configuration_changes, self.view_causes)
         )
-
-
-def _warning_key(warning: Diagnostic) -> tuple[str, str, str | None]:
-    return (warning.code, warning.message, warning.location.path if warning.location else None)
 
 
 @dataclass(frozen=True, slots=True)

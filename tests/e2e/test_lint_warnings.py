@@ -9,11 +9,12 @@ manifest invalid are one-line errors instead, with a hint saying how to fix them
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-from tests.conftest import CliRunner, assert_one_line_error
+from tests.conftest import FIXTURES, CliRunner, assert_one_line_error
 
 
 class Warned(NamedTuple):
@@ -118,3 +119,19 @@ def test_a_rule_key_out_of_place_is_refused_with_how_to_fix_it(
     result = run_cli("matrix", folder, "--no-cache")
     where = f"{folder}/network-policy.yaml (document 1, line 26): "
     assert_one_line_error(result, where, *expected.says)
+
+
+def test_a_diff_of_two_directories_marks_only_the_warnings_the_change_adds(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    """OLD's warning stays unchanged though its directory differs; a second alike is new."""
+    written = (FIXTURES / "lint" / "ipv4-only" / "web.yaml").read_text(encoding="utf-8")
+    policy = written.split("---")[1].replace("web-from-internet", "admin-from-internet")
+    for side, text in (("old", written), ("new", f"{written}---{policy}")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "web.yaml").write_text(text, encoding="utf-8")
+
+    result = run_cli(str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+
+    ipv4_only = [w for w in json.loads(result.out)["warnings"] if w["code"] == "NPD018"]
+    assert sorted((w["introduced"], w["line"]) for w in ipv4_only) == [(False, 33), (True, 71)]

@@ -1,0 +1,48 @@
+"""Which of NEW's warnings a change introduces: matched one for one, lines only as a tie-break."""
+
+from __future__ import annotations
+
+import pytest
+
+from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.errors import Location
+from netpoldiff.introduced import introduced_warnings
+
+
+def warning(line: int | None, path: str = "k8s/web.yaml", message: str = "ignored") -> Diagnostic:
+    return Diagnostic("NPD003", message, Location(path, 1, line) if line is not None else None)
+
+
+def within(root: str):  # noqa: ANN201 # a Place
+    return lambda path: path.removeprefix(f"{root}/")
+
+
+IN_DB = warning(3, "k8s/db.yaml")
+OTHER = warning(3, message="other")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param([warning(3)], [warning(3)], [], id="same-line"),
+        pytest.param([warning(3)], [warning(9)], [], id="moved-down"),
+        pytest.param([], [warning(3)], [warning(3)], id="new"),
+        pytest.param([warning(3)], [warning(3), warning(9)], [warning(9)], id="second-of-a-kind"),
+        pytest.param([warning(9)], [warning(3), warning(9)], [warning(3)], id="one-inserted-above"),
+        pytest.param([warning(3), warning(9)], [warning(5)], [], id="one-of-two-removed"),
+        pytest.param([warning(3)], [IN_DB], [IN_DB], id="other-file"),
+        pytest.param([warning(3)], [OTHER], [OTHER], id="other-message"),
+        pytest.param([warning(None)], [warning(None), IN_DB], [IN_DB], id="no-place"),
+    ],
+)
+def test_new_warnings_are_those_old_lacks_counted_one_for_one(
+    old: list[Diagnostic], new: list[Diagnostic], expected: list[Diagnostic]
+) -> None:
+    assert introduced_warnings(old, new) == frozenset(expected)
+
+
+def test_two_directories_compare_file_for_file() -> None:
+    old, new = warning(3, "before/k8s/web.yaml"), warning(3, "after/k8s/web.yaml")
+
+    assert introduced_warnings([old], [new]) == {new}
+    assert not introduced_warnings([old], [new], within("before"), within("after"))

@@ -6,14 +6,14 @@ import pytest
 
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import Location
-from netpoldiff.introduced import introduced_warnings
+from netpoldiff.introduced import Place, introduced_warnings
 
 
 def warning(line: int | None, path: str = "k8s/web.yaml", message: str = "ignored") -> Diagnostic:
     return Diagnostic("NPD003", message, Location(path, 1, line) if line is not None else None)
 
 
-def within(root: str):  # noqa: ANN201 # a Place
+def within(root: str) -> Place:
     return lambda path: path.removeprefix(f"{root}/")
 
 

@@ -56,6 +56,7 @@ WARNINGS = [
     Warned("duplicate-policy", "NPD020", "shop.yaml", 20, "says the same as shop/allow-prom"),
     Warned("covered-policy", "NPD021", "shop.yaml", 54, "(shop/allow-scraping)"),
     # Warnings of the same registry and format that existed before these.
+    Warned("host-bits", "NPD002", "egress.yaml", 31, "203.0.113.25/24 has host bits set"),
     Warned("ignored-direction", "NPD003", "api.yaml", 30, "spec.egress has rules"),
     Warned("selects-nothing", "NPD006", "api.yaml", 24, "spec.podSelector selects no"),
     Warned("peer-selects-nothing", "NPD007", "api.yaml", 28, "spec.ingress[0].from[0]"),

@@ -20,6 +20,7 @@ from netpoldiff.report.words import (
     configuration_change_text,
     coverage_gaps,
     finding_text,
+    kept_warnings_text,
     moved_text,
     nothing_read_text,
     object_change_lines,
@@ -277,13 +278,17 @@ def _objects(report: DiffReport, limit: int) -> list[str]:
 def _problems(report: DiffReport, limit: int) -> list[str]:
     # Hidden warnings are counted even when none is left to show: hiding is never silent.
     hidden = [] if not report.suppressed.count else ["", escape(suppressed_text(report.suppressed))]
-    if not report.warnings:
-        return hidden
-    out = ["", f"<details><summary>{plural(len(report.warnings), 'warning')}</summary>", ""]
-    out += [f"- {escape(str(w))}" for w in report.warnings[:limit]]
-    if len(report.warnings) > limit:
-        out.append(f"- … {len(report.warnings) - limit} more not shown")
-    return [*out, "", "</details>", *hidden]
+    # NEW's warnings that OLD had too are counted: the comment reviews the change.
+    kept = [] if not report.kept_warnings else ["", f"{kept_warnings_text(report.kept_warnings)}."]
+    warnings = report.introduced_warnings
+    if not warnings:
+        return [*kept, *hidden]
+    summary = f"{plural(len(warnings), 'warning')} this change introduces"
+    out = ["", f"<details><summary>{summary}</summary>", ""]
+    out += [f"- {escape(str(w))}" for w in warnings[:limit]]
+    if len(warnings) > limit:
+        out.append(f"- … {len(warnings) - limit} more not shown")
+    return [*out, "", "</details>", *kept, *hidden]
 
 
 def _page(report: DiffReport, limit: int) -> str:
@@ -306,7 +311,7 @@ def _longest_list(report: DiffReport) -> int:
         len(report.lines),
         len(workload_rows(report)),
         len(object_change_lines(report.objects)),
-        len(report.warnings),
+        len(report.introduced_warnings),
         len(report.errors),
         len(report.unevaluated),
         len(_warnings(report)),

@@ -115,6 +115,16 @@ class DiffReport:
         return warning in self._introduced
 
     @property
+    def introduced_warnings(self) -> tuple[Diagnostic, ...]:
+        """NEW's warnings that the change brings, in NEW's order: what text and Markdown list."""
+        return tuple(warning for warning in self.warnings if warning in self._introduced)
+
+    @property
+    def kept_warnings(self) -> int:
+        """How many of NEW's warnings OLD had too: counted, not listed, by text and Markdown."""
+        return len(self.warnings) - len(self.introduced_warnings)
+
+    @property
     def is_complete(self) -> bool:
         """Whether every changed object was read and evaluated: "no change" is then a fact."""
         return not (self.errors or self.unevaluated or self.nothing_read)

@@ -37,6 +37,7 @@ from netpoldiff.report.words import (
     WORKLOADS_HEADING,
     configuration_change_text,
     finding_text,
+    kept_warnings_text,
     nothing_read_text,
     object_change_lines,
     plural,
@@ -88,15 +89,23 @@ def problems_text(
     warnings: Sequence[Diagnostic],
     errors: Sequence[InputError],
     suppressed: Suppressed = NOTHING_SUPPRESSED,
+    *,
+    kept: int | None = None,
 ) -> str:
-    """The warnings and skipped input of a run, and how many warnings were hidden; or nothing."""
+    """The warnings and skipped input of a run, and how many warnings were hidden; or nothing.
+
+    In a diff, ``warnings`` are those the change introduces and ``kept`` counts NEW's others:
+    a reviewer reads what the change brings, not every warning of the repository again.
+    """
     lines = []
     if errors:
         lines.append("INCOMPLETE: this input was skipped (--keep-going):")
         lines.extend(f"  {error}" for error in errors)
     if warnings:
-        lines.append("Warnings:")
+        lines.append("Warnings:" if kept is None else "Warnings this change introduces:")
         lines.extend(f"  {warning}" for warning in warnings)
+    if kept:
+        lines.append(f"{kept_warnings_text(kept)}.")
     if suppressed.count:
         lines.append(suppressed_text(suppressed))
     return "\n".join(lines)
@@ -260,7 +269,9 @@ def _diff_text(report: DiffReport, style: Style) -> str:
     if report.nothing_read:
         out.append("")
         out.extend(nothing_read_text(report, side) for side in report.nothing_read)
-    problems = problems_text(report.warnings, report.errors, report.suppressed)
+    problems = problems_text(
+        report.introduced_warnings, report.errors, report.suppressed, kept=report.kept_warnings
+    )
     if problems:
         out.extend(["", problems])
     out.extend(["", bold(summary_line(report))])

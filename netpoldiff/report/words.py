@@ -49,6 +49,14 @@ def suppressed_text(suppressed: Suppressed) -> str:
     return f"{plural(suppressed.count, 'warning')} suppressed ({means})"
 
 
+def kept_warnings_text(count: int) -> str:
+    """``12 warnings that OLD had too are not listed (netpoldiff lint lists every one)``."""
+    if not count:
+        return ""
+    had = "that OLD had too is" if count == 1 else "that OLD had too are"
+    return f"{plural(count, 'warning')} {had} not listed (netpoldiff lint lists every one)"
+
+
 def _labels_text(labels: Iterable[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{k}={v}" for k, v in labels) + "}"
 

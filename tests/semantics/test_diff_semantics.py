@@ -128,6 +128,7 @@ class TextReport:
     workloads: list[tuple[str, str]] = field(default_factory=list)
     policies: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    kept: int = 0
     findings: list[str] = field(default_factory=list)
     summary: str = ""
 
@@ -159,6 +160,14 @@ def _flow_rows(lines: list[str]) -> list[Row]:
     return rows
 
 
+_KEPT = re.compile(r"\d+ warnings? that OLD had too (is|are) not listed \(netpoldiff lint .*\)\.")
+
+
+def _kept(lines: list[str]) -> int:
+    """``2 warnings that OLD had too are not listed ...``: 2; no such line: 0."""
+    return int(lines[0].split()[0]) if lines else 0
+
+
 def parse_text(text: str) -> TextReport:
     """The text report read back: flow rows, workloads added/removed, policy rows, summary."""
     sections = text.rstrip("\n").split("\n\n")
@@ -175,8 +184,11 @@ def parse_text(text: str) -> TextReport:
                 report.policies.append((sign, policy, what))
         elif title == "Findings":
             report.findings.extend(line[4:] for line in lines if line.startswith("  ! "))
-        elif title == "Warnings:":
-            report.warnings.extend(line.strip() for line in lines)
+        elif title == "Warnings this change introduces:":
+            report.warnings.extend(line.strip() for line in lines if line.startswith("  "))
+            report.kept = _kept([line for line in lines if not line.startswith("  ")])
+        elif _KEPT.fullmatch(title):
+            report.kept = _kept([title])
         elif title.startswith("Why one flow? "):
             pass  # how to explain a flow: under the flows, says nothing of the change
         else:
@@ -203,7 +215,9 @@ class Case:
     markdown: tuple[str, ...] = ()
     """Lines the Markdown report must hold."""
     warnings: tuple[str, ...] = ()
-    """The codes of NEW's warnings, in order."""
+    """The codes of the warnings the change introduces, in order."""
+    kept: tuple[str, ...] = ()
+    """The codes of NEW's warnings that OLD had too: counted, not listed, in text."""
 
 
 def _added_payments(why: str) -> tuple[Row, ...]:
@@ -268,7 +282,7 @@ CASES = [
             ),
         ),
         policies=(("+", "shop-to-internet (AdminNetworkPolicy)", "added"),),
-        warnings=("NPD017",),  # billing's egress deny lets invoices reach no DNS, on both sides
+        kept=("NPD017",),  # billing's egress deny lets invoices reach no DNS, on both sides
         markdown=(
             (
                 f"> Opens flows **to outside the cluster** from `{SHOP_API}`, `{SHOP_WEB}` "
@@ -470,7 +484,7 @@ CASES = [
             Row("+", f"team-a/*, {TEAM_B_API}", "data/*", "all", "data/allow-internal (modified)"),
             Row("+", TEAM_B_REPORT, POSTGRES, "TCP/5432", "data/allow-internal (modified)"),
         ),
-        warnings=("NPD017",),  # the report job may reach postgres only, not DNS
+        kept=("NPD017",),  # the report job reaches postgres only, not DNS, on both sides
         policies=(
             ("~", "data/allow-internal", "ingress rule on all ports: from any namespace added"),
         ),
@@ -528,7 +542,9 @@ def test_json_lists_exactly_the_opened_and_closed_pairs_with_their_causes(case: 
     assert document["old"] == f"fixtures/{case.name}/old"
     assert document["new"] == f"fixtures/{case.name}/new"
     assert (document["incomplete"], document["errors"]) == (False, [])
-    assert [w["code"] for w in document["warnings"]] == list(case.warnings)
+    warnings = [(w["code"], w["introduced"]) for w in document["warnings"]]
+    assert [code for code, introduced in warnings if introduced] == list(case.warnings)
+    assert [code for code, introduced in warnings if not introduced] == list(case.kept)
 
 
 def _counts(case: Case) -> str:
@@ -552,6 +568,7 @@ def test_text_report_rows_sections_and_summary(case: Case) -> None:
     assert report.workloads == workloads
     assert report.policies == list(case.policies)
     assert [w.rsplit("[", 1)[1].rstrip("]") for w in report.warnings] == list(case.warnings)
+    assert report.kept == len(case.kept)
     if case.opened or case.closed:
         expected = f"Reachability: {_counts(case)}."
     else:

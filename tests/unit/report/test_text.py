@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from netpoldiff.diagnostics import NOT_FOLLOWED, Diagnostic
+from netpoldiff.diagnostics import HOST_NETWORK, NOT_FOLLOWED, Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.report.reports import MatrixReport
@@ -104,7 +104,7 @@ def test_a_diff_report_has_its_sections_in_reading_order_and_the_summary_last() 
         "Why one flow? netpoldiff explain NEW SRC DST",
         "Workloads added and removed",
         "Objects changed",
-        "Warnings:",
+        "Warnings this change introduces:",
         summary_line(report),
     ]
     assert lines[-1] == titles[-1]
@@ -294,3 +294,26 @@ def test_an_explanation_ends_with_the_problems_of_the_reading() -> None:
     assert rendered(render_explain, report).endswith(
         "\n\nWarnings:\n  k8s/link: skipped [NPD004]\n"
     )
+
+
+def test_a_diff_lists_the_warnings_it_introduces_and_counts_those_old_had_too() -> None:
+    """A reviewer reads what the change brings, not every warning of the repository again."""
+    old_too = HOST_NETWORK.at(Location("k8s/agent.yaml", 1, 3), workload="b/agent[DaemonSet]")
+    report = dataclasses.replace(
+        diff_report(cluster(B_API), cluster(B_API), warnings=(old_too, WARNED)),
+        old_warnings=(old_too,),
+    )
+    lines = rendered(render_diff, report).splitlines()
+    assert lines[-5:] == [
+        "Warnings this change introduces:",
+        f"  {WARNED}",
+        "1 warning that OLD had too is not listed (netpoldiff lint lists every one).",
+        "",
+        summary_line(report),
+    ]
+    only_old = dataclasses.replace(report, warnings=(old_too,))
+    assert rendered(render_diff, only_old).splitlines()[-3:] == [
+        "1 warning that OLD had too is not listed (netpoldiff lint lists every one).",
+        "",
+        summary_line(only_old),
+    ]

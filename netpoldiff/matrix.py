@@ -8,7 +8,7 @@ destinations that policies treat alike, which keeps a 10,000-workload matrix sma
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 
 from netpoldiff.bitsets import iter_bits
@@ -51,10 +51,13 @@ class Matrix:
     # Every admin policy, compiled, in the order its tier asks them.
     admin_policies: tuple[CompiledAdminPolicy, ...] = field(default=(), compare=False)
     _positions: Mapping[Endpoint, int] = field(init=False, compare=False, repr=False)
+    # The number of each endpoint, when the caller has it already (the universe's).
+    numbered: InitVar[Mapping[Endpoint, int] | None] = None
 
-    def __post_init__(self) -> None:
-        positions = {endpoint: i for i, endpoint in enumerate(self.endpoints)}
-        object.__setattr__(self, "_positions", MappingProxyType(positions))
+    def __post_init__(self, numbered: Mapping[Endpoint, int] | None) -> None:
+        if numbered is None:
+            numbered = MappingProxyType({endpoint: i for i, endpoint in enumerate(self.endpoints)})
+        object.__setattr__(self, "_positions", numbered)
 
     def ingress_refs(self, index: int) -> tuple[ObjectRef, ...]:
         """The objects that select endpoint ``index`` for ingress."""

@@ -60,7 +60,18 @@ CORE_RANK: dict[str, float] = {
 }
 # Within a core package, each module may import only the ones before it.
 CORE_PACKAGE_ORDER = {
-    "evaluate": ("universe", "selection", "compile", "tiers", "admin_tiers", "engine", "__init__"),
+    "evaluate": (
+        "universe",
+        "answers",
+        "selection",
+        "states",
+        "compile",
+        "tiers",
+        "tier_updates",
+        "admin_tiers",
+        "engine",
+        "__init__",
+    ),
 }
 # What the core may take from the standard library: no I/O, no process state.
 CORE_STDLIB = {

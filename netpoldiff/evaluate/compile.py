@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from netpoldiff.addresses import IPSet
 from netpoldiff.admin_policies import (
@@ -21,6 +21,14 @@ from netpoldiff.compiled import (
     CompiledPorts,
     CompiledRule,
     NamedPort,
+)
+from netpoldiff.evaluate.answers import (
+    EVERY_WORKLOAD,
+    Query,
+    Scope,
+    namespace_query,
+    namespaces_query,
+    pods_query,
 )
 from netpoldiff.evaluate.selection import Selection
 from netpoldiff.evaluate.universe import Universe
@@ -50,6 +58,43 @@ def compile_ports(ports: Sequence[PolicyPort]) -> CompiledPorts:
             end = port.end_port if port.end_port is not None else port.port
             numeric = numeric | ConnectionSet.of(port.protocol, IntervalSet.of((port.port, end)))
     return CompiledPorts(numeric, tuple(sorted(set(named))))
+
+
+def policy_queries(policy: NetworkPolicy) -> Iterator[Query]:
+    """Every answer of a selection that compiling ``policy`` may read (and a few more).
+
+    A policy compiled over one selection holds over another that gives the same answers to
+    all of these. Rules are listed whether or not they take effect: more is only slower.
+    """
+    namespace = policy.namespace
+    yield pods_query(policy.pod_selector, namespace)
+    yield namespace_query(namespace)
+    for rule in (*policy.ingress, *policy.egress):
+        if rule.peers is None:
+            yield EVERY_WORKLOAD
+            continue
+        for peer in rule.peers:
+            if not isinstance(peer, PodPeer):
+                continue
+            scope: Scope = namespace
+            if peer.namespace_selector is None:
+                yield namespace_query(namespace)
+            else:
+                yield namespaces_query(peer.namespace_selector)
+                scope = peer.namespace_selector
+            if peer.pod_selector is not None:
+                yield pods_query(peer.pod_selector, scope)
+
+
+def admin_queries(policy: AdminPolicy) -> Iterator[Query]:
+    """Every answer of a selection that compiling an admin policy may read."""
+    for peer in (policy.subject, *(p for r in (*policy.ingress, *policy.egress) for p in r.peers)):
+        if isinstance(peer, NamespacesPeer | PodsPeer):
+            yield namespaces_query(peer.namespace_selector)
+            if isinstance(peer, PodsPeer):
+                yield pods_query(peer.pod_selector, peer.namespace_selector)
+        elif isinstance(peer, NetworksPeer):
+            yield EVERY_WORKLOAD
 
 
 class Compiler:

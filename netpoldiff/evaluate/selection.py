@@ -1,4 +1,9 @@
-"""Selectors answered as bitmasks over the numbered workloads of one cluster."""
+"""Selectors answered as bitmasks over the numbered workloads of one cluster.
+
+A cluster that differs from another by a few workloads or namespace labels gets its selection
+by ``updated``: every mask and every answer kept is redone at the changed positions only, and
+the answers that changed are named, so that only what read them is redone.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from netpoldiff.admin_policies import NamespacesPeer, PodsPeer
 from netpoldiff.bitsets import mask_of
 from netpoldiff.cluster import Cluster
+from netpoldiff.evaluate.answers import ChangedAnswers, Changes, Update
 from netpoldiff.model import Endpoint, Namespace
 from netpoldiff.policies import PodPeer
 from netpoldiff.selectors import LabelSelector, Operator
@@ -16,7 +22,31 @@ from netpoldiff.selectors import LabelSelector, Operator
 class Selection:
     """Which numbered workloads each selector matches; each distinct selector answered once."""
 
-    def __init__(self, cluster: Cluster, number: Mapping[Endpoint, int]) -> None:
+    def __init__(
+        self,
+        *,
+        namespaces: tuple[Namespace, ...],
+        by_pair: dict[tuple[str, str], int],
+        by_key: dict[str, int],
+        by_namespace: dict[str, int],
+        all_workloads: int,
+        answers: tuple[dict[LabelSelector, int], dict[LabelSelector, int]] | None = None,
+        keys: dict[LabelSelector, frozenset[str]] | None = None,
+    ) -> None:
+        self.namespaces = namespaces
+        self.by_pair = by_pair
+        self.by_key = by_key
+        self.by_namespace = by_namespace
+        self.all_workloads = all_workloads
+        # Answers kept: of pod selectors, and of namespace selectors.
+        self._pods, self._namespaces = ({}, {}) if answers is None else answers
+        # The label keys each selector reads: pure, so shared with every selection updated
+        # from this one.
+        self._keys = {} if keys is None else keys
+
+    @classmethod
+    def of(cls, cluster: Cluster, number: Mapping[Endpoint, int]) -> Selection:
+        """The selection of a cluster's workloads, numbered by ``number``."""
         by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
         by_key: dict[str, list[int]] = defaultdict(list)
         by_namespace: dict[str, list[int]] = defaultdict(list)
@@ -26,13 +56,13 @@ class Selection:
             for key, value in workload.labels:
                 by_pair[key, value].append(position)
                 by_key[key].append(position)
-        self.by_pair = {pair: mask_of(members) for pair, members in by_pair.items()}
-        self.by_key = {key: mask_of(members) for key, members in by_key.items()}
-        self.by_namespace = {name: mask_of(members) for name, members in by_namespace.items()}
-        self.all_workloads = mask_of(number[w.endpoint] for w in cluster.workloads)
-        self.namespaces: tuple[Namespace, ...] = cluster.namespaces
-        self._pods: dict[LabelSelector, int] = {}
-        self._namespaces: dict[LabelSelector, int] = {}
+        return cls(
+            namespaces=cluster.namespaces,
+            by_pair={pair: mask_of(members) for pair, members in by_pair.items()},
+            by_key={key: mask_of(members) for key, members in by_key.items()},
+            by_namespace={name: mask_of(members) for name, members in by_namespace.items()},
+            all_workloads=mask_of(number[w.endpoint] for w in cluster.workloads),
+        )
 
     def pods(self, selector: LabelSelector) -> int:
         """Workloads (any namespace) whose pod labels match."""
@@ -104,3 +134,49 @@ class Selection:
         if isinstance(peer, NamespacesPeer):
             return namespaces
         return namespaces & self.pods(peer.pod_selector)
+
+    def updated(
+        self, changes: Changes, number: Mapping[Endpoint, int]
+    ) -> tuple[Selection, ChangedAnswers]:
+        """The selection of the cluster ``changes`` lead to, and the answers that differ.
+
+        Masks and kept answers are redone at the changed positions only (a selector's answer
+        elsewhere cannot change); an answer not kept here is computed when first asked.
+        """
+        update = Update.of(changes, self.namespaces, number)
+        added = update.added
+        by_pair, _ = update.masks(
+            self.by_pair,
+            (pair for w in changes.removed for pair in w.labels),
+            [(position, pair) for position, w in added for pair in w.labels],
+        )
+        by_key, _ = update.masks(
+            self.by_key,
+            (key for w in changes.removed for key, _ in w.labels),
+            [(position, key) for position, w in added for key, _ in w.labels],
+        )
+        by_namespace, moved = update.masks(
+            self.by_namespace,
+            (w.namespace for w in changes.removed),
+            [(position, w.namespace) for position, w in added],
+        )
+        all_workloads = (self.all_workloads & ~update.touched) | update.present
+        pods, pods_changed = update.pod_answers(self._pods, self._keys)
+        namespaces, namespaces_changed = update.namespace_answers(self._namespaces, by_namespace)
+        new = Selection(
+            namespaces=changes.namespaces,
+            by_pair=by_pair,
+            by_key=by_key,
+            by_namespace=by_namespace,
+            all_workloads=all_workloads,
+            answers=(pods, namespaces),
+            keys=self._keys,
+        )
+        return new, ChangedAnswers(
+            pods_changed,
+            frozenset(namespaces_changed),
+            frozenset(moved),
+            all_workloads != self.all_workloads,
+            update.old_labels,
+            update.new_labels,
+        )

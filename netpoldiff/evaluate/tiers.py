@@ -17,7 +17,7 @@ from typing import Protocol
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.columns import Column, column_union
-from netpoldiff.compiled import CompiledPolicy, CompiledPorts, PortMap
+from netpoldiff.compiled import CompiledPolicy, CompiledPorts, CompiledRule, PortMap
 from netpoldiff.ports import ALL_CONNECTIONS, ConnectionSet
 
 
@@ -147,17 +147,21 @@ class NetworkPolicyIngress:
 Grant = tuple[int, CompiledPorts]
 """Egress of some sources (a mask) on some ports, toward a rule's peers."""
 
+Entry = tuple[CompiledPolicy, CompiledRule]
+"""An egress rule, of the policy whose subjects it grants."""
+
 
 @dataclass(slots=True, eq=False)  # identity: one group per peer mask and grants
 class EgressGroup:
     """Egress rules that share one peer mask: numeric grants merged, named ones kept apart."""
 
+    peers: int
     numeric: Column
     named: tuple[Grant, ...]
 
     @classmethod
-    def of(cls, grants: Iterable[Grant]) -> EgressGroup:
-        """The group of these grants."""
+    def of(cls, peers: int, grants: Iterable[Grant]) -> EgressGroup:
+        """The group of these grants toward ``peers``."""
         numeric: Column = {}
         named: list[Grant] = []
         for subjects, ports in grants:
@@ -165,10 +169,20 @@ class EgressGroup:
                 named.append((subjects, ports))
             elif ports.numeric:
                 numeric = column_union(numeric, {ports.numeric: subjects})
-        return cls(numeric, tuple(named))
+        return cls(peers, numeric, tuple(named))
 
 
 GroupCache = dict[tuple[int, tuple[Grant, ...]], EgressGroup]
+
+
+def egress_group(peers: int, entries: Sequence[Entry], groups: GroupCache) -> EgressGroup:
+    """The group of the rules ``entries`` toward ``peers``, one per equal grants."""
+    grants = tuple((policy.subjects, rule.ports) for policy, rule in entries)
+    key = (peers, grants)
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = EgressGroup.of(peers, grants)
+    return group
 
 
 @dataclass(slots=True)
@@ -179,6 +193,8 @@ class NetworkPolicyEgress:
     isolated: int
     keys: list[tuple[EgressGroup, ...]]  # the groups of grants whose peers include each
     names: list[bool]
+    # Per peer mask, the rules toward it, by policy and rule order: what the groups are of.
+    entries: dict[int, tuple[Entry, ...]]
 
     @classmethod
     def of(
@@ -187,7 +203,7 @@ class NetworkPolicyEgress:
         """The tier for these compiled policies; ``groups`` is shared by equal grants."""
         selected_by: list[list[CompiledPolicy]] = [[] for _ in range(size)]
         isolated = 0
-        grants: dict[int, list[Grant]] = {}
+        found: dict[int, list[Entry]] = {}
         for policy in policies:
             if policy.egress is None:
                 continue
@@ -196,18 +212,17 @@ class NetworkPolicyEgress:
                 selected_by[subject].append(policy)
             for rule in policy.egress:
                 if rule.peers:
-                    grants.setdefault(rule.peers, []).append((policy.subjects, rule.ports))
+                    found.setdefault(rule.peers, []).append((policy, rule))
         reaching: list[list[EgressGroup]] = [[] for _ in range(size)]
-        for peers, peer_grants in grants.items():
-            key = (peers, tuple(peer_grants))
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = EgressGroup.of(peer_grants)
+        # By peer mask: a destination's key is then the same however the tier was built.
+        for peers in sorted(found):
+            group = egress_group(peers, found[peers], groups)
             for dst in iter_bits(peers):
                 reaching[dst].append(group)
         keys = [tuple(groups) for groups in reaching]
         names = [any(group.named for group in key) for key in keys]
-        return cls([tuple(s) for s in selected_by], isolated, keys, names)
+        entries = {peers: tuple(rules) for peers, rules in found.items()}
+        return cls([tuple(s) for s in selected_by], isolated, keys, names, entries)
 
     def decide(self, dst: int, port_map: PortMap | None, undecided: Column) -> Verdict:
         """Isolated sources: what their rules allow toward ``dst``; the others pass on."""

@@ -96,7 +96,7 @@ UNIVERSE = Universe.of([CLUSTER])
 
 
 def compiler() -> tuple[Compiler, Selection]:
-    return Compiler(UNIVERSE), Selection(CLUSTER, UNIVERSE.number)
+    return Compiler(UNIVERSE), Selection.of(CLUSTER, UNIVERSE.number)
 
 
 def mask(*found: Endpoint) -> int:

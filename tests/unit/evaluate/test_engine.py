@@ -189,6 +189,38 @@ def test_an_unchanged_policy_is_compiled_once_across_states() -> None:
     assert second.ingress_by[0][0] is not first.ingress_by[0][0]
 
 
+def test_after_a_relabel_only_what_read_the_label_is_compiled_and_decided_again() -> None:
+    before = Cluster(
+        (namespace("x"), namespace("y")),
+        (
+            workload("x/web", {"app": "web"}),
+            workload("x/api", {"app": "api"}),
+            workload("y/web", {"app": "web"}),
+            workload("y/db", {"app": "db"}),
+        ),
+        (
+            policy("x/api-in", {"app": "api"}, ingress=(rule(pods({"app": "web"})),)),
+            policy("y/db-in", {"app": "db"}, ingress=(rule(pods({"app": "web"})),)),
+        ),
+    )
+    relabelled = tuple(
+        dataclasses.replace(w, labels=(("app", "web2"),)) if w.endpoint == endpoint("x/web") else w
+        for w in before.workloads
+    )
+    after = dataclasses.replace(before, workloads=relabelled)
+    engine = Engine(Universe.of([before, after]))
+    old, new = engine.evaluate(before), engine.evaluate(after)
+    api_in, db_in = new.policies
+    # The peer of y/db-in is read within y, where no label changed: compiled once.
+    assert db_in is old.policies[1]
+    assert api_in is not old.policies[0]
+    number = new.index()
+    for name in ("y/web", "y/db"):
+        assert new.columns[number[endpoint(name)]] is old.columns[number[endpoint(name)]]
+    api = number[endpoint("x/api")]
+    assert new.columns[api] != old.columns[api]
+
+
 EXAMPLES = settings(max_examples=60, deadline=None)
 
 

@@ -29,7 +29,7 @@ EXAMPLES = settings(max_examples=150, deadline=None)
 def selection_of(cluster: Cluster) -> tuple[Selection, list[Workload]]:
     """A selection numbering the workloads in order, as an engine numbers a universe."""
     number: dict[Endpoint, int] = {w.endpoint: i for i, w in enumerate(cluster.workloads)}
-    return Selection(cluster, number), list(cluster.workloads)
+    return Selection.of(cluster, number), list(cluster.workloads)
 
 
 def mask_where(workloads: list[Workload], test: Callable[[Workload], bool]) -> int:
@@ -156,3 +156,11 @@ def test_every_workload_is_known_and_nothing_else() -> None:
     selection, _ = selection_of(SHOP)
     assert selection.all_workloads == 0b1111
     assert selection.by_namespace == {"shop": 0b0011, "bank": 0b1100}
+
+
+def test_selections_built_apart_keep_their_answers_apart() -> None:
+    number: dict[Endpoint, int] = {w.endpoint: i for i, w in enumerate(SHOP.workloads)}
+    web = LabelSelector.build({"app": "web"})
+    assert Selection.of(SHOP, number).pods(web) == 0b0101
+    fewer = Cluster(SHOP.namespaces, SHOP.workloads[1:])
+    assert Selection.of(fewer, number).pods(web) == 0b0100

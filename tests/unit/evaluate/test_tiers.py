@@ -337,12 +337,13 @@ def test_externals_and_unselected_sources_are_never_isolated_for_egress() -> Non
 def test_an_egress_group_merges_numbers_and_keeps_names_apart() -> None:
     http = CompiledPorts(tcp(443), (("http", TCP),))
     group = EgressGroup.of(
+        0b1,
         [
             (0b01, CompiledPorts(tcp(80), ())),
             (0b10, CompiledPorts(udp(53), ())),
             (0b01, http),
             (0b11, CompiledPorts(NO_CONNECTIONS, ())),  # allows nothing: adds nothing
-        ]
+        ],
     )
     assert group.numeric == {tcp(80): 0b01, udp(53): 0b10}
     assert group.named == ((0b01, http),)

@@ -1,0 +1,429 @@
+"""An engine that evaluated other states first answers as a fresh engine: every reuse is exact.
+
+An engine evaluates each cluster starting from the one it evaluated last: it updates the
+selection at the changed workloads, recompiles only the policies that read an answer that
+changed, redoes the tiers where the changed policies select or grant, and looks up again only
+the columns whose keys changed. Each history here is a random cluster (with admin policies)
+and a few states, each made by random edits of every kind from the one before; every state is
+evaluated by the one engine, in order and then back to the first, and by a fresh engine.
+
+The second half breaks each reuse on purpose and shows that the comparison catches it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netpoldiff.addresses import parse_cidr
+from netpoldiff.admin_policies import (
+    ADMIN_NETWORK_POLICY,
+    BASELINE_ADMIN_NETWORK_POLICY,
+    CLUSTER_NETWORK_POLICY,
+    AdminAction,
+    AdminPeer,
+    AdminPolicy,
+    AdminRule,
+    AdminTier,
+    NamespacesPeer,
+    NetworksPeer,
+    PodsPeer,
+)
+from netpoldiff.cluster import Cluster
+from netpoldiff.evaluate import engine as engine_module
+from netpoldiff.evaluate.answers import ChangedAnswers, Query
+from netpoldiff.evaluate.engine import Engine
+from netpoldiff.evaluate.selection import Selection
+from netpoldiff.evaluate.states import State
+from netpoldiff.evaluate.universe import Universe
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import Namespace, ObjectRef, Workload, label_pairs
+from netpoldiff.policies import NetworkPolicy
+from netpoldiff.selectors import LabelSelector, Operator, Requirement
+from tests.semantics.oracle import oracle_matrix
+from tests.semantics.test_diff_properties import EDITS, edited
+from tests.semantics.test_oracle_equivalence import (
+    clusters,
+    flows,
+    namespace_labels,
+    namespace_selectors,
+    pod_selectors,
+    policy_ports,
+)
+from tests.testing.builders import (
+    TCP,
+    admin,
+    admin_rule,
+    cluster,
+    in_namespaces,
+    named,
+    namespace,
+    pods,
+    policy,
+    port,
+    rule,
+    workload,
+)
+
+EXAMPLES = settings(max_examples=150, deadline=None)
+
+# --- strategies ------------------------------------------------------------------------------
+
+CIDRS: Final = ("0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "::/0", "2001:db8::/32")
+
+
+def networks_peer(cidr: str) -> NetworksPeer:
+    return NetworksPeer((cidr,), parse_cidr(cidr).addresses)
+
+
+selected: st.SearchStrategy[NamespacesPeer | PodsPeer] = st.one_of(
+    st.builds(NamespacesPeer, namespace_selectors),
+    st.builds(PodsPeer, namespace_selectors, pod_selectors),
+)
+admin_ports = st.none() | st.lists(policy_ports, max_size=2).map(tuple)
+
+
+def admin_rules(peers: st.SearchStrategy[AdminPeer]) -> st.SearchStrategy[AdminRule]:
+    return st.builds(
+        AdminRule,
+        st.sampled_from(tuple(AdminAction)),
+        st.lists(peers, min_size=1, max_size=2).map(tuple),
+        admin_ports,
+    )
+
+
+@st.composite
+def admin_policies(draw: st.DrawFn, name: str) -> AdminPolicy:
+    """An AdminNetworkPolicy, a ClusterNetworkPolicy of either tier, or a baseline one."""
+    kind = draw(
+        st.sampled_from(
+            (ADMIN_NETWORK_POLICY, CLUSTER_NETWORK_POLICY, BASELINE_ADMIN_NETWORK_POLICY)
+        )
+    )
+    baseline = kind == BASELINE_ADMIN_NETWORK_POLICY
+    tier = AdminTier.BASELINE if baseline else draw(st.sampled_from(tuple(AdminTier)))
+    if kind == ADMIN_NETWORK_POLICY:
+        tier = AdminTier.ADMIN
+    egress_peers = selected | st.sampled_from([networks_peer(c) for c in CIDRS])
+    return AdminPolicy(
+        ObjectRef(kind, None, name),
+        tier,
+        None if baseline else draw(st.integers(min_value=0, max_value=3)),
+        draw(selected),
+        tuple(draw(st.lists(admin_rules(selected), max_size=2))),
+        tuple(draw(st.lists(admin_rules(egress_peers), max_size=2))),
+    )
+
+
+STATE_EDITS: Final = (*EDITS, "add-admin", "remove-admin", "replace-admin", "add-namespace")
+
+
+@st.composite
+def next_state(draw: st.DrawFn, state: Cluster, step: int) -> Cluster:
+    """``state`` after random edits: workloads, namespaces, policies or admin policies."""
+    edit = draw(st.sampled_from(STATE_EDITS))
+    admins = list(state.admin_policies)
+    if edit in EDITS:
+        changed = draw(edited(state, (edit,)))
+        return dataclasses.replace(changed, admin_policies=state.admin_policies)
+    if edit == "add-admin":
+        admins.append(draw(admin_policies(f"admin{step}")))
+    elif edit == "remove-admin" and admins:
+        del admins[draw(st.integers(min_value=0, max_value=len(admins) - 1))]
+    elif edit == "replace-admin" and admins:
+        index = draw(st.integers(min_value=0, max_value=len(admins) - 1))
+        admins[index] = draw(admin_policies(admins[index].ref.name))
+    elif edit == "add-namespace":
+        labels = {**draw(namespace_labels), "kubernetes.io/metadata.name": f"new{step}"}
+        added = Namespace(f"new{step}", label_pairs(labels))
+        return dataclasses.replace(state, namespaces=(*state.namespaces, added))
+    return dataclasses.replace(state, admin_policies=tuple(admins))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[Cluster]:
+    """A random cluster with admin policies, and two to four states, each an edit of the last."""
+    first = draw(clusters())
+    count = draw(st.integers(min_value=0, max_value=2))
+    admins = tuple(draw(admin_policies(f"admin-{i}")) for i in range(count))
+    states = [dataclasses.replace(first, admin_policies=admins)]
+    for step in range(draw(st.integers(min_value=1, max_value=3))):
+        states.append(draw(next_state(states[-1], step)))
+    return states
+
+
+# --- comparison ------------------------------------------------------------------------------
+
+
+def decisions(matrix: Matrix) -> tuple[object, ...]:
+    """Everything a matrix says, compiled policies by value: flows, deciders, rules' masks."""
+    size = len(matrix.endpoints)
+    return (
+        matrix,  # endpoints, what is present, and every column
+        [matrix.ingress_refs(i) for i in range(size)],
+        [matrix.egress_refs(i) for i in range(size)],
+        [(p.ref, p.subjects, p.ingress, p.egress) for p in matrix.policies],
+        [
+            (
+                p.ref,
+                p.order,
+                p.subjects,
+                [(r.index, r.action, r.subjects, r.peers, r.ports, r.peer_masks) for r in rules],
+            )
+            for p in matrix.admin_policies
+            for rules in (p.ingress, p.egress)
+        ],
+    )
+
+
+def mismatches(states: Sequence[Cluster]) -> list[int]:
+    """The states (by index, the first met again last) where the engine and a fresh one differ.
+
+    Without admin policies, the flows are also checked against the naive oracle, which shares
+    nothing with any engine.
+    """
+    engine = Engine(Universe.of(states))
+    found = []
+    for index, state in enumerate([*states, states[0]]):
+        matrix = engine.evaluate(state)
+        if decisions(matrix) != decisions(Engine(engine.universe).evaluate(state)) or (
+            not state.admin_policies
+            and flows(matrix) != oracle_matrix(state, matrix.present_endpoints())
+        ):
+            found.append(index)
+    return found
+
+
+@EXAMPLES
+@given(histories())
+def test_an_engine_that_evaluated_other_states_answers_as_a_fresh_one(
+    states: list[Cluster],
+) -> None:
+    assert mismatches(states) == []
+
+
+@EXAMPLES
+@given(histories())
+def test_the_states_met_in_reverse_order_answer_as_a_fresh_engine_too(
+    states: list[Cluster],
+) -> None:
+    assert mismatches(states[::-1]) == []
+
+
+# --- each reuse, broken on purpose -----------------------------------------------------------
+
+BASE: Final = cluster(
+    namespace("a", team="a"),
+    namespace("b", team="b"),
+    workload("a/web", {"app": "web"}, (named("http", 8080),)),
+    workload("a/api", {"app": "api"}),
+    workload("b/db", {"app": "db"}, (named("sql", 5432),)),
+    policy(
+        "a/web-in",
+        {"app": "web"},
+        ingress=(rule(pods({"app": "api"}), ports=(port(TCP, "http"),)),),
+    ),
+    policy("a/api-in", {"app": "api"}, ingress=(rule(pods({"app": "web"})),)),
+    policy(
+        "b/db-in", {}, ingress=(rule(pods(namespaces={"team": "a"}), ports=(port(TCP, "sql"),)),)
+    ),
+)
+
+
+def with_objects(state: Cluster, *objects: Workload | NetworkPolicy | AdminPolicy) -> Cluster:
+    """``state`` with more objects (a policy of the same name replaces the old one)."""
+    names = {o.ref for o in objects if isinstance(o, NetworkPolicy)}
+    kept = [p for p in state.policies if p.ref not in names]
+    return cluster(*state.namespaces, *state.workloads, *kept, *state.admin_policies, *objects)
+
+
+def relabel(state: Cluster, name: str, **labels: str) -> Cluster:
+    """``state`` with workload ``name`` relabelled."""
+    workloads = tuple(
+        dataclasses.replace(w, labels=label_pairs(labels)) if w.name == name else w
+        for w in state.workloads
+    )
+    return dataclasses.replace(state, workloads=workloads)
+
+
+RELABELLED: Final = relabel(BASE, "web", app="web2")
+TIER_SELECTED: Final = with_objects(
+    relabel(BASE, "web", app="web", tier="front"),
+    policy("a/front-in", {"tier": "front"}, ingress=()),
+)
+TIER_EXISTS: Final = with_objects(
+    relabel(BASE, "web", app="web", tier="front"),
+    dataclasses.replace(
+        policy("a/any-tier", ingress=()),
+        pod_selector=LabelSelector.build({}, (Requirement("tier", Operator.EXISTS),)),
+    ),
+)
+ISOLATING: Final = with_objects(BASE, policy("a/all-in", ingress=()))
+ADDED: Final = with_objects(ISOLATING, workload("a/extra", {"app": "extra"}))
+RENAMED_PORT: Final = dataclasses.replace(
+    BASE,
+    workloads=tuple(
+        dataclasses.replace(w, ports=(named("web", 8080),)) if w.name == "web" else w
+        for w in BASE.workloads
+    ),
+)
+NAMESPACE_RELABELLED: Final = dataclasses.replace(
+    BASE, namespaces=(namespace("a", team="c"), *BASE.namespaces[1:])
+)
+WIDENED: Final = with_objects(BASE, policy("a/api-in", {"app": "api"}, ingress=(rule(pods()),)))
+EGRESS: Final = with_objects(
+    BASE, policy("a/web-out", {"app": "web"}, egress=(rule(pods({"app": "api"})),))
+)
+ADMIN: Final = with_objects(
+    BASE,
+    admin("deny-b", 1, in_namespaces(team="b"), ingress=(admin_rule("deny", in_namespaces()),)),
+)
+# Read a changed answer, compiled first over the state before the change, after it was met.
+LATE: Final = policy("a/late", {"app": "web"}, ingress=())
+
+Breakage = Callable[[pytest.MonkeyPatch], None]
+
+
+def stale_selection(attribute: str) -> Breakage:
+    """An updated selection that keeps one of its base's masks or answers as they were."""
+
+    def apply(monkeypatch: pytest.MonkeyPatch) -> None:
+        original = Selection.updated
+
+        def updated(self: Selection, *args: Any) -> tuple[Selection, ChangedAnswers]:
+            new, changed = original(self, *args)
+            setattr(new, attribute, getattr(self, attribute))
+            return new, changed
+
+        monkeypatch.setattr(Selection, "updated", updated)
+
+    return apply
+
+
+def shared_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Selections built from scratch that keep their answers in one place, as a mutable
+    default argument would: the fresh engine then shares the other's mistakes."""
+    shared: tuple[dict[LabelSelector, int], dict[LabelSelector, int]] = ({}, {})
+    original = Selection.of
+
+    def of(cluster: Cluster, number: Any) -> Selection:
+        selection = original(cluster, number)
+        selection._pods, selection._namespaces = shared
+        return selection
+
+    monkeypatch.setattr(Selection, "of", of)
+
+
+def nothing_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No answer is reported as changed: every compiled policy is kept."""
+    monkeypatch.setattr(ChangedAnswers, "touches", lambda _self, _query: False)
+
+
+def scope_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pods read within one namespace are taken as never changed."""
+    original = ChangedAnswers.touches
+
+    def touches(self: ChangedAnswers, query: Query) -> bool:
+        return not isinstance(query[2], str) and original(self, query)
+
+    monkeypatch.setattr(ChangedAnswers, "touches", touches)
+
+
+def late_readers_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A policy compiled after a state was derived is never counted among those it affects."""
+
+    def read(self: Engine, ref: ObjectRef, queries: Iterable[Query]) -> None:
+        for query in set(queries):
+            self._readers[query[:2]].setdefault(query, set()).add(ref)
+
+    monkeypatch.setattr(Engine, "_read", read)
+
+
+def kept(name: str) -> Breakage:
+    """The last evaluation's tier (of ``engine.name``) kept as it was."""
+
+    def apply(monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(engine_module, name, lambda tier, *_args: (tier, 0))
+
+    return apply
+
+
+def admin_tiers_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last evaluation's admin tiers kept whatever the admin policies."""
+    original = Engine._admin_tiers
+
+    def tiers(self: Engine, admin: Any) -> Any:
+        last = self._last
+        return original(self, admin) if last is None else last.admin
+
+    monkeypatch.setattr(Engine, "_admin_tiers", tiers)
+
+
+def columns_kept(where: str) -> Breakage:
+    """Columns of the last evaluation kept where the tiers' keys (or the workloads) changed."""
+
+    def apply(monkeypatch: pytest.MonkeyPatch) -> None:
+        original = Engine._redo
+
+        def redo(self: Engine, state: State, context: Any, changed: int | None) -> int | None:
+            if where == "workloads":
+                return None if original(self, state, context, changed) is None else changed
+            return original(self, state, context, None if changed is None else 0)
+
+        monkeypatch.setattr(Engine, "_redo", redo)
+
+    return apply
+
+
+def port_maps_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A derived state that keeps its base's named ports."""
+    original = State.derived
+
+    def derived(self: State, *args: Any) -> State | None:
+        state = original(self, *args)
+        if state is not None:
+            state.port_maps = self.port_maps
+        return state
+
+    monkeypatch.setattr(State, "derived", derived)
+
+
+BREAKAGES: Final = [
+    ("label pairs", stale_selection("by_pair"), [BASE, TIER_SELECTED]),
+    ("label keys", stale_selection("by_key"), [BASE, TIER_EXISTS]),
+    ("namespace members", stale_selection("by_namespace"), [ISOLATING, ADDED]),
+    ("every workload", stale_selection("all_workloads"), [BASE, ADDED]),
+    ("pod answers", stale_selection("_pods"), [BASE, RELABELLED]),
+    ("namespace answers", stale_selection("_namespaces"), [BASE, NAMESPACE_RELABELLED]),
+    ("answers shared by selections", shared_answers, [BASE, RELABELLED]),
+    ("changed answers", nothing_changed, [BASE, RELABELLED]),
+    ("answers within a namespace", scope_ignored, [BASE, RELABELLED]),
+    (
+        "readers met late",
+        late_readers_ignored,
+        [BASE, RELABELLED, with_objects(BASE, LATE), with_objects(RELABELLED, LATE)],
+    ),
+    ("ingress tier", kept("updated_ingress"), [BASE, WIDENED]),
+    ("egress tier", kept("updated_egress"), [BASE, EGRESS]),
+    ("admin tiers", admin_tiers_kept, [BASE, ADMIN]),
+    ("columns of changed keys", columns_kept("tiers"), [BASE, WIDENED]),
+    ("columns of changed workloads", columns_kept("workloads"), [BASE, RENAMED_PORT]),
+    ("named ports", port_maps_kept, [BASE, RENAMED_PORT]),
+]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "states"),
+    [pytest.param(breakage, states, id=name) for name, breakage, states in BREAKAGES],
+)
+def test_each_reuse_broken_on_purpose_is_caught(
+    breakage: Breakage, states: list[Cluster], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mismatches(states) == []
+    breakage(monkeypatch)
+    assert mismatches(states) != []

@@ -11,8 +11,8 @@ policies that read one are compiled again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from netpoldiff.bitsets import mask_of
@@ -52,6 +52,10 @@ def selector_keys(selector: LabelSelector) -> frozenset[str]:
     )
 
 
+def _member_of(mask: int) -> Callable[[int], bool]:
+    return lambda position: bool((mask >> position) & 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
     """How a cluster's workloads and namespaces differ from those a selection was made of.
@@ -67,37 +71,52 @@ class Changes:
 
 @dataclass(frozen=True, slots=True)
 class ChangedAnswers:
-    """Which answers differ between two selections, and where."""
+    """Which answers differ between two selections, and where.
 
-    pods: Mapping[LabelSelector, frozenset[str]]  # by selector: the namespaces it changed in
-    namespaces: frozenset[LabelSelector]
-    namespace: frozenset[str]
+    The answers the first selection had kept were redone, and those that changed are listed;
+    any other answer is worked out when asked, from the workloads and namespaces that changed.
+    """
+
+    update: Update
+    kept_pods: frozenset[LabelSelector]
+    pods: Mapping[LabelSelector, frozenset[str]]  # of the kept: where each that changed did
+    kept_namespaces: frozenset[LabelSelector]
+    namespaces: frozenset[LabelSelector]  # of the kept: those that changed
+    namespace: frozenset[str]  # namespaces whose workloads changed
     every: bool
-    old_labels: Mapping[str, dict[str, str]]  # each namespace's labels, before and after
-    new_labels: Mapping[str, dict[str, str]]
+    _asked: dict[LabelSelector, frozenset[str]] = field(default_factory=dict, compare=False)
 
-    def heads(self) -> Iterator[tuple[str, object]]:
-        """The (kind, subject) of every query that may touch a changed answer."""
-        yield from (("pods", selector) for selector in self.pods)
-        yield from (("namespaces", selector) for selector in self.namespaces)
-        yield from (("namespace", name) for name in self.namespace)
-        if self.every:
-            yield EVERY_WORKLOAD[:2]
+    def may_change(self, kind: str, subject: object) -> bool:
+        """Whether some answer of this kind about ``subject`` (in some scope) may differ."""
+        if kind == "pods":
+            return subject not in self.kept_pods or subject in self.pods
+        if kind == "namespaces":
+            return subject not in self.kept_namespaces or subject in self.namespaces
+        if kind == "namespace":
+            return subject in self.namespace
+        return self.every
 
     def touches(self, query: Query) -> bool:
         """Whether the answer ``query`` names may differ."""
         kind, subject, scope = query
         if kind == "pods" and isinstance(subject, LabelSelector):
             return self._touches_pods(subject, scope)
-        if kind == "namespaces":
-            return subject in self.namespaces
+        if kind == "namespaces" and isinstance(subject, LabelSelector):
+            if subject in self.kept_namespaces:
+                return subject in self.namespaces
+            return self.update.namespace_answer_may_change(subject)
         if kind == "namespace":
             return subject in self.namespace
         return self.every
 
     def _touches_pods(self, selector: LabelSelector, scope: Scope) -> bool:
-        changed_in = self.pods.get(selector)
-        if changed_in is None:
+        if selector in self.kept_pods:
+            changed_in = self.pods.get(selector, frozenset())
+        elif selector in self._asked:
+            changed_in = self._asked[selector]
+        else:
+            changed_in = self._asked[selector] = self.update.pods_changed_in(selector)
+        if not changed_in:
             return False
         if scope is None:
             return True
@@ -108,7 +127,7 @@ class ChangedAnswers:
         return any(
             scope.matches(labels)
             for name in changed_in
-            for labels in (self.old_labels.get(name), self.new_labels.get(name))
+            for labels in (self.update.old_labels.get(name), self.update.new_labels.get(name))
             if labels is not None
         )
 
@@ -122,11 +141,13 @@ class Update:
     positions: tuple[int, ...]  # the touched ones, listed
     added: tuple[tuple[int, Workload], ...]
     labels: Mapping[int, dict[str, str]]  # the added workloads' labels
+    old_workload_labels: Mapping[int, dict[str, str]]  # the removed ones'
     namespace_of: Mapping[int, str]
     relabelled_keys: frozenset[str] | None  # in place, the keys that changed; None: not in place
     old_labels: Mapping[str, dict[str, str]]
     new_labels: Mapping[str, dict[str, str]]
     checked_namespaces: frozenset[str]  # whose workloads' namespace answers may change
+    moved_namespaces: frozenset[str]  # relabelled, or with a workload that came or went
 
     @classmethod
     def of(
@@ -154,17 +175,20 @@ class Update:
         }
         namespace_of = {position: w.namespace for position, w in removed.items()}
         namespace_of.update((position, w.namespace) for position, w in added)
+        came_or_went = {namespace_of[p] for p in namespace_of if (p in removed) != (p in labels)}
         return cls(
             touched=mask_of(namespace_of),
             present=mask_of(labels),
             positions=tuple(namespace_of),
             added=added,
             labels=labels,
+            old_workload_labels={position: dict(w.labels) for position, w in removed.items()},
             namespace_of=namespace_of,
             relabelled_keys=relabelled_keys,
             old_labels=old_labels,
             new_labels=new_labels,
             checked_namespaces=frozenset(relabelled | set(namespace_of.values())),
+            moved_namespaces=frozenset(relabelled | came_or_went),
         )
 
     def masks(
@@ -195,16 +219,39 @@ class Update:
         moved: dict[LabelSelector, frozenset[str]] = {}
         for selector in self._pod_candidates(answers, keys):
             old = answers[selector]
-            flips = [
-                position
-                for position in self.positions
-                if bool((old >> position) & 1)
-                != (position in self.labels and selector.matches(self.labels[position]))
-            ]
+            flips = self._flips(selector, _member_of(old))
             if flips:
                 result[selector] = old ^ mask_of(flips)
                 moved[selector] = frozenset(self.namespace_of[p] for p in flips)
         return result, moved
+
+    def pods_changed_in(self, selector: LabelSelector) -> frozenset[str]:
+        """The namespaces where the pods ``selector`` matches changed (an answer not kept)."""
+        before = self.old_workload_labels
+        flips = self._flips(
+            selector, lambda position: position in before and selector.matches(before[position])
+        )
+        return frozenset(self.namespace_of[p] for p in flips)
+
+    def _flips(self, selector: LabelSelector, was: Callable[[int], bool]) -> list[int]:
+        """The touched positions where ``selector`` matches now and not before, or before only."""
+        now = self.labels
+        return [
+            position
+            for position in self.positions
+            if was(position) != (position in now and selector.matches(now[position]))
+        ]
+
+    def namespace_answer_may_change(self, selector: LabelSelector) -> bool:
+        """Whether the workloads of the namespaces ``selector`` matches may differ."""
+        # A workload changed in place stays in its namespace: only a namespace whose labels
+        # changed, or that a workload came to or left, can change the answer, if it matches.
+        return any(
+            selector.matches(labels)
+            for name in self.moved_namespaces
+            for labels in (self.old_labels.get(name), self.new_labels.get(name))
+            if labels is not None
+        )
 
     def _pod_candidates(
         self, answers: Mapping[LabelSelector, int], keys: dict[LabelSelector, frozenset[str]]

@@ -146,10 +146,11 @@ class Engine:
             state = State.of(cluster, subjects, number)
         elif state.changed is not None:
             changed = state.changed
-            for head in changed.heads():
-                for query, readers in self._readers.get(head, {}).items():
-                    if changed.touches(query):
-                        state.affected.update(readers)
+            for (kind, subject), queries in self._readers.items():
+                if changed.may_change(kind, subject):
+                    for query, readers in queries.items():
+                        if changed.touches(query):
+                            state.affected.update(readers)
             self._derived.append(state)
         self._states[subjects] = state
         return state
@@ -235,7 +236,9 @@ class Engine:
             removed = [p for p in last.policies if p not in now]
             added = [p for p in policies if p not in before]
             changes = len(removed) + len(added)
-            if changes <= max(_UPDATE_ALWAYS, len(policies) // _UPDATE_AT_MOST):
+            # A policy listed twice (manifests cannot) is left to a fresh build.
+            twice = len(before) < len(last.policies) or len(now) < len(policies)
+            if not twice and changes <= max(_UPDATE_ALWAYS, len(policies) // _UPDATE_AT_MOST):
                 ingress, changed_in = updated_ingress(last.ingress, removed, added)
                 egress, changed_out = updated_egress(last.egress, removed, added, self._groups)
                 return ingress, egress, changed_in | changed_out

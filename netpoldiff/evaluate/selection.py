@@ -173,10 +173,11 @@ class Selection:
             keys=self._keys,
         )
         return new, ChangedAnswers(
+            update,
+            frozenset(self._pods),
             pods_changed,
+            frozenset(self._namespaces),
             frozenset(namespaces_changed),
             frozenset(moved),
             all_workloads != self.all_workloads,
-            update.old_labels,
-            update.new_labels,
         )

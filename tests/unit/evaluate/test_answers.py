@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from netpoldiff.cluster import Cluster
 from netpoldiff.evaluate.answers import (
     EVERY_WORKLOAD,
     ChangedAnswers,
@@ -14,20 +15,39 @@ from netpoldiff.evaluate.answers import (
     namespaces_query,
     pods_query,
 )
+from netpoldiff.evaluate.selection import Selection
 from netpoldiff.evaluate.universe import Universe
 from netpoldiff.selectors import LabelSelector
 from tests.testing.builders import cluster, named, namespace, selector, workload
 
 WEB = selector(app="web")
-TEAM_A = selector(team="a")
-CHANGED = ChangedAnswers(
-    pods={WEB: frozenset({"shop"})},
-    namespaces=frozenset({TEAM_A}),
-    namespace=frozenset({"bank"}),
-    every=False,
-    old_labels={"shop": {"team": "a"}, "bank": {"team": "b"}},
-    new_labels={"shop": {"team": "c"}, "bank": {"team": "b"}},
+SHOP_BEFORE = cluster(
+    namespace("shop", team="a"),
+    namespace("bank", team="b"),
+    workload("shop/web", {"app": "web"}),
+    workload("bank/db", {"app": "db"}),
 )
+# shop/web relabelled in place, and shop moved from team a to team c; then bank/extra added.
+SHOP_AFTER = cluster(
+    namespace("shop", team="c"),
+    namespace("bank", team="b"),
+    workload("shop/web", {"app": "web2"}),
+    workload("bank/db", {"app": "db"}),
+)
+GROWN = cluster(*SHOP_BEFORE.namespaces, *SHOP_BEFORE.workloads, workload("bank/extra"))
+SHOP_NUMBER = Universe.of([SHOP_BEFORE, SHOP_AFTER, GROWN]).number
+
+
+def changed_answers(after: Cluster) -> ChangedAnswers:
+    """What changes from SHOP_BEFORE to ``after``, ``WEB`` and two namespace answers kept."""
+    before = Selection.of(SHOP_BEFORE, SHOP_NUMBER)
+    before.pods(WEB)
+    before.in_namespaces(selector(team="a"))
+    before.in_namespaces(selector(team="b"))
+    removed = tuple(set(SHOP_BEFORE.workloads) - set(after.workloads))
+    added = tuple(set(after.workloads) - set(SHOP_BEFORE.workloads))
+    _, changed = before.updated(Changes(removed, added, after.namespaces), SHOP_NUMBER)
+    return changed
 
 
 @pytest.mark.parametrize(
@@ -39,11 +59,13 @@ CHANGED = ChangedAnswers(
         (pods_query(WEB, selector(team="a")), True),  # matched the namespace before
         (pods_query(WEB, selector(team="c")), True),  # and after
         (pods_query(WEB, selector(team="b")), False),
+        (pods_query(selector(app="web2"), "shop"), True),  # not kept: worked out when asked
         (pods_query(selector(app="db"), None), False),
-        (namespaces_query(TEAM_A), True),
+        (namespaces_query(selector(team="a")), True),
         (namespaces_query(selector(team="b")), False),
-        (namespace_query("bank"), True),
-        (namespace_query("shop"), False),
+        (namespaces_query(selector(team="c")), True),  # not kept
+        (namespaces_query(selector(team="d")), False),  # not kept
+        (namespace_query("shop"), False),  # its workloads changed in place
         (EVERY_WORKLOAD, False),
     ],
     ids=[
@@ -53,16 +75,27 @@ CHANGED = ChangedAnswers(
         "pods-in-namespaces-matched-before",
         "pods-in-namespaces-matched-after",
         "pods-in-namespaces-never-matched",
-        "another-pod-selector",
-        "a-changed-namespace-selector",
-        "another-namespace-selector",
-        "a-namespace-whose-workloads-changed",
-        "another-namespace",
+        "pods-not-kept-that-changed",
+        "pods-not-kept-that-did-not",
+        "a-kept-namespace-answer-that-changed",
+        "a-kept-namespace-answer-that-did-not",
+        "a-namespace-answer-not-kept-that-may-change",
+        "a-namespace-answer-not-kept-that-cannot",
+        "a-namespace-whose-workloads-changed-in-place",
         "every-workload-unchanged",
     ],
 )
 def test_a_query_is_touched_only_where_its_answer_can_differ(query: Query, touched: bool) -> None:
-    assert CHANGED.touches(query) is touched
+    assert changed_answers(SHOP_AFTER).touches(query) is touched
+
+
+def test_a_workload_that_comes_changes_its_namespace_and_every_workload() -> None:
+    changed = changed_answers(GROWN)
+    assert changed.touches(namespace_query("bank"))
+    assert not changed.touches(namespace_query("shop"))
+    assert changed.touches(EVERY_WORKLOAD)
+    assert changed.touches(namespaces_query(selector(team="b")))
+    assert not changed.touches(namespaces_query(selector(team="a")))
 
 
 BEFORE = cluster(

@@ -221,6 +221,18 @@ def test_after_a_relabel_only_what_read_the_label_is_compiled_and_decided_again(
     assert new.columns[api] != old.columns[api]
 
 
+def test_a_policy_listed_twice_is_decided_as_by_a_fresh_engine() -> None:
+    # Manifests cannot define one object twice; a caller's cluster still gets exact answers.
+    deny = policy("x/deny", egress=())
+    workloads = (workload("x/web"), workload("x/api"))
+    once, twice = (
+        Cluster((namespace("x"),), workloads, found) for found in ((deny,), (deny, deny))
+    )
+    engine = Engine(Universe.of([once, twice]))
+    for state in (once, twice, once):
+        assert decisions(engine.evaluate(state)) == decisions(run(state))
+
+
 EXAMPLES = settings(max_examples=60, deadline=None)
 
 

@@ -21,19 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netpoldiff.addresses import parse_cidr
 from netpoldiff.admin_policies import (
-    ADMIN_NETWORK_POLICY,
-    BASELINE_ADMIN_NETWORK_POLICY,
-    CLUSTER_NETWORK_POLICY,
-    AdminAction,
-    AdminPeer,
     AdminPolicy,
-    AdminRule,
-    AdminTier,
-    NamespacesPeer,
-    NetworksPeer,
-    PodsPeer,
 )
 from netpoldiff.cluster import Cluster
 from netpoldiff.evaluate import engine as engine_module
@@ -46,6 +35,7 @@ from netpoldiff.matrix import Matrix
 from netpoldiff.model import WORKLOAD_KINDS, Namespace, ObjectRef, Workload, label_pairs
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.selectors import LabelSelector, Operator, Requirement
+from tests.semantics.admin_strategies import admin_clusters, admin_edited, admin_policies
 from tests.semantics.oracle import oracle_matrix
 from tests.semantics.test_diff_properties import EDITS, edited
 from tests.semantics.test_oracle_equivalence import (
@@ -53,11 +43,8 @@ from tests.semantics.test_oracle_equivalence import (
     container_ports,
     flows,
     namespace_labels,
-    namespace_selectors,
     pod_labels,
-    pod_selectors,
     policies_named,
-    policy_ports,
     port_key,
 )
 from tests.testing.builders import (
@@ -79,60 +66,13 @@ EXAMPLES = settings(max_examples=150, deadline=None)
 
 # --- strategies ------------------------------------------------------------------------------
 
-CIDRS: Final = ("0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "::/0", "2001:db8::/32")
-
-
-def networks_peer(cidr: str) -> NetworksPeer:
-    return NetworksPeer((cidr,), parse_cidr(cidr).addresses)
-
-
-selected: st.SearchStrategy[NamespacesPeer | PodsPeer] = st.one_of(
-    st.builds(NamespacesPeer, namespace_selectors),
-    st.builds(PodsPeer, namespace_selectors, pod_selectors),
-)
-admin_ports = st.none() | st.lists(policy_ports, max_size=2).map(tuple)
-
-
-def admin_rules(peers: st.SearchStrategy[AdminPeer]) -> st.SearchStrategy[AdminRule]:
-    return st.builds(
-        AdminRule,
-        st.sampled_from(tuple(AdminAction)),
-        st.lists(peers, min_size=1, max_size=2).map(tuple),
-        admin_ports,
-    )
-
-
-@st.composite
-def admin_policies(draw: st.DrawFn, name: str) -> AdminPolicy:
-    """An AdminNetworkPolicy, a ClusterNetworkPolicy of either tier, or a baseline one."""
-    kind = draw(
-        st.sampled_from(
-            (ADMIN_NETWORK_POLICY, CLUSTER_NETWORK_POLICY, BASELINE_ADMIN_NETWORK_POLICY)
-        )
-    )
-    baseline = kind == BASELINE_ADMIN_NETWORK_POLICY
-    tier = AdminTier.BASELINE if baseline else draw(st.sampled_from(tuple(AdminTier)))
-    if kind == ADMIN_NETWORK_POLICY:
-        tier = AdminTier.ADMIN
-    egress_peers = selected | st.sampled_from([networks_peer(c) for c in CIDRS])
-    return AdminPolicy(
-        ObjectRef(kind, None, name),
-        tier,
-        None if baseline else draw(st.integers(min_value=0, max_value=3)),
-        draw(selected),
-        tuple(draw(st.lists(admin_rules(selected), max_size=2))),
-        tuple(draw(st.lists(admin_rules(egress_peers), max_size=2))),
-    )
-
-
-STATE_EDITS: Final = (*EDITS, "add-admin", "remove-admin", "replace-admin", "add-namespace")
+STATE_EDITS: Final = (*EDITS, "admin", "add-namespace")
 
 
 @st.composite
 def next_state(draw: st.DrawFn, state: Cluster, step: int) -> Cluster:
     """``state`` after random edits: workloads, namespaces, policies or admin policies."""
     edit = draw(st.sampled_from(STATE_EDITS))
-    admins = list(state.admin_policies)
     names = [namespace.name for namespace in state.namespaces]
     if edit == "add-policy":  # named for this step: manifests cannot define one twice
         policy = draw(policies_named(f"step{step}", names))
@@ -148,27 +88,25 @@ def next_state(draw: st.DrawFn, state: Cluster, step: int) -> Cluster:
     if edit in EDITS:
         changed = draw(edited(state, (edit,)))
         return dataclasses.replace(changed, admin_policies=state.admin_policies)
-    if edit == "add-admin":
-        admins.append(draw(admin_policies(f"admin{step}")))
-    elif edit == "remove-admin" and admins:
-        del admins[draw(st.integers(min_value=0, max_value=len(admins) - 1))]
-    elif edit == "replace-admin" and admins:
-        index = draw(st.integers(min_value=0, max_value=len(admins) - 1))
-        admins[index] = draw(admin_policies(admins[index].ref.name))
-    elif edit == "add-namespace":
-        labels = {**draw(namespace_labels), "kubernetes.io/metadata.name": f"new{step}"}
-        added = Namespace(f"new{step}", label_pairs(labels))
-        return dataclasses.replace(state, namespaces=(*state.namespaces, added))
-    return dataclasses.replace(state, admin_policies=tuple(admins))
+    if edit == "admin":
+        admins = draw(admin_edited(state.admin_policies))
+        # Named for this step where added, so that no name is used twice.
+        admins = tuple(
+            dataclasses.replace(p, ref=ObjectRef(p.ref.kind, None, f"{p.ref.name}-{step}"))
+            if p.ref.name.startswith("added")
+            else p
+            for p in admins
+        )
+        return dataclasses.replace(state, admin_policies=admins)
+    labels = {**draw(namespace_labels), "kubernetes.io/metadata.name": f"new{step}"}
+    added = Namespace(f"new{step}", label_pairs(labels))
+    return dataclasses.replace(state, namespaces=(*state.namespaces, added))
 
 
 @st.composite
 def histories(draw: st.DrawFn) -> list[Cluster]:
     """A random cluster with admin policies, and two to four states, each an edit of the last."""
-    first = draw(clusters())
-    count = draw(st.integers(min_value=0, max_value=2))
-    admins = tuple(draw(admin_policies(f"admin-{i}")) for i in range(count))
-    states = [dataclasses.replace(first, admin_policies=admins)]
+    states = [draw(admin_clusters() | clusters())]
     for step in range(draw(st.integers(min_value=1, max_value=3))):
         states.append(draw(next_state(states[-1], step)))
     return states
@@ -257,10 +195,7 @@ def combinations(draw: st.DrawFn) -> list[Cluster]:
     As a migration plan meets its states: a change made, undone and made again, another
     made in between.
     """
-    base = draw(clusters())
-    count = draw(st.integers(min_value=0, max_value=2))
-    admins = tuple(draw(admin_policies(f"admin-{i}")) for i in range(count))
-    base = dataclasses.replace(base, admin_policies=admins)
+    base = draw(admin_clusters() | clusters())  # the latter: more NetworkPolicies
     # Of the workloads first, then of the policies (each combination below meets a policy
     # first read before and after a workload change), then of anything.
     found = [
@@ -307,17 +242,15 @@ def decisions(matrix: Matrix) -> tuple[object, ...]:
 def mismatches(states: Sequence[Cluster]) -> list[int]:
     """The states (by index, the first met again last) where the engine and a fresh one differ.
 
-    Without admin policies, the flows are also checked against the naive oracle, which shares
-    nothing with any engine.
+    The flows are also checked against the naive oracle, which shares nothing with any engine.
     """
     engine = Engine(Universe.of(states))
     found = []
     for index, state in enumerate([*states, states[0]]):
         matrix = engine.evaluate(state)
-        if decisions(matrix) != decisions(Engine(engine.universe).evaluate(state)) or (
-            not state.admin_policies
-            and flows(matrix) != oracle_matrix(state, matrix.present_endpoints())
-        ):
+        if decisions(matrix) != decisions(Engine(engine.universe).evaluate(state)) or flows(
+            matrix
+        ) != oracle_matrix(state, matrix.present_endpoints()):
             found.append(index)
     return found
 

@@ -8,12 +8,60 @@ function from sources to connection sets, written compactly.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 
 from netpoldiff.ports import ConnectionSet
 
 Column = Mapping[ConnectionSet, int]
 """Sources of one destination by allowed connections: non-empty sets, disjoint masks."""
+
+
+class LazyColumn(Mapping[ConnectionSet, int]):
+    """A column worked out the first time it is read, then kept.
+
+    A diff compares columns by identity first: a column both sides share is never worked
+    out at all, unless something reads it.
+    """
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], Column]) -> None:
+        self._compute: Callable[[], Column] | None = compute
+        self._value: Column = {}
+
+    def _column(self) -> Column:
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value
+
+    def __getitem__(self, connections: ConnectionSet) -> int:
+        return self._column()[connections]
+
+    def __iter__(self) -> Iterator[ConnectionSet]:
+        return iter(self._column())
+
+    def __len__(self) -> int:
+        return len(self._column())
+
+    def __eq__(self, other: object) -> bool:
+        return self._column() == (other._column() if isinstance(other, LazyColumn) else other)
+
+    __hash__ = None  # type: ignore[assignment] # a mapping, as a dict is
+
+    def items(self) -> ItemsView[ConnectionSet, int]:
+        """The column's (connections, sources) pairs."""
+        return self._column().items()
+
+    def keys(self) -> KeysView[ConnectionSet]:
+        """The column's connection sets."""
+        return self._column().keys()
+
+    def values(self) -> ValuesView[int]:
+        """The column's source masks."""
+        return self._column().values()
+
+    def __repr__(self) -> str:
+        return repr(self._column())
 
 
 def column_sources(column: Column) -> int:
@@ -26,6 +74,8 @@ def column_sources(column: Column) -> int:
 
 def column_union(f: Column, g: Column) -> Column:
     """Pointwise union of two source→connections functions."""
+    if f is g:
+        return f
     if not f:
         return g
     if not g:
@@ -49,6 +99,8 @@ def column_union(f: Column, g: Column) -> Column:
 
 def column_intersection(f: Column, g: Column) -> Column:
     """Pointwise intersection of two source→connections functions."""
+    if f is g:
+        return f
     result: dict[ConnectionSet, int] = defaultdict(int)
     for c1, m1 in f.items():
         for c2, m2 in g.items():
@@ -72,6 +124,8 @@ def column_without(column: Column, bit: int) -> Column:
 
 def column_difference(f: Column, g: Column) -> Column:
     """Pointwise ``f - g``: for each source, what f allows and g does not."""
+    if f is g:
+        return {}
     if not g:
         return f
     result: dict[ConnectionSet, int] = defaultdict(int)

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 
 from netpoldiff.admin_policies import AdminPolicy, AdminTier
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
-from netpoldiff.columns import Column, column_intersection, column_without
+from netpoldiff.columns import Column, LazyColumn, column_intersection, column_without
 from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy, PortMap
 from netpoldiff.evaluate.admin_tiers import AdminEgress, AdminIngress
 from netpoldiff.evaluate.answers import Query
@@ -349,9 +350,11 @@ class _Run:
         )
         column = self.cache.get(key)
         if column is None:
-            column = self.cache[key] = self._decide(dst, port_map, external=workload is None)
+            # Worked out when first read: a column two evaluations share may never be.
+            decided = partial(self._decide, dst, port_map, external=workload is None)
+            column = self.cache[key] = LazyColumn(decided)
         if workload is not None and workload.is_bare_pod:
-            column = column_without(column, 1 << dst)
+            column = LazyColumn(partial(column_without, column, 1 << dst))
         return column
 
     def _decide(self, dst: int, port_map: PortMap | None, *, external: bool) -> Column:

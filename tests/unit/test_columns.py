@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.columns import (
     Column,
+    LazyColumn,
     column_difference,
     column_intersection,
     column_sources,
@@ -140,3 +141,27 @@ def test_union_by_example(f: Column, g: Column, union: Column) -> None:
 )
 def test_difference_by_example(f: Column, g: Column, difference: Column) -> None:
     assert column_difference(f, g) == difference
+
+
+def test_a_lazy_column_is_worked_out_once_and_only_when_read() -> None:
+    calls: list[int] = []
+
+    def work() -> Column:
+        calls.append(1)
+        return {tcp(80): 0b101}
+
+    lazy = LazyColumn(work)
+    assert column_union(lazy, lazy) is lazy  # the same column: nothing to work out
+    assert column_difference(lazy, lazy) == {}
+    assert not calls
+    assert lazy == {tcp(80): 0b101}
+    assert (dict(lazy.items()), list(lazy), len(lazy)) == ({tcp(80): 0b101}, [tcp(80)], 1)
+    assert calls == [1]
+
+
+def test_a_shared_lazy_column_is_never_worked_out_by_a_diff() -> None:
+    def never() -> Column:
+        raise AssertionError
+
+    shared = LazyColumn(never)
+    assert column_intersection(shared, shared) is shared

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPorts, PortMap
 from netpoldiff.coverage import rule_covers
-from netpoldiff.diagnostics import DUPLICATE_POLICY, REDUNDANT_RULE, Diagnostic
+from netpoldiff.diagnostics import COVERED_POLICY, DUPLICATE_POLICY, REDUNDANT_RULE, Diagnostic
 from netpoldiff.evaluate.compile import compile_ports
 from netpoldiff.lint_covered import covered_policies
 from netpoldiff.matrix import Matrix
@@ -25,20 +25,29 @@ from netpoldiff.policy_documents import canonical_document
 
 
 def redundancy_checks(
-    cluster: Cluster, matrix: Matrix, port_maps: Mapping[int, PortMap]
+    cluster: Cluster,
+    matrix: Matrix,
+    port_maps: Mapping[int, PortMap],
+    wanted: Collection[str] | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Warnings about rules and policies of the cluster that add nothing.
 
-    ``port_maps`` are the named ports of each workload of ``matrix``, by position.
+    ``port_maps`` are the named ports of each workload of ``matrix``, by position. With
+    ``wanted`` (codes), only the checks that can give one of them run.
     """
     found: list[Diagnostic] = []
-    for policy in cluster.policies:
-        found.extend(_covered_rules(policy))
+    if wanted is None or REDUNDANT_RULE.code in wanted:
+        for policy in cluster.policies:
+            found.extend(_covered_rules(policy))
+    covered = wanted is None or COVERED_POLICY.code in wanted
+    if not covered and DUPLICATE_POLICY.code not in (wanted or ()):
+        return tuple(found)
     duplicates = _duplicates(cluster.policies)
     for policy, first in sorted(duplicates.items(), key=lambda item: item[0].ref):
         found.append(DUPLICATE_POLICY.at(policy.origin, policy=str(policy.ref), other=str(first)))
-    repeated = {policy.ref for policy in duplicates} | set(duplicates.values())
-    found.extend(covered_policies(cluster, matrix, port_maps, repeated))
+    if covered:  # a repeated policy is warned about as such (NPD020), not as covered
+        repeated = {policy.ref for policy in duplicates} | set(duplicates.values())
+        found.extend(covered_policies(cluster, matrix, port_maps, repeated))
     return tuple(found)
 
 

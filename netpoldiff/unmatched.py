@@ -7,15 +7,18 @@ report says what it could not show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from netpoldiff.admin_checks import admin_checks
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledRule, PortMap
 from netpoldiff.diagnostics import (
+    DNS_BLOCKED,
+    IPV4_ONLY,
     NAMED_PORT_UNDECLARED,
     PEER_SELECTS_NOTHING,
+    PORTS_WITHOUT_PEERS,
     SELECTS_NOTHING,
     Diagnostic,
 )
@@ -27,10 +30,14 @@ from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy, PodPeer, Rule
 
 
-def unmatched(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
+def unmatched(
+    cluster: Cluster, matrix: Matrix, wanted: Collection[str] | None = None
+) -> tuple[Diagnostic, ...]:
     """Warnings for what the cluster's policies select that matches nothing in it.
 
-    ``matrix`` is the cluster's own evaluation (it holds every compiled policy).
+    ``matrix`` is the cluster's own evaluation (it holds every compiled policy). With
+    ``wanted`` (codes), the checks that can give none of them are skipped: a diff asks OLD only
+    for the codes NEW shows, to tell which NEW introduces.
     """
     policies = {policy.ref: policy for policy in cluster.policies}
     port_maps = _port_maps(cluster, matrix)
@@ -52,9 +59,11 @@ def unmatched(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
         found.extend(_in_rules(policy, compiled, port_maps, workloads))
     found.extend(admin_checks(cluster.admin_policies, matrix.admin_policies, workloads))
     # Likely mistakes beyond what matches nothing: each check is a pure function of its own.
-    found.extend(rule_checks(cluster))
-    found.extend(dns_checks(cluster, matrix))
-    found.extend(redundancy_checks(cluster, matrix, port_maps))
+    if wanted is None or {PORTS_WITHOUT_PEERS.code, IPV4_ONLY.code} & set(wanted):
+        found.extend(rule_checks(cluster))
+    if wanted is None or DNS_BLOCKED.code in wanted:
+        found.extend(dns_checks(cluster, matrix))
+    found.extend(redundancy_checks(cluster, matrix, port_maps, wanted))
     return tuple(found)
 
 

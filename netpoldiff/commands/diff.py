@@ -163,8 +163,10 @@ def compare(
     new_warnings, suppressed = visible_warnings(
         after.warnings + unmatched(after.cluster, new_matrix), after, settings
     )
+    # OLD's warnings only tell which of NEW's are introduced: those of NEW's codes suffice.
+    shown = {warning.code for warning in new_warnings}
     old_warnings, _ = visible_warnings(
-        before.warnings + unmatched(before.cluster, old_matrix), before, settings
+        before.warnings + unmatched(before.cluster, old_matrix, shown), before, settings
     )
     report = DiffReport(
         str(old),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from netpoldiff.cluster import Cluster
-from netpoldiff.errors import Location
+from netpoldiff.errors import InputError, Location
 from netpoldiff.evaluate import evaluate
+from netpoldiff.manifests import load_cluster
 from netpoldiff.model import Namespace
 from netpoldiff.policies import NetworkPolicy
+from netpoldiff.sources import SourceFile
 from netpoldiff.unmatched import unmatched
+from tests.conftest import FIXTURES
 from tests.testing.builders import (
     TCP,
     UDP,
@@ -186,3 +189,37 @@ def test_the_checks_of_likely_mistakes_run_with_it() -> None:
     cluster = Cluster(NAMESPACES, (WEB, DB), (open_port, no_dns))
     codes = [w.code for w in unmatched(cluster, evaluate(cluster))]
     assert codes == ["NPD016", "NPD017", "NPD019"]
+
+
+def _lint_fixture_clusters() -> list[Cluster]:
+    """Each case of fixtures/lint that reads: together, every code of the checks."""
+    found = []
+    for case in sorted((FIXTURES / "lint").iterdir()):
+        files = [SourceFile(p.name, p.read_bytes()) for p in sorted(case.glob("*.yaml"))]
+        try:
+            loaded = load_cluster(files)
+        except InputError:
+            continue  # the mistakes that are errors, not warnings
+        found.append(loaded.cluster)
+    return found
+
+
+@pytest.mark.parametrize("state", _lint_fixture_clusters())
+def test_asked_for_some_codes_the_checks_give_all_of_those(state: Cluster) -> None:
+    """What a diff asks of OLD: skipping the checks of other codes loses none of these."""
+    matrix = evaluate(state)
+    every = unmatched(state, matrix)
+    for code in {warning.code for warning in every}:
+        asked = unmatched(state, matrix, {code})
+        assert [w for w in asked if w.code == code] == [w for w in every if w.code == code]
+    # Asked for none, the checks that read more than what matches nothing do not run.
+    assert not {warning.code for warning in unmatched(state, matrix, set())} & SKIPPABLE
+
+
+SKIPPABLE = {"NPD016", "NPD017", "NPD018", "NPD019", "NPD020", "NPD021"}
+
+
+def test_the_lint_fixtures_hold_every_code_a_diff_may_skip_in_old() -> None:
+    states = _lint_fixture_clusters()
+    found = {w.code for state in states for w in unmatched(state, evaluate(state))}
+    assert found >= SKIPPABLE

@@ -17,6 +17,7 @@ top of the repository; outside one, from the directory netpoldiff runs in)::
     workload_kinds: ["Rollout.argoproj.io=spec.template"]   # as --workload-kind SPEC
     fail_on: [opened]                   # the default of --fail-on
     ignore: [NPD007]                    # warning codes hidden everywhere (with --ignore)
+    pre_receive: {protect: ["refs/heads/release/*"]}   # a server's hook (see receive.py)
 
 It is read as kubectl reads manifests (a key written twice, a tab, ``on`` where a word was
 meant: each is an error naming the file and line), and an unknown key is an error, so a typo
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Final, Literal, TypeVar, get_args
 
+from netpoldiff.configuration.receive import ReceiveProblem, ReceiveSettings, receive_settings
 from netpoldiff.errors import InputError, Location, UsageError
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests.declared import parse_workload_kind
@@ -47,7 +49,16 @@ about the input, findings about the change."""
 HOOK_FAIL_ON: Final[tuple[FailOn, ...]] = ("opened",)
 """What an installed git hook refuses unless told otherwise: a change that opens a flow."""
 
-KEYS: Final = ("paths", "exclude", "namespace", "render", "workload_kinds", "fail_on", "ignore")
+KEYS: Final = (
+    "paths",
+    "exclude",
+    "namespace",
+    "render",
+    "workload_kinds",
+    "fail_on",
+    "ignore",
+    "pre_receive",
+)
 _RENDER_KEYS: Final = ("mode", "kustomize", "helm")
 _HELM_KEYS: Final = ("chart", "values", "release", "namespace")
 # "A namespace name must be a DNS label" (apimachinery ValidateNamespaceName).
@@ -75,6 +86,7 @@ class Configuration:
     workload_kinds: Declared = ()
     fail_on: tuple[FailOn, ...] = ()
     ignore: frozenset[str] = frozenset()
+    pre_receive: ReceiveSettings = field(default_factory=ReceiveSettings)
     written: frozenset[str] = field(default=frozenset())
 
     def differing_keys(self, other: Configuration) -> tuple[str, ...]:
@@ -126,6 +138,7 @@ def _configuration(top: Located, path: str) -> Configuration:
         workload_kinds=_optional(top, "workload_kinds", _workload_kinds, ()),
         fail_on=_optional(top, "fail_on", _fail_on, ()),
         ignore=_optional(top, "ignore", _ignore, frozenset()),
+        pre_receive=_optional(top, "pre_receive", _pre_receive, ReceiveSettings()),
         written=frozenset(top),
     )
 
@@ -239,6 +252,13 @@ def _ignore(mapping: Located, key: str) -> frozenset[str]:
         return frozenset().union(*(parse_codes(item) for item in _strings(mapping, key, key)))
     except CodeListError as error:
         raise _Problem(mapping.line_of(key), f"{key}: {error}") from None
+
+
+def _pre_receive(top: Located, key: str) -> ReceiveSettings:
+    try:
+        return receive_settings(top[key], top.line_of(key))
+    except ReceiveProblem as problem:
+        raise _Problem(problem.line, problem.message) from None
 
 
 def _render(top: Located, key: str) -> RenderPlan:

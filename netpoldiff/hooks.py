@@ -1,4 +1,8 @@
-"""Plain git hooks: the script ``hook install`` writes and the pre-push protocol it speaks."""
+"""Plain git hooks: the script ``hook install`` writes and the pre-push protocol it speaks.
+
+``pre-commit``, ``pre-merge-commit`` and ``pre-push`` run where the developer works;
+``pre-receive`` on the server that takes the push (its input is read in receive/).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from typing import Final, Literal
 from netpoldiff.errors import SourceError, WriteError
 from netpoldiff.sources import GitRepository
 
-Stage = Literal["pre-commit", "pre-push"]
+Stage = Literal["pre-commit", "pre-push", "pre-merge-commit", "pre-receive"]
 MARKER: Final = "# Installed by netpoldiff hook install"
 _ZERO: Final = frozenset("0")
 _DELETE: Final = "(delete)"
@@ -84,11 +88,12 @@ class PushRange:
     new: str
 
 
-def _is_zero(sha: str) -> bool:
+def is_zero(sha: str) -> bool:
+    """Whether ``sha`` is how git writes "no object": all zeros."""
     return set(sha) <= _ZERO
 
 
-def _is_ref_name(name: str) -> bool:
+def is_ref_name(name: str) -> bool:
     """Whether ``name`` is a full ref name as ``git check-ref-format`` allows it."""
     return name.startswith("refs/") and _BAD_REF.search(name) is None
 
@@ -119,7 +124,7 @@ def _fields(line: str, repository: GitRepository) -> tuple[str, str, str, str] |
     problems = (
         (_is_local_ref(local_ref), "the local ref is not a ref name or a revision"),
         (repository.is_object_id(local_sha), f"the local object id is not {digits}"),
-        (_is_ref_name(remote_ref), "the remote ref is not a full ref name"),
+        (is_ref_name(remote_ref), "the remote ref is not a full ref name"),
         (repository.is_object_id(remote_sha), f"the remote object id is not {digits}"),
     )
     for valid, problem in problems:
@@ -148,9 +153,9 @@ def push_ranges(lines: Iterable[str], repository: GitRepository, remote: str) ->
         if fields is None:
             continue
         local_ref, local_sha, remote_ref, remote_sha = fields
-        if _is_zero(local_sha):
+        if is_zero(local_sha):
             continue  # a deletion pushes no manifests
-        if not _is_zero(remote_sha) and repository.exists(remote_sha):
+        if not is_zero(remote_sha) and repository.exists(remote_sha):
             ranges.append(PushRange(remote_ref, remote_sha, local_sha))
             continue
         # A new branch (or a remote tip we do not have): compare with what the remote has.

@@ -102,8 +102,19 @@ EDGE_ALLOWED = {
     # naming what to render.
     "configuration": {"sources", "manifests", "render"},
     "report": set(),
-    "commands": {"sources", "manifests", "report", "hooks", "github", "render", "configuration"},
+    "commands": {
+        "sources",
+        "manifests",
+        "report",
+        "hooks",
+        "github",
+        "render",
+        "configuration",
+        "receive",
+    },
     "hooks": {"sources"},
+    # A server's pre-receive input, push options and time limit: read as the hooks read theirs.
+    "receive": {"sources", "hooks"},
     "github": set(),
     "cli": {"commands", "sources", "render"},  # typed sources and render plans from the options
     "__main__": {"cli"},

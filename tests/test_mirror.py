@@ -26,6 +26,7 @@ ELSEWHERE: Final = {
     "manifests/__init__.py": "re-exports only",
     "report/__init__.py": "re-exports only",
     "sources/__init__.py": "re-exports only",
+    "receive/__init__.py": "re-exports only",
     "render/__init__.py": "a docstring only",
     "render/helm_library.py": "one renderer behind render_chart: tests/unit/render/test_helm.py",
     "render/plan.py": "data only: read by the renderers and the configuration, in their tests",

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from netpoldiff.commands.diff import diff_command
     from netpoldiff.commands.explain import explain_command, parse_port
     from netpoldiff.commands.hooks import (
+        ReceiveOptions,
         hook_install_command,
         hook_run_command,
+        hook_script_command,
         pre_push_command,
     )
     from netpoldiff.commands.lint import lint_command
@@ -28,11 +30,18 @@ if TYPE_CHECKING:
         comment_body,
         post_pr_comment,
     )
+    from netpoldiff.commands.pre_receive import (
+        ReceiveJob,
+        pre_receive_command,
+        protection,
+    )
     from netpoldiff.commands.shared import Report, Settings
     from netpoldiff.configuration import CONFIGURATION_NAME, HOOK_FAIL_ON, FailOn
+    from netpoldiff.configuration.receive import OnTimeout
     from netpoldiff.explain import Port
     from netpoldiff.hooks import Stage
     from netpoldiff.manifests import DEFAULT_NAMESPACE, parse_workload_kind
+    from netpoldiff.receive import Finished, run_within
     from netpoldiff.report.formats import (
         DIFF_FORMATS,
         EXPLAIN_FORMATS,
@@ -55,6 +64,9 @@ _HOMES: Final = {
     "MATRIX_FORMATS": "netpoldiff.report.formats",
     "PLAN_FORMATS": "netpoldiff.report.formats",
     "FailOn": "netpoldiff.configuration",
+    "Finished": "netpoldiff.receive",
+    "OnTimeout": "netpoldiff.configuration.receive",
+    "ReceiveJob": "netpoldiff.commands.pre_receive",
     "MatrixFailOn": "netpoldiff.commands.matrix",
     "Port": "netpoldiff.explain",
     "Report": "netpoldiff.commands.shared",
@@ -65,6 +77,8 @@ _HOMES: Final = {
     "diff_command": "netpoldiff.commands.diff",
     "explain_command": "netpoldiff.commands.explain",
     "hook_install_command": "netpoldiff.commands.hooks",
+    "hook_script_command": "netpoldiff.commands.hooks",
+    "ReceiveOptions": "netpoldiff.commands.hooks",
     "hook_run_command": "netpoldiff.commands.hooks",
     "lint_command": "netpoldiff.commands.lint",
     "matrix_command": "netpoldiff.commands.matrix",
@@ -73,6 +87,9 @@ _HOMES: Final = {
     "plan_command": "netpoldiff.commands.plan",
     "post_pr_comment": "netpoldiff.commands.pr_comment",
     "pre_push_command": "netpoldiff.commands.hooks",
+    "pre_receive_command": "netpoldiff.commands.pre_receive",
+    "protection": "netpoldiff.commands.pre_receive",
+    "run_within": "netpoldiff.receive",
 }
 
 
@@ -96,8 +113,12 @@ __all__ = [
     "MATRIX_FORMATS",
     "PLAN_FORMATS",
     "FailOn",
+    "Finished",
     "MatrixFailOn",
+    "OnTimeout",
     "Port",
+    "ReceiveJob",
+    "ReceiveOptions",
     "Report",
     "Settings",
     "Stage",
@@ -107,6 +128,7 @@ __all__ = [
     "explain_command",
     "hook_install_command",
     "hook_run_command",
+    "hook_script_command",
     "lint_command",
     "matrix_command",
     "parse_port",
@@ -114,4 +136,7 @@ __all__ = [
     "plan_command",
     "post_pr_comment",
     "pre_push_command",
+    "pre_receive_command",
+    "protection",
+    "run_within",
 ]

@@ -61,6 +61,7 @@ class Settings:
     default_namespace: str = DEFAULT_NAMESPACE
     keep_going: bool = False
     use_cache: bool = True
+    cache_directory: Path | None = None  # where the cache is, instead of the user's cache
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
     workload_kinds: Declared = ()  # kinds the user declared (--workload-kind)
@@ -91,7 +92,8 @@ class Settings:
 
     def loader(self) -> Loader:
         """A loader with the cache and default namespace these settings ask for."""
-        cache = ConversionCache(default_directory() if self.use_cache else None)
+        directory = self.cache_directory or default_directory()
+        cache = ConversionCache(directory if self.use_cache else None)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         workers = min(cores, _MAX_WORKERS)
         return Loader(

@@ -240,6 +240,18 @@ class GitRepository:
         """Whether a commit is in the local object database."""
         return self._commit(sha) is not None
 
+    def default_branch(self) -> str | None:
+        """The branch HEAD points at (``refs/heads/main``); None when HEAD is detached."""
+        return self._answer("symbolic-ref", "--quiet", "HEAD")
+
+    def tip(self, ref: str) -> str | None:
+        """The commit a ref points at, or None (a branch not created yet)."""
+        return self._commit(ref)
+
+    def common_ancestor(self, left: str, right: str) -> str | None:
+        """The merge base of two commits, or None when their histories never met."""
+        return self._answer("merge-base", "--end-of-options", left, right)
+
     def pushed_base(self, local_sha: str, remote: str) -> str | None:
         """For a new branch, the newest commit the remote already has (its empty tree if none).
 

@@ -28,7 +28,12 @@ from netpoldiff.diff import diff_matrices
 from netpoldiff.errors import InputError, UsageError
 from netpoldiff.evaluate import Engine, Universe
 from netpoldiff.report.equivalence import equivalence
-from netpoldiff.report.formats import DIFF_FORMATS, WORKFLOW_COMMAND_FORMATS, format_named
+from netpoldiff.report.formats import (
+    DIFF_FORMATS,
+    WORKFLOW_COMMAND_FORMATS,
+    DiffRenderer,
+    format_named,
+)
 from netpoldiff.report.reports import DiffHeader, DiffReport, Side, Style
 from netpoldiff.sources import (
     HEAD,
@@ -57,15 +62,17 @@ def diff_command(
     fail_on: Sequence[FailOn] = (),
     color: bool = False,
     equivalent: bool = False,
+    render: DiffRenderer | None = None,
 ) -> Report:
     """``netpoldiff [diff] OLD [NEW]``: the flows NEW opens and closes relative to OLD.
 
     OLD's repository configuration reads both sides (see commands/configured.py); --fail-on
     is ``fail_on``, else the configuration's. With ``equivalent`` (--equivalent) the exit
     status is the verdict instead: 0 only when both sides allow exactly the same flows.
+    ``render``, when given, draws the report instead of ``output_format`` (a hook's own).
     """
     settings = settings or Settings()
-    render = format_named(DIFF_FORMATS, output_format)
+    render = render or format_named(DIFF_FORMATS, output_format)
     if staged and new is not None:
         msg = "--staged compares OLD with the index: give OLD only"
         raise UsageError(msg)

@@ -32,6 +32,7 @@ from netpoldiff.configuration import (
 from netpoldiff.configuration.receive import OnTimeout, ReceiveSettings, pattern_problem
 from netpoldiff.errors import UsageError
 from netpoldiff.receive import APPROVE_OPTION, RefUpdate, approval_reason, is_protected, ref_updates
+from netpoldiff.report.push_text import render_push
 from netpoldiff.sources import GitRepository, Revision, Workspace
 
 DEFAULT_TIMEOUT: Final = 60.0
@@ -137,6 +138,8 @@ def pre_receive_command(job: ReceiveJob, *, protected: Protection | None = None)
             output_format=job.output_format,
             settings=job.settings,
             fail_on=protected.fail_on,
+            # In text, the pusher's own: short, the opened flows first.
+            render=render_push if job.output_format == "text" else None,
         )
         chunks.append(f"{update.ref}:\n")
         chunks.extend(report.chunks)

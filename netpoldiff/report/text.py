@@ -20,7 +20,7 @@ from netpoldiff.report.labels import (
     endpoint_label,
     sources_by_connections,
 )
-from netpoldiff.report.lines import OUTSIDE
+from netpoldiff.report.lines import OUTSIDE, ChangeLine
 from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, Style
 from netpoldiff.report.verdicts import (
     EXPLAIN_COMMAND,
@@ -186,7 +186,7 @@ _BOLD: Final = "\033[1m"
 WHY_WIDTH: Final = 48
 
 
-def _findings(report: DiffReport, bold: Callable[[str], str]) -> list[str]:
+def findings_lines(report: DiffReport, bold: Callable[[str], str]) -> list[str]:
     """The risks the change brings, one marked paragraph each (configuration has its own)."""
     risks = [f for f in report.findings if f.kind != "configuration-changed"]
     out = ["", bold(FINDINGS_HEADING)] if risks else []
@@ -215,25 +215,13 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
     return [line + "\n\n", _diff_text(report, style)]
 
 
-def _diff_text(report: DiffReport, style: Style) -> str:
-    color = style.color
-
-    def paint(sign: str, text: str) -> str:
-        return f"{_COLORS[sign]}{text}{_RESET}" if color and sign in _COLORS else text
-
-    bold = (lambda text: f"{_BOLD}{text}{_RESET}") if color else (lambda text: text)
-    legend = (
-        f"Flows: {paint('+', '+ opened')}   {paint('-', '- closed')}   "
-        f"{paint('~', '~ opened and closed')}   (SOURCE -> DESTINATION  CONNECTIONS  WHY)"
-    )
-    out = [bold(f"netpoldiff {report.header.old} -> {report.header.new}"), legend]
-    for change in report.configuration_changes:
-        # First: every line below was read with OLD's configuration, not NEW's.
-        out.extend(["", bold(CONFIGURATION_HEADING)])
-        out.extend(f"  {row}" for row in textwrap.wrap(configuration_change_text(change), 96))
-    out.extend(_findings(report, bold))
+def flow_sections(
+    lines: Iterable[ChangeLine], paint: Callable[[str, str], str], bold: Callable[[str], str]
+) -> list[str]:
+    """Changed flows under their destination's namespace: one table row per line."""
+    out: list[str] = []
     sections: dict[str, list[list[str]]] = {}
-    for line in report.lines:
+    for line in lines:
         title = (
             "Outside the cluster"
             if line.destination_namespace == OUTSIDE
@@ -253,6 +241,27 @@ def _diff_text(report: DiffReport, style: Style) -> str:
         out.extend(["", bold(title)])
         table = _table(rows, fmt="plain")
         out.extend("  " + row for row in table.splitlines())
+    return out
+
+
+def _diff_text(report: DiffReport, style: Style) -> str:
+    color = style.color
+
+    def paint(sign: str, text: str) -> str:
+        return f"{_COLORS[sign]}{text}{_RESET}" if color and sign in _COLORS else text
+
+    bold = (lambda text: f"{_BOLD}{text}{_RESET}") if color else (lambda text: text)
+    legend = (
+        f"Flows: {paint('+', '+ opened')}   {paint('-', '- closed')}   "
+        f"{paint('~', '~ opened and closed')}   (SOURCE -> DESTINATION  CONNECTIONS  WHY)"
+    )
+    out = [bold(f"netpoldiff {report.header.old} -> {report.header.new}"), legend]
+    for change in report.configuration_changes:
+        # First: every line below was read with OLD's configuration, not NEW's.
+        out.extend(["", bold(CONFIGURATION_HEADING)])
+        out.extend(f"  {row}" for row in textwrap.wrap(configuration_change_text(change), 96))
+    out.extend(findings_lines(report, bold))
+    out.extend(flow_sections(report.lines, paint, bold))
     out.extend(_explain_hint(report))
     workloads = workload_rows(report)
     if workloads:

@@ -152,6 +152,9 @@ def test_a_push_that_opens_a_flow_to_the_default_branch_is_refused(served: Setup
     assert "remote: refs/heads/main:" in pushed.stderr
     assert f"remote:   {OPENED_FLOW}" in pushed.stderr
     assert f"remote: {REFUSED}" in pushed.stderr
+    # Short, for a terminal scrolling past: the opened flows first, then the risks.
+    said = pushed.stderr
+    assert said.index("remote: Opened by this push:") < said.index("remote: Findings")
     assert served.has("main") == before
     # The commit was read from the quarantine, which git dropped with the refusal.
     assert not served.has_object(tip)

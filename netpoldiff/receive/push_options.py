@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from netpoldiff.printable import printable
+
 APPROVE_OPTION: Final = "netpoldiff.approve"
 _MAX_OPTIONS: Final = 1000
 _MAX_REASON: Final = 500
@@ -34,5 +36,6 @@ def approval_reason(environ: Mapping[str, str]) -> str | None:
     for option in _options(environ):
         key, equals, value = option.partition("=")
         if key == APPROVE_OPTION and equals:
-            reason = " ".join(value.split())[:_MAX_REASON] or None
+            # One line, escaped: it is logged and shown in the pusher's terminal.
+            reason = printable(" ".join(value.split())[:_MAX_REASON]) or None
     return reason

@@ -25,8 +25,20 @@ def _options(*options: str) -> dict[str, str]:
         (_options("netpoldiff.approve=first", "netpoldiff.approve=last"), "last"),
         ({"GIT_PUSH_OPTION_COUNT": "x", "GIT_PUSH_OPTION_0": "netpoldiff.approve=a"}, None),
         ({"GIT_PUSH_OPTION_COUNT": "2", "GIT_PUSH_OPTION_0": "netpoldiff.approve=a"}, "a"),
+        (_options("netpoldiff.approve=ok\x1b[2Jwiped"), "ok\\x1b[2Jwiped"),
     ],
-    ids=["none", "other", "given", "one-line", "empty", "no-value", "last", "bad-count", "gap"],
+    ids=[
+        "none",
+        "other",
+        "given",
+        "one-line",
+        "empty",
+        "no-value",
+        "last",
+        "bad-count",
+        "gap",
+        "escape-sequence-escaped",
+    ],
 )
 def test_the_reason_is_the_approve_option_value(
     environ: dict[str, str], reason: str | None

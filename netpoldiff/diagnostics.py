@@ -199,6 +199,13 @@ COVERED_POLICY: Final = _register(
     "the workloads in the input ({others}), so removing it changes nothing",
 )
 
+# Warnings about input a report does not see (not followed, not read, not evaluated): a diff
+# names each of them, whether or not OLD had it, since they bound what its answer covers.
+READING_GAPS: Final = frozenset(
+    code.code
+    for code in (NOT_FOLLOWED, NOT_READ_SUFFIX, NOTHING_READ, KIND_NOT_EVALUATED, TEMPLATE_SKIPPED)
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

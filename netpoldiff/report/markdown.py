@@ -280,10 +280,10 @@ def _problems(report: DiffReport, limit: int) -> list[str]:
     hidden = [] if not report.suppressed.count else ["", escape(suppressed_text(report.suppressed))]
     # NEW's warnings that OLD had too are counted: the comment reviews the change.
     kept = [] if not report.kept_warnings else ["", f"{kept_warnings_text(report.kept_warnings)}."]
-    warnings = report.introduced_warnings
+    warnings = report.listed_warnings
     if not warnings:
         return [*kept, *hidden]
-    summary = f"{plural(len(warnings), 'warning')} this change introduces"
+    summary = plural(len(warnings), "warning")
     out = ["", f"<details><summary>{summary}</summary>", ""]
     out += [f"- {escape(str(w))}" for w in warnings[:limit]]
     if len(warnings) > limit:
@@ -311,7 +311,7 @@ def _longest_list(report: DiffReport) -> int:
         len(report.lines),
         len(workload_rows(report)),
         len(object_change_lines(report.objects)),
-        len(report.introduced_warnings),
+        len(report.listed_warnings),
         len(report.errors),
         len(report.unevaluated),
         len(_warnings(report)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from netpoldiff.report.reports import DiffReport, Style
-from netpoldiff.report.text import findings_lines, flow_sections, problems_text
+from netpoldiff.report.text_blocks import findings_lines, flow_sections, problems_text
 from netpoldiff.report.words import (
     nothing_read_text,
     object_change_lines,
@@ -41,7 +41,7 @@ def render_push(report: DiffReport, style: Style) -> Iterable[str]:  # noqa: ARG
         out.extend(f"  ? {unevaluated_text(entry)}" for entry in entries)
     out.extend(nothing_read_text(report, side) for side in report.nothing_read)
     problems = problems_text(
-        report.introduced_warnings, report.errors, report.suppressed, kept=report.kept_warnings
+        report.listed_warnings, report.errors, report.suppressed, kept=report.kept_warnings
     )
     if problems:
         out.extend(["", problems])

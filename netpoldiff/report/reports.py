@@ -13,7 +13,7 @@ from typing import Literal
 
 from netpoldiff.causes import Causes
 from netpoldiff.changes import ChangeSet
-from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.diagnostics import READING_GAPS, Diagnostic
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.errors import InputError
 from netpoldiff.evaluate import Engine
@@ -115,14 +115,22 @@ class DiffReport:
         return warning in self._introduced
 
     @property
-    def introduced_warnings(self) -> tuple[Diagnostic, ...]:
-        """NEW's warnings that the change brings, in NEW's order: what text and Markdown list."""
-        return tuple(warning for warning in self.warnings if warning in self._introduced)
+    def listed_warnings(self) -> tuple[Diagnostic, ...]:
+        """What text and Markdown list: NEW's warnings the change brings, and input not seen.
+
+        Warnings about input the report does not see are listed whether or not OLD had them:
+        they bound what "No reachability changes" covers.
+        """
+        return tuple(
+            warning
+            for warning in self.warnings
+            if warning in self._introduced or warning.code in READING_GAPS
+        )
 
     @property
     def kept_warnings(self) -> int:
         """How many of NEW's warnings OLD had too: counted, not listed, by text and Markdown."""
-        return len(self.warnings) - len(self.introduced_warnings)
+        return len(self.warnings) - len(self.listed_warnings)
 
     @property
     def is_complete(self) -> bool:

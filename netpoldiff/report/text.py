@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from typing import Final
 
 from netpoldiff.bitsets import iter_bits
-from netpoldiff.diagnostics import Diagnostic
-from netpoldiff.errors import InputError
 from netpoldiff.explain import DirectionVerdict
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, WorkloadEndpoint
@@ -20,8 +18,15 @@ from netpoldiff.report.labels import (
     endpoint_label,
     sources_by_connections,
 )
-from netpoldiff.report.lines import OUTSIDE, ChangeLine
 from netpoldiff.report.reports import DiffReport, ExplainReport, MatrixReport, Style
+from netpoldiff.report.text_blocks import (
+    DESTINATION_WIDTH,
+    draw_table,
+    findings_lines,
+    flow_sections,
+    problems_text,
+    wrap,
+)
 from netpoldiff.report.verdicts import (
     EXPLAIN_COMMAND,
     EXPLAIN_HINT,
@@ -32,26 +37,18 @@ from netpoldiff.report.verdicts import (
 )
 from netpoldiff.report.words import (
     CONFIGURATION_HEADING,
-    FINDINGS_HEADING,
     OBJECTS_HEADING,
     WORKLOADS_HEADING,
     configuration_change_text,
-    finding_text,
-    kept_warnings_text,
     nothing_read_text,
     object_change_lines,
     plural,
     summary_line,
-    suppressed_text,
     unevaluated_groups,
     unevaluated_text,
-    why,
     workload_rows,
 )
-from netpoldiff.suppression import NOTHING_SUPPRESSED, Suppressed
 
-SOURCES_WIDTH: Final = 64
-DESTINATION_WIDTH: Final = 44
 NOBODY: Final = "(nobody)"
 WHOLE_NAMESPACE_AFTER: Final = 4  # destinations listed by name up to this many
 
@@ -64,51 +61,6 @@ Each row lists who may open connections to a destination, and on what.
   {ANYWHERE_OUTSIDE}   every address outside the cluster
   all            every port of TCP, UDP and SCTP     {NOBODY}       nothing may connect
   all but TCP/22  every port but those named"""
-
-
-def _table(rows: Sequence[Sequence[str]], headers: Sequence[str] = (), *, fmt: str) -> str:
-    # tabulate is imported only when a table is drawn: start-up time is paid on every run,
-    # and every format module is imported with the registry.
-    from tabulate import tabulate  # noqa: PLC0415
-
-    return tabulate(rows, headers=headers, tablefmt=fmt)
-
-
-def _wrap(labels: Sequence[str], width: int = SOURCES_WIDTH) -> str:
-    text = ", ".join(labels)
-    return _wrap_text(text, width)
-
-
-def _wrap_text(text: str, width: int) -> str:
-    """Wrap at spaces only: names and addresses are never cut."""
-    wrapped = textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
-    return "\n".join(wrapped) or text
-
-
-def problems_text(
-    warnings: Sequence[Diagnostic],
-    errors: Sequence[InputError],
-    suppressed: Suppressed = NOTHING_SUPPRESSED,
-    *,
-    kept: int | None = None,
-) -> str:
-    """The warnings and skipped input of a run, and how many warnings were hidden; or nothing.
-
-    In a diff, ``warnings`` are those the change introduces and ``kept`` counts NEW's others:
-    a reviewer reads what the change brings, not every warning of the repository again.
-    """
-    lines = []
-    if errors:
-        lines.append("INCOMPLETE: this input was skipped (--keep-going):")
-        lines.extend(f"  {error}" for error in errors)
-    if warnings:
-        lines.append("Warnings:" if kept is None else "Warnings this change introduces:")
-        lines.extend(f"  {warning}" for warning in warnings)
-    if kept:
-        lines.append(f"{kept_warnings_text(kept)}.")
-    if suppressed.count:
-        lines.append(suppressed_text(suppressed))
-    return "\n".join(lines)
 
 
 def _same_sources(
@@ -157,7 +109,7 @@ def render_matrix(
         rows = []
         for labels, index in _same_sources(matrix, destinations):
             whole = len(labels) == len(destinations) and len(labels) > WHOLE_NAMESPACE_AFTER
-            label = f"all {len(labels)} workloads" if whole else _wrap(labels, DESTINATION_WIDTH)
+            label = f"all {len(labels)} workloads" if whole else wrap(labels, DESTINATION_WIDTH)
             groups = list(sources_by_connections(matrix, index))
             if not groups:
                 rows.append([label, NOBODY, "-"])
@@ -165,12 +117,12 @@ def render_matrix(
                 rows.append(
                     [
                         label if position == 0 else "",
-                        _wrap(describer.describe(sources)),
+                        wrap(describer.describe(sources)),
                         connections,
                     ]
                 )
         out.extend(["", title])
-        table = _table(rows, ["DESTINATION", "SOURCES", "CONNECTIONS"], fmt="simple")
+        table = draw_table(rows, ["DESTINATION", "SOURCES", "CONNECTIONS"], fmt="simple")
         out.extend("  " + line for line in table.splitlines())
     problems = problems_text(report.warnings, report.errors, report.suppressed)
     if problems:
@@ -183,17 +135,6 @@ def render_matrix(
 _COLORS: Final = {"+": "\033[32m", "-": "\033[31m", "~": "\033[33m"}
 _RESET: Final = "\033[0m"
 _BOLD: Final = "\033[1m"
-WHY_WIDTH: Final = 48
-
-
-def findings_lines(report: DiffReport, bold: Callable[[str], str]) -> list[str]:
-    """The risks the change brings, one marked paragraph each (configuration has its own)."""
-    risks = [f for f in report.findings if f.kind != "configuration-changed"]
-    out = ["", bold(FINDINGS_HEADING)] if risks else []
-    for finding in risks:
-        wrapped = textwrap.wrap(finding_text(finding), 94, break_on_hyphens=False)
-        out.extend(f"  {'!' if n == 0 else ' '} {row}" for n, row in enumerate(wrapped))
-    return out
 
 
 def _explain_hint(report: DiffReport) -> list[str]:
@@ -213,35 +154,6 @@ def render_diff(report: DiffReport, style: Style) -> Iterable[str]:
     if found.verdict == "equivalent":
         return [line + "\n"]
     return [line + "\n\n", _diff_text(report, style)]
-
-
-def flow_sections(
-    lines: Iterable[ChangeLine], paint: Callable[[str, str], str], bold: Callable[[str], str]
-) -> list[str]:
-    """Changed flows under their destination's namespace: one table row per line."""
-    out: list[str] = []
-    sections: dict[str, list[list[str]]] = {}
-    for line in lines:
-        title = (
-            "Outside the cluster"
-            if line.destination_namespace == OUTSIDE
-            else f"Namespace {line.destination_namespace}"
-        )
-        sections.setdefault(title, []).append(
-            [
-                paint(line.sign, line.sign),
-                _wrap(line.sources, DESTINATION_WIDTH),
-                "->",
-                _wrap(line.destinations, DESTINATION_WIDTH),
-                paint(line.sign, line.connections),
-                _wrap_text(why(line), WHY_WIDTH),
-            ]
-        )
-    for title, rows in sections.items():
-        out.extend(["", bold(title)])
-        table = _table(rows, fmt="plain")
-        out.extend("  " + row for row in table.splitlines())
-    return out
 
 
 def _diff_text(report: DiffReport, style: Style) -> str:
@@ -270,7 +182,7 @@ def _diff_text(report: DiffReport, style: Style) -> str:
     object_rows = object_change_lines(report.objects)
     if object_rows:
         out.extend(["", bold(OBJECTS_HEADING)])
-        table = _table([[paint(s, s), p, w] for s, p, w in object_rows], fmt="plain")
+        table = draw_table([[paint(s, s), p, w] for s, p, w in object_rows], fmt="plain")
         out.extend("  " + row for row in table.splitlines())
     for heading, entries in unevaluated_groups(report):
         out.extend(["", bold(heading)])
@@ -279,7 +191,7 @@ def _diff_text(report: DiffReport, style: Style) -> str:
         out.append("")
         out.extend(nothing_read_text(report, side) for side in report.nothing_read)
     problems = problems_text(
-        report.introduced_warnings, report.errors, report.suppressed, kept=report.kept_warnings
+        report.listed_warnings, report.errors, report.suppressed, kept=report.kept_warnings
     )
     if problems:
         out.extend(["", problems])
@@ -309,7 +221,7 @@ def render_explain(
         out.extend(["", direction_text(direction, endpoint, verdict)])
         rows = decision_rows(direction, verdict)
         if rows:
-            out.extend("  " + row for row in _table(rows, fmt="plain").splitlines())
+            out.extend("  " + row for row in draw_table(rows, fmt="plain").splitlines())
     problems = problems_text(report.warnings, report.errors, report.suppressed)
     if problems:
         out.extend(["", problems])

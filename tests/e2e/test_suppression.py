@@ -217,8 +217,10 @@ def test_every_format_says_how_many_warnings_were_suppressed(
     result = run_cli("-C", str(repo.root), *args)
     assert result.status == 0, result.err
     assert said in result.out
-    # Of the two NPD003, quiet's is left: loud's is gone from the list.
-    assert result.out.count("NPD003") == 1
+    # Of the two NPD003, quiet's is left: loud's is gone from the list. A diff's text and
+    # Markdown count quiet's, which OLD had too, instead of listing it.
+    listed = 0 if args[:2] == ("main", "pr") and "json" not in args else 1
+    assert result.out.count("NPD003") == listed
     assert "line 19" not in result.out
     assert '"line": 19' not in result.out
 

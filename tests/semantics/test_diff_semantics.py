@@ -184,7 +184,7 @@ def parse_text(text: str) -> TextReport:
                 report.policies.append((sign, policy, what))
         elif title == "Findings":
             report.findings.extend(line[4:] for line in lines if line.startswith("  ! "))
-        elif title == "Warnings this change introduces:":
+        elif title == "Warnings:":
             report.warnings.extend(line.strip() for line in lines if line.startswith("  "))
             report.kept = _kept([line for line in lines if not line.startswith("  ")])
         elif _KEPT.fullmatch(title):

@@ -273,7 +273,7 @@ def test_skipped_input_is_a_caution_and_warnings_are_listed_escaped() -> None:
         f"> - k8s/&lt;b&gt;.yaml (document 1, line 2): bad @{ZWSP}team",
     ]
     assert lines[-5:] == [
-        "<details><summary>1 warning this change introduces</summary>",
+        "<details><summary>1 warning</summary>",
         "",
         "- k8s/link: skipped \\*here\\* \\[NPD004\\]",
         "",

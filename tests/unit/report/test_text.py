@@ -11,7 +11,8 @@ from netpoldiff.diagnostics import HOST_NETWORK, NOT_FOLLOWED, Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.report.reports import MatrixReport
-from netpoldiff.report.text import NOBODY, problems_text, render_diff, render_explain, render_matrix
+from netpoldiff.report.text import NOBODY, render_diff, render_explain, render_matrix
+from netpoldiff.report.text_blocks import problems_text
 from netpoldiff.report.words import summary_line
 from netpoldiff.suppression import Suppressed
 from tests.testing.builders import TCP, cluster, pods, policy, port, rule, workload
@@ -104,7 +105,7 @@ def test_a_diff_report_has_its_sections_in_reading_order_and_the_summary_last() 
         "Why one flow? netpoldiff explain NEW SRC DST",
         "Workloads added and removed",
         "Objects changed",
-        "Warnings this change introduces:",
+        "Warnings:",
         summary_line(report),
     ]
     assert lines[-1] == titles[-1]
@@ -305,7 +306,7 @@ def test_a_diff_lists_the_warnings_it_introduces_and_counts_those_old_had_too() 
     )
     lines = rendered(render_diff, report).splitlines()
     assert lines[-5:] == [
-        "Warnings this change introduces:",
+        "Warnings:",
         f"  {WARNED}",
         "1 warning that OLD had too is not listed (netpoldiff lint lists every one).",
         "",

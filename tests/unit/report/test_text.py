@@ -7,66 +7,18 @@ import re
 
 import pytest
 
-from netpoldiff.diagnostics import HOST_NETWORK, NOT_FOLLOWED, Diagnostic
+from netpoldiff.diagnostics import HOST_NETWORK, NOT_FOLLOWED
 from netpoldiff.errors import InputError, Location
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.report.reports import MatrixReport
 from netpoldiff.report.text import NOBODY, render_diff, render_explain, render_matrix
 from netpoldiff.report.text_blocks import problems_text
 from netpoldiff.report.words import summary_line
-from netpoldiff.suppression import Suppressed
 from tests.testing.builders import TCP, cluster, pods, policy, port, rule, workload
 from tests.unit.report.reporting import diff_report, explain_report, matrix_report, rendered
 
 BROKEN = InputError(Location("k8s/bad.yaml", 3, 7), "spec: expected a mapping")
 WARNED = NOT_FOLLOWED.at(Location("k8s/link"), what="skipped")
-
-
-@pytest.mark.parametrize(
-    ("warnings", "errors", "expected"),
-    [
-        ((), (), ""),
-        (
-            (WARNED,),
-            (BROKEN,),
-            (
-                "INCOMPLETE: this input was skipped (--keep-going):\n"
-                "  k8s/bad.yaml (document 3, line 7): spec: expected a mapping\n"
-                "Warnings:\n"
-                "  k8s/link: skipped [NPD004]"
-            ),
-        ),
-        ((WARNED,), (), "Warnings:\n  k8s/link: skipped [NPD004]"),
-    ],
-    ids=["nothing", "errors-then-warnings", "warnings-only"],
-)
-def test_problems_list_skipped_input_then_warnings(
-    warnings: tuple[Diagnostic, ...], errors: tuple[InputError, ...], expected: str
-) -> None:
-    assert problems_text(warnings, errors) == expected
-
-
-HIDDEN = Suppressed((WARNED, WARNED), ("configuration",))
-
-
-@pytest.mark.parametrize(
-    ("warnings", "expected"),
-    [
-        ((), "2 warnings suppressed (the configuration's ignore)"),
-        (
-            (WARNED,),
-            (
-                "Warnings:\n  k8s/link: skipped [NPD004]\n"
-                "2 warnings suppressed (the configuration's ignore)"
-            ),
-        ),
-    ],
-    ids=["all-hidden", "after-the-warnings-left"],
-)
-def test_problems_count_the_suppressed_warnings_after_those_left(
-    warnings: tuple[Diagnostic, ...], expected: str
-) -> None:
-    assert problems_text(warnings, (), HIDDEN) == expected
 
 
 A_WEB, B_API = workload("a/web"), workload("b/api", {"app": "api"})

@@ -146,6 +146,18 @@ class ChangeSet:
         return frozenset(ref for pair in self.renames.items() for ref in pair)
 
     @cached_property
+    def changed_workloads(self) -> tuple[WorkloadEndpoint, ...]:
+        """Every workload that differs between the sides (added and removed too), in order.
+
+        The others are the same on both sides, with nothing to report or revert. A file that
+        did not change gives both sides the same objects, so most are told apart by identity.
+        """
+        old, new = self.old_workloads, self.new_workloads
+        found = [e for e, after in new.items() if (b := old.get(e)) is not after and b != after]
+        found.extend(endpoint for endpoint in old if endpoint not in new)
+        return tuple(sorted(found))
+
+    @cached_property
     def workload_moves(self) -> dict[WorkloadEndpoint, WorkloadEndpoint]:
         """Added workloads that repeat a removed one elsewhere: new endpoint -> old endpoint.
 

@@ -96,7 +96,7 @@ def _workloads(changes: ChangeSet) -> Iterator[ObjectChange]:
     moves = changes.workload_moves
     moved_from = set(moves.values())
     old, new = changes.old_workloads, changes.new_workloads
-    for endpoint in sorted(old.keys() | new.keys()):
+    for endpoint in changes.changed_workloads:  # an unchanged workload has no edits
         before, after = old.get(endpoint), new.get(endpoint)
         ref = workload_ref(endpoint)
         if before is None and endpoint in moves:

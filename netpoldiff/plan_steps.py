@@ -61,11 +61,8 @@ def plan_steps(changes: ChangeSet) -> list[Step]:
             steps.append(Step("delete", ref, unit, before.origin if before else None))
         else:
             steps.append(Step("apply", ref, unit, after.origin))
-    endpoints = sorted(changes.old_workloads.keys() | changes.new_workloads.keys())
-    for endpoint in endpoints:
+    for endpoint in changes.changed_workloads:
         was, now = changes.old_workloads.get(endpoint), changes.new_workloads.get(endpoint)
-        if was == now:
-            continue
         unit = ChangedObject(workload_ref(endpoint), "modified", workloads=(endpoint,))
         if now is None:
             origin = was.origin if was else None

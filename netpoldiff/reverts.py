@@ -74,7 +74,7 @@ def changed_objects(changes: ChangeSet) -> tuple[ChangedObject, ...]:
             )
         )
     moved = {endpoint for pair in moves.items() for endpoint in pair}
-    for endpoint in sorted(changes.old_workloads.keys() | changes.new_workloads.keys()):
+    for endpoint in changes.changed_workloads:  # an unchanged workload has no details
         if endpoint in moved:
             continue
         details = tuple(changes.workload_changes(endpoint))

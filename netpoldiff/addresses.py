@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from netpoldiff.intervals import IntervalSet, Range
+from netpoldiff.records import pickled_by_fields
 
 V4_BITS: Final = 32
 V6_BITS: Final = 128
@@ -27,6 +28,7 @@ class CidrError(ValueError):
     """A string that is not a CIDR in the form the Kubernetes API accepts."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class IPSet:
     """A set of IP addresses: one IntervalSet per address family."""

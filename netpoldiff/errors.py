@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netpoldiff.printable import printable
+from netpoldiff.records import pickled_by_fields
 
 # Messages quote input freely (a label key, a value, a file name), and once a message is built
 # nothing tells the input's characters from ours; so they are escaped when a message is made,
@@ -19,6 +20,7 @@ class NetpoldiffError(Exception):
         return printable(super().__str__())
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where in the input an object or an error sits: file, document (1-based), line (1-based)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from netpoldiff.records import pickled_by_fields
+
 Range = tuple[int, int]
 
 
@@ -20,6 +22,7 @@ def _canonical(ranges: Iterable[Range]) -> tuple[Range, ...]:
     return tuple(merged)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class IntervalSet:
     """A set of integers as sorted, disjoint, non-adjacent closed ranges.

@@ -14,6 +14,7 @@ from netpoldiff.addresses import IPSet
 from netpoldiff.errors import Location
 from netpoldiff.kinds import NETWORK_POLICY, WORKLOAD_KINDS
 from netpoldiff.ports import Protocol
+from netpoldiff.records import pickled_by_fields
 
 NAMESPACE_NAME_LABEL: Final = "kubernetes.io/metadata.name"
 
@@ -23,6 +24,7 @@ LabelPairs = tuple[tuple[str, str], ...]
 __all__ = ["WORKLOAD_KINDS"]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ObjectRef:
     """Which object: its kind, namespace (None for a cluster-scoped one) and name."""
@@ -52,6 +54,7 @@ def label_pairs(labels: Mapping[str, str]) -> LabelPairs:
     return tuple(sorted(labels.items()))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Namespace:
     """A namespace and its labels, always including ``kubernetes.io/metadata.name``."""
@@ -66,6 +69,7 @@ class Namespace:
         return cls(name, ((NAMESPACE_NAME_LABEL, name),))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ContainerPort:
     """A port a container declares; only named ones matter to policies."""
@@ -107,6 +111,7 @@ def endpoint_sort_key(endpoint: Endpoint) -> tuple[int, tuple[str, str, str], tu
     return (1, ("", "", ""), endpoint.addresses.sort_key())
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Workload:
     """One workload manifest: the labels and container ports of the pods it runs."""

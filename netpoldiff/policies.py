@@ -12,9 +12,11 @@ from netpoldiff.addresses import IPSet
 from netpoldiff.errors import Location
 from netpoldiff.model import ObjectRef
 from netpoldiff.ports import Protocol
+from netpoldiff.records import pickled_by_fields
 from netpoldiff.selectors import LabelSelector
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PolicyPort:
     """One entry of a rule's ``ports``; ``port`` None means every port of the protocol."""
@@ -25,6 +27,7 @@ class PolicyPort:
     origin: Location | None = field(default=None, compare=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PodPeer:
     """A peer given by selectors; ``None`` means the field was absent.
@@ -38,6 +41,7 @@ class PodPeer:
     origin: Location | None = field(default=None, compare=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class IPBlockPeer:
     """A peer given by ``ipBlock``: ``cidr`` minus every ``except`` entry."""
@@ -51,6 +55,7 @@ class IPBlockPeer:
 Peer = PodPeer | IPBlockPeer
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One ingress or egress rule.
@@ -64,6 +69,7 @@ class Rule:
     origin: Location | None = field(default=None, compare=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class NetworkPolicy:
     """A networking.k8s.io/v1 NetworkPolicy after API defaulting.

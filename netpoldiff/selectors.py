@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from netpoldiff.records import pickled_by_fields
+
 Labels = Mapping[str, str]
 
 
@@ -18,6 +20,7 @@ class Operator(StrEnum):
     DOES_NOT_EXIST = "DoesNotExist"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Requirement:
     """One matchExpressions entry; ``values`` is sorted and empty for Exists/DoesNotExist."""
@@ -52,6 +55,7 @@ class Requirement:
                 return f"!{self.key}"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LabelSelector:
     """A label selector: the AND of its matchLabels pairs and its requirements.

@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "netpoldiff"
 # Core modules in dependency order: each may import only modules of a lower rank.
 CORE_RANK: dict[str, float] = {
     "printable": -1,  # below errors, which escape their messages with it
+    "records": -1,  # how the model's records pickle: below everything that defines one
     "errors": 0,
     "diagnostics": 0.5,
     "suppression": 0.7,  # which warnings a run hides: codes of the registry, per object

@@ -29,6 +29,7 @@ from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import namespace, workload
 from netpoldiff.model import Namespace, ObjectRef, UnevaluatedPolicy, Workload
 from netpoldiff.policies import NetworkPolicy
+from netpoldiff.records import pickled_by_fields
 from netpoldiff.suppression import Annotated
 
 
@@ -49,6 +50,7 @@ Converted = (
 DEFAULT_NAMESPACE: Final = "default"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ConvertedDocument:
     """The objects of one document, the warnings found in them, and those they hide."""

@@ -7,7 +7,8 @@ For each size: generate a cluster with ``bench/generate.py`` (OLD), and two copi
 from it in one file each: one workload's pod labels changed (its ``tier`` from backend to
 frontend), and one workload's named port renamed (``http`` to ``http-alt``). For each edit:
 
-- ``netpoldiff OLD NEW`` through the CLI: once to fill the conversion cache, then warm (best of
+- ``netpoldiff HEAD~1 HEAD`` through the CLI, in a repository whose last two commits hold OLD
+  and NEW (one file apart): once to fill the conversion cache, then warm (best of
   ``--repeat``);
 - in a child process that loads both trees from that cache: OLD evaluated by an engine, then
   NEW's evaluation by the same engine (what the diff does), and by a fresh engine (everything
@@ -26,6 +27,7 @@ import json
 import os
 import pstats
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -183,9 +185,20 @@ class Row:
     summary: dict[str, Any]  # the diff's opened and closed counts
 
 
-def _diff(old: Path, new: Path, env: dict[str, str], output: Path) -> run.Measured:
-    command = [str(CLI), str(old), str(new), "--format", "json", "--output", str(output)]
-    measured = run.measure(command, env)
+def _committed(old: Path, new: Path, repo: Path) -> Path:
+    """A repository whose last two commits hold ``old`` and ``new``: one file apart."""
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    for tree in (old, new):
+        work = [*git, f"--git-dir={repo / '.git'}", f"--work-tree={tree}"]
+        subprocess.run([*work, "add", "-A"], check=True)
+        subprocess.run([*work, "commit", "-q", "-m", tree.name], check=True)
+    return repo
+
+
+def _diff(repo: Path, env: dict[str, str], output: Path) -> run.Measured:
+    command = [str(CLI), "HEAD~1", "HEAD", "--format", "json", "--output", str(output)]
+    measured = run.measure(command, env, cwd=repo)
     if measured.returncode not in {0, 1}:
         tail = (measured.stderr.strip().splitlines() or ["(no message)"])[-1]
         sys.exit(f"netpoldiff failed ({measured.returncode}): {tail}")
@@ -208,11 +221,12 @@ def measure(
         what = edited_copy(old, new, edit)
         print(f"  {size:,}: {what}", file=sys.stderr)
         output = scratch / "diff.json"
-        _diff(old, new, env, output)  # fills the conversion cache
+        repo = _committed(old, new, scratch / f"repo-{edit}")
+        _diff(repo, env, output)  # fills the conversion cache
         summary = _summary(output)
         warm = None
         if cli:
-            warm = run.best([_diff(old, new, env, output) for _ in range(repeat)])
+            warm = run.best([_diff(repo, env, output) for _ in range(repeat)])
         command = [sys.executable, str(Path(__file__).resolve()), "--child", str(old), str(new)]
         command += ["--profile-top", str(profile_top)]
         runs = [run.measure(command, env) for _ in range(repeat)]
@@ -297,7 +311,7 @@ def _print(rows: Sequence[Row], load_before: float, load_after: float, repeat: i
         "speed-up",
         "equal",
         "opened/\nclosed",
-        "warm CLI s\n(CPU s)",
+        "warm HEAD~1 HEAD s\n(CPU s)",
         "target",
     ]
     print(tabulate(table, headers=headers, disable_numparse=True, stralign="right"))

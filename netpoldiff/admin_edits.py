@@ -100,7 +100,7 @@ def _rule_edits(
                 for offset, (was, now) in enumerate(pairs):
                     edits.append(
                         f"{direction} rule {j1 + offset + 1}{_label(now)}: action "
-                        f"{was.action.value.capitalize()} → {now.action.value.capitalize()}"
+                        f"{was.action.value.capitalize()} -> {now.action.value.capitalize()}"
                     )
                 continue
         edits.extend(
@@ -117,12 +117,12 @@ def describe_admin_edits(before: AdminPolicy, after: AdminPolicy) -> list[str]:
     """The edits from ``before`` to ``after``, in the order a reader meets them."""
     edits: list[str] = []
     if before.tier != after.tier:
-        edits.append(f"tier {before.tier.value.capitalize()} → {after.tier.value.capitalize()}")
+        edits.append(f"tier {before.tier.value.capitalize()} -> {after.tier.value.capitalize()}")
     if before.priority != after.priority:
-        edits.append(f"priority {before.priority} → {after.priority}")
+        edits.append(f"priority {before.priority} -> {after.priority}")
     if before.subject != after.subject:
         edits.append(
-            f"subject {admin_peer_text(before.subject)} → {admin_peer_text(after.subject)}"
+            f"subject {admin_peer_text(before.subject)} -> {admin_peer_text(after.subject)}"
         )
     edits.extend(_rule_edits("ingress", before.ingress, after.ingress))
     edits.extend(_rule_edits("egress", before.egress, after.egress))

@@ -41,7 +41,7 @@ CASES = {
     "action-changed": (
         ingress(ALLOW_WEB, DENY_ALL),
         ingress(ALLOW_WEB, admin_rule("pass", ALL)),
-        ["ingress rule 2: action Deny → Pass"],
+        ["ingress rule 2: action Deny -> Pass"],
     ),
     "rule-removed": (
         ingress(ALLOW_WEB, DENY_ALL),
@@ -51,12 +51,12 @@ CASES = {
     "priority-and-subject": (
         ingress(DENY_ALL),
         admin("p", 20, A, ingress=(DENY_ALL,)),
-        ["priority 10 → 20", "subject namespaces team=b → namespaces team=a"],
+        ["priority 10 -> 20", "subject namespaces team=b -> namespaces team=a"],
     ),
     "tier": (
         ingress(DENY_ALL),
         admin("p", 10, B, ingress=(DENY_ALL,), tier=AdminTier.BASELINE),
-        ["tier Admin → Baseline"],
+        ["tier Admin -> Baseline"],
     ),
     "egress-networks": (
         admin("p", 1, A, egress=(admin_rule("deny", networks("0.0.0.0/0", "::/0")),)),

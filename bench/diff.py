@@ -15,7 +15,6 @@ targets. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import compileall
 import hashlib
 import json
 import os
@@ -414,17 +413,6 @@ def table_rows(rows: Sequence[Row], *, peer_unavailable: bool, timeout: float) -
     return table
 
 
-def _compile_bytecode() -> None:
-    """Compile netpoldiff's modules once, as an install from a wheel does.
-
-    An editable install under PYTHONDONTWRITEBYTECODE would otherwise compile every module
-    from source in every run: a tenth of a second that users do not pay.
-    """
-    import netpoldiff  # noqa: PLC0415 - only to find the package
-
-    compileall.compile_dir(Path(netpoldiff.__file__).parent, quiet=1)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -455,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.exit(f"no netpoldiff next to {sys.executable}: run `make venv` first")
     sizes = run.parse_sizes(options.sizes)
     repeat = max(1, options.repeat)
-    _compile_bytecode()
+    run.compile_bytecode()
 
     nca: peer.Peer | None = None
     peer_note = ""

@@ -253,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_child(*options.child, profile_top=options.profile_top)
     if not CLI.exists():
         sys.exit(f"no netpoldiff next to {sys.executable}: run `make venv` first")
+    run.compile_bytecode()
     load_before = os.getloadavg()[0]
     rows: list[Row] = []
     for size in run.parse_sizes(options.sizes):

@@ -7,7 +7,7 @@ points as close as the reader knows: file, document, line of the rule, peer or p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from netpoldiff.errors import Location
@@ -28,20 +28,26 @@ class Code:
     severity: Severity
     summary: str
     template: str
+    # The fields that make two of these the same warning in two revisions, where the message
+    # also counts or lists what an unrelated change moves (empty: the whole message does).
+    same_by: tuple[str, ...] = ()
 
     def at(self, location: Location | None, **fields: str) -> Diagnostic:
         """A diagnostic of this kind, found at ``location``."""
-        return Diagnostic(self.code, self.template.format(**fields), location)
+        identity = "\n".join(fields[name] for name in self.same_by) if self.same_by else None
+        return Diagnostic(self.code, self.template.format(**fields), location, identity)
 
 
 CODES: Final[dict[str, Code]] = {}
 
 
-def _register(code: str, severity: Severity, summary: str, template: str) -> Code:
+def _register(
+    code: str, severity: Severity, summary: str, template: str, same_by: tuple[str, ...] = ()
+) -> Code:
     if code in CODES:
         msg = f"{code} is defined twice"
         raise AssertionError(msg)
-    CODES[code] = found = Code(code, severity, summary, template)
+    CODES[code] = found = Code(code, severity, summary, template, same_by)
     return found
 
 
@@ -169,6 +175,7 @@ DNS_BLOCKED: Final = _register(
     "{policy} isolates {count} for egress ({names}) and {none} reach a DNS server: neither "
     "kube-dns (k8s-app=kube-dns in kube-system) nor any address on UDP/53 or TCP/53, so names "
     "do not resolve",
+    same_by=("policy",),  # which workloads it isolates moves with every workload added
 )
 IPV4_ONLY: Final = _register(
     "NPD018",
@@ -197,6 +204,7 @@ COVERED_POLICY: Final = _register(
     "allows, so removing it changes nothing",
     "{policy}: other policies select every pod it selects and allow every flow it allows to "
     "the workloads in the input ({others}), so removing it changes nothing",
+    same_by=("policy",),  # the policies that cover it can change while it stays covered
 )
 
 # Warnings about input a report does not see (not followed, not read, not evaluated): a diff
@@ -214,6 +222,9 @@ class Diagnostic:
     code: str
     message: str
     location: Location | None = None
+    # What makes it the same warning in another revision, when not the whole message (the
+    # registry's ``same_by``): read to tell which warnings a change introduces.
+    identity: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Messages quote input: escaped when made, so that every output shows the same text.

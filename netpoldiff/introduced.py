@@ -1,7 +1,9 @@
 """Which of NEW's warnings a change introduces: those OLD does not have.
 
 A warning is the same on both sides when its code, its message and its file (from the top of
-its source, so that two directories compare file for file) are. Lines move when a change
+its source, so that two directories compare file for file) are; for the codes whose message
+counts or lists what other changes move (the workloads a policy isolates), its identity in the
+registry stands for the message. Lines move when a change
 inserts text above a warning, so they do not decide sameness; they decide only which of
 several identical warnings in one file are the ones OLD had. Counting matters: a file that
 had one NPD003 and now has two has one new warning, even though both read alike.
@@ -54,7 +56,8 @@ def introduced_warnings(
 
 def _key(warning: Diagnostic, place: Place) -> _Key:
     path = warning.location.path if warning.location else None
-    return (warning.code, warning.message, None if path is None else place(path))
+    same = warning.message if warning.identity is None else warning.identity
+    return (warning.code, same, None if path is None else place(path))
 
 
 def _line(warning: Diagnostic) -> int:

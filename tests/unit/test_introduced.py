@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netpoldiff.diagnostics import Diagnostic
+from netpoldiff.diagnostics import DNS_BLOCKED, Diagnostic
 from netpoldiff.errors import Location
 from netpoldiff.introduced import Place, introduced_warnings
 
@@ -46,3 +46,16 @@ def test_two_directories_compare_file_for_file() -> None:
 
     assert introduced_warnings([old], [new]) == {new}
     assert not introduced_warnings([old], [new], within("before"), within("after"))
+
+
+def test_a_warning_whose_registry_names_its_identity_is_matched_by_it() -> None:
+    """NPD017 lists the workloads a policy isolates: one more of them is no new warning."""
+    where = Location("k8s/shop.yaml", 1, 4)
+    fields = {"policy": "shop/default-deny", "none": "none of them may"}
+    old = DNS_BLOCKED.at(where, count="4 workloads", names="a, b, c, d", **fields)
+    new = DNS_BLOCKED.at(where, count="5 workloads", names="a, b, c, d, e", **fields)
+    other = DNS_BLOCKED.at(where, count="1 workload", names="e", policy="shop/x", none="it may")
+
+    assert old.message != new.message
+    assert not introduced_warnings([old], [new])
+    assert introduced_warnings([old], [other]) == {other}

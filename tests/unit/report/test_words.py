@@ -214,7 +214,7 @@ def test_object_change_lines_list_admin_policies_with_their_kind() -> None:
     old = cluster(guard, edited_before, KEPT)
     new = cluster(rewritten, edited_after, baseline, KEPT)
     assert object_change_lines(changed_objects(ChangeSet.between(old, new))) == [
-        ("~", "edited (AdminNetworkPolicy)", "egress rule 1: action Deny \u2192 Pass"),
+        ("~", "edited (AdminNetworkPolicy)", "egress rule 1: action Deny -> Pass"),
         ("+", "default (BaselineAdminNetworkPolicy)", "added"),
         (
             ">",

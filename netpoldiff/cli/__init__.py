@@ -35,7 +35,12 @@ def main(argv: Iterable[str] | None = None) -> None:
         with exit_status(invocation):
             cli.main(args=args, prog_name="netpoldiff", standalone_mode=False, obj=invocation)
     finally:
+        # Everything the run allocated is still young: the first collection after it would
+        # rescan all of it (about a tenth of a second at 10,000 workloads). Moved to the old
+        # generation instead, it is rescanned only by a full collection, when it is due.
+        gc.freeze()
         gc.enable()
+        gc.unfreeze()
 
 
 __all__ = ["main"]

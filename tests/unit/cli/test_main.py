@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -25,3 +26,25 @@ def test_module_entry_point_runs_in_a_subprocess() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["source"] == "fixtures/demo/old"
+
+
+def test_a_run_leaves_nothing_young_for_the_collector_to_rescan(run_cli: CliRunner) -> None:
+    young: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 0:
+            young.append(len(gc.get_objects(generation=0)))
+
+    gc.callbacks.append(count)
+    try:
+        result = run_cli("matrix", "fixtures/demo/old", "--format", "json")
+        garbage = [[index] for index in range(10_000)]  # enough to start a young collection
+    finally:
+        gc.callbacks.remove(count)
+    assert result.status == 0, result.err
+    assert garbage
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    # The run's own objects are old: a young collection sees only what was made since.
+    assert young
+    assert max(young) < 2 * gc.get_threshold()[0]

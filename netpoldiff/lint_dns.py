@@ -26,7 +26,7 @@ from netpoldiff.diagnostics import DNS_BLOCKED, Diagnostic
 from netpoldiff.errors import Location
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import Matrix
-from netpoldiff.model import Namespace, ObjectRef, WorkloadEndpoint
+from netpoldiff.model import Namespace, ObjectRef, Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy, PodPeer
 from netpoldiff.ports import ConnectionSet, Protocol
 from netpoldiff.selectors import LabelSelector
@@ -49,8 +49,7 @@ Blamed = CompiledPolicy | CompiledAdminPolicy
 
 def dns_checks(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
     """One warning per policy that isolates workloads for egress none of which may reach DNS."""
-    index = matrix.index()
-    workloads = {index[w.endpoint]: w for w in cluster.workloads if w.endpoint in index}
+    workloads = _workloads(cluster, matrix)
     admin_deny = [p for p in matrix.admin_policies if _denies_egress(p)]
     restricted = 0
     for position in workloads:
@@ -69,6 +68,14 @@ def dns_checks(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
     if not blocked:
         return ()
     return tuple(_blame(cluster, matrix, blocked, admin_deny))
+
+
+def _workloads(cluster: Cluster, matrix: Matrix) -> Mapping[int, Workload]:
+    """The cluster's workloads by position (their namespaces and labels are what is read)."""
+    if matrix.workload_at is not None:  # the engine's: numbering every workload again is slow
+        return matrix.workload_at
+    index = matrix.index()
+    return {index[w.endpoint]: w for w in cluster.workloads if w.endpoint in index}
 
 
 def _is_kube_dns(labels: Mapping[str, str]) -> bool:

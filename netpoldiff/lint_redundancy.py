@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from functools import partial
 
+from netpoldiff.check_memo import CheckMemo, found_by
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPorts, PortMap
 from netpoldiff.coverage import rule_covers
@@ -29,16 +31,19 @@ def redundancy_checks(
     matrix: Matrix,
     port_maps: Mapping[int, PortMap],
     wanted: Collection[str] | None = None,
+    memo: CheckMemo | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Warnings about rules and policies of the cluster that add nothing.
 
     ``port_maps`` are the named ports of each workload of ``matrix``, by position. With
-    ``wanted`` (codes), only the checks that can give one of them run.
+    ``wanted`` (codes), only the checks that can give one of them run. ``memo``: a policy
+    checked already (the same object) is answered from it.
     """
     found: list[Diagnostic] = []
     if wanted is None or REDUNDANT_RULE.code in wanted:
         for policy in cluster.policies:
-            found.extend(_covered_rules(policy))
+            find = partial(_covered_rules, policy)
+            found.extend(found_by(memo, "covered_rules", (policy,), find))
     covered = wanted is None or COVERED_POLICY.code in wanted
     if not covered and DUPLICATE_POLICY.code not in (wanted or ()):
         return tuple(found)

@@ -20,6 +20,7 @@ from typing import Final
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, parse_cidr
 from netpoldiff.admin_policies import AdminAction, AdminPolicy, NetworksPeer
+from netpoldiff.check_memo import CheckMemo, found_by
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import IPV4_ONLY, PORTS_WITHOUT_PEERS, Diagnostic
 from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PolicyPort, Rule
@@ -37,19 +38,27 @@ _ADMIN_EFFECT: Final = {
 }
 
 
-def rule_checks(cluster: Cluster) -> tuple[Diagnostic, ...]:
-    """Warnings about rules of the cluster's policies that allow more, or less, than they seem."""
+def rule_checks(cluster: Cluster, memo: CheckMemo | None = None) -> tuple[Diagnostic, ...]:
+    """Warnings about rules of the cluster's policies that allow more, or less, than they seem.
+
+    ``memo``: a policy checked already (the same object, as dual-stack) is answered from it.
+    """
     found: list[Diagnostic] = []
     dual_stack = _uses_ipv6(cluster)
     for policy in cluster.policies:
-        for direction, rules in _effective(policy):
-            found.extend(_ports_without_peers(policy, direction, rules))
-            for index, rule in enumerate(rules):
-                field = f"spec.{direction}[{index}].{_PEERS_KEY[direction]}"
-                found.extend(_ip_blocks(str(policy.ref), field, (direction, dual_stack), rule))
+        find = functools.partial(_policy_checks, policy, dual_stack=dual_stack)
+        found.extend(found_by(memo, "rule_checks", (policy,), find, dual_stack))
     for admin in cluster.admin_policies if dual_stack else ():
         found.extend(_admin_networks(admin))
     return tuple(found)
+
+
+def _policy_checks(policy: NetworkPolicy, *, dual_stack: bool) -> Iterator[Diagnostic]:
+    for direction, rules in _effective(policy):
+        yield from _ports_without_peers(policy, direction, rules)
+        for index, rule in enumerate(rules):
+            field = f"spec.{direction}[{index}].{_PEERS_KEY[direction]}"
+            yield from _ip_blocks(str(policy.ref), field, (direction, dual_stack), rule)
 
 
 def _uses_ipv6(cluster: Cluster) -> bool:

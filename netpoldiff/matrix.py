@@ -13,8 +13,8 @@ from types import MappingProxyType
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.columns import Column, column_union
-from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy
-from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, WorkloadEndpoint
+from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy, PortMap
+from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, Workload, WorkloadEndpoint
 from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet
 
 
@@ -50,6 +50,11 @@ class Matrix:
     policies: tuple[CompiledPolicy, ...] = field(default=(), compare=False)
     # Every admin policy, compiled, in the order its tier asks them.
     admin_policies: tuple[CompiledAdminPolicy, ...] = field(default=(), compare=False)
+    # The cluster's workloads and their named ports by position, when the evaluation has them
+    # at hand (the engine does): checks read them instead of numbering every workload again.
+    # A workload here equals the cluster's but may be another's copy: its origin may differ.
+    workload_at: Mapping[int, Workload] | None = field(default=None, compare=False, repr=False)
+    port_maps: Mapping[int, PortMap] | None = field(default=None, compare=False, repr=False)
     _positions: Mapping[Endpoint, int] = field(init=False, compare=False, repr=False)
     # The number of each endpoint, when the caller has it already (the universe's).
     numbered: InitVar[Mapping[Endpoint, int] | None] = None

@@ -8,9 +8,11 @@ report says what it could not show.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
+from functools import partial
 
 from netpoldiff.admin_checks import admin_checks
 from netpoldiff.bitsets import iter_bits
+from netpoldiff.check_memo import CheckMemo, found_by
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledRule, PortMap
 from netpoldiff.diagnostics import (
@@ -31,7 +33,10 @@ from netpoldiff.policies import NetworkPolicy, PodPeer, Rule
 
 
 def unmatched(
-    cluster: Cluster, matrix: Matrix, wanted: Collection[str] | None = None
+    cluster: Cluster,
+    matrix: Matrix,
+    wanted: Collection[str] | None = None,
+    memo: CheckMemo | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Warnings for what the cluster's policies select that matches nothing in it.
 
@@ -56,20 +61,34 @@ def unmatched(
                 )
             )
             continue
-        found.extend(_in_rules(policy, compiled, port_maps, workloads))
+        if _names_ports(policy):  # reads the destinations' named ports too
+            found.extend(_in_rules(policy, compiled, port_maps, workloads))
+        else:
+            find = partial(_in_rules, policy, compiled, port_maps, workloads)
+            found.extend(found_by(memo, "in_rules", (policy, compiled), find))
     found.extend(admin_checks(cluster.admin_policies, matrix.admin_policies, workloads))
     # Likely mistakes beyond what matches nothing: each check is a pure function of its own.
     if wanted is None or {PORTS_WITHOUT_PEERS.code, IPV4_ONLY.code} & set(wanted):
-        found.extend(rule_checks(cluster))
+        found.extend(rule_checks(cluster, memo))
     if wanted is None or DNS_BLOCKED.code in wanted:
         found.extend(dns_checks(cluster, matrix))
-    found.extend(redundancy_checks(cluster, matrix, port_maps, wanted))
+    found.extend(redundancy_checks(cluster, matrix, port_maps, wanted, memo))
     return tuple(found)
 
 
-def _port_maps(cluster: Cluster, matrix: Matrix) -> dict[int, PortMap]:
+def _port_maps(cluster: Cluster, matrix: Matrix) -> Mapping[int, PortMap]:
+    if matrix.port_maps is not None:  # the engine's: numbering every workload again is slow
+        return matrix.port_maps
     index = matrix.index()
     return {index[w.endpoint]: w.named_ports() for w in cluster.workloads if w.endpoint in index}
+
+
+def _names_ports(policy: NetworkPolicy) -> bool:
+    return any(
+        isinstance(port.port, str)
+        for rule in (*policy.ingress, *policy.egress)
+        for port in rule.ports
+    )
 
 
 def _workload_mask(matrix: Matrix) -> int:

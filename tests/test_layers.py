@@ -16,6 +16,7 @@ CORE_RANK: dict[str, float] = {
     "records": -1,  # how the model's records pickle: below everything that defines one
     "errors": 0,
     "diagnostics": 0.5,
+    "check_memo": 0.6,  # what a check found about a policy, kept for the other side of a diff
     "suppression": 0.7,  # which warnings a run hides: codes of the registry, per object
     "intervals": 1,
     "bitsets": 1,

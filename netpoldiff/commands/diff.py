@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import get_args
 
 from netpoldiff.changes import ChangeSet
+from netpoldiff.check_memo import CheckMemo
 from netpoldiff.commands.configured import Configured, configuration_change, configure
 from netpoldiff.commands.shared import (
     LoadedSource,
@@ -167,13 +168,17 @@ def compare(
     errors = _one_per_problem(before.errors, after.errors)
     # Both sides suppressed alike, before they are compared: a warning an annotation hid in
     # OLD and that NEW shows (its annotation removed) is one the change introduces.
+    # A policy both sides share is one object: checked on NEW, it is not checked again on OLD.
+    memo = CheckMemo()
     new_warnings, suppressed = visible_warnings(
-        after.warnings + unmatched(after.cluster, new_matrix), after, settings
+        after.warnings + unmatched(after.cluster, new_matrix, memo=memo), after, settings
     )
     # OLD's warnings only tell which of NEW's are introduced: those of NEW's codes suffice.
     shown = {warning.code for warning in new_warnings}
     old_warnings, _ = visible_warnings(
-        before.warnings + unmatched(before.cluster, old_matrix, shown), before, settings
+        before.warnings + unmatched(before.cluster, old_matrix, shown, memo),
+        before,
+        settings,
     )
     report = DiffReport(
         str(old),

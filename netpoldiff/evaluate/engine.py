@@ -304,6 +304,8 @@ class Engine:
             policies=tuple(policies),
             admin_policies=tuple(admin),
             numbered=MappingProxyType(self.universe.number),
+            workload_at=MappingProxyType(state.workload_at),
+            port_maps=MappingProxyType(state.port_maps),
         )
 
     def _redo(self, state: State, context: tuple[object, ...], changed: int | None) -> int | None:

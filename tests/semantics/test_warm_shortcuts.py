@@ -9,12 +9,18 @@ pairs of clusters that share most of their objects and on copies that share none
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netpoldiff.changes import ChangeSet
+from netpoldiff.check_memo import CheckMemo
 from netpoldiff.cluster import Cluster
+from netpoldiff.evaluate import Engine, Universe
+from netpoldiff.matrix import Matrix
 from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.unmatched import unmatched
 from tests.semantics.test_diff_properties import cluster_pairs
 
 EXAMPLES = settings(max_examples=150, deadline=None)
@@ -36,3 +42,31 @@ def test_the_changed_workloads_are_those_the_full_walk_finds_different(
     copied = ChangeSet.between(old, copy.deepcopy(new))  # equal, never the same
     assert shared.changed_workloads == every_differing_workload(shared)
     assert copied.changed_workloads == every_differing_workload(copied)
+
+
+def _numbered_again(cluster: Cluster, matrix: Matrix) -> Matrix:
+    """``matrix`` without the engine's workloads by position: checks number them themselves."""
+    assert matrix.workload_at is not None
+    assert matrix.port_maps is not None
+    index = matrix.index()
+    placed = {index[w.endpoint]: w for w in cluster.workloads}
+    assert dict(matrix.workload_at) == placed
+    assert dict(matrix.port_maps) == {i: w.named_ports() for i, w in placed.items()}
+    return dataclasses.replace(matrix, workload_at=None, port_maps=None)
+
+
+@EXAMPLES
+@given(cluster_pairs(), st.booleans())
+def test_warnings_shared_by_the_sides_are_those_each_side_finds_alone(
+    pair: tuple[Cluster, Cluster], restricted: bool
+) -> None:
+    old, new = pair
+    # One engine for both sides, as the diff has: NEW's state is derived from OLD's.
+    engine = Engine(Universe.of([old, new]))
+    old_matrix, new_matrix = engine.evaluate(old), engine.evaluate(new)
+    memo = CheckMemo()
+    shared_new = unmatched(new, new_matrix, memo=memo)
+    wanted = {w.code for w in shared_new} if restricted else None
+    shared_old = unmatched(old, old_matrix, wanted, memo)
+    assert shared_new == unmatched(new, _numbered_again(new, new_matrix))
+    assert shared_old == unmatched(old, _numbered_again(old, old_matrix), wanted)

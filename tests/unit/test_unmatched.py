@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from netpoldiff.check_memo import CheckMemo
 from netpoldiff.cluster import Cluster
 from netpoldiff.errors import InputError, Location
-from netpoldiff.evaluate import evaluate
+from netpoldiff.evaluate import Engine, Universe, evaluate
 from netpoldiff.manifests import load_cluster
 from netpoldiff.model import Namespace
 from netpoldiff.policies import NetworkPolicy
@@ -223,3 +224,22 @@ def test_the_lint_fixtures_hold_every_code_a_diff_may_skip_in_old() -> None:
     states = _lint_fixture_clusters()
     found = {w.code for state in states for w in unmatched(state, evaluate(state))}
     assert found >= SKIPPABLE
+
+
+def test_a_shared_policy_naming_ports_is_checked_again_where_the_ports_changed() -> None:
+    # The policy is the same object on both sides, and so is its compiled form (the labels
+    # did not change); only the port its workload declares did.
+    shared = policy("shop/p", ingress=(rule(ports=(port(TCP, "http"),)),))
+    renamed = workload("shop/web", {"app": "web"}, (named("web", 8080),))
+    old, new = (
+        Cluster(NAMESPACES, (WEB, DB), (shared,)),
+        Cluster(NAMESPACES, (renamed, DB), (shared,)),
+    )
+    engine = Engine(Universe.of([old, new]))
+    old_matrix, new_matrix = engine.evaluate(old), engine.evaluate(new)
+    assert old_matrix.policies == new_matrix.policies
+    memo = CheckMemo()
+    new_codes = [w.code for w in unmatched(new, new_matrix, memo=memo)]
+    old_codes = [w.code for w in unmatched(old, old_matrix, memo=memo)]
+    assert "NPD008" in new_codes
+    assert "NPD008" not in old_codes

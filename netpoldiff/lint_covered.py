@@ -51,7 +51,7 @@ def covered_policies(
     compiled = {each.ref: each for each in matrix.policies}
     finder = _Finder(matrix, port_maps)
     found = []
-    for policy in sorted(cluster.policies, key=lambda p: p.ref):
+    for policy in sorted(cluster.policies, key=lambda p: p.ref.sort_key()):
         mine = compiled.get(policy.ref)
         if mine is None or not mine.subjects or policy.ref in skip:
             continue

@@ -258,7 +258,9 @@ class Engine:
         """The reachability matrix of ``cluster`` over the engine's universe."""
         state = self._state(cluster)
         size = len(self.universe)
-        policies = self._compile_all(sorted(cluster.policies, key=lambda p: p.ref), state)
+        policies = self._compile_all(
+            sorted(cluster.policies, key=lambda p: p.ref.sort_key()), state
+        )
         admin = sorted(
             (self._compile_admin(p, state) for p in cluster.admin_policies), key=lambda p: p.order
         )

@@ -83,10 +83,17 @@ class Assembly:
         return Cluster(
             namespaces=tuple(namespaces[name] for name in sorted(namespaces)),
             workloads=tuple(workloads[key] for key in sorted(workloads)),
-            policies=tuple(self.policies[key] for key in sorted(self.policies)),
-            unevaluated=tuple(self.unevaluated[key] for key in sorted(self.unevaluated)),
+            policies=tuple(
+                self.policies[key] for key in sorted(self.policies, key=ObjectRef.sort_key)
+            ),
+            unevaluated=tuple(
+                self.unevaluated[key] for key in sorted(self.unevaluated, key=ObjectRef.sort_key)
+            ),
             host_network=tuple(WorkloadEndpoint(ns, name, kind) for ns, kind, name in left_out),
-            admin_policies=tuple(self.admin_policies[key] for key in sorted(self.admin_policies)),
+            admin_policies=tuple(
+                self.admin_policies[key]
+                for key in sorted(self.admin_policies, key=ObjectRef.sort_key)
+            ),
         )
 
 

@@ -37,7 +37,17 @@ class Assembly:
 
     def add_document(self, document: ConvertedDocument) -> None:
         """Add every object of a document, or none of them (and none of its warnings)."""
-        converted, warnings = document.objects, document.warnings
+        converted = document.objects
+        if len(converted) == 1:
+            # Most documents hold one object: added or refused whole as it is, unstaged.
+            self._add(converted[0], self)
+        else:
+            self._add_staged(converted)
+        self.warnings.extend(document.warnings)
+        self.ignored.extend(document.ignored)
+
+    def _add_staged(self, converted: tuple[Converted, ...]) -> None:
+        """Add the objects together: if one is refused, none of them is added."""
         staged = Assembly()
         for found in converted:
             staged._add(found, self)
@@ -46,8 +56,6 @@ class Assembly:
         self.policies.update(staged.policies)
         self.admin_policies.update(staged.admin_policies)
         self.unevaluated.update(staged.unevaluated)
-        self.warnings.extend(warnings)
-        self.ignored.extend(document.ignored)
 
     def _add(self, found: Converted, parent: Assembly) -> None:
         """Add one converted object; a name taken here or in ``parent`` must hold the same one."""

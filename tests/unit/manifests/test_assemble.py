@@ -7,10 +7,14 @@ import dataclasses
 import pytest
 
 from netpoldiff import addresses, intervals, model, policies, selectors
+from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.manifests import convert, load_cluster
+from netpoldiff.manifests.assemble import Assembly
+from netpoldiff.manifests.convert import ConvertedDocument
 from netpoldiff.model import Namespace
 from netpoldiff.sources import SourceFile
+from tests.testing.builders import namespace, policy, workload
 from tests.unit.manifests.loading import (
     CONFIGMAP,
     POD_WEB,
@@ -296,3 +300,47 @@ def test_a_document_refused_with_keep_going_hides_no_warning() -> None:
     loaded = load(first + "---\n" + second, keep_going=True)
     assert [e.location.document for e in loaded.errors] == [2]
     assert loaded.ignored == ()
+
+
+def _assembled(
+    documents: list[ConvertedDocument], *, staged: bool
+) -> tuple[list[object], list[object], list[object], list[Diagnostic], list[str]]:
+    """What adding ``documents`` in turn leaves, and the error of each refused one."""
+    assembly, refused = Assembly(), list[str]()
+    for document in documents:
+        try:
+            if staged:  # every document the way one of many objects is added
+                assembly._add_staged(document.objects)
+                assembly.warnings.extend(document.warnings)
+            else:
+                assembly.add_document(document)
+        except InputError as error:
+            refused.append(str(error))
+    return (
+        [*assembly.namespaces.items()],
+        [*assembly.workloads.items()],
+        [*assembly.policies.items()],
+        assembly.warnings,
+        refused,
+    )
+
+
+def test_a_document_of_one_object_is_added_as_a_staged_one_would_be() -> None:
+    web, moved = workload("shop/web", {"app": "web"}), workload("shop/web", {"app": "web"})
+    moved = dataclasses.replace(moved, origin=Location("other.yaml", 0, 3))
+    relabelled = workload("shop/web", {"app": "api"})
+    shop, other_shop = namespace("shop", env="prod"), namespace("shop", env="dev")
+    deny = policy("shop/deny", ingress=())
+    warning = Diagnostic("NPD000", "a warning", Location("a.yaml", 0, 1))
+    documents = [
+        ConvertedDocument((web,), (warning,)),
+        ConvertedDocument((moved,), ()),  # the same object again: kept where first written
+        ConvertedDocument((relabelled,), (warning,)),  # another under its name: refused
+        ConvertedDocument((shop,), ()),
+        ConvertedDocument((other_shop,), ()),
+        ConvertedDocument((deny,), ()),
+        ConvertedDocument((policy("shop/allow"), other_shop), ()),  # many: refused whole
+        ConvertedDocument((), (warning,)),
+    ]
+    assert _assembled(documents, staged=False) == _assembled(documents, staged=True)
+    assert len(_assembled(documents, staged=False)[-1]) == 3

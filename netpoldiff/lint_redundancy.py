@@ -8,6 +8,7 @@ what another of its namespace says. A policy covered by other policies is found 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -22,7 +23,7 @@ from netpoldiff.evaluate.compile import compile_ports
 from netpoldiff.lint_covered import covered_policies
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef
-from netpoldiff.policies import IPBlockPeer, NetworkPolicy, PolicyPort, Rule
+from netpoldiff.policies import IPBlockPeer, NetworkPolicy, Rule
 from netpoldiff.policy_documents import canonical_document
 
 
@@ -63,12 +64,15 @@ def _directions(policy: NetworkPolicy) -> Iterator[tuple[str, tuple[Rule, ...]]]
         yield "egress", policy.egress
 
 
+# Thousands of rules write a few lists of ports (equal wherever written): each compiled once.
+_compiled_ports = functools.lru_cache(maxsize=1024)(compile_ports)
+
+
 def _covered_rules(policy: NetworkPolicy) -> Iterator[Diagnostic]:
-    compiled: dict[tuple[PolicyPort, ...], CompiledPorts] = {}
     for direction, rules in _directions(policy):
         if len(rules) < 2:  # noqa: PLR2004 - a pair
             continue
-        written = [(r, compiled.setdefault(r.ports, compile_ports(r.ports))) for r in rules]
+        written = [(r, _compiled_ports(r.ports)) for r in rules]
         for index, other in _covered_pairs(written, policy.namespace):
             yield REDUNDANT_RULE.at(
                 rules[index].origin,

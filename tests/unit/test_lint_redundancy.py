@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from netpoldiff.errors import Location
 from netpoldiff.evaluate import evaluate
-from netpoldiff.lint_redundancy import redundancy_checks
+from netpoldiff.evaluate.compile import compile_ports
+from netpoldiff.lint_redundancy import _compiled_ports, redundancy_checks
 from netpoldiff.model import ObjectRef
 from netpoldiff.policies import NetworkPolicy, Rule
 from netpoldiff.unmatched import unmatched
 from tests.testing.builders import (
     TCP,
+    UDP,
     cluster,
     ip_block,
     pods,
@@ -124,3 +128,19 @@ def test_repeated_policies_are_not_also_said_to_be_covered() -> None:
     codes = [d.code for d in unmatched(state, evaluate(state))]
     assert "NPD021" not in codes
     assert codes.count("NPD020") == 1
+
+
+def test_ports_compiled_once_are_those_every_list_compiles_to() -> None:
+    lists = [
+        (port(TCP, 80),),
+        (port(TCP, 80), port(TCP, "http")),
+        (port(UDP, 53), port(TCP, 53)),
+        (port(TCP, 80, 90),),
+        (),
+    ]
+    elsewhere = [
+        tuple(dataclasses.replace(p, origin=Location("b.yaml", 2, 7)) for p in ports)
+        for ports in lists
+    ]
+    for ports in [*lists, *elsewhere, *reversed(lists)]:
+        assert _compiled_ports(ports) == compile_ports(ports)

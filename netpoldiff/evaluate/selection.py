@@ -50,8 +50,10 @@ class Selection:
         by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
         by_key: dict[str, list[int]] = defaultdict(list)
         by_namespace: dict[str, list[int]] = defaultdict(list)
+        positions = []
         for workload in cluster.workloads:
             position = number[workload.endpoint]
+            positions.append(position)
             by_namespace[workload.namespace].append(position)
             for key, value in workload.labels:
                 by_pair[key, value].append(position)
@@ -61,7 +63,7 @@ class Selection:
             by_pair={pair: mask_of(members) for pair, members in by_pair.items()},
             by_key={key: mask_of(members) for key, members in by_key.items()},
             by_namespace={name: mask_of(members) for name, members in by_namespace.items()},
-            all_workloads=mask_of(number[w.endpoint] for w in cluster.workloads),
+            all_workloads=mask_of(positions),
         )
 
     def pods(self, selector: LabelSelector) -> int:

@@ -224,7 +224,7 @@ class Diagnostic:
     location: Location | None = None
     # What makes it the same warning in another revision, when not the whole message (the
     # registry's ``same_by``): read to tell which warnings a change introduces.
-    identity: str | None = field(default=None, compare=False, repr=False)
+    identity: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Messages quote input: escaped when made, so that every output shows the same text.

@@ -54,16 +54,26 @@ class State:
     touched: int = 0
     changed: ChangedAnswers | None = None
     affected: set[ObjectRef] = field(default_factory=set)
+    # Positions that more than one workload holds: manifests cannot define one object twice,
+    # but a caller's cluster can. A change there is left to a fresh build.
+    shared: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, cluster: Cluster, subjects: Subjects, number: Mapping[Endpoint, int]) -> State:
         """The state of ``cluster``, built from scratch."""
-        workload_at = {number[w.endpoint]: w for w in cluster.workloads}
+        workload_at: dict[int, Workload] = {}
+        shared = set()
+        for workload in cluster.workloads:
+            position = number[workload.endpoint]
+            if workload_at.setdefault(position, workload) != workload:
+                shared.add(position)
+            workload_at[position] = workload  # the last one, as the selection reads them all
         return cls(
             subjects,
             Selection.of(cluster, number),
             workload_at,
             {i: w.named_ports() for i, w in workload_at.items()},
+            shared=frozenset(shared),
         )
 
     def derived(
@@ -76,6 +86,8 @@ class State:
             return None
         removed = [w for w in either if w in self.subjects.workloads]
         added = [w for w in either if w not in self.subjects.workloads]
+        if not self._one_per_endpoint(removed, added, number):
+            return None
         selection, changed = self.selection.updated(
             Changes(tuple(removed), tuple(added), cluster.namespaces), number
         )
@@ -89,4 +101,19 @@ class State:
             workload_at[position] = workload
             port_maps[position] = workload.named_ports()
         touched = mask_of(number[w.endpoint] for w in (*removed, *added))
-        return State(subjects, selection, workload_at, port_maps, self, touched, changed)
+        return State(
+            subjects, selection, workload_at, port_maps, self, touched, changed, shared=self.shared
+        )
+
+    def _one_per_endpoint(
+        self, removed: list[Workload], added: list[Workload], number: Mapping[Endpoint, int]
+    ) -> bool:
+        """Whether each changed workload is the only one at its endpoint, before and after."""
+        gone = {number[w.endpoint] for w in removed}
+        came = {number[w.endpoint] for w in added}
+        return (
+            len(gone) == len(removed)
+            and len(came) == len(added)
+            and not (gone | came) & self.shared
+            and all(p in gone or p not in self.workload_at for p in came)
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -231,6 +232,25 @@ def test_a_policy_listed_twice_is_decided_as_by_a_fresh_engine() -> None:
     engine = Engine(Universe.of([once, twice]))
     for state in (once, twice, once):
         assert decisions(engine.evaluate(state)) == decisions(run(state))
+
+
+def test_two_workloads_at_one_endpoint_are_decided_as_by_a_fresh_engine() -> None:
+    # Manifests cannot define one object twice; a caller's cluster can, one edit at a time.
+    # Found by the property test below: a derived state deleted the endpoint twice.
+    web_in = policy("x/web-in", {"app": "web"}, ingress=(rule(pods({}), ports=(port(),)),))
+    web, api = workload("x/web", {"app": "web"}), workload("x/api")
+    twin = workload("x/twin", {"app": "web"})
+    twin_with_port = dataclasses.replace(twin, ports=(named("http", 8080),))
+    first = Cluster((namespace("x"),), (web, api), (web_in,))
+    second = dataclasses.replace(first, workloads=(web, api, twin))
+    third = dataclasses.replace(first, workloads=(web, api, twin, twin_with_port))
+    states = [first, second, third]
+    universe = Universe.of(states)
+    for before, after in itertools.permutations(states, 2):  # each state derived from each
+        engine = Engine(universe)
+        engine.evaluate(before)
+        found, fresh = engine.evaluate(after), Engine(universe).evaluate(after)
+        assert (found, decisions(found)) == (fresh, decisions(fresh))
 
 
 EXAMPLES = settings(max_examples=60, deadline=None)

@@ -40,3 +40,28 @@ def mask_of(positions: Iterable[int]) -> int:
         relative = position - low
         buffer[relative >> 3] |= 1 << (relative & 7)
     return int.from_bytes(buffer, "little") << low
+
+
+class SharedMasks:
+    """Hands out one int object per distinct set, so that equal masks share their memory.
+
+    A mask costs memory up to its highest member, however few members it has: thousands of
+    rules naming the same peers in a large cluster would otherwise each keep a copy.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, int] = {}
+
+    def __call__(self, mask: int) -> int:
+        """``mask`` itself the first time a set is seen, the object first seen since."""
+        return self._known.setdefault(mask, mask)
+
+    def union(self, masks: Iterable[int]) -> int:
+        """The union of ``masks``, shared; one mask is its own union, not a copy of it."""
+        members = tuple(masks)
+        if len(members) == 1:
+            return members[0]
+        mask = 0
+        for member in members:
+            mask |= member
+        return self(mask)

@@ -13,7 +13,7 @@ from netpoldiff.admin_policies import (
     NetworksPeer,
     PodsPeer,
 )
-from netpoldiff.bitsets import mask_of
+from netpoldiff.bitsets import SharedMasks, mask_of
 from netpoldiff.compiled import (
     CompiledAdminPolicy,
     CompiledAdminRule,
@@ -104,6 +104,8 @@ class Compiler:
         self.universe = universe
         self._blocks: dict[IPSet, int] = {}
         self._ports: dict[tuple[PolicyPort, ...], CompiledPorts] = {}
+        # Subjects and peers repeat across policies: each distinct set is kept once.
+        self._shared = SharedMasks()
 
     def block(self, addresses: IPSet) -> int:
         """The external atoms an ipBlock peer matches."""
@@ -133,20 +135,17 @@ class Compiler:
         if rule.peers is None:
             return CompiledRule(index, rule.origin, present, ports)
         peer_masks = tuple(
-            selection.peer(peer, namespace)
+            self._shared(selection.peer(peer, namespace))
             if isinstance(peer, PodPeer)
             else self.block(peer.addresses)
             for peer in rule.peers
         )
-        mask = 0
-        for peer_mask in peer_masks:
-            mask |= peer_mask
-        return CompiledRule(index, rule.origin, mask, ports, peer_masks)
+        return CompiledRule(index, rule.origin, self._shared.union(peer_masks), ports, peer_masks)
 
     def policy(self, policy: NetworkPolicy, selection: Selection) -> CompiledPolicy:
         """A policy as masks over the universe, with the workloads of ``selection``."""
         namespace = policy.namespace
-        subjects = selection.subjects(policy.pod_selector, namespace)
+        subjects = self._shared(selection.subjects(policy.pod_selector, namespace))
         present = selection.all_workloads | self.universe.all_externals
         ingress = egress = None
         # A policy that selects nothing governs nothing: its rules are never evaluated.
@@ -184,10 +183,8 @@ class Compiler:
         self, index: int, rule: AdminRule, subjects: int, selection: Selection
     ) -> CompiledAdminRule:
         """One rule of an admin policy whose subjects are ``subjects``."""
-        peer_masks = tuple(self.admin_peer(peer, selection) for peer in rule.peers)
-        mask = 0
-        for peer_mask in peer_masks:
-            mask |= peer_mask
+        peer_masks = tuple(self._shared(self.admin_peer(peer, selection)) for peer in rule.peers)
+        mask = self._shared.union(peer_masks)
         # "Ports allows for matching traffic based on port and protocols. ... If Ports is not
         # set then the rule does not filter traffic via port."
         ports = compile_ports(()) if rule.ports is None else self.ports(rule.ports)
@@ -195,7 +192,7 @@ class Compiler:
 
     def admin_policy(self, policy: AdminPolicy, selection: Selection) -> CompiledAdminPolicy:
         """An admin policy as masks over the universe, with the workloads of ``selection``."""
-        subjects = selection.cluster_wide(policy.subject)
+        subjects = self._shared(selection.cluster_wide(policy.subject))
         ingress = tuple(
             self.admin_rule(i, r, subjects, selection) for i, r in enumerate(policy.ingress)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netpoldiff.bitsets import iter_bits, mask_of
+from netpoldiff.bitsets import SharedMasks, iter_bits, mask_of
 
 positions = st.sets(st.integers(min_value=0, max_value=5000), max_size=60)
 
@@ -28,3 +28,17 @@ def test_repeated_positions_count_once_and_nothing_is_the_empty_set() -> None:
     assert mask_of([3, 3, 0]) == 0b1001
     assert mask_of([]) == 0
     assert list(iter_bits(0)) == []
+
+
+@given(st.lists(positions, min_size=2, max_size=4))
+def test_a_shared_union_is_the_union_kept_once(sets: list[set[int]]) -> None:
+    shared = SharedMasks()
+    union = shared.union(mask_of(members) for members in sets)
+    again = mask_of(set().union(*sets))  # the same set, built anew: another int object
+    assert union == again
+    assert shared(again) is union
+
+
+def test_one_mask_is_its_own_shared_union_not_a_copy() -> None:
+    mask = mask_of([1000, 1001])
+    assert SharedMasks().union([mask]) is mask

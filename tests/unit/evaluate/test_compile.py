@@ -214,3 +214,34 @@ def test_a_policy_selects_only_in_its_own_namespace() -> None:
     compiled = compile_.policy(policy("bank/web", {"app": "web"}, ingress=()), selection)
     assert compiled.subjects == mask(endpoint("bank/web"))
     assert compiled.ingress == ()
+
+
+def test_policies_that_select_the_same_endpoints_share_their_masks() -> None:
+    # A mask costs memory up to its highest member: at 100,000 workloads, thousands of
+    # policies keeping their own copies of equal sets took gigabytes.
+    many = Cluster(
+        (namespace("apps"), namespace("shop")),
+        (
+            *(workload(f"apps/w{i}", {"app": f"w{i}"}) for i in range(300)),
+            workload("shop/web", {"app": "web"}),
+            workload("shop/api", {"app": "api"}),
+        ),
+        (),
+    )
+    universe = Universe.of([many])
+    compile_, selection = Compiler(universe), Selection.of(many, universe.number)
+    first, second = (
+        compile_.policy(
+            policy(f"shop/{name}", {"app": "web"}, ingress=(rule(pods({"app": "api"})),)),
+            selection,
+        )
+        for name in ("one", "two")
+    )
+    assert first.ingress is not None
+    assert second.ingress is not None
+    web, api = (universe.number[endpoint(f"shop/{name}")] for name in ("web", "api"))
+    assert (first.subjects, first.ingress[0].peers) == (1 << web, 1 << api)
+    assert first.subjects is second.subjects
+    assert first.ingress[0].peers is second.ingress[0].peers
+    # The one peer's mask is the rule's: not a copy of it.
+    assert first.ingress[0].peers is first.ingress[0].peer_masks[0]

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledPorts, CompiledRule, PortMap
 from netpoldiff.coverage import grants_cover, implies
@@ -117,10 +117,10 @@ class _Finder:
     removed: set[ObjectRef] = field(init=False, default_factory=set)  # covered, left out
 
     def __post_init__(self) -> None:
-        places: dict[PortMap | None, int] = defaultdict(int)
+        held: dict[PortMap | None, list[int]] = defaultdict(list)
         for position in iter_bits(self.matrix.present):
-            places[self.port_maps.get(position)] |= 1 << position
-        self.places = dict(places)
+            held[self.port_maps.get(position)].append(position)
+        self.places = {port_map: mask_of(members) for port_map, members in held.items()}
 
     def _resolve(self, ports: CompiledPorts, port_map: PortMap | None) -> ConnectionSet:
         key = (ports, port_map)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Final
 
 from netpoldiff.admin_policies import AdminAction, AdminPolicy, NamespacesPeer, PodsPeer
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import (
     CompiledAdminPolicy,
@@ -51,17 +51,20 @@ def dns_checks(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
     """One warning per policy that isolates workloads for egress none of which may reach DNS."""
     workloads = _workloads(cluster, matrix)
     admin_deny = [p for p in matrix.admin_policies if _denies_egress(p)]
-    restricted = 0
-    for position in workloads:
-        if matrix.egress_by[position] or any((p.subjects >> position) & 1 for p in admin_deny):
-            restricted |= 1 << position
+    # Masks built once each from their positions: OR-ing bits in one at a time is quadratic.
+    restricted = mask_of(
+        position
+        for position in workloads
+        if matrix.egress_by[position] or any((p.subjects >> position) & 1 for p in admin_deny)
+    )
     if not restricted:
         return ()
-    kube_dns = 0
-    for position, workload in workloads.items():
-        if workload.namespace == DNS_NAMESPACE and _is_kube_dns(dict(workload.labels)):
-            kube_dns |= 1 << position
-    externals = sum(1 << i for i in iter_bits(matrix.present) if i not in workloads)
+    kube_dns = mask_of(
+        position
+        for position, workload in workloads.items()
+        if workload.namespace == DNS_NAMESPACE and _is_kube_dns(dict(workload.labels))
+    )
+    externals = mask_of(i for i in iter_bits(matrix.present) if i not in workloads)
     blocked = restricted & ~_reaching(matrix, kube_dns | externals)
     if not kube_dns:
         blocked &= ~_would_reach_kube_dns(cluster, matrix, blocked)
@@ -107,7 +110,7 @@ def _would_reach_kube_dns(cluster: Cluster, matrix: Matrix, blocked: int) -> int
     namespaces = {namespace.name: namespace for namespace in cluster.namespaces}
     system = dict(namespaces.get(DNS_NAMESPACE, Namespace.implicit(DNS_NAMESPACE)).labels)
     answers: dict[int, bool] = {}
-    reaching = 0
+    reaching: list[int] = []
     for position in iter_bits(blocked):
         deciders: list[Blamed] = list(matrix.egress_by[position])
         deciders.extend(p for p in matrix.admin_policies if (p.subjects >> position) & 1)
@@ -119,9 +122,9 @@ def _would_reach_kube_dns(cluster: Cluster, matrix: Matrix, blocked: int) -> int
                     policy, compiled, system
                 )
             if known:
-                reaching |= 1 << position
+                reaching.append(position)
                 break
-    return reaching
+    return mask_of(reaching)
 
 
 def _lets_through(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from netpoldiff.admin_policies import AdminPolicy
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.changes import ChangeSet
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.model import ObjectRef, WorkloadEndpoint
@@ -38,14 +38,16 @@ class Touching:
     @classmethod
     def of(cls, diff: MatrixDiff, changes: ChangeSet) -> Touching:
         """The masks of one diff's endpoints, and the subjects of its policies."""
-        workloads = 0
-        namespaces: dict[str, int] = defaultdict(int)
+        # Positions gathered, then masks built once each: OR-ing bits in one at a time copies
+        # the growing int every time.
+        in_namespace: dict[str, list[int]] = defaultdict(list)
         positions: dict[WorkloadEndpoint, int] = {}
         for index, endpoint in enumerate(diff.endpoints):
             if isinstance(endpoint, WorkloadEndpoint):
-                workloads |= 1 << index
-                namespaces[endpoint.namespace] |= 1 << index
+                in_namespace[endpoint.namespace].append(index)
                 positions[endpoint] = index
+        workloads = mask_of(positions.values())
+        namespaces = {name: mask_of(members) for name, members in in_namespace.items()}
         subjects: dict[ObjectRef, int] = defaultdict(int)
         for matrix in (diff.old, diff.new):
             for policy in matrix.policies:
@@ -59,7 +61,7 @@ class Touching:
             changes,
             workloads,
             len(changes.new_workloads),
-            dict(namespaces),
+            namespaces,
             positions,
             dict(subjects),
             counterparts,

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping
 from functools import partial
 
 from netpoldiff.admin_checks import admin_checks
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.check_memo import CheckMemo, found_by
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledRule, PortMap
@@ -92,11 +92,10 @@ def _names_ports(policy: NetworkPolicy) -> bool:
 
 
 def _workload_mask(matrix: Matrix) -> int:
-    mask = 0
-    for position in iter_bits(matrix.present):
-        if isinstance(matrix.endpoints[position], WorkloadEndpoint):
-            mask |= 1 << position
-    return mask
+    endpoints = matrix.endpoints
+    return mask_of(
+        p for p in iter_bits(matrix.present) if isinstance(endpoints[p], WorkloadEndpoint)
+    )
 
 
 def _in_rules(

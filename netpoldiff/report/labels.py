@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, IPSet, family_cidrs
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
@@ -164,14 +164,18 @@ class MaskDescriber:
     def __init__(self, matrix: Matrix) -> None:
         self.matrix = matrix
         self.population = Population.of(matrix)
-        self.namespace_masks: dict[str, int] = defaultdict(int)
-        self.externals = 0
+        # Masks built once each from their positions: OR-ing bits in one at a time is quadratic.
+        in_namespace: dict[str, list[int]] = defaultdict(list)
+        externals = []
         for index in iter_bits(matrix.present):
             endpoint = matrix.endpoints[index]
             if isinstance(endpoint, WorkloadEndpoint):
-                self.namespace_masks[endpoint.namespace] |= 1 << index
+                in_namespace[endpoint.namespace].append(index)
             else:
-                self.externals |= 1 << index
+                externals.append(index)
+        self.namespace_masks: dict[str, int] = defaultdict(int)
+        self.namespace_masks.update((n, mask_of(m)) for n, m in in_namespace.items())
+        self.externals = mask_of(externals)
 
     def describe(self, mask: int) -> list[str]:
         """Short labels for the endpoints of ``mask``."""

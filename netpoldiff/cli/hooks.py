@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import click
 
-from netpoldiff.cli import options, run_options
+from netpoldiff.cli import hook_options, options, run_options
 from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.cli.output import ColorMode, say, use_color, write
 from netpoldiff.cli.receive import read_input, run_pre_receive
@@ -34,14 +34,14 @@ def hook() -> None:
 
 
 @hook.command("install")
-@options.install_stage
-@options.hook_fail_on
-@options.force
-@options.print_script
-@options.protect
-@options.timeout
-@options.on_timeout
-@options.cache_dir
+@hook_options.install_stage
+@hook_options.hook_fail_on
+@hook_options.force
+@hook_options.print_script
+@hook_options.protect
+@hook_options.timeout
+@hook_options.on_timeout
+@hook_options.cache_dir
 @run_options.directory
 @options.config
 @run_options.debug
@@ -108,16 +108,16 @@ def _receive_options_only_for_pre_receive(
 
 
 @hook.command("run")
-@options.run_stage
+@hook_options.run_stage
 @click.argument("remote", required=False)
 @click.argument("url", required=False)
 @options.diff_format
 @options.fail_on
 @options.color
-@options.protect
-@options.timeout
-@options.on_timeout
-@options.cache_dir
+@hook_options.protect
+@hook_options.timeout
+@hook_options.on_timeout
+@hook_options.cache_dir
 @options.common
 @click.pass_context
 def hook_run(

@@ -16,7 +16,6 @@ from netpoldiff.cli import options, run_options
 from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import ColorMode
 from netpoldiff.commands import FailOn, MatrixFailOn
-from netpoldiff.configuration import HOOK_FAIL_ON
 from netpoldiff.manifests import DEFAULT_NAMESPACE
 from netpoldiff.report.formats import DIFF_FORMATS, MATRIX_FORMATS
 from netpoldiff.sources import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE
@@ -123,9 +122,8 @@ def test_a_format_another_command_registers_is_refused() -> None:
     [
         (options.fail_on, get_args(FailOn), ()),
         (options.matrix_fail_on, get_args(MatrixFailOn), ()),
-        (options.hook_fail_on, get_args(FailOn), HOOK_FAIL_ON),
     ],
-    ids=["diff", "matrix", "hook-install"],
+    ids=["diff", "matrix"],
 )
 def test_fail_on_choices_are_the_commands_literals(
     decorator: Decorator, choices: tuple[str, ...], default: tuple[str, ...]
@@ -208,14 +206,6 @@ def test_debug_is_recorded_before_an_earlier_option_fails_its_check() -> None:
 def test_compose_applies_the_options_in_the_order_listed() -> None:
     probe = _probe(click.option("--first"), click.option("--second"), click.option("--third"))
     assert [p.name for p in probe.params] == ["first", "second", "third"]
-
-
-@pytest.mark.parametrize(
-    "stage", [options.install_stage, options.run_stage], ids=["install", "run"]
-)
-def test_a_hook_stage_is_pre_commit_unless_pre_push_is_asked(stage: Decorator) -> None:
-    assert _parsed(stage) == {"stage": "pre-commit"}
-    assert _parsed(stage, args=("--pre-push",)) == {"stage": "pre-push"}
 
 
 def test_old_and_new_are_both_optional() -> None:

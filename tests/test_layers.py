@@ -71,6 +71,7 @@ CORE_PACKAGE_ORDER = {
         "tiers",
         "tier_updates",
         "admin_tiers",
+        "cluster_columns",
         "engine",
         "__init__",
     ),

@@ -15,18 +15,18 @@ looked up again. Every shortcut gives what a fresh engine would.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from types import MappingProxyType
 
 from netpoldiff.admin_policies import AdminPolicy, AdminTier
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
-from netpoldiff.columns import Column, LazyColumn, column_intersection, column_without
-from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy, PortMap
+from netpoldiff.columns import Column
+from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy
 from netpoldiff.evaluate.admin_tiers import AdminEgress, AdminIngress
 from netpoldiff.evaluate.answers import Query
+from netpoldiff.evaluate.cluster_columns import ClusterColumns, ColumnKey
 from netpoldiff.evaluate.compile import Compiler, admin_queries, policy_queries
 from netpoldiff.evaluate.selection import Selection
 from netpoldiff.evaluate.states import State, Subjects
@@ -37,15 +37,11 @@ from netpoldiff.evaluate.tiers import (
     NetworkPolicyEgress,
     NetworkPolicyIngress,
     Tier,
-    decide,
 )
 from netpoldiff.evaluate.universe import Universe
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef
 from netpoldiff.policies import NetworkPolicy
-from netpoldiff.ports import ALL_CONNECTIONS
-
-ColumnKey = tuple[object, ...]
 
 # Past this share of the policies changed, the tiers are built afresh rather than updated.
 _UPDATE_AT_MOST = 4  # 1 / 4
@@ -288,7 +284,9 @@ class Engine:
             tiers.below is not None,
         )
         cache = self._columns.setdefault(context, {})
-        run = _Run(state, present, self.universe.all_externals, cache, ingress_tiers, egress_tiers)
+        run = ClusterColumns(
+            state, present, self.universe.all_externals, cache, ingress_tiers, egress_tiers
+        )
         redo = self._redo(state, context, changed)
         if last is None or redo is None:
             columns = [run.column(dst) for dst in range(size)]
@@ -322,51 +320,3 @@ class Engine:
         if last.state.base is state:
             return changed | last.state.touched
         return None
-
-
-@dataclass(slots=True)
-class _Run:
-    """One cluster's columns, destination by destination."""
-
-    state: State
-    present: int
-    externals: int
-    cache: dict[ColumnKey, Column]
-    ingress: Sequence[Tier]
-    egress: Sequence[Tier]
-    keyed: list[Tier] = field(init=False)  # the tiers whose verdict varies: the column keys
-
-    def __post_init__(self) -> None:
-        self.keyed = [tier for tier in (*self.ingress, *self.egress) if tier.keys]
-
-    def column(self, dst: int) -> Column:
-        workload = self.state.workload_at.get(dst)
-        if workload is None and not (self.externals >> dst) & 1:
-            return {}  # a workload of another cluster of the universe
-        port_map = self.state.port_maps[dst] if workload is not None else None
-        keyed = self.keyed
-        uses_names = any(tier.names[dst] for tier in keyed)
-        # Destinations that the same policies, rules and port names decide share a column.
-        key: ColumnKey = (
-            workload is None,
-            port_map if uses_names else None,
-            *[tier.keys[dst] for tier in keyed],
-        )
-        column = self.cache.get(key)
-        if column is None:
-            # Worked out when first read: a column two evaluations share may never be.
-            decided = partial(self._decide, dst, port_map, external=workload is None)
-            column = self.cache[key] = LazyColumn(decided)
-        if workload is not None and workload.is_bare_pod:
-            column = LazyColumn(partial(column_without, column, 1 << dst))
-        return column
-
-    def _decide(self, dst: int, port_map: PortMap | None, *, external: bool) -> Column:
-        # An external destination is not a pod: no policy governs its ingress, and traffic
-        # between two externals is not in the matrix.
-        workloads = self.state.selection.all_workloads
-        sources = workloads if external else self.present
-        admitted = decide(self.ingress, dst, port_map, {ALL_CONNECTIONS: sources})
-        leaving = decide(self.egress, dst, port_map, {ALL_CONNECTIONS: self.present})
-        # Allowed iff the source's egress AND the destination's ingress allow it.
-        return column_intersection(leaving, admitted)

@@ -46,7 +46,7 @@ def run_pre_receive(job: ReceiveJob, output: str | None) -> NoReturn:
     sent = replace(job, timeout=0, settings=replace(job.settings, progress=SILENT))
     finished = run_within(
         [sys.executable, "-m", "netpoldiff.cli.receive"],
-        pickle.dumps((sent, output)),
+        pickle.dumps((sent, output, protected)),  # read once, here: the child is given it
         protected.timeout,
         job.settings.start,
     )
@@ -73,11 +73,11 @@ def _finish(report: Report, output: str | None, settings: Settings) -> NoReturn:
 def _child() -> None:
     """The time-limited run: the job from the parent on standard input."""
     # Sent by the parent netpoldiff through a pipe only it holds, never read from elsewhere.
-    job, output = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
+    job, output, protected = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
     sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))  # as main() sets it
     with exit_status(Invocation()):
-        _finish(pre_receive_command(job), output, job.settings)
+        _finish(pre_receive_command(job, protected=protected), output, job.settings)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ class DiffReport:
         """Whether OLD lacks this warning: the change brings it (netpoldiff/introduced.py)."""
         return warning in self._introduced
 
-    @property
+    @cached_property
     def listed_warnings(self) -> tuple[Diagnostic, ...]:
         """What text and Markdown list: NEW's warnings the change brings, and input not seen.
 

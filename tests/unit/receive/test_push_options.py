@@ -26,6 +26,7 @@ def _options(*options: str) -> dict[str, str]:
         ({"GIT_PUSH_OPTION_COUNT": "x", "GIT_PUSH_OPTION_0": "netpoldiff.approve=a"}, None),
         ({"GIT_PUSH_OPTION_COUNT": "2", "GIT_PUSH_OPTION_0": "netpoldiff.approve=a"}, "a"),
         (_options("netpoldiff.approve=ok\x1b[2Jwiped"), "ok\\x1b[2Jwiped"),
+        (_options("netpoldiff.approve=" + "y" * 600), "y" * 500),
     ],
     ids=[
         "none",
@@ -38,6 +39,7 @@ def _options(*options: str) -> dict[str, str]:
         "bad-count",
         "gap",
         "escape-sequence-escaped",
+        "cut-at-500",
     ],
 )
 def test_the_reason_is_the_approve_option_value(

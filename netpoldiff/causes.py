@@ -66,7 +66,7 @@ class Causes:
         self.changes = changes
         self._engine = engine or _engine_for(diff, changes)
         self._objects = changed_objects(changes)
-        self._masks = Touching.of(diff, changes)
+        self._masks = Touching.of(diff, changes, self._objects)
         self._moved = moved
         self._order = {
             changed: (self._masks.reach(changed), _KIND_RANK.get(changed.ref.kind, 2), i)

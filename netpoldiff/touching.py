@@ -36,8 +36,8 @@ class Touching:
     counterparts: dict[WorkloadEndpoint, WorkloadEndpoint]  # each end of a move: the other
 
     @classmethod
-    def of(cls, diff: MatrixDiff, changes: ChangeSet) -> Touching:
-        """The masks of one diff's endpoints, and the subjects of its policies."""
+    def of(cls, diff: MatrixDiff, changes: ChangeSet, objects: Iterable[ChangedObject]) -> Touching:
+        """The masks of one diff's endpoints, and the subjects of ``objects``' policies."""
         # Positions gathered, then masks built once each: OR-ing bits in one at a time copies
         # the growing int every time.
         in_namespace: dict[str, list[int]] = defaultdict(list)
@@ -48,12 +48,17 @@ class Touching:
                 positions[endpoint] = index
         workloads = mask_of(positions.values())
         namespaces = {name: mask_of(members) for name, members in in_namespace.items()}
-        subjects: dict[ObjectRef, int] = defaultdict(int)
+        # Only the changed objects' policies are asked about: a mask spans up to its highest
+        # member, so OR-ing every policy's subjects over a large cluster is quadratic.
+        wanted = {ref for changed in objects for ref in changed.policies}
+        subjects: dict[ObjectRef, int] = {}
         for matrix in (diff.old, diff.new):
-            for policy in matrix.policies:
-                subjects[policy.ref] |= policy.subjects
-            for admin in matrix.admin_policies:
-                subjects[admin.ref] |= admin.subjects
+            compiled = [(p.ref, p.subjects) for p in matrix.policies]
+            compiled += [(p.ref, p.subjects) for p in matrix.admin_policies]
+            for ref, mask in compiled:
+                if ref in wanted:
+                    known = subjects.get(ref)
+                    subjects[ref] = mask if known is None or known is mask else known | mask
         counterparts = {**changes.workload_moves}
         counterparts.update((old, new) for new, old in changes.workload_moves.items())
         return cls(
@@ -63,7 +68,7 @@ class Touching:
             len(changes.new_workloads),
             namespaces,
             positions,
-            dict(subjects),
+            subjects,
             counterparts,
         )
 

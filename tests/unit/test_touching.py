@@ -20,7 +20,7 @@ SPACES = (namespace("shop"), namespace("ops"))
 def touched(old: Cluster, new: Cluster) -> dict[str, set[tuple[str, str]]]:
     diff = diff_matrices(*evaluate_pair(old, new))
     changes = ChangeSet.between(old, new)
-    touching = Touching.of(diff, changes)
+    touching = Touching.of(diff, changes, changed_objects(changes))
     changed = {
         dst: column_sources(o) | column_sources(c)
         for dst, (o, c) in enumerate(zip(diff.opened, diff.closed, strict=True))
@@ -55,3 +55,15 @@ def test_a_workload_touches_only_its_own_pairs() -> None:
     new = cluster(*SPACES, workload("shop/web", {"app": "other"}), API, allow)
     found = touched(old, new)
     assert found["shop/web"] == {("shop/web", "shop/api")}
+
+
+def test_a_policy_reaches_what_either_version_selects() -> None:
+    old_version = policy("shop/deny", {"app": "api"}, ingress=())
+    new_version = policy("shop/deny", {"app": "db"}, ingress=())
+    old = cluster(*SPACES, WEB, API, DB, PROBE, old_version)
+    new = cluster(*SPACES, WEB, API, DB, PROBE, new_version)
+    changes = ChangeSet.between(old, new)
+    objects = changed_objects(changes)
+    touching = Touching.of(diff_matrices(*evaluate_pair(old, new)), changes, objects)
+    (deny,) = (obj for obj in objects if str(obj) == "shop/deny")
+    assert touching.reach(deny) == 2  # api in OLD, db in NEW

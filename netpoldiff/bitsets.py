@@ -42,6 +42,9 @@ def mask_of(positions: Iterable[int]) -> int:
     return int.from_bytes(buffer, "little") << low
 
 
+_TOP_BITS = 64  # of a mask, beside its length and member count: which sets may be equal
+
+
 class SharedMasks:
     """Hands out one int object per distinct set, so that equal masks share their memory.
 
@@ -50,11 +53,24 @@ class SharedMasks:
     """
 
     def __init__(self) -> None:
-        self._known: dict[int, int] = {}
+        self._known: dict[tuple[int, int, int], list[int]] = {}
 
     def __call__(self, mask: int) -> int:
         """``mask`` itself the first time a set is seen, the object first seen since."""
-        return self._known.setdefault(mask, mask)
+        # Hashing an int reads all of it, with a division per digit: over a large cluster,
+        # most of the compile time. Length, top bits and member count are read at C speed,
+        # and tell most different sets apart; equal ones are then compared.
+        length = mask.bit_length()
+        key = (length, mask >> max(0, length - _TOP_BITS), mask.bit_count())
+        known = self._known.get(key)
+        if known is None:
+            self._known[key] = [mask]
+            return mask
+        for candidate in known:
+            if candidate == mask:
+                return candidate
+        known.append(mask)
+        return mask
 
     def union(self, masks: Iterable[int]) -> int:
         """The union of ``masks``, shared; one mask is its own union, not a copy of it."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,3 +44,22 @@ def test_a_shared_union_is_the_union_kept_once(sets: list[set[int]]) -> None:
 def test_one_mask_is_its_own_shared_union_not_a_copy() -> None:
     mask = mask_of([1000, 1001])
     assert SharedMasks().union([mask]) is mask
+
+
+@given(st.lists(positions, min_size=1, max_size=8))
+def test_shared_masks_are_equal_sets_and_only_those(sets: list[set[int]]) -> None:
+    # Sets alike in length, top bits and size (here: many small ones) are told apart.
+    shared = SharedMasks()
+    handed = [shared(mask_of(members)) for members in sets]
+    for members, mask in zip(sets, handed, strict=True):
+        assert mask == mask_of(members)
+    for first, second in itertools.combinations(handed, 2):
+        assert (first is second) == (first == second)
+
+
+def test_sets_differing_only_below_the_top_bits_are_kept_apart() -> None:
+    shared = SharedMasks()
+    high = 1 << 200
+    one, other = shared(high | 0b01 | 1 << 100), shared(high | 0b10 | 1 << 100)
+    assert (one, other) == (high | 0b01 | 1 << 100, high | 0b10 | 1 << 100)
+    assert shared(high | 0b10 | 1 << 100) is other

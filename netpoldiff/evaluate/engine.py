@@ -125,8 +125,9 @@ class Engine:
         self._derived: list[State] = []
         self._compiled: dict[int, _Compiled] = {}  # by selection (each kept by its state)
         self._admin: dict[tuple[AdminPolicy, int], CompiledAdminPolicy] = {}
-        # Who read what: by (kind, subject) of the query, then by query.
-        self._readers: dict[tuple[str, object], dict[Query, set[ObjectRef]]] = defaultdict(dict)
+        # Who read what, by query (grouped by kind and subject only when a state is derived:
+        # noting every policy's reads is on the path of every evaluation, deriving is not).
+        self._readers: dict[Query, set[ObjectRef]] = {}
         self._groups: GroupCache = {}
         self._columns: dict[tuple[object, ...], dict[ColumnKey, Column]] = {}
         self._last: _Evaluated | None = None
@@ -143,11 +144,14 @@ class Engine:
             state = State.of(cluster, subjects, number)
         elif state.changed is not None:
             changed = state.changed
-            for (kind, subject), queries in self._readers.items():
+            by_subject: dict[tuple[str, object], list[Query]] = defaultdict(list)
+            for query in self._readers:
+                by_subject[query[:2]].append(query)
+            for (kind, subject), queries in by_subject.items():
                 if changed.may_change(kind, subject):
-                    for query, readers in queries.items():
+                    for query in queries:
                         if changed.touches(query):
-                            state.affected.update(readers)
+                            state.affected.update(self._readers[query])
             self._derived.append(state)
         self._states[subjects] = state
         return state
@@ -155,8 +159,13 @@ class Engine:
     def _read(self, ref: ObjectRef, queries: Iterable[Query]) -> None:
         """Note that compiling ``ref`` read ``queries``: derived states learn who they affect."""
         read = set(queries)
+        readers = self._readers
         for query in read:
-            self._readers[query[:2]].setdefault(query, set()).add(ref)
+            known = readers.get(query)
+            if known is None:
+                readers[query] = {ref}
+            else:
+                known.add(ref)
         for state in self._derived:
             if state.changed is not None and any(state.changed.touches(q) for q in read):
                 state.affected.add(ref)

@@ -403,7 +403,7 @@ def late_readers_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def read(self: Engine, ref: ObjectRef, queries: Iterable[Query]) -> None:
         for query in set(queries):
-            self._readers[query[:2]].setdefault(query, set()).add(ref)
+            self._readers.setdefault(query, set()).add(ref)
 
     monkeypatch.setattr(Engine, "_read", read)
 

@@ -106,6 +106,9 @@ class Compiler:
         self._ports: dict[tuple[PolicyPort, ...], CompiledPorts] = {}
         # Subjects and peers repeat across policies: each distinct set is kept once.
         self._shared = SharedMasks()
+        # What a rule without peers matches, for the selection last compiled over: one mask
+        # per selection, not a copy of every endpoint per policy.
+        self._present: tuple[Selection, int] | None = None
 
     def block(self, addresses: IPSet) -> int:
         """The external atoms an ipBlock peer matches."""
@@ -146,7 +149,7 @@ class Compiler:
         """A policy as masks over the universe, with the workloads of ``selection``."""
         namespace = policy.namespace
         subjects = self._shared(selection.subjects(policy.pod_selector, namespace))
-        present = selection.all_workloads | self.universe.all_externals
+        present = self.present(selection)
         ingress = egress = None
         # A policy that selects nothing governs nothing: its rules are never evaluated.
         if subjects and policy.affects_ingress:
@@ -158,6 +161,13 @@ class Compiler:
                 self.rule(i, r, namespace, selection, present) for i, r in enumerate(policy.egress)
             )
         return CompiledPolicy(policy.ref, policy.origin, subjects, ingress, egress)
+
+    def present(self, selection: Selection) -> int:
+        """Every endpoint there is with ``selection``'s workloads: its workloads and externals."""
+        if self._present is None or self._present[0] is not selection:
+            mask = self._shared(selection.all_workloads | self.universe.all_externals)
+            self._present = (selection, mask)
+        return self._present[1]
 
     def admin_peer(self, peer: AdminPeer, selection: Selection) -> int:
         """The endpoints one peer of an admin rule matches."""

@@ -15,7 +15,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.columns import Column, column_union
 from netpoldiff.compiled import CompiledPolicy, CompiledPorts, CompiledRule, PortMap
 from netpoldiff.ports import ALL_CONNECTIONS, ConnectionSet
@@ -202,12 +202,10 @@ class NetworkPolicyEgress:
     ) -> NetworkPolicyEgress:
         """The tier for these compiled policies; ``groups`` is shared by equal grants."""
         selected_by: list[list[CompiledPolicy]] = [[] for _ in range(size)]
-        isolated = 0
         found: dict[int, list[Entry]] = {}
         for policy in policies:
             if policy.egress is None:
                 continue
-            isolated |= policy.subjects
             for subject in iter_bits(policy.subjects):
                 selected_by[subject].append(policy)
             for rule in policy.egress:
@@ -221,6 +219,9 @@ class NetworkPolicyEgress:
                 reaching[dst].append(group)
         keys = [tuple(groups) for groups in reaching]
         names = [any(group.named for group in key) for key in keys]
+        # Built once from the positions: OR-ing each policy's subjects in copies the whole
+        # mask every time.
+        isolated = mask_of(source for source, by in enumerate(selected_by) if by)
         entries = {peers: tuple(rules) for peers, rules in found.items()}
         return cls([tuple(s) for s in selected_by], isolated, keys, names, entries)
 

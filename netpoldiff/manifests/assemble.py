@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.cluster import Cluster
@@ -59,23 +60,18 @@ class Assembly:
 
     def _add(self, found: Converted, parent: Assembly) -> None:
         """Add one converted object; a name taken here or in ``parent`` must hold the same one."""
+        # The message of a name taken twice is written only then: most objects are added.
         if isinstance(found, Namespace):
-            what = f"Namespace {found.name} is defined twice with different labels"
-            _put(self.namespaces, parent.namespaces, found.name, found, what)
+            _put(self.namespaces, parent.namespaces, found.name, found, _namespace_twice)
         elif isinstance(found, NetworkPolicy):
-            what = f"NetworkPolicy {found.ref} is defined twice"
-            _put(self.policies, parent.policies, found.ref, found, what)
+            _put(self.policies, parent.policies, found.ref, found, _policy_twice)
         elif isinstance(found, AdminPolicy):
-            what = f"{found.ref.kind} {found.ref} is defined twice"
-            _put(self.admin_policies, parent.admin_policies, found.ref, found, what)
+            _put(self.admin_policies, parent.admin_policies, found.ref, found, _kind_twice)
         elif isinstance(found, UnevaluatedPolicy):
-            what = f"{found.ref.kind} {found.ref} is defined twice"
-            _put(self.unevaluated, parent.unevaluated, found.ref, found, what)
+            _put(self.unevaluated, parent.unevaluated, found.ref, found, _kind_twice)
         else:
             key = found.key if isinstance(found, HostNetworkWorkload) else _workload_key(found)
-            namespace_name, kind, name = key
-            what = f"{namespace_name}/{name}[{kind}] is defined twice"
-            _put(self.workloads, parent.workloads, key, found, what)
+            _put(self.workloads, parent.workloads, key, found, _workload_twice)
 
     def cluster(self) -> Cluster:
         """The cluster of every document added, with the namespaces its objects imply."""
@@ -110,14 +106,37 @@ _Object = TypeVar("_Object", bound=Converted)
 
 
 def _put(
-    table: dict[_Key, _Object], parent: dict[_Key, _Object], key: _Key, found: _Object, twice: str
+    table: dict[_Key, _Object],
+    parent: dict[_Key, _Object],
+    key: _Key,
+    found: _Object,
+    twice: Callable[[_Key, _Object], str],
 ) -> None:
     """Put ``found`` under ``key``, unless the same object is there; another is an error."""
     earlier = table.get(key) or parent.get(key)
     if earlier is None:
         table[key] = found
     elif not _same_object(earlier, found):
-        raise InputError(found.origin or Location("?"), f"{twice} (also at {earlier.origin})")
+        message = f"{twice(key, found)} (also at {earlier.origin})"
+        raise InputError(found.origin or Location("?"), message)
+
+
+def _namespace_twice(name: object, _found: object) -> str:
+    return f"Namespace {name} is defined twice with different labels"
+
+
+def _policy_twice(ref: object, _found: object) -> str:
+    return f"NetworkPolicy {ref} is defined twice"
+
+
+def _kind_twice(ref: object, _found: object) -> str:
+    assert isinstance(ref, ObjectRef)  # noqa: S101 - policies are put by reference
+    return f"{ref.kind} {ref} is defined twice"
+
+
+def _workload_twice(key: object, _found: object) -> str:
+    namespace_name, kind, name = cast("tuple[str, str, str]", key)
+    return f"{namespace_name}/{name}[{kind}] is defined twice"
 
 
 def _workload_key(found: Workload) -> tuple[str, str, str]:

@@ -131,6 +131,24 @@ ERROR_CASES: dict[str, Bad] = {
         8,
         ("default/p[Pod]", "defined twice"),
     ),
+    "duplicate-admin-policy": Bad(
+        "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+        "metadata: {name: guard}\nspec: {priority: 10, subject: {namespaces: {}}}\n---\n"
+        "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+        "metadata: {name: guard}\nspec: {priority: 20, subject: {namespaces: {}}}\n",
+        2,
+        6,
+        ("AdminNetworkPolicy guard is defined twice", "also at m.yaml (document 1, line 1)"),
+    ),
+    "duplicate-policy-of-a-kind-not-evaluated": Bad(
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\n"
+        "metadata: {name: c, namespace: shop}\nspecs: [{endpointSelector: {}}]\n---\n"
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\n"
+        "metadata: {name: c, namespace: shop}\nspecs: []\n",
+        2,
+        6,
+        ("CiliumNetworkPolicy shop/c is defined twice", "also at m.yaml (document 1, line 1)"),
+    ),
     "namespaces-with-different-labels": Bad(
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {env: prod}}\n---\n"
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {env: dev}}\n",

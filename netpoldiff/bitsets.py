@@ -42,6 +42,25 @@ def mask_of(positions: Iterable[int]) -> int:
     return int.from_bytes(buffer, "little") << low
 
 
+Span = tuple[int, int]
+"""A set kept compact: (offset, bits), the set being ``bits << offset``."""
+
+
+def span_of(mask: int) -> Span:
+    """``mask`` as its lowest member's position and the bits from there up."""
+    if not mask:
+        return (0, 0)
+    offset = (mask & -mask).bit_length() - 1
+    return (offset, mask >> offset)
+
+
+def iter_span(span: Span) -> Iterator[int]:
+    """Positions of the members of a span, lowest first."""
+    offset, bits = span
+    for position in iter_bits(bits):
+        yield offset + position
+
+
 _TOP_BITS = 64  # of a mask, beside its length and member count: which sets may be equal
 
 

@@ -7,9 +7,11 @@ and ports each allows. Explain, causes, lint and SARIF read them instead of eval
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from netpoldiff.admin_policies import AdminAction, AdminTier
+from netpoldiff.bitsets import Span, iter_span, span_of
 from netpoldiff.errors import Location
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.model import ObjectRef
@@ -74,9 +76,44 @@ class CompiledPolicy:
 
     ref: ObjectRef
     origin: Location | None
-    subjects: int
+    # Whom it selects, as a span: a policy selects within its namespace, a few neighbours
+    # that a whole mask would store as far up as the highest of them. Over a large cluster,
+    # whole masks were most of the memory.
+    subjects_span: Span
     ingress: tuple[CompiledRule, ...] | None
     egress: tuple[CompiledRule, ...] | None
+
+    @classmethod
+    def of(
+        cls,
+        ref: ObjectRef,
+        origin: Location | None,
+        subjects: int,
+        ingress: tuple[CompiledRule, ...] | None,
+        egress: tuple[CompiledRule, ...] | None,
+    ) -> CompiledPolicy:
+        """A compiled policy that selects the endpoints of the mask ``subjects``."""
+        return cls(ref, origin, span_of(subjects), ingress, egress)
+
+    @property
+    def subjects(self) -> int:
+        """The endpoints it selects, as a mask (made on each call: keep it only briefly)."""
+        offset, bits = self.subjects_span
+        return bits << offset
+
+    @property
+    def selects_anything(self) -> bool:
+        """Whether it selects some endpoint."""
+        return self.subjects_span[1] != 0
+
+    def subject_positions(self) -> Iterator[int]:
+        """The positions of the endpoints it selects, lowest first."""
+        return iter_span(self.subjects_span)
+
+    def selects(self, position: int) -> bool:
+        """Whether it selects the endpoint at ``position``."""
+        offset, bits = self.subjects_span
+        return position >= offset and (bits >> (position - offset)) & 1 == 1
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: column keys hold rules by identity

@@ -123,9 +123,9 @@ def _network_policy_rules(policy: CompiledPolicy, src: int, dst: int) -> Iterato
     Ingress rules count when the policy selects the destination and the rule's peers hold the
     source; egress rules when it selects the source and the peers hold the destination.
     """
-    if policy.subjects >> dst & 1:
+    if policy.selects(dst):
         yield from (rule for rule in policy.ingress or () if rule.peers >> src & 1)
-    if policy.subjects >> src & 1:
+    if policy.selects(src):
         yield from (rule for rule in policy.egress or () if rule.peers >> dst & 1)
 
 

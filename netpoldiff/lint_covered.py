@@ -53,7 +53,7 @@ def covered_policies(
     found = []
     for policy in sorted(cluster.policies, key=lambda p: p.ref.sort_key()):
         mine = compiled.get(policy.ref)
-        if mine is None or not mine.subjects or policy.ref in skip:
+        if mine is None or not mine.selects_anything or policy.ref in skip:
             continue
         governed = [d for d in _DIRECTIONS if getattr(mine, d) is not None]
         rules = [rule for d in governed for rule in getattr(mine, d)]
@@ -138,7 +138,7 @@ class _Finder:
         selected_by = matrix.ingress_by if direction == "ingress" else matrix.egress_by
         rules: tuple[CompiledRule, ...] = getattr(mine, direction)
         groups: dict[tuple[CompiledPolicy, ...], int] = defaultdict(int)
-        for subject in iter_bits(mine.subjects):
+        for subject in mine.subject_positions():
             kept = (p for p in selected_by[subject] if p is not mine and p.ref not in self.removed)
             groups[tuple(kept)] |= 1 << subject
         for covering, subjects in groups.items():

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.changes import ChangeSet
+from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.reverts import ChangedObject
@@ -53,12 +54,12 @@ class Touching:
         wanted = {ref for changed in objects for ref in changed.policies}
         subjects: dict[ObjectRef, int] = {}
         for matrix in (diff.old, diff.new):
-            compiled = [(p.ref, p.subjects) for p in matrix.policies]
-            compiled += [(p.ref, p.subjects) for p in matrix.admin_policies]
-            for ref, mask in compiled:
-                if ref in wanted:
-                    known = subjects.get(ref)
-                    subjects[ref] = mask if known is None or known is mask else known | mask
+            compiled: list[CompiledPolicy | CompiledAdminPolicy] = [*matrix.policies]
+            compiled += matrix.admin_policies
+            for policy in compiled:
+                if policy.ref in wanted:
+                    mask, known = policy.subjects, subjects.get(policy.ref)
+                    subjects[policy.ref] = mask if known is None or known == mask else known | mask
         counterparts = {**changes.workload_moves}
         counterparts.update((old, new) for new, old in changes.workload_moves.items())
         return cls(

@@ -89,10 +89,10 @@ def _selecting_nothing(changes: ChangeSet, old: Matrix, new: Matrix) -> Iterator
         yield Unevaluated(ref, change, "selects-nothing", policy.origin)
 
 
-def _subjects(matrix: Matrix) -> dict[ObjectRef, int]:
-    """Whom each policy of any kind selects."""
-    found = {policy.ref: policy.subjects for policy in matrix.policies}
-    found.update((policy.ref, policy.subjects) for policy in matrix.admin_policies)
+def _subjects(matrix: Matrix) -> dict[ObjectRef, bool]:
+    """Whether each policy of any kind selects some workload."""
+    found = {policy.ref: policy.selects_anything for policy in matrix.policies}
+    found.update((policy.ref, bool(policy.subjects)) for policy in matrix.admin_policies)
     return found
 
 

@@ -52,7 +52,7 @@ def unmatched(
         policy = policies.get(compiled.ref)
         if policy is None:
             continue
-        if not compiled.subjects:
+        if not compiled.selects_anything:
             found.append(
                 SELECTS_NOTHING.at(
                     policy.selector_origin or policy.origin,

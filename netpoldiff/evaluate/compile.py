@@ -148,7 +148,8 @@ class Compiler:
     def policy(self, policy: NetworkPolicy, selection: Selection) -> CompiledPolicy:
         """A policy as masks over the universe, with the workloads of ``selection``."""
         namespace = policy.namespace
-        subjects = self._shared(selection.subjects(policy.pod_selector, namespace))
+        # Kept as a span (see CompiledPolicy): not shared, nor held whole by the sharing.
+        subjects = selection.subjects(policy.pod_selector, namespace)
         present = self.present(selection)
         ingress = egress = None
         # A policy that selects nothing governs nothing: its rules are never evaluated.
@@ -160,7 +161,7 @@ class Compiler:
             egress = tuple(
                 self.rule(i, r, namespace, selection, present) for i, r in enumerate(policy.egress)
             )
-        return CompiledPolicy(policy.ref, policy.origin, subjects, ingress, egress)
+        return CompiledPolicy.of(policy.ref, policy.origin, subjects, ingress, egress)
 
     def present(self, selection: Selection) -> int:
         """Every endpoint there is with ``selection``'s workloads: its workloads and externals."""

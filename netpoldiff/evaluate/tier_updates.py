@@ -31,7 +31,7 @@ def _selecting(policies: Sequence[CompiledPolicy]) -> dict[int, list[CompiledPol
     """Per endpoint, which of ``policies`` select it."""
     found: dict[int, list[CompiledPolicy]] = defaultdict(list)
     for policy in policies:
-        for subject in iter_bits(policy.subjects):
+        for subject in policy.subject_positions():
             found[subject].append(policy)
     return found
 

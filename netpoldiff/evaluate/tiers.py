@@ -15,7 +15,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from netpoldiff.bitsets import iter_bits, mask_of
+from netpoldiff.bitsets import Span, iter_bits, mask_of
 from netpoldiff.columns import Column, column_union
 from netpoldiff.compiled import CompiledPolicy, CompiledPorts, CompiledRule, PortMap
 from netpoldiff.ports import ALL_CONNECTIONS, ConnectionSet
@@ -114,7 +114,7 @@ class NetworkPolicyIngress:
         selected_by: list[list[CompiledPolicy]] = [[] for _ in range(size)]
         for policy in policies:
             if policy.ingress is not None:
-                for subject in iter_bits(policy.subjects):
+                for subject in policy.subject_positions():
                     selected_by[subject].append(policy)
         keys = [tuple(policies) for policies in selected_by]
         named: dict[tuple[CompiledPolicy, ...], bool] = {}
@@ -172,15 +172,16 @@ class EgressGroup:
         return cls(peers, numeric, tuple(named))
 
 
-GroupCache = dict[tuple[int, tuple[Grant, ...]], EgressGroup]
+GroupCache = dict[tuple[int, tuple[tuple[Span, CompiledPorts], ...]], EgressGroup]
+"""Groups by peers and grants, each grant's sources as a span: a key holds no whole mask."""
 
 
 def egress_group(peers: int, entries: Sequence[Entry], groups: GroupCache) -> EgressGroup:
     """The group of the rules ``entries`` toward ``peers``, one per equal grants."""
-    grants = tuple((policy.subjects, rule.ports) for policy, rule in entries)
-    key = (peers, grants)
+    key = (peers, tuple((policy.subjects_span, rule.ports) for policy, rule in entries))
     group = groups.get(key)
     if group is None:
+        grants = [(policy.subjects, rule.ports) for policy, rule in entries]
         group = groups[key] = EgressGroup.of(peers, grants)
     return group
 
@@ -206,7 +207,7 @@ class NetworkPolicyEgress:
         for policy in policies:
             if policy.egress is None:
                 continue
-            for subject in iter_bits(policy.subjects):
+            for subject in policy.subject_positions():
                 selected_by[subject].append(policy)
             for rule in policy.egress:
                 if rule.peers:

@@ -70,8 +70,8 @@ def test_compiled_policies_are_one_object_each() -> None:
     # by identity (a matrix keeps them; comparing their masks would be meaningless elsewhere).
     rule = CompiledRule(0, Location("a.yaml", 1, 9), 0b11, CompiledPorts(tcp(80), ()))
     ref = ObjectRef.network_policy("shop", "web")
-    first = CompiledPolicy(ref, None, 0b01, (rule,), None)
-    second = CompiledPolicy(ref, None, 0b01, (rule,), None)
+    first = CompiledPolicy.of(ref, None, 0b01, (rule,), None)
+    second = CompiledPolicy.of(ref, None, 0b01, (rule,), None)
     assert first == first  # noqa: PLR0124 - identity is the equality
     assert first != second
     assert len({first, second}) == 2

@@ -166,7 +166,7 @@ def compiled_policies(draw: st.DrawFn) -> list[CompiledPolicy]:
                 tuple(CompiledRule(i, None, p, ports) for i, (p, ports) in enumerate(drawn))
             )
         ref = ObjectRef.network_policy("x", f"p{index}")
-        found.append(CompiledPolicy(ref, None, subjects, directions[0], directions[1]))
+        found.append(CompiledPolicy.of(ref, None, subjects, directions[0], directions[1]))
     return found
 
 
@@ -275,7 +275,7 @@ WEB: Final = ObjectRef.network_policy("x", "web")
 
 def ingress_policy(subjects: int, *rules_: tuple[int, CompiledPorts]) -> CompiledPolicy:
     compiled = tuple(CompiledRule(i, None, p, ports) for i, (p, ports) in enumerate(rules_))
-    return CompiledPolicy(WEB, None, subjects, compiled, None)
+    return CompiledPolicy.of(WEB, None, subjects, compiled, None)
 
 
 EVERYONE: Final = {ALL_CONNECTIONS: 0b111}
@@ -325,7 +325,7 @@ def test_ingress_of_destination_1_by_example(
 def test_externals_and_unselected_sources_are_never_isolated_for_egress() -> None:
     # Source 0 is selected for egress and may reach destination 2 on TCP/80 only; sources 1
     # (a workload no policy selects) and 2 (an address outside) are not isolated.
-    only_web = CompiledPolicy(
+    only_web = CompiledPolicy.of(
         WEB, None, 0b001, None, (CompiledRule(0, None, 0b100, CompiledPorts(tcp(80), ())),)
     )
     tier = NetworkPolicyEgress.of([only_web], 3, {})
@@ -352,7 +352,7 @@ def test_an_egress_group_merges_numbers_and_keeps_names_apart() -> None:
 def test_equal_grants_toward_equal_peers_share_one_group() -> None:
     def egress(name: str) -> CompiledPolicy:
         rule = CompiledRule(0, None, 0b110, CompiledPorts(tcp(80), ()))
-        return CompiledPolicy(ObjectRef.network_policy("x", name), None, 0b001, None, (rule,))
+        return CompiledPolicy.of(ObjectRef.network_policy("x", name), None, 0b001, None, (rule,))
 
     groups: GroupCache = {}
     first = NetworkPolicyEgress.of([egress("a")], 3, groups)

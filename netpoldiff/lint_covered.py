@@ -137,21 +137,27 @@ class _Finder:
         matrix = self.matrix
         selected_by = matrix.ingress_by if direction == "ingress" else matrix.egress_by
         rules: tuple[CompiledRule, ...] = getattr(mine, direction)
-        groups: dict[tuple[CompiledPolicy, ...], int] = defaultdict(int)
+        # Masks span the whole cluster: each new one copies it. Subjects are gathered as
+        # positions (made a mask only where ports need them), and a peer is found unlisted
+        # with AND and compare (no complement of the union, as long as the cluster is wide).
+        by_selecting: dict[tuple[CompiledPolicy, ...], list[int]] = defaultdict(list)
         for subject in mine.subject_positions():
-            kept = (p for p in selected_by[subject] if p is not mine and p.ref not in self.removed)
-            groups[tuple(kept)] |= 1 << subject
+            by_selecting[selected_by[subject]].append(subject)
+        groups: dict[tuple[CompiledPolicy, ...], list[int]] = defaultdict(list)
+        for selecting, members in by_selecting.items():
+            kept = (p for p in selecting if p is not mine and p.ref not in self.removed)
+            groups[tuple(kept)].extend(members)
         for covering, subjects in groups.items():
             theirs = [rule for policy in covering for rule in getattr(policy, direction)]
             listed = 0
             for rule in theirs:
-                listed |= rule.peers
-            if any(rule.peers & ~listed for rule in rules):
+                listed = listed | rule.peers if listed else rule.peers
+            if any(rule.peers & listed != rule.peers for rule in rules):
                 return False  # a peer no other rule lists (or no other policy at all)
             others.update(policy.ref for policy in covering)
             if not all(
                 self._ports_covered(rules, theirs, p)
-                for p in self._places(direction, subjects, rules, theirs)
+                for p in self._places(direction, mask_of(subjects), rules, theirs)
             ):
                 return False
         return True

@@ -111,9 +111,21 @@ def endpoint_sort_key(endpoint: Endpoint) -> tuple[int, tuple[str, str, str], tu
     return (1, ("", "", ""), endpoint.addresses.sort_key())
 
 
+class _EndpointSlot:
+    """Room on a workload for its endpoint, made on first use and kept.
+
+    Not a field, so equality, hashing and pickling (the conversion cache) never see it. Each
+    run asks a large cluster's workloads for their endpoints several times apiece: building
+    a new one each time cost more than the lookups that use it.
+    """
+
+    __slots__ = ("_endpoint",)
+    _endpoint: WorkloadEndpoint
+
+
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class Workload:
+class Workload(_EndpointSlot):
     """One workload manifest: the labels and container ports of the pods it runs."""
 
     namespace: str
@@ -125,8 +137,14 @@ class Workload:
 
     @property
     def endpoint(self) -> WorkloadEndpoint:
-        """The identity of this workload in a matrix."""
-        return WorkloadEndpoint(self.namespace, self.name, self.kind)
+        """The identity of this workload in a matrix (one object, made once)."""
+        try:
+            return self._endpoint
+        except AttributeError:
+            endpoint = WorkloadEndpoint(self.namespace, self.name, self.kind)
+            # A frozen record: the slot is set past its guard, once, to what it always is.
+            object.__setattr__(self, "_endpoint", endpoint)
+            return endpoint
 
     @property
     def is_bare_pod(self) -> bool:

@@ -80,19 +80,23 @@ def unread_files(
 
 
 def _selecting_nothing(changes: ChangeSet, old: Matrix, new: Matrix) -> Iterator[Unevaluated]:
-    old_subjects = _subjects(old)
-    new_subjects = _subjects(new)
-    for ref, change in changes.changed_policies:
+    changed = changes.changed_policies
+    if not changed:
+        return
+    wanted = {ref for ref, _ in changed}
+    old_subjects = _subjects(old, wanted)
+    new_subjects = _subjects(new, wanted)
+    for ref, change in changed:
         if change == "unchanged" or old_subjects.get(ref) or new_subjects.get(ref):
             continue  # it selects a workload on one side at least: the matrix shows its effect
         policy = changes.new_policies.get(ref) or changes.old_policies[ref]
         yield Unevaluated(ref, change, "selects-nothing", policy.origin)
 
 
-def _subjects(matrix: Matrix) -> dict[ObjectRef, bool]:
-    """Whether each policy of any kind selects some workload."""
-    found = {policy.ref: policy.selects_anything for policy in matrix.policies}
-    found.update((policy.ref, bool(policy.subjects)) for policy in matrix.admin_policies)
+def _subjects(matrix: Matrix, wanted: set[ObjectRef]) -> dict[ObjectRef, bool]:
+    """Whether each ``wanted`` policy of any kind (the changed ones) selects some workload."""
+    found = {p.ref: p.selects_anything for p in matrix.policies if p.ref in wanted}
+    found.update((p.ref, bool(p.subjects)) for p in matrix.admin_policies if p.ref in wanted)
     return found
 
 

@@ -7,6 +7,7 @@ report says what it could not show.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from functools import partial
 
@@ -30,6 +31,7 @@ from netpoldiff.lint_rules import rule_checks
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy, PodPeer, Rule
+from netpoldiff.ports import Protocol
 
 
 def unmatched(
@@ -47,6 +49,7 @@ def unmatched(
     policies = {policy.ref: policy for policy in cluster.policies}
     port_maps = _port_maps(cluster, matrix)
     workloads = _workload_mask(matrix)
+    declaring = _Declaring(port_maps)
     found: list[Diagnostic] = []
     for compiled in matrix.policies:
         policy = policies.get(compiled.ref)
@@ -62,9 +65,9 @@ def unmatched(
             )
             continue
         if _names_ports(policy):  # reads the destinations' named ports too
-            found.extend(_in_rules(policy, compiled, port_maps, workloads))
+            found.extend(_in_rules(policy, compiled, declaring, workloads))
         else:
-            find = partial(_in_rules, policy, compiled, port_maps, workloads)
+            find = partial(_in_rules, policy, compiled, declaring, workloads)
             found.extend(found_by(memo, "in_rules", (policy, compiled), find))
     found.extend(admin_checks(cluster.admin_policies, matrix.admin_policies, workloads))
     # Likely mistakes beyond what matches nothing: each check is a pure function of its own.
@@ -98,10 +101,32 @@ def _workload_mask(matrix: Matrix) -> int:
     )
 
 
+class _Declaring:
+    """Which workloads declare each named port (name, protocol), as a mask: built on first use.
+
+    A rule's named port is then looked for among its destinations with one ``&``, instead of
+    listing every destination's ports: an egress rule may reach most of a large cluster.
+    """
+
+    def __init__(self, port_maps: Mapping[int, PortMap]) -> None:
+        self._port_maps = port_maps
+        self._masks: dict[tuple[str, Protocol], int] | None = None
+
+    def any_of(self, mask: int, name: str, protocol: Protocol) -> bool:
+        """Whether a workload of ``mask`` declares port ``name`` of ``protocol``."""
+        if self._masks is None:
+            held: dict[tuple[str, Protocol], list[int]] = defaultdict(list)
+            for position, port_map in self._port_maps.items():
+                for port_name, port_protocol, _ in port_map:
+                    held[port_name, port_protocol].append(position)
+            self._masks = {key: mask_of(positions) for key, positions in held.items()}
+        return bool(self._masks.get((name, protocol), 0) & mask)
+
+
 def _in_rules(
     policy: NetworkPolicy,
     compiled: CompiledPolicy,
-    port_maps: Mapping[int, PortMap],
+    declaring: _Declaring,
     workloads: int,
 ) -> Iterator[Diagnostic]:
     directions = (
@@ -114,6 +139,8 @@ def _in_rules(
         for rule, compiled_rule in zip(rules, compiled_rules, strict=True):
             field = f"spec.{direction}[{compiled_rule.index}]"
             yield from _peers(policy.ref, rule, compiled_rule, f"{field}.{peers_key}")
+            if not any(isinstance(port.port, str) for port in rule.ports):
+                continue
             # Named ports resolve on the destination: the policy's own pods for ingress, the
             # workloads the rule's peers select for egress.
             destinations = (
@@ -121,7 +148,7 @@ def _in_rules(
                 if direction == "ingress"
                 else (compiled_rule.peers & workloads, "workload of its peers")
             )
-            yield from _named_ports(policy.ref, rule, field, destinations, port_maps)
+            yield from _named_ports(policy.ref, rule, field, destinations, declaring)
 
 
 def _peers(
@@ -140,19 +167,12 @@ def _named_ports(
     rule: Rule,
     field: str,
     destinations: tuple[int, str],
-    port_maps: Mapping[int, PortMap],
+    declaring: _Declaring,
 ) -> Iterator[Diagnostic]:
     """Named ports of a rule that no destination (a mask, and who they are) declares."""
     mask, whom = destinations
-    if not any(isinstance(port.port, str) for port in rule.ports):
-        return
-    declared = {
-        (name, protocol)
-        for position in iter_bits(mask)
-        for name, protocol, _ in port_maps.get(position, ())
-    }
     for position, port in enumerate(rule.ports):
-        if isinstance(port.port, str) and (port.port, port.protocol) not in declared:
+        if isinstance(port.port, str) and not declaring.any_of(mask, port.port, port.protocol):
             yield NAMED_PORT_UNDECLARED.at(
                 port.origin,
                 policy=str(ref),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Final
 
 from netpoldiff.addresses import IPSet, Partition, partition_of
 from netpoldiff.admin_policies import NetworksPeer
@@ -32,10 +34,11 @@ def effective_rules(policy: NetworkPolicy) -> Iterable[Rule]:
 def ip_blocks(clusters: Iterable[Cluster]) -> list[IPSet]:
     """The address sets of every ipBlock and networks peer that takes effect in these clusters."""
     clusters = list(clusters)
+    # The sides of a diff share most policies as one object each: read each object once.
+    policies = {id(policy): policy for cluster in clusters for policy in cluster.policies}
     blocks = [
         peer.addresses
-        for cluster in clusters
-        for policy in cluster.policies
+        for policy in policies.values()
         for rule in effective_rules(policy)
         for peer in rule.peers or ()
         if isinstance(peer, IPBlockPeer)
@@ -58,9 +61,17 @@ def external_partition(clusters: Iterable[Cluster]) -> Partition:
 
 def universe(clusters: Iterable[Cluster], externals: Partition) -> tuple[Endpoint, ...]:
     """Every workload of these clusters plus every external atom, in report order."""
-    endpoints: set[Endpoint] = {w.endpoint for c in clusters for w in c.workloads}
-    endpoints.update(ExternalEndpoint(atom) for atom in externals.atoms)
-    return tuple(sorted(endpoints, key=endpoint_sort_key))
+    workloads = {w.endpoint for c in clusters for w in c.workloads}
+    # Workloads come first in report order (endpoint_sort_key), so they are sorted apart, by
+    # a key read in C: at 100,000 workloads a key function of Python code took half the time.
+    ordered: list[Endpoint] = sorted(workloads, key=_workload_order)
+    externals_found = {ExternalEndpoint(atom) for atom in externals.atoms}
+    ordered.extend(sorted(externals_found, key=endpoint_sort_key))
+    return tuple(ordered)
+
+
+# A workload endpoint's part of endpoint_sort_key.
+_workload_order: Final = attrgetter("namespace", "name", "kind")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Cause, Causes
 from netpoldiff.columns import Column
 from netpoldiff.diff import MatrixDiff
 from netpoldiff.explain import Decision, DirectionVerdict
+from netpoldiff.model import Endpoint
 from netpoldiff.object_edits import ObjectChange
 from netpoldiff.plan_steps import intermediate_manifest
 from netpoldiff.ports import ConnectionSet
@@ -81,10 +82,26 @@ def cause_json(cause: Cause) -> JsonObject:
     return found
 
 
+class _EndpointTexts(dict[int, str]):
+    """Each endpoint's JSON text by position, encoded when first asked for.
+
+    A diff names a few of a large cluster's endpoints: encoding every one of them took longer
+    than the rest of the document.
+    """
+
+    def __init__(self, endpoints: Sequence[Endpoint]) -> None:
+        super().__init__()
+        self._endpoints = endpoints
+
+    def __missing__(self, position: int) -> str:
+        text = self[position] = dump(endpoint_json(self._endpoints[position]))
+        return text
+
+
 def _flow_entries(
     diff: MatrixDiff,
     causes: Causes,
-    encoded: list[str],
+    encoded: Mapping[int, str],
     opened: bool,
 ) -> Iterator[str]:
     connection_text: dict[ConnectionSet, str] = {}
@@ -140,7 +157,7 @@ def render_diff(
 ) -> Iterator[str]:
     """The ``diff --format json`` document, in pieces, so a large diff streams."""
     diff = report.diff
-    encoded = [dump(endpoint_json(e)) for e in diff.endpoints]
+    encoded = _EndpointTexts(diff.endpoints)
     head: JsonObject = {
         "schema_version": SCHEMA_VERSION,
         "old": report.old_source,

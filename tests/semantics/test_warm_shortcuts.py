@@ -14,12 +14,12 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netpoldiff.changes import ChangeSet
+from netpoldiff.changes import ChangeKind, ChangeSet
 from netpoldiff.check_memo import CheckMemo
 from netpoldiff.cluster import Cluster
 from netpoldiff.evaluate import Engine, Universe
 from netpoldiff.matrix import Matrix
-from netpoldiff.model import WorkloadEndpoint
+from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.unmatched import unmatched
 from tests.semantics.test_diff_properties import cluster_pairs
 
@@ -70,3 +70,29 @@ def test_warnings_shared_by_the_sides_are_those_each_side_finds_alone(
     shared_old = unmatched(old, old_matrix, wanted, memo)
     assert shared_new == unmatched(new, _numbered_again(new, new_matrix))
     assert shared_old == unmatched(old, _numbered_again(old, old_matrix), wanted)
+
+
+def every_changed_policy(changes: ChangeSet) -> tuple[tuple[ObjectRef, ChangeKind], ...]:
+    """The full walk: every policy of either side in order, compared."""
+    old, new = changes.old_policies, changes.new_policies
+    found: list[tuple[ObjectRef, ChangeKind]] = []
+    for ref in sorted(old.keys() | new.keys()):
+        if ref not in old:
+            found.append((ref, "added"))
+        elif ref not in new:
+            found.append((ref, "removed"))
+        elif old[ref] != new[ref]:
+            found.append((ref, "modified"))
+    return tuple(found)
+
+
+@EXAMPLES
+@given(cluster_pairs())
+def test_the_changed_policies_are_those_the_full_walk_finds_different(
+    pair: tuple[Cluster, Cluster],
+) -> None:
+    old, new = pair
+    shared = ChangeSet.between(old, new)  # unchanged policies: the same objects
+    copied = ChangeSet.between(old, copy.deepcopy(new))  # equal, never the same
+    assert shared.changed_policies == every_changed_policy(shared)
+    assert copied.changed_policies == every_changed_policy(copied)

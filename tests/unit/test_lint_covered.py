@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from netpoldiff import lint_covered
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
+from netpoldiff.compiled import CompiledPolicy, CompiledRule
 from netpoldiff.errors import Location
 from netpoldiff.evaluate import evaluate, evaluate_states
-from netpoldiff.lint_covered import covered_policies
-from netpoldiff.model import Workload
+from netpoldiff.lint_covered import _Finder, covered_policies
+from netpoldiff.model import ObjectRef, Workload
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.unmatched import _port_maps
+from tests.semantics.test_oracle_equivalence import clusters
 from tests.testing.builders import (
     TCP,
     cluster,
@@ -206,3 +214,55 @@ def test_many_covering_policies_are_counted_beyond_a_few() -> None:
     matrix = evaluate(state)
     [warning] = covered_policies(state, matrix, {}, set())
     assert "(shop/from-shop-0, shop/from-shop-1, shop/from-shop-2 and 2 more)" in warning.message
+
+
+class _FinderByComplement(_Finder):
+    """The finder as first written: subjects OR-ed in bit by bit, peers tested on ~listed."""
+
+    def covered(self, mine: CompiledPolicy, direction: str, others: set[ObjectRef]) -> bool:
+        selected_by = self.matrix.ingress_by if direction == "ingress" else self.matrix.egress_by
+        rules: tuple[CompiledRule, ...] = getattr(mine, direction)
+        groups: dict[tuple[CompiledPolicy, ...], int] = defaultdict(int)
+        for subject in iter_bits(mine.subjects):
+            kept = (p for p in selected_by[subject] if p is not mine and p.ref not in self.removed)
+            groups[tuple(kept)] |= 1 << subject
+        for covering, subjects in groups.items():
+            theirs = [rule for policy in covering for rule in getattr(policy, direction)]
+            listed = 0
+            for rule_ in theirs:
+                listed |= rule_.peers
+            if any(rule_.peers & ~listed for rule_ in rules):
+                return False
+            others.update(policy.ref for policy in covering)
+            places = self._places(direction, subjects, rules, theirs)
+            if not all(self._ports_covered(rules, theirs, place) for place in places):
+                return False
+        return True
+
+
+@st.composite
+def clusters_with_narrowed_copies(draw: st.DrawFn) -> Cluster:
+    """A cluster, and copies of some of its policies with fewer rules: often covered."""
+    state = draw(clusters())
+    copies = []
+    for index, each in enumerate(state.policies):
+        if draw(st.booleans()):
+            copies.append(
+                dataclasses.replace(
+                    each,
+                    ref=ObjectRef.network_policy(each.namespace, f"copy-{index}"),
+                    ingress=each.ingress[: draw(st.integers(0, len(each.ingress)))],
+                    egress=each.egress[: draw(st.integers(0, len(each.egress)))],
+                )
+            )
+    return dataclasses.replace(state, policies=(*state.policies, *copies))
+
+
+@settings(max_examples=300, deadline=None)
+@given(clusters_with_narrowed_copies())
+def test_covered_policies_are_those_the_finder_as_first_written_finds(state: Cluster) -> None:
+    matrix = evaluate(state)
+    port_maps = _port_maps(state, matrix)
+    found = covered_policies(state, matrix, port_maps, set())
+    with mock.patch.object(lint_covered, "_Finder", _FinderByComplement):
+        assert found == covered_policies(state, matrix, port_maps, set())

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -75,6 +79,18 @@ def test_a_workload_is_known_in_a_matrix_by_namespace_name_and_kind() -> None:
     web = workload("shop/web[StatefulSet]", {"app": "web"})
     assert web.endpoint == WorkloadEndpoint("shop", "web", "StatefulSet")
     assert str(web.endpoint) == "shop/web[StatefulSet]"
+
+
+def test_a_workload_keeps_its_endpoint_out_of_equality_hashing_and_pickling() -> None:
+    asked, fresh = workload("shop/web", {"app": "web"}), workload("shop/web", {"app": "web"})
+    assert asked.endpoint is asked.endpoint  # made once
+    assert asked == fresh
+    assert hash(asked) == hash(fresh)
+    assert pickle.dumps(asked) == pickle.dumps(fresh)
+    assert repr(asked) == repr(fresh)
+    renamed = dataclasses.replace(asked, name="api")
+    assert renamed.endpoint == WorkloadEndpoint("shop", "api", "Deployment")
+    assert copy.copy(asked).endpoint == asked.endpoint
 
 
 @pytest.mark.parametrize(

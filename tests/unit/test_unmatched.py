@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
 
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.check_memo import CheckMemo
 from netpoldiff.cluster import Cluster
 from netpoldiff.errors import InputError, Location
 from netpoldiff.evaluate import Engine, Universe, evaluate
 from netpoldiff.manifests import load_cluster
-from netpoldiff.model import Namespace
+from netpoldiff.matrix import Matrix
+from netpoldiff.model import Namespace, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.sources import SourceFile
 from netpoldiff.unmatched import unmatched
 from tests.conftest import FIXTURES
+from tests.semantics.test_oracle_equivalence import clusters
 from tests.testing.builders import (
     TCP,
     UDP,
@@ -243,3 +247,44 @@ def test_a_shared_policy_naming_ports_is_checked_again_where_the_ports_changed()
     old_codes = [w.code for w in unmatched(old, old_matrix, memo=memo)]
     assert "NPD008" in new_codes
     assert "NPD008" not in old_codes
+
+
+def undeclared_by_listing(cluster: Cluster, matrix: Matrix) -> list[str]:
+    """NPD008's fields, found the straightforward way: every destination's ports listed."""
+    assert matrix.port_maps is not None
+    workloads = mask_of(
+        p for p in iter_bits(matrix.present) if isinstance(matrix.endpoints[p], WorkloadEndpoint)
+    )
+    policies = {each.ref: each for each in cluster.policies}
+    found: list[str] = []
+    for compiled in matrix.policies:
+        written = policies[compiled.ref]
+        if not compiled.subjects:
+            continue
+        for direction, rules, compiled_rules in (
+            ("ingress", written.ingress, compiled.ingress),
+            ("egress", written.egress, compiled.egress),
+        ):
+            for rule_, compiled_rule in zip(rules, compiled_rules or (), strict=False):
+                mask = compiled.subjects if direction == "ingress" else compiled_rule.peers
+                declared = {
+                    (name, protocol)
+                    for position in iter_bits(mask & workloads)
+                    for name, protocol, _ in matrix.port_maps.get(position, ())
+                }
+                found.extend(
+                    f"{compiled.ref}: spec.{direction}[{compiled_rule.index}].ports[{i}]"
+                    for i, each in enumerate(rule_.ports)
+                    if isinstance(each.port, str) and (each.port, each.protocol) not in declared
+                )
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(clusters())
+def test_a_named_port_is_undeclared_when_no_destination_lists_it(cluster: Cluster) -> None:
+    matrix = evaluate(cluster)
+    found = [w.message for w in unmatched(cluster, matrix) if w.code == "NPD008"]
+    assert [message.split(": no ")[0] for message in found] == undeclared_by_listing(
+        cluster, matrix
+    )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netpoldiff.addresses import ALL_ADDRESSES, IPSet, parse_cidr
+from netpoldiff.addresses import ALL_ADDRESSES, IPSet, parse_cidr, partition_of
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
 from netpoldiff.evaluate.universe import (
@@ -18,8 +18,8 @@ from netpoldiff.evaluate.universe import (
     ip_blocks,
     universe,
 )
-from netpoldiff.model import ExternalEndpoint, WorkloadEndpoint
-from netpoldiff.policies import Rule
+from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint, endpoint_sort_key
+from netpoldiff.policies import IPBlockPeer, Rule
 from tests.testing.builders import endpoint, ip_block, pods, policy, rule, workload
 
 FROM_API = rule(pods({"app": "api"}))
@@ -147,3 +147,26 @@ def test_a_universe_numbers_every_endpoint_and_knows_its_atoms(found: list[Clust
         assert not covered & atom, "atoms are disjoint"
         covered = covered | atom
     assert covered == ALL_ADDRESSES
+
+
+@given(st.lists(clusters, min_size=1, max_size=3))
+def test_the_universe_is_every_endpoint_once_in_report_order(found: list[Cluster]) -> None:
+    externals = external_partition(found)
+    every: set[Endpoint] = {w.endpoint for c in found for w in c.workloads}
+    every.update(ExternalEndpoint(atom) for atom in externals.atoms)
+    assert universe(found, externals) == tuple(sorted(every, key=endpoint_sort_key))
+
+
+@given(st.lists(clusters, min_size=1, max_size=3))
+def test_policies_the_sides_share_cut_the_atoms_they_cut_apart(found: list[Cluster]) -> None:
+    # A diff's sides hold an unchanged policy as one object, read once for its ipBlocks.
+    shared = [found[0], *(dataclasses.replace(c, policies=found[0].policies) for c in found)]
+    written = [
+        rule_peer.addresses
+        for cluster in shared
+        for each in cluster.policies
+        for rule_ in effective_rules(each)
+        for rule_peer in rule_.peers or ()
+        if isinstance(rule_peer, IPBlockPeer)
+    ]
+    assert external_partition(shared) == partition_of(written)

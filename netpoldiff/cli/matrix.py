@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
 import click
 
 from netpoldiff.cli import options
-from netpoldiff.cli.invocation import paths_from, settings_from
-from netpoldiff.cli.output import write
+from netpoldiff.cli.output import run_on_source
 from netpoldiff.commands import MatrixFailOn, matrix_command
 
 
@@ -33,15 +31,11 @@ def matrix(
 
     PATHS after -- restrict the analysis to those files or folders.
     """
-    settings = settings_from(context)
-    workspace = settings.workspace()
-    report = matrix_command(
-        workspace.source(source),
-        paths_from(context),
-        workspace=workspace,
+    run_on_source(
+        context,
+        matrix_command,
+        source=source,
         output_format=output_format,
-        settings=settings,
         fail_on=fail_on,
+        output=output,
     )
-    write(report, output, settings)
-    sys.exit(report.exit_status)

@@ -6,16 +6,21 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
+from netpoldiff.cli.invocation import paths_from, settings_from
 from netpoldiff.errors import UsageError, WriteError
 from netpoldiff.printable import inert_document, printable
 
 if TYPE_CHECKING:
     # Types only: the handler imports this module on every run, ``--version`` included.
+    import click
+
+    from netpoldiff.commands import MatrixFailOn
     from netpoldiff.commands.shared import Report, Settings
+    from netpoldiff.sources import Source, Workspace
 
 ColorMode = Literal["auto", "always", "never"]
 
@@ -29,6 +34,48 @@ def use_color(mode: ColorMode, output: str | None) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class SourceCommand(Protocol):
+    """A command on one source (``matrix``, ``lint``): the report, and its exit status."""
+
+    def __call__(
+        self,
+        source: Source,
+        paths: Sequence[str],
+        /,
+        *,
+        workspace: Workspace,
+        output_format: str,
+        settings: Settings,
+        fail_on: Sequence[MatrixFailOn],
+    ) -> Report:
+        """The report of ``source``."""
+        ...
+
+
+def run_on_source(
+    context: click.Context,
+    command: SourceCommand,
+    *,
+    source: str,
+    output_format: str,
+    fail_on: Sequence[MatrixFailOn],
+    output: str | None,
+) -> None:
+    """Run a source command as the command line asked, write its report, exit with its status."""
+    settings = settings_from(context)
+    workspace = settings.workspace()
+    report = command(
+        workspace.source(source),
+        paths_from(context),
+        workspace=workspace,
+        output_format=output_format,
+        settings=settings,
+        fail_on=fail_on,
+    )
+    write(report, output, settings)
+    sys.exit(report.exit_status)
 
 
 def write(report: Report, output: str | None, settings: Settings) -> None:

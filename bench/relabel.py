@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import os
@@ -135,6 +136,9 @@ def run_child(old: str, new: str, *, profile_top: int) -> int:
     from netpoldiff.manifests.conversion_cache import default_directory  # noqa: PLC0415
     from netpoldiff.sources import read_path  # noqa: PLC0415
 
+    # As the command line runs (cli.main): without the cyclic collector, which would rescan
+    # every object the evaluation keeps, many times over.
+    gc.disable()
     loader = Loader(ConversionCache(default_directory()))
     start = time.perf_counter()
     old_files, new_files = read_path(old).files, read_path(new).files

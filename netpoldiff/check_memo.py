@@ -4,7 +4,7 @@ The loader converts each file once, so a policy that a change leaves alone is th
 object on both sides. A check that reads nothing but that object (and its compiled form, the
 same object too when nothing it selects changed) finds the same on both: the second side is
 answered from the first. Objects are matched by identity and kept alive here, so an id is
-never another object's.
+never another object's. What a check reads beyond them (a context) is compared by equality.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class CheckMemo:
     def __init__(self) -> None:
         self._found: dict[tuple[object, ...], tuple[tuple[object, ...], tuple[Diagnostic, ...]]]
         self._found = {}
+        self._values: dict[Hashable, list[object]] = {}
 
     def found(
         self,
@@ -39,6 +40,19 @@ class CheckMemo:
         diagnostics = tuple(find())
         self._found[key] = (objects, diagnostics)
         return diagnostics
+
+    def token(self, name: Hashable, value: object) -> int:
+        """A number for ``value`` among those given under ``name``: equal values, equal numbers.
+
+        A context for what a check reads beyond its objects, when that is costly to hash (a
+        mask over a large cluster): values are compared, never hashed, and few are given.
+        """
+        known = self._values.setdefault(name, [])
+        for number, each in enumerate(known):
+            if each is value or each == value:
+                return number
+        known.append(value)
+        return len(known) - 1
 
 
 def found_by(

@@ -19,7 +19,7 @@ nor are those with a peer that matches nothing (NPD007 says so), whose coverage 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -32,7 +32,7 @@ from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.ports import ConnectionSet
-from netpoldiff.selectors import LabelSelector
+from netpoldiff.selectors import LabelSelector, Requirement
 
 _NAMES_SHOWN: Final = 3
 _DIRECTIONS: Final = ("ingress", "egress")
@@ -45,23 +45,26 @@ def covered_policies(
 
     ``port_maps`` are the named ports of each workload of ``matrix``, by position.
     """
-    isolating = _Isolating()
-    for policy in cluster.policies:
-        isolating.count(policy, 1)
+    isolating = _Isolating.of(cluster.policies)
     compiled = {each.ref: each for each in matrix.policies}
     finder = _Finder(matrix, port_maps)
     found = []
     for policy in sorted(cluster.policies, key=lambda p: p.ref.sort_key()):
         mine = compiled.get(policy.ref)
-        if mine is None or not mine.selects_anything or policy.ref in skip:
+        if mine is None or not mine.selects_anything or (skip and policy.ref in skip):
             continue
-        governed = [d for d in _DIRECTIONS if getattr(mine, d) is not None]
-        rules = [rule for d in governed for rule in getattr(mine, d)]
-        if not rules or any(_vacuous(rule) for rule in rules):
+        governed = [
+            (direction, rules)
+            for direction, rules in (("ingress", mine.ingress), ("egress", mine.egress))
+            if rules is not None
+        ]
+        if not any(rules for _, rules in governed) or any(
+            _vacuous(rule) for _, rules in governed for rule in rules
+        ):
             continue
         others: set[ObjectRef] = set()
-        if all(isolating.without(policy, d) for d in governed) and all(
-            finder.covered(mine, d, others) for d in governed
+        if all(isolating.without(policy, d) for d, _ in governed) and all(
+            finder.covered(mine, d, others) for d, _ in governed
         ):
             found.append(
                 COVERED_POLICY.at(
@@ -70,7 +73,7 @@ def covered_policies(
             )
             # Those found are taken as removed: two policies that cover each other are not
             # both reported, and removing every one reported still changes nothing.
-            finder.removed.add(policy.ref)
+            finder.removed.add(mine)
             isolating.count(policy, -1)
     return tuple(found)
 
@@ -80,27 +83,60 @@ def _vacuous(rule: CompiledRule) -> bool:
     return not rule.peers or not all(rule.peer_masks)
 
 
+# A selector by its fields: hashed and compared at C speed (a dataclass's hash is Python).
+_Written = tuple[tuple[tuple[str, str], ...], tuple[Requirement, ...]]
+
+
+def _written(selector: LabelSelector) -> _Written:
+    return (selector.match_labels, selector.expressions)
+
+
 @dataclass(slots=True)
 class _Isolating:
     """The podSelectors of the policies that govern each namespace and direction."""
 
-    selectors: dict[tuple[str, str], Counter[LabelSelector]] = field(
+    selectors: dict[tuple[str, str], Counter[_Written]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
+
+    @classmethod
+    def of(cls, policies: Iterable[NetworkPolicy]) -> _Isolating:
+        """Every policy counted in, gathered first: a count at a time is slow by thousands."""
+        gathered: dict[tuple[str, str], list[_Written]] = defaultdict(list)
+        for policy in policies:
+            written = _written(policy.pod_selector)
+            if policy.affects_ingress:
+                gathered[policy.namespace, "ingress"].append(written)
+            if policy.affects_egress:
+                gathered[policy.namespace, "egress"].append(written)
+        isolating = cls()
+        isolating.selectors.update((key, Counter(each)) for key, each in gathered.items())
+        return isolating
 
     def count(self, policy: NetworkPolicy, times: int) -> None:
         """Count a policy in (1) or out (-1)."""
         for direction in _DIRECTIONS:
             if getattr(policy, f"affects_{direction}"):
-                self.selectors[policy.namespace, direction][policy.pod_selector] += times
+                self.selectors[policy.namespace, direction][_written(policy.pod_selector)] += times
 
     def without(self, policy: NetworkPolicy, direction: str) -> bool:
         """Whether another policy of its namespace selects every pod it selects, that way."""
         mine = policy.pod_selector
-        return any(
-            count > (selector == mine) and implies(mine, selector)
-            for selector, count in self.selectors[policy.namespace, direction].items()
-        )
+        own = _written(mine)
+        # Label pairs only, the usual case: implied when each of the other's pairs is mine
+        # (coverage.implies, without making a set of my pairs for each other selector).
+        pairs = None if mine.expressions else frozenset(mine.match_labels)
+        for (labels, expressions), count in self.selectors[policy.namespace, direction].items():
+            if not count:
+                continue
+            if pairs is not None and not expressions:
+                implied = pairs.issuperset(labels)
+            else:
+                implied = implies(mine, LabelSelector(labels, expressions))
+            # Its own selector counts when another policy writes it too.
+            if implied and (count > 1 or (labels, expressions) != own):
+                return True
+        return False
 
 
 @dataclass(slots=True)
@@ -109,18 +145,24 @@ class _Finder:
 
     matrix: Matrix
     port_maps: Mapping[int, PortMap]
-    # Destinations by the named ports they declare (None: addresses outside the cluster).
-    places: dict[PortMap | None, int] = field(init=False)
+    # Destinations by the named ports they declare (None: addresses outside the cluster),
+    # gathered on first use: only egress rules naming ports need them.
+    _places_by_ports: dict[PortMap | None, int] | None = field(init=False, default=None)
     _resolved: dict[tuple[CompiledPorts, PortMap | None], ConnectionSet] = field(
         init=False, default_factory=dict
     )
-    removed: set[ObjectRef] = field(init=False, default_factory=set)  # covered, left out
+    # Covered, left out: compared by identity (a policy's ref is hashed in Python).
+    removed: set[CompiledPolicy] = field(init=False, default_factory=set)
 
-    def __post_init__(self) -> None:
-        held: dict[PortMap | None, list[int]] = defaultdict(list)
-        for position in iter_bits(self.matrix.present):
-            held[self.port_maps.get(position)].append(position)
-        self.places = {port_map: mask_of(members) for port_map, members in held.items()}
+    @property
+    def places(self) -> dict[PortMap | None, int]:
+        """Destinations by the named ports they declare (None: addresses outside the cluster)."""
+        if self._places_by_ports is None:
+            held: dict[PortMap | None, list[int]] = defaultdict(list)
+            for position in iter_bits(self.matrix.present):
+                held[self.port_maps.get(position)].append(position)
+            self._places_by_ports = {port_map: mask_of(each) for port_map, each in held.items()}
+        return self._places_by_ports
 
     def _resolve(self, ports: CompiledPorts, port_map: PortMap | None) -> ConnectionSet:
         key = (ports, port_map)
@@ -134,26 +176,34 @@ class _Finder:
 
         ``others`` gains the policies that were asked.
         """
-        matrix = self.matrix
-        selected_by = matrix.ingress_by if direction == "ingress" else matrix.egress_by
-        rules: tuple[CompiledRule, ...] = getattr(mine, direction)
-        # Masks span the whole cluster: each new one copies it. Subjects are gathered as
-        # positions (made a mask only where ports need them), and a peer is found unlisted
-        # with AND and compare (no complement of the union, as long as the cluster is wide).
-        by_selecting: dict[tuple[CompiledPolicy, ...], list[int]] = defaultdict(list)
+        ingress = direction == "ingress"
+        selected_by = self.matrix.ingress_by if ingress else self.matrix.egress_by
+        rules = (mine.ingress if ingress else mine.egress) or ()
+        removed = self.removed
+        # Most policies are not covered, and the first subject's other policies already
+        # leave a peer unlisted: each group's peers are tested as soon as the group is met,
+        # before the rest of the subjects are gathered. Masks span the whole cluster (each
+        # new one copies it): subjects are kept as positions, made a mask only where ports
+        # need them.
+        kept: dict[tuple[CompiledPolicy, ...], tuple[CompiledPolicy, ...]] = {}
+        groups: dict[tuple[CompiledPolicy, ...], tuple[list[CompiledRule], list[int]]] = {}
         for subject in mine.subject_positions():
-            by_selecting[selected_by[subject]].append(subject)
-        groups: dict[tuple[CompiledPolicy, ...], list[int]] = defaultdict(list)
-        for selecting, members in by_selecting.items():
-            kept = (p for p in selecting if p is not mine and p.ref not in self.removed)
-            groups[tuple(kept)].extend(members)
-        for covering, subjects in groups.items():
-            theirs = [rule for policy in covering for rule in getattr(policy, direction)]
-            listed = 0
-            for rule in theirs:
-                listed = listed | rule.peers if listed else rule.peers
-            if any(rule.peers & listed != rule.peers for rule in rules):
-                return False  # a peer no other rule lists (or no other policy at all)
+            selecting = selected_by[subject]
+            covering = kept.get(selecting)
+            if covering is None:
+                covering = tuple(p for p in selecting if p is not mine and p not in removed)
+                kept[selecting] = covering
+                if covering not in groups:
+                    theirs = [
+                        rule
+                        for policy in covering
+                        for rule in (policy.ingress if ingress else policy.egress) or ()
+                    ]
+                    if not _lists_every_peer(theirs, rules):
+                        return False  # a peer no other rule lists (or no other policy at all)
+                    groups[covering] = (theirs, [])
+            groups[covering][1].append(subject)
+        for covering, (theirs, subjects) in groups.items():
             others.update(policy.ref for policy in covering)
             if not all(
                 self._ports_covered(rules, theirs, p)
@@ -198,6 +248,15 @@ class _Finder:
             grants_cover(grants, rule.peers & within, self._resolve(rule.ports, port_map))
             for rule in rules
         )
+
+
+def _lists_every_peer(theirs: list[CompiledRule], rules: tuple[CompiledRule, ...]) -> bool:
+    """Whether every peer of ``rules`` is a peer of one of ``theirs``."""
+    # Tested with AND and compare: no complement of the union, as long as the cluster is wide.
+    listed = 0
+    for rule in theirs:
+        listed = listed | rule.peers if listed else rule.peers
+    return all(rule.peers & listed == rule.peers for rule in rules)
 
 
 def _listed(refs: list[ObjectRef]) -> str:

@@ -43,6 +43,8 @@ def redundancy_checks(
     found: list[Diagnostic] = []
     if wanted is None or REDUNDANT_RULE.code in wanted:
         for policy in cluster.policies:
+            if len(policy.ingress) < 2 and len(policy.egress) < 2:  # noqa: PLR2004 - a pair
+                continue  # no two rules to compare: most policies, asked for nothing
             find = partial(_covered_rules, policy)
             found.extend(found_by(memo, "covered_rules", (policy,), find))
     covered = wanted is None or COVERED_POLICY.code in wanted
@@ -114,14 +116,18 @@ def _duplicates(policies: Sequence[NetworkPolicy]) -> dict[NetworkPolicy, Object
     # groups hold one policy by the first step.
     groups: dict[object, list[NetworkPolicy]] = defaultdict(list)
     for policy in policies:
-        key = (policy.namespace, policy.pod_selector, policy.affects_ingress, policy.affects_egress)
+        # The selector by its fields: a tuple hashes in C, the dataclass's hash is Python.
+        selector = policy.pod_selector
+        written = (selector.match_labels, selector.expressions)
+        # ref.namespace is policy.namespace's answer, without the property's call.
+        key = (policy.ref.namespace, written, policy.affects_ingress, policy.affects_egress)
         groups[key].append(policy)
     found: dict[NetworkPolicy, ObjectRef] = {}
     for group in groups.values():
         if len(group) < 2:  # noqa: PLR2004 - a pair
             continue
         alike: dict[object, list[NetworkPolicy]] = defaultdict(list)
-        for policy in sorted(group, key=lambda p: p.ref):
+        for policy in sorted(group, key=lambda p: p.ref.sort_key()):
             rules = (policy.ingress, policy.egress)
             alike[tuple(frozenset(_rule_key(rule) for rule in each) for each in rules)].append(
                 policy

@@ -8,14 +8,14 @@ report says what it could not show.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from functools import partial
 
 from netpoldiff.admin_checks import admin_checks
 from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.check_memo import CheckMemo, found_by
 from netpoldiff.cluster import Cluster
-from netpoldiff.compiled import CompiledPolicy, CompiledRule, PortMap
+from netpoldiff.compiled import CompiledPolicy, CompiledRule, NamedPort, PortMap
 from netpoldiff.diagnostics import (
     DNS_BLOCKED,
     IPV4_ONLY,
@@ -64,11 +64,12 @@ def unmatched(
                 )
             )
             continue
-        if _names_ports(policy):  # reads the destinations' named ports too
-            found.extend(_in_rules(policy, compiled, declaring, workloads))
-        else:
-            find = partial(_in_rules, policy, compiled, declaring, workloads)
-            found.extend(found_by(memo, "in_rules", (policy, compiled), find))
+        find = partial(_in_rules, policy, compiled, declaring, workloads)
+        named = _named_ports_of(policy)
+        # Named ports resolve on the destinations: the answer is shared with the other side
+        # only where the workloads declaring each of them are the same there.
+        context = declaring.context(named, workloads, memo) if named and memo is not None else None
+        found.extend(found_by(memo, "in_rules", (policy, compiled), find, context))
     found.extend(admin_checks(cluster.admin_policies, matrix.admin_policies, workloads))
     # Likely mistakes beyond what matches nothing: each check is a pure function of its own.
     if wanted is None or {PORTS_WITHOUT_PEERS.code, IPV4_ONLY.code} & set(wanted):
@@ -86,11 +87,12 @@ def _port_maps(cluster: Cluster, matrix: Matrix) -> Mapping[int, PortMap]:
     return {index[w.endpoint]: w.named_ports() for w in cluster.workloads if w.endpoint in index}
 
 
-def _names_ports(policy: NetworkPolicy) -> bool:
-    return any(
-        isinstance(port.port, str)
+def _named_ports_of(policy: NetworkPolicy) -> tuple[NamedPort, ...]:
+    return tuple(
+        (port.port, port.protocol)
         for rule in (*policy.ingress, *policy.egress)
         for port in rule.ports
+        if isinstance(port.port, str)
     )
 
 
@@ -110,17 +112,35 @@ class _Declaring:
 
     def __init__(self, port_maps: Mapping[int, PortMap]) -> None:
         self._port_maps = port_maps
-        self._masks: dict[tuple[str, Protocol], int] | None = None
+        self._masks: dict[NamedPort, int] | None = None
+        self._tokens: dict[NamedPort | None, int] | None = None
 
-    def any_of(self, mask: int, name: str, protocol: Protocol) -> bool:
-        """Whether a workload of ``mask`` declares port ``name`` of ``protocol``."""
+    def _declaring(self, named: NamedPort) -> int:
         if self._masks is None:
-            held: dict[tuple[str, Protocol], list[int]] = defaultdict(list)
+            held: dict[NamedPort, list[int]] = defaultdict(list)
             for position, port_map in self._port_maps.items():
                 for port_name, port_protocol, _ in port_map:
                     held[port_name, port_protocol].append(position)
             self._masks = {key: mask_of(positions) for key, positions in held.items()}
-        return bool(self._masks.get((name, protocol), 0) & mask)
+        return self._masks.get(named, 0)
+
+    def any_of(self, mask: int, name: str, protocol: Protocol) -> bool:
+        """Whether a workload of ``mask`` declares port ``name`` of ``protocol``."""
+        return bool(self._declaring((name, protocol)) & mask)
+
+    def context(self, named: Iterable[NamedPort], workloads: int, memo: CheckMemo) -> Hashable:
+        """What a check of these named ports reads beyond its policy, as ``memo``'s tokens.
+
+        The workloads, and those declaring each named port: equal on both sides of a diff
+        unless the change touched them. Each is compared once per side, not per policy.
+        """
+        if self._tokens is None:
+            self._tokens = {None: memo.token("workloads", workloads)}
+        tokens = self._tokens
+        for key in named:
+            if key not in tokens:
+                tokens[key] = memo.token(key, self._declaring(key))
+        return (tokens[None], *(tokens[key] for key in named))
 
 
 def _in_rules(

@@ -37,3 +37,13 @@ def test_without_a_memo_every_check_runs() -> None:
     for _ in range(2):
         assert found_by(None, "check", (subject,), check) == ()
     assert asked == ["check", "check"]
+
+
+def test_values_given_under_a_name_are_numbered_equal_when_equal() -> None:
+    memo = CheckMemo()
+    wide = 1 << 100_000
+    assert memo.token("mask", wide) == 0
+    assert memo.token("mask", 3) == 1
+    assert memo.token("mask", (1 << 100_000) | 0) == 0  # equal, another object
+    assert memo.token("mask", 3) == 1
+    assert memo.token("other", 3) == 0  # each name numbers its own values

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from unittest import mock
 
 import pytest
@@ -14,13 +14,15 @@ from netpoldiff import lint_covered
 from netpoldiff.bitsets import iter_bits
 from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledRule
+from netpoldiff.coverage import implies
 from netpoldiff.errors import Location
 from netpoldiff.evaluate import evaluate, evaluate_states
-from netpoldiff.lint_covered import _Finder, covered_policies
+from netpoldiff.lint_covered import _Finder, _Isolating, covered_policies
 from netpoldiff.model import ObjectRef, Workload
 from netpoldiff.policies import NetworkPolicy
+from netpoldiff.selectors import LabelSelector
 from netpoldiff.unmatched import _port_maps
-from tests.semantics.test_oracle_equivalence import clusters
+from tests.semantics.test_oracle_equivalence import clusters, pod_selectors
 from tests.testing.builders import (
     TCP,
     cluster,
@@ -224,7 +226,7 @@ class _FinderByComplement(_Finder):
         rules: tuple[CompiledRule, ...] = getattr(mine, direction)
         groups: dict[tuple[CompiledPolicy, ...], int] = defaultdict(int)
         for subject in iter_bits(mine.subjects):
-            kept = (p for p in selected_by[subject] if p is not mine and p.ref not in self.removed)
+            kept = (p for p in selected_by[subject] if p is not mine and p not in self.removed)
             groups[tuple(kept)] |= 1 << subject
         for covering, subjects in groups.items():
             theirs = [rule for policy in covering for rule in getattr(policy, direction)]
@@ -266,3 +268,54 @@ def test_covered_policies_are_those_the_finder_as_first_written_finds(state: Clu
     found = covered_policies(state, matrix, port_maps, set())
     with mock.patch.object(lint_covered, "_Finder", _FinderByComplement):
         assert found == covered_policies(state, matrix, port_maps, set())
+
+
+def without_as_first_written(
+    counted: list[NetworkPolicy], policy_: NetworkPolicy, direction: str
+) -> bool:
+    """``_Isolating.without`` the straightforward way: every selector counted, implies asked."""
+    selectors: Counter[LabelSelector] = Counter(
+        each.pod_selector
+        for each in counted
+        if each.namespace == policy_.namespace and getattr(each, f"affects_{direction}")
+    )
+    mine = policy_.pod_selector
+    return any(
+        count > (selector == mine) and implies(mine, selector)
+        for selector, count in selectors.items()
+    )
+
+
+@st.composite
+def isolating_policies(draw: st.DrawFn) -> tuple[list[NetworkPolicy], list[bool]]:
+    """Policies of two namespaces with selectors often alike; which of them are counted out."""
+    written = draw(st.lists(pod_selectors, min_size=1, max_size=4))
+    found = []
+    for index in range(draw(st.integers(1, 8))):
+        ingress, egress = draw(st.booleans()), draw(st.booleans())
+        found.append(
+            NetworkPolicy(
+                ref=ObjectRef.network_policy(draw(st.sampled_from(["a", "b"])), f"p{index}"),
+                pod_selector=draw(st.sampled_from(written)),
+                affects_ingress=ingress,
+                affects_egress=egress,
+            )
+        )
+    return found, draw(st.lists(st.booleans(), min_size=len(found), max_size=len(found)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(isolating_policies())
+def test_isolating_policies_are_those_counting_every_selector_finds(
+    drawn: tuple[list[NetworkPolicy], list[bool]],
+) -> None:
+    policies, out = drawn
+    isolating = _Isolating.of(policies)
+    for policy_, counted_out in zip(policies, out, strict=True):
+        if counted_out:
+            isolating.count(policy_, -1)
+    counted = [p for p, counted_out in zip(policies, out, strict=True) if not counted_out]
+    for policy_ in policies:
+        for direction in ("ingress", "egress"):
+            expected = without_as_first_written(counted, policy_, direction)
+            assert isolating.without(policy_, direction) == expected

@@ -37,7 +37,7 @@ from netpoldiff.configuration.receive import ReceiveProblem, ReceiveSettings, re
 from netpoldiff.errors import InputError, Location, UsageError
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests.declared import parse_workload_kind
-from netpoldiff.manifests.yaml_docs import Located, documents
+from netpoldiff.manifests.located import Located
 from netpoldiff.render.plan import DEFAULT_RELEASE, HelmRelease, RenderMode, RenderPlan
 from netpoldiff.suppression import CodeListError, parse_codes
 
@@ -110,6 +110,9 @@ class _Problem(Exception):  # noqa: N818 - a reading problem, reported as InputE
 
 def parse_configuration(data: bytes, path: str) -> Configuration:
     """The configuration a file holds; raises InputError naming the file and line."""
+    # Imported here: a repository without a configuration file reads no YAML for it.
+    from netpoldiff.manifests.yaml_docs import documents  # noqa: PLC0415
+
     found = list(documents(data, path, whole=True))
     contents = [document for document in found if document.content is not None]
     if len(contents) > 1:

@@ -9,7 +9,7 @@ each content once (loader.py, conversion_cache.py, workers.py, relocate.py).
 from __future__ import annotations
 
 from netpoldiff.manifests.conversion_cache import ConversionCache
-from netpoldiff.manifests.convert import DEFAULT_NAMESPACE
+from netpoldiff.manifests.converted import DEFAULT_NAMESPACE
 from netpoldiff.manifests.declared import parse_workload_kind
 from netpoldiff.manifests.loader import PARALLEL_THRESHOLD, Loaded, Loader, load_cluster
 

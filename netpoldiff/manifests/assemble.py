@@ -10,7 +10,7 @@ from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests.convert import Converted, ConvertedDocument, HostNetworkWorkload
+from netpoldiff.manifests.converted import Converted, ConvertedDocument, HostNetworkWorkload
 from netpoldiff.model import (
     Namespace,
     ObjectRef,

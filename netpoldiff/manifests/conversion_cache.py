@@ -69,7 +69,7 @@ _DATA_MODULES: Final = frozenset(
         "netpoldiff.diagnostics",
         "netpoldiff.errors",
         "netpoldiff.intervals",
-        "netpoldiff.manifests.convert",
+        "netpoldiff.manifests.converted",
         "netpoldiff.manifests.templated",
         "netpoldiff.model",
         "netpoldiff.policies",

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Final
 
 from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.diagnostics import KIND_NOT_EVALUATED, Diagnostic
-from netpoldiff.errors import Location
 from netpoldiff.kinds import (
     GENERIC_TEMPLATE,
     NAMESPACE,
@@ -22,42 +19,14 @@ from netpoldiff.kinds import (
     qualified_kind,
 )
 from netpoldiff.manifests.admin_policies import admin_kind, admin_policy
+from netpoldiff.manifests.converted import Converted, ConvertedDocument, HostNetworkWorkload
 from netpoldiff.manifests.fields import Fields, object_name, with_defaults
 from netpoldiff.manifests.ignore_annotation import ignore_annotation
 from netpoldiff.manifests.operated import operated_workload
 from netpoldiff.manifests.policies import network_policy
 from netpoldiff.manifests.workloads import namespace, workload
-from netpoldiff.model import Namespace, ObjectRef, UnevaluatedPolicy, Workload
-from netpoldiff.policies import NetworkPolicy
-from netpoldiff.records import pickled_by_fields
+from netpoldiff.model import ObjectRef, UnevaluatedPolicy
 from netpoldiff.suppression import Annotated
-
-
-@dataclass(frozen=True, slots=True)
-class HostNetworkWorkload:
-    """A workload left out of the matrix; its name still counts for duplicates."""
-
-    key: tuple[str, str, str]
-    origin: Location
-
-
-Converted = (
-    Namespace | Workload | NetworkPolicy | AdminPolicy | HostNetworkWorkload | UnevaluatedPolicy
-)
-
-# The namespace of an object that names none, as kubectl's context defaults to (and
-# ``--namespace`` overrides).
-DEFAULT_NAMESPACE: Final = "default"
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class ConvertedDocument:
-    """The objects of one document, the warnings found in them, and those they hide."""
-
-    objects: tuple[Converted, ...]
-    warnings: tuple[Diagnostic, ...]
-    ignored: tuple[Annotated, ...] = ()  # the objects' netpoldiff.io/ignore annotations
 
 
 def convert_document(

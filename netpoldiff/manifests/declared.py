@@ -13,8 +13,6 @@ from typing import Final, NoReturn
 
 from netpoldiff.errors import UsageError
 from netpoldiff.kinds import NAMESPACE, NETWORK_POLICY, Declared, Kind
-from netpoldiff.manifests.fields import label_key_problem, label_value_problem
-from netpoldiff.manifests.policies import port_name_problem
 from netpoldiff.operators import FixedLabel, FixedPort, OperatedPods
 from netpoldiff.ports import MAX_PORT, MIN_PORT, Protocol
 
@@ -78,6 +76,9 @@ def _label(item: str, spec: str) -> FixedLabel:
     key, sign, value = item.partition("=")
     if not sign:
         _fail(spec, f"label {item!r}: expected key=value")
+    # Imported here, as in _port: a run that declares no kind reads no manifest syntax.
+    from netpoldiff.manifests.fields import label_key_problem, label_value_problem  # noqa: PLC0415
+
     problem = label_key_problem(key) or label_value_problem(value.replace("{name}", "x"))
     if problem:
         _fail(spec, problem)
@@ -95,6 +96,8 @@ def _port(item: str, spec: str) -> FixedPort:
     protocol = protocol or "TCP"
     if protocol not in Protocol.__members__:
         _fail(spec, f"port {item!r}: the protocol must be TCP, UDP or SCTP")
+    from netpoldiff.manifests.policies import port_name_problem  # noqa: PLC0415
+
     problem = port_name_problem(name) if name is not None else None
     if problem:
         _fail(spec, problem)

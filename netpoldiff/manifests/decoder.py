@@ -9,7 +9,7 @@ first checked for what kubectl refuses (refusals.py); then only the fields netpo
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any, Final
+from typing import Final
 
 import yaml
 
@@ -22,30 +22,11 @@ from netpoldiff.manifests.go_nodes import (
     is_merge,
     merge_sources,
 )
+from netpoldiff.manifests.located import Located
 from netpoldiff.manifests.refusals import check_document
 from netpoldiff.manifests.schemas import HEAD, Each, Items, Schema, schema_for
 
 _ABSENT: Final = object()
-
-
-class Located(dict[str, Any]):
-    """A mapping of a manifest that remembers where it and each of its keys stand (1-based).
-
-    ``raw`` keeps the text of plain scalars that did not read as strings (``on``, ``1.0``), so
-    an error can say what was written, not what YAML made of it.
-    """
-
-    __slots__ = ("key_lines", "line", "raw")
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.line = line
-        self.key_lines: dict[str, int] = {}
-        self.raw: dict[str, str] = {}
-
-    def line_of(self, key: str) -> int:
-        """The line of ``key`` if present, else of the mapping itself."""
-        return self.key_lines.get(key, self.line)
 
 
 class Decoder:

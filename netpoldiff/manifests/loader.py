@@ -6,39 +6,28 @@ conversions in the conversion cache across runs, and converts what is new on sev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeGuard
 
 from netpoldiff.cluster import Cluster
 from netpoldiff.diagnostics import TEMPLATE_SKIPPED, Diagnostic
-from netpoldiff.errors import InputError, Location
+from netpoldiff.errors import InputError
 from netpoldiff.kinds import Declared
 from netpoldiff.manifests.assemble import Assembly
 from netpoldiff.manifests.conversion_cache import ConversionCache
-from netpoldiff.manifests.convert import DEFAULT_NAMESPACE, ConvertedDocument, convert_document
+from netpoldiff.manifests.converted import DEFAULT_NAMESPACE, Conversion, FileResult
 from netpoldiff.manifests.declared import fingerprint
-from netpoldiff.manifests.fields import Fields
-from netpoldiff.manifests.relocate import FileResult, relocated, relocated_error
+from netpoldiff.manifests.relocate import relocated, relocated_error
 from netpoldiff.manifests.templated import (
     TemplateError,
     chart_of,
     chart_template_error,
     fix_hint,
-    template_error,
-    template_line,
 )
-from netpoldiff.manifests.workers import can_fork, run_forked
-from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.sources import SourceFile
 from netpoldiff.suppression import Annotated
-
-Broken = tuple[FileResult, InputError]
-"""A file whose stream breaks after some documents: what came before, and the break."""
-
-Conversion = FileResult | Broken
-"""What a file converts to: its documents, the error that stopped it, or both."""
 
 FilesDone = Callable[[int, int], None]
 """Told how many files of how many are read and converted, as a load goes (for progress)."""
@@ -118,34 +107,11 @@ class Loader:
         return source_file.path, result
 
     def _convert_text(self, source_file: SourceFile) -> Conversion:
-        self.conversions += 1
-        converted: list[ConvertedDocument | InputError] = []
-        # Each document is converted as it is read, and its parse not kept: holding every
-        # parsed document until the end would double a large run's peak memory.
-        try:
-            data = source_file.data
-            line = template_line(data)
-            if line is not None:
-                return template_error(source_file.path, line)
-            for document in documents(data, source_file.path, declared=self.declared):
-                if not isinstance(document.content, Mapping):
-                    continue  # empty documents and non-objects are no manifests
-                where = Location(source_file.path, document.index)
-                namespace = self._namespace(source_file)
-                converted.append(self._convert_document(document.content, where, namespace))
-        except InputError as error:
-            # The stream breaks here: the documents before the break were read whole, and
-            # --keep-going keeps them.
-            return (converted, error) if converted else error
-        return converted
+        # Imported here: a run whose every file is in the conversion cache reads no YAML.
+        from netpoldiff.manifests.text_conversion import convert_text  # noqa: PLC0415
 
-    def _convert_document(
-        self, content: Mapping[str, object], where: Location, namespace: str
-    ) -> ConvertedDocument | InputError:
-        try:
-            return convert_document(Fields(content, where, ""), namespace, self.declared)
-        except InputError as error:
-            return error
+        self.conversions += 1
+        return convert_text(source_file, self._namespace(source_file), self.declared)
 
     def prepare(self, files: Iterable[SourceFile], *, progress: FilesDone | None = None) -> None:
         """Convert, ahead of ``load``, the files of every source a command will load.
@@ -165,7 +131,12 @@ class Loader:
             if self._key(f) not in self._converted
             and not self.cache.has(f.object_id or "", self._namespace(f), self._kinds)
         ]
-        if not todo or self.workers <= 1 or not can_fork():
+        if not todo or self.workers <= 1:
+            return
+        # Imported here: a run whose files are all in the conversion cache forks no process.
+        from netpoldiff.manifests.workers import can_fork, run_forked  # noqa: PLC0415
+
+        if not can_fork():
             return
         if sum(f.size for f in todo) < PARALLEL_THRESHOLD:
             return

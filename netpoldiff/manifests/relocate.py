@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests.convert import Converted, ConvertedDocument, HostNetworkWorkload
+from netpoldiff.manifests.converted import (
+    Converted,
+    ConvertedDocument,
+    FileResult,
+    HostNetworkWorkload,
+)
 from netpoldiff.policies import NetworkPolicy, Rule
-
-FileResult = list[ConvertedDocument | InputError] | InputError
-"""A file's conversion: each document's objects or error, or the error that stopped it."""
 
 
 def _moved(location: Location | None, path: str) -> Location | None:

@@ -17,10 +17,11 @@ import yaml
 
 from netpoldiff.errors import InputError, Location
 from netpoldiff.kinds import Declared
-from netpoldiff.manifests.decoder import Decoder, Located
+from netpoldiff.manifests.decoder import Decoder
 from netpoldiff.manifests.go_nodes import JSON_NUMBER, PLAIN, STR_TAG, DecodeProblem
 from netpoldiff.manifests.json_nodes import JsonProblem, JsonReader
 from netpoldiff.manifests.limits import MAX_DOCUMENTS, LimitExceeded, check_nesting
+from netpoldiff.manifests.located import Located
 from netpoldiff.manifests.prescan import (
     LibyamlLoader,
     may_have_alias,

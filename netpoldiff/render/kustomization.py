@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from netpoldiff.errors import InputError, Location
-from netpoldiff.manifests.yaml_docs import documents
 
 KUSTOMIZATION_NAMES: Final = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -157,6 +156,9 @@ def read_kustomization(file: str, view: TreeView) -> Kustomization:
 
 def _check_plugin_config(data: bytes, shown: str, reader: _Reader) -> None:
     """A generator or transformer configuration may name only kustomize's builtin plugins."""
+    # Imported here: a run with nothing to render reads no YAML for it.
+    from netpoldiff.manifests.yaml_docs import documents  # noqa: PLC0415
+
     for document in documents(data, shown, whole=True):
         content = document.content
         if not isinstance(content, Mapping):
@@ -203,6 +205,9 @@ def _generator_files(content: Mapping[str, object], reader: _Reader) -> None:
 
 def _single_mapping(data: bytes, shown: str) -> Mapping[str, object]:
     """The one mapping a kustomization file holds."""
+    # Imported here: a run with nothing to render reads no YAML for it.
+    from netpoldiff.manifests.yaml_docs import documents  # noqa: PLC0415
+
     found = [d.content for d in documents(data, shown, whole=True) if d.content is not None]
     if len(found) != 1 or not isinstance(found[0], Mapping):
         raise InputError(Location(shown), "a kustomization file holds one mapping")

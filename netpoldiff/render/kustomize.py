@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Final
 
 from netpoldiff.errors import InputError, Location, SourceError
-from netpoldiff.manifests.yaml_docs import documents
 from netpoldiff.render.sandbox import run_bounded
 
 NO_RENDERER: Final = (
@@ -49,6 +48,9 @@ def renderer(command: str | None, overlay: str) -> list[str]:
 
 def with_origin_annotations(data: bytes, shown: str) -> bytes:
     """The kustomization, as JSON (which is YAML), with origin annotations asked for."""
+    # Imported here: a run with nothing to render reads no YAML for it.
+    from netpoldiff.manifests.yaml_docs import documents  # noqa: PLC0415
+
     found = [d.content for d in documents(data, shown, whole=True) if d.content is not None]
     content: dict[str, object] = json.loads(json.dumps(found[0]))
     metadata = content.get("buildMetadata")
@@ -77,6 +79,9 @@ def build(
 
     Errors name the overlay's kustomization file (``shown``).
     """
+    # Imported here: a run with nothing to render reads no YAML for it.
+    from netpoldiff.manifests.yaml_docs import documents  # noqa: PLC0415
+
     where = Location(shown)
     directory = root.joinpath(*overlay.split("/")) if overlay != "." else root
     with tempfile.TemporaryDirectory(prefix="netpoldiff-home-") as home:

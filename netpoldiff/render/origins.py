@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from netpoldiff.errors import InputError
-from netpoldiff.manifests.yaml_docs import Located, documents
+from netpoldiff.manifests.located import Located
 from netpoldiff.sources import SourceFile
 from netpoldiff.sources.files import blob_id
 
@@ -77,6 +77,9 @@ def _identity(content: Mapping[str, object]) -> tuple[object, object]:
 
 def _places(data: bytes, shown: str) -> list[tuple[tuple[object, object], Place]]:
     """Each object document of an original file: its kind and name, and where it starts."""
+    # Imported here: a run with nothing to render reads no YAML for it.
+    from netpoldiff.manifests.yaml_docs import documents  # noqa: PLC0415
+
     try:
         return [
             (_identity(d.content), Place(d.index, d.content.line))

@@ -22,7 +22,9 @@ from tests.testing.gitrepo import HERMETIC, GitRepo
 HEAVY = ("git", "yaml", "tabulate", "netpoldiff.manifests")
 
 
-def _imported(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+def _imported(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run ``python -X importtime -m netpoldiff ARGS``; the outcome and every module imported."""
     run = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "netpoldiff", *args],
@@ -30,7 +32,7 @@ def _imported(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], 
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, **HERMETIC, "PYTHONPATH": str(REPO_ROOT)},
+        env={**os.environ, **HERMETIC, "PYTHONPATH": str(REPO_ROOT), **(env or {})},
     )
     lines = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
     assert lines, run.stderr  # the scan sees imports: it can fail
@@ -56,6 +58,27 @@ def test_a_matrix_of_a_directory_outside_any_repository_imports_no_git(tmp_path:
     assert "git" not in imported
     # The other commands' modules are not imported either.
     assert not {"netpoldiff.commands.diff", "netpoldiff.commands.explain"} & imported
+
+
+def test_a_diff_whose_files_are_all_in_the_cache_reads_no_yaml(tmp_path: Path) -> None:
+    # The hook's case: both revisions were converted before. Parsing and conversion are
+    # imported only for a file the cache does not hold.
+    repo = GitRepo.init(tmp_path / "repo")
+    shutil.copytree(FIXTURES / "review-example" / "old", repo.root / "k8s")
+    repo.commit("old")
+    shutil.rmtree(repo.root / "k8s")
+    shutil.copytree(FIXTURES / "review-example" / "new", repo.root / "k8s")
+    repo.commit("new")
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    cold, cold_imports = _imported(repo.root, "HEAD~1", "HEAD", env=cache)
+    warm, warm_imports = _imported(repo.root, "HEAD~1", "HEAD", env=cache)
+    assert (cold.returncode, warm.returncode) == (0, 0), warm.stderr[-2000:]
+    assert warm.stdout == cold.stdout
+    parsing = {"yaml", "netpoldiff.manifests.yaml_docs", "netpoldiff.manifests.convert"}
+    assert parsing <= cold_imports
+    # (Worker processes are imported only to convert too; coverage's subprocess hook imports
+    # multiprocessing under the test suite, so that is not asserted here.)
+    assert sorted(warm_imports & parsing) == []
 
 
 def test_a_matrix_inside_a_repository_still_opens_it(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from netpoldiff.diagnostics import Diagnostic
 from netpoldiff.errors import InputError, Location
 from netpoldiff.manifests import convert, load_cluster
 from netpoldiff.manifests.assemble import Assembly
-from netpoldiff.manifests.convert import ConvertedDocument
+from netpoldiff.manifests.converted import ConvertedDocument
 from netpoldiff.model import Namespace
 from netpoldiff.sources import SourceFile
 from tests.testing.builders import namespace, policy, workload

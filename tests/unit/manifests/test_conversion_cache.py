@@ -171,7 +171,7 @@ def test_the_documents_before_a_break_are_read_back_with_the_break(tmp_path: Pat
         ("netpoldiff.model", "Workload"),
         ("netpoldiff.ports", "Protocol"),
         ("netpoldiff.errors", "InputError"),
-        ("netpoldiff.manifests.convert", "ConvertedDocument"),
+        ("netpoldiff.manifests.converted", "ConvertedDocument"),
         ("netpoldiff.suppression", "Annotated"),
     ],
 )

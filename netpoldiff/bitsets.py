@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+Span = tuple[int, int]
+"""A set kept compact: (offset, bits), the set being ``bits << offset``."""
+
+
+def span_of(mask: int) -> Span:
+    """``mask`` as its lowest member's position and the bits from there up."""
+    if not mask:
+        return (0, 0)
+    offset = (mask & -mask).bit_length() - 1
+    return (offset, mask >> offset)
+
 
 def iter_bits(mask: int) -> Iterator[int]:
     """Positions of the set bits of a non-negative int, lowest first."""
@@ -16,9 +27,9 @@ def iter_bits(mask: int) -> Iterator[int]:
         return
     # Members are often a few neighbours far up (one namespace's workloads): shift them down
     # first, so the binary text is as long as their span, not as their highest position.
-    offset = (mask & -mask).bit_length() - 1
+    offset, shifted = span_of(mask)
     # One pass over the binary text runs at C speed; shifting a large int per bit does not.
-    bits = format(mask >> offset, "b")[::-1]
+    bits = format(shifted, "b")[::-1]
     position = bits.find("1")
     while position >= 0:
         yield offset + position
@@ -40,18 +51,6 @@ def mask_of(positions: Iterable[int]) -> int:
         relative = position - low
         buffer[relative >> 3] |= 1 << (relative & 7)
     return int.from_bytes(buffer, "little") << low
-
-
-Span = tuple[int, int]
-"""A set kept compact: (offset, bits), the set being ``bits << offset``."""
-
-
-def span_of(mask: int) -> Span:
-    """``mask`` as its lowest member's position and the bits from there up."""
-    if not mask:
-        return (0, 0)
-    offset = (mask & -mask).bit_length() - 1
-    return (offset, mask >> offset)
 
 
 def iter_span(span: Span) -> Iterator[int]:

@@ -32,7 +32,7 @@ from netpoldiff.matrix import Matrix
 from netpoldiff.model import ObjectRef
 from netpoldiff.policies import NetworkPolicy
 from netpoldiff.ports import ConnectionSet
-from netpoldiff.selectors import LabelSelector, Requirement
+from netpoldiff.selectors import LabelSelector, SelectorFields
 
 _NAMES_SHOWN: Final = 3
 _DIRECTIONS: Final = ("ingress", "egress")
@@ -83,28 +83,20 @@ def _vacuous(rule: CompiledRule) -> bool:
     return not rule.peers or not all(rule.peer_masks)
 
 
-# A selector by its fields: hashed and compared at C speed (a dataclass's hash is Python).
-_Written = tuple[tuple[tuple[str, str], ...], tuple[Requirement, ...]]
-
-
-def _written(selector: LabelSelector) -> _Written:
-    return (selector.match_labels, selector.expressions)
-
-
 @dataclass(slots=True)
 class _Isolating:
     """The podSelectors of the policies that govern each namespace and direction."""
 
-    selectors: dict[tuple[str, str], Counter[_Written]] = field(
+    selectors: dict[tuple[str, str], Counter[SelectorFields]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
 
     @classmethod
     def of(cls, policies: Iterable[NetworkPolicy]) -> _Isolating:
         """Every policy counted in, gathered first: a count at a time is slow by thousands."""
-        gathered: dict[tuple[str, str], list[_Written]] = defaultdict(list)
+        gathered: dict[tuple[str, str], list[SelectorFields]] = defaultdict(list)
         for policy in policies:
-            written = _written(policy.pod_selector)
+            written = policy.pod_selector.fields_key()
             if policy.affects_ingress:
                 gathered[policy.namespace, "ingress"].append(written)
             if policy.affects_egress:
@@ -117,12 +109,13 @@ class _Isolating:
         """Count a policy in (1) or out (-1)."""
         for direction in _DIRECTIONS:
             if getattr(policy, f"affects_{direction}"):
-                self.selectors[policy.namespace, direction][_written(policy.pod_selector)] += times
+                selectors = self.selectors[policy.namespace, direction]
+                selectors[policy.pod_selector.fields_key()] += times
 
     def without(self, policy: NetworkPolicy, direction: str) -> bool:
         """Whether another policy of its namespace selects every pod it selects, that way."""
         mine = policy.pod_selector
-        own = _written(mine)
+        own = mine.fields_key()
         # Label pairs only, the usual case: implied when each of the other's pairs is mine
         # (coverage.implies, without making a set of my pairs for each other selector).
         pairs = None if mine.expressions else frozenset(mine.match_labels)

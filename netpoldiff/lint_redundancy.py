@@ -116,10 +116,8 @@ def _duplicates(policies: Sequence[NetworkPolicy]) -> dict[NetworkPolicy, Object
     # groups hold one policy by the first step.
     groups: dict[object, list[NetworkPolicy]] = defaultdict(list)
     for policy in policies:
-        # The selector by its fields: a tuple hashes in C, the dataclass's hash is Python.
-        selector = policy.pod_selector
-        written = (selector.match_labels, selector.expressions)
         # ref.namespace is policy.namespace's answer, without the property's call.
+        written = policy.pod_selector.fields_key()
         key = (policy.ref.namespace, written, policy.affects_ingress, policy.affects_egress)
         groups[key].append(policy)
     found: dict[NetworkPolicy, ObjectRef] = {}

@@ -7,11 +7,12 @@ destinations that policies treat alike, which keeps a 10,000-workload matrix sma
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 
-from netpoldiff.bitsets import iter_bits
+from netpoldiff.bitsets import iter_bits, mask_of
 from netpoldiff.columns import Column, column_union
 from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy, PortMap
 from netpoldiff.model import Endpoint, ExternalEndpoint, ObjectRef, Workload, WorkloadEndpoint
@@ -157,6 +158,23 @@ class Matrix:
     def flow_count(self) -> int:
         """Number of allowed pairs."""
         return sum(mask.bit_count() for column in self.columns for mask in column.values())
+
+
+def workload_masks(
+    endpoints: Sequence[Endpoint], positions: Iterable[int]
+) -> tuple[int, dict[str, int]]:
+    """The workloads among ``positions`` of ``endpoints``, and them by namespace, as masks.
+
+    Each mask is built once from its positions: OR-ing bits in one at a time copies the growing
+    int every time, quadratic over a large cluster.
+    """
+    in_namespace: dict[str, list[int]] = defaultdict(list)
+    for position in positions:
+        endpoint = endpoints[position]
+        if isinstance(endpoint, WorkloadEndpoint):
+            in_namespace[endpoint.namespace].append(position)
+    workloads = mask_of(p for members in in_namespace.values() for p in members)
+    return workloads, {name: mask_of(members) for name, members in in_namespace.items()}
 
 
 def _renumbered(column: Column, moves: Mapping[int, int]) -> Column:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from netpoldiff.bitsets import iter_bits, mask_of
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.causes import Causes
 from netpoldiff.columns import Column, column_sources
 from netpoldiff.diff import MatrixDiff
+from netpoldiff.matrix import workload_masks
 from netpoldiff.model import Endpoint, ObjectRef, WorkloadEndpoint
 from netpoldiff.ports import ALL_PORTS
 
@@ -104,13 +105,7 @@ class _Scope:
 
     @classmethod
     def of(cls, diff: MatrixDiff) -> _Scope:
-        # Masks built once each from their positions: OR-ing bits in one at a time is quadratic.
-        in_namespace: dict[str, list[int]] = {}
-        for index, endpoint in enumerate(diff.endpoints):
-            if isinstance(endpoint, WorkloadEndpoint):
-                in_namespace.setdefault(endpoint.namespace, []).append(index)
-        namespaces = {name: mask_of(members) for name, members in in_namespace.items()}
-        workloads = mask_of(i for members in in_namespace.values() for i in members)
+        workloads, namespaces = workload_masks(diff.endpoints, range(len(diff.endpoints)))
         externals = ((1 << len(diff.endpoints)) - 1) & ~workloads
         present = workloads & diff.new.present
         several = sum(1 for mask in namespaces.values() if mask & present) > 1

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from netpoldiff.admin_policies import AdminPolicy
-from netpoldiff.bitsets import iter_bits, mask_of
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.changes import ChangeSet
 from netpoldiff.compiled import CompiledAdminPolicy, CompiledPolicy
 from netpoldiff.diff import MatrixDiff
+from netpoldiff.matrix import workload_masks
 from netpoldiff.model import ObjectRef, WorkloadEndpoint
 from netpoldiff.reverts import ChangedObject
 
@@ -39,16 +40,12 @@ class Touching:
     @classmethod
     def of(cls, diff: MatrixDiff, changes: ChangeSet, objects: Iterable[ChangedObject]) -> Touching:
         """The masks of one diff's endpoints, and the subjects of ``objects``' policies."""
-        # Positions gathered, then masks built once each: OR-ing bits in one at a time copies
-        # the growing int every time.
-        in_namespace: dict[str, list[int]] = defaultdict(list)
-        positions: dict[WorkloadEndpoint, int] = {}
-        for index, endpoint in enumerate(diff.endpoints):
-            if isinstance(endpoint, WorkloadEndpoint):
-                in_namespace[endpoint.namespace].append(index)
-                positions[endpoint] = index
-        workloads = mask_of(positions.values())
-        namespaces = {name: mask_of(members) for name, members in in_namespace.items()}
+        positions = {
+            endpoint: index
+            for index, endpoint in enumerate(diff.endpoints)
+            if isinstance(endpoint, WorkloadEndpoint)
+        }
+        workloads, namespaces = workload_masks(diff.endpoints, positions.values())
         # Only the changed objects' policies are asked about: a mask spans up to its highest
         # member, so OR-ing every policy's subjects over a large cluster is quadratic.
         wanted = {ref for changed in objects for ref in changed.policies}
@@ -58,8 +55,7 @@ class Touching:
             compiled += matrix.admin_policies
             for policy in compiled:
                 if policy.ref in wanted:
-                    mask, known = policy.subjects, subjects.get(policy.ref)
-                    subjects[policy.ref] = mask if known is None or known == mask else known | mask
+                    subjects[policy.ref] = subjects.get(policy.ref, 0) | policy.subjects
         counterparts = {**changes.workload_moves}
         counterparts.update((old, new) for new, old in changes.workload_moves.items())
         return cls(

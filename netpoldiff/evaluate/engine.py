@@ -283,7 +283,7 @@ class Engine:
         if tiers.below is not None:
             ingress_tiers.insert(-1, tiers.below[0])
             egress_tiers.insert(-1, tiers.below[1])
-        present = state.selection.all_workloads | self.universe.all_externals
+        present = self._compiler.present(state.selection)
         # Everything a column depends on besides its key: equal, and columns carry over.
         context = (
             present,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from netpoldiff.admin_policies import AdminPolicy
 from netpoldiff.cluster import Cluster
@@ -110,32 +110,31 @@ def _put(
     parent: dict[_Key, _Object],
     key: _Key,
     found: _Object,
-    twice: Callable[[_Key, _Object], str],
+    twice: Callable[[_Key], str],
 ) -> None:
     """Put ``found`` under ``key``, unless the same object is there; another is an error."""
     earlier = table.get(key) or parent.get(key)
     if earlier is None:
         table[key] = found
     elif not _same_object(earlier, found):
-        message = f"{twice(key, found)} (also at {earlier.origin})"
+        message = f"{twice(key)} (also at {earlier.origin})"
         raise InputError(found.origin or Location("?"), message)
 
 
-def _namespace_twice(name: object, _found: object) -> str:
+def _namespace_twice(name: str) -> str:
     return f"Namespace {name} is defined twice with different labels"
 
 
-def _policy_twice(ref: object, _found: object) -> str:
+def _policy_twice(ref: ObjectRef) -> str:
     return f"NetworkPolicy {ref} is defined twice"
 
 
-def _kind_twice(ref: object, _found: object) -> str:
-    assert isinstance(ref, ObjectRef)  # noqa: S101 - policies are put by reference
+def _kind_twice(ref: ObjectRef) -> str:
     return f"{ref.kind} {ref} is defined twice"
 
 
-def _workload_twice(key: object, _found: object) -> str:
-    namespace_name, kind, name = cast("tuple[str, str, str]", key)
+def _workload_twice(key: tuple[str, str, str]) -> str:
+    namespace_name, kind, name = key
     return f"{namespace_name}/{name}[{kind}] is defined twice"
 
 

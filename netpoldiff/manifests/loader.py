@@ -131,14 +131,12 @@ class Loader:
             if self._key(f) not in self._converted
             and not self.cache.has(f.object_id or "", self._namespace(f), self._kinds)
         ]
-        if not todo or self.workers <= 1:
+        if not todo or self.workers <= 1 or sum(f.size for f in todo) < PARALLEL_THRESHOLD:
             return
         # Imported here: a run whose files are all in the conversion cache forks no process.
         from netpoldiff.manifests.workers import can_fork, run_forked  # noqa: PLC0415
 
         if not can_fork():
-            return
-        if sum(f.size for f in todo) < PARALLEL_THRESHOLD:
             return
         # Largest first, dealt round-robin: the processes finish at about the same time.
         todo.sort(key=lambda f: -f.size)

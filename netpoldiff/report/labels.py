@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netpoldiff.addresses import V4_SPACE, V6_SPACE, IPSet, family_cidrs
-from netpoldiff.bitsets import iter_bits, mask_of
+from netpoldiff.bitsets import iter_bits
 from netpoldiff.diff import MatrixDiff
-from netpoldiff.matrix import Matrix
+from netpoldiff.matrix import Matrix, workload_masks
 from netpoldiff.model import Endpoint, ExternalEndpoint, WorkloadEndpoint
 
 ANYWHERE_OUTSIDE = "anywhere outside the cluster"
@@ -164,18 +164,9 @@ class MaskDescriber:
     def __init__(self, matrix: Matrix) -> None:
         self.matrix = matrix
         self.population = Population.of(matrix)
-        # Masks built once each from their positions: OR-ing bits in one at a time is quadratic.
-        in_namespace: dict[str, list[int]] = defaultdict(list)
-        externals = []
-        for index in iter_bits(matrix.present):
-            endpoint = matrix.endpoints[index]
-            if isinstance(endpoint, WorkloadEndpoint):
-                in_namespace[endpoint.namespace].append(index)
-            else:
-                externals.append(index)
-        self.namespace_masks: dict[str, int] = defaultdict(int)
-        self.namespace_masks.update((n, mask_of(m)) for n, m in in_namespace.items())
-        self.externals = mask_of(externals)
+        workloads, namespaces = workload_masks(matrix.endpoints, iter_bits(matrix.present))
+        self.namespace_masks: dict[str, int] = defaultdict(int, namespaces)
+        self.externals = matrix.present & ~workloads
 
     def describe(self, mask: int) -> list[str]:
         """Short labels for the endpoints of ``mask``."""

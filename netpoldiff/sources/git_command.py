@@ -2,9 +2,9 @@
 
 A repository's own configuration (``.git/config``, ``.git/hooks``) comes with it when it is
 copied or unpacked, and netpoldiff reads repositories it did not set up. Each git process it
-starts, its own and any GitPython starts, gets these settings, which override the
-repository's. Reviewed, setting by setting (git 2.39-2.49), for the commands netpoldiff runs
-(``rev-parse``, ``ls-tree``, ``ls-files``, ``cat-file``, ``merge-base``, ``rev-list``):
+starts gets these settings, which override the repository's. Reviewed, setting by setting
+(git 2.39-2.49), for the commands netpoldiff runs (``rev-parse``, ``ls-tree``, ``ls-files``,
+``cat-file``, ``merge-base``, ``rev-list``):
 
 - ``core.fsmonitor`` runs its command (or starts a daemon, when ``true``) whenever the index
   is read: ``ls-files`` for the working tree and ``--staged``. Turned off.

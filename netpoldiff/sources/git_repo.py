@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from types import ModuleType
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import Final, NoReturn
 
 from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.sources.git_blobs import HEX_LENGTHS, BlobReader
@@ -27,9 +27,6 @@ _SHALLOW_HINT: Final = (
     "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
 )
 
-if TYPE_CHECKING:
-    import git
-
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
@@ -47,16 +44,60 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def outside_any_repository(start: Path) -> bool:
-    """Whether no git repository can hold the directory ``start``, known without GitPython.
+class NotARepositoryError(SourceError):
+    """The directory is in no git repository: directory sources still work there."""
 
-    GitPython looks, from ``start`` up, for a ``.git`` directory or file, or a directory that
-    is a repository itself (which holds ``HEAD``). Where none of these names exists, it can
-    find nothing; where one does, it decides (False here).
+
+class GitFailedError(Exception):
+    """A git command that exited with an error, with what it wrote to stderr."""
+
+    def __init__(self, command: list[str], stderr: bytes) -> None:
+        super().__init__(command)
+        self.command = command
+        self.stderr = _decode(stderr)
+
+
+def run_git(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
+    """The output of ``git args`` run in ``cwd`` with ``settings``; GitFailedError when it fails.
+
+    Messages are in English whatever the user's locale (LC_ALL=C): failures are told apart
+    by what git writes.
     """
-    if "$" in str(start) or "~" in str(start):
-        return False  # GitPython expands variables and ``~`` in the path first
-    absolute = Path(os.path.normpath(Path.cwd() / start))  # lexically, as GitPython walks up
+    # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
+    command = ["git", *setting_flags(settings), "--literal-pathspecs", *args]
+    environment = {
+        **os.environ,
+        "LANGUAGE": "C",
+        "LC_ALL": "C",
+        **setting_environment(os.environ, settings),
+    }
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as error:
+        msg = f"cannot run git: {error.strerror}"
+        raise SourceError(msg) from None
+    if done.returncode != 0:
+        raise GitFailedError(command, done.stderr)
+    return done.stdout
+
+
+def outside_any_repository(start: Path) -> bool:
+    """Whether no git repository can hold the directory ``start``, known without running git.
+
+    git looks, from ``start`` up, for a ``.git`` directory or file, or a directory that is a
+    repository itself (which holds ``HEAD``). Where none of these names exists and no
+    variable points git elsewhere, it can find nothing; where one does, git decides.
+    """
+    if "GIT_DIR" in os.environ:
+        return False  # git reads the repository named there, wherever it runs
+    absolute = Path(os.path.normpath(Path.cwd() / start))
     return not any(
         os.path.lexists(directory / name)
         for directory in (absolute, *absolute.parents)
@@ -64,31 +105,64 @@ def outside_any_repository(start: Path) -> bool:
     )
 
 
+def _explain(stderr: str, command: list[str], root: Path) -> str:
+    """What went wrong, in one line, from what git wrote to stderr."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    detail = next((line for line in lines if line.startswith("fatal:")), lines[0] if lines else "")
+    detail = detail.removeprefix("fatal: ").removeprefix("error: ")
+    if "promisor remote" in stderr:
+        return f"git: {detail}: {NOT_FETCHED}"
+    if "dubious ownership" in stderr:
+        # git names the directory to trust, the top of the repository, wherever it ran.
+        suggested = [line for line in lines if line.startswith("git config ")]
+        trust = suggested[0] if suggested else f"git config --global --add safe.directory {root}"
+        top = trust.rsplit("safe.directory ", 1)[-1]
+        return f"git refuses to read {top}: it is owned by another user; trust it with `{trust}`"
+    return f"git: {detail}" if detail else f"git failed: {' '.join(command)}"
+
+
 class GitRepository:
     """The repository a command runs in, read through git itself (no checkout, no archive)."""
 
     def __init__(self, start: Path) -> None:
-        # Imported by the first repository opened, not with this module: GitPython takes
-        # longer to import than netpoldiff takes to start, and a run on directories outside
-        # a repository never needs it (see outside_any_repository).
-        import git  # noqa: PLC0415
-
-        self._git: ModuleType = git
-        try:
-            self.repo = git.Repo(start, search_parent_directories=True)
-        except git.NoSuchPathError:
+        if not start.exists():
             msg = f"{start}: no such directory"
-            raise SourceError(msg) from None
-        except git.InvalidGitRepositoryError:
-            msg = f"{start.resolve()} is not inside a git repository"
-            raise SourceError(msg) from None
-        self.bare = self.repo.bare or self.repo.working_tree_dir is None
-        self.git_dir = Path(self.repo.git_dir).resolve()
-        self.root = Path(self.repo.working_tree_dir or self.repo.git_dir)
+            raise SourceError(msg)
+        if not start.is_dir():
+            msg = f"{start}: not a directory"
+            raise SourceError(msg)
         self.start = start.resolve()
+        # git finds the repository itself, as every git command run here would: .git files,
+        # GIT_DIR, GIT_CEILING_DIRECTORIES and safe.directory are all its own to apply.
+        try:
+            found = run_git(
+                [
+                    "rev-parse",
+                    "--is-bare-repository",
+                    "--is-inside-work-tree",
+                    "--absolute-git-dir",
+                    "--show-cdup",  # printed only inside a working tree
+                ],
+                self.start,
+            )
+        except GitFailedError as error:
+            if "not a git repository" in error.stderr:
+                msg = f"{self.start} is not inside a git repository"
+                raise NotARepositoryError(msg) from None
+            raise SourceError(_explain(error.stderr, error.command, self.start)) from None
+        bare, inside, git_dir, *cdup = _decode(found).split("\n")
+        self.git_dir = Path(git_dir).resolve()
+        if inside == "true":
+            self.bare = False
+            self.root = Path(os.path.normpath(self.start / (cdup[0] if cdup else "")))
+        elif bare != "true" and self.git_dir.name == ".git":
+            # In the .git directory of a repository with a working tree: that tree's top.
+            self.bare = False
+            self.root = self.git_dir.parent
+        else:
+            self.bare = True
+            self.root = self.git_dir
         self._commits: dict[str, str | None] = {}
-        # For any git process GitPython starts by itself; ours also get them as flags.
-        self.repo.git.update_environment(**setting_environment(os.environ))
 
     def require_working_tree(self, what: str) -> None:
         """Fail for a bare repository, which has no index and no working tree."""
@@ -96,49 +170,19 @@ class GitRepository:
             msg = f"{self.root} is a bare repository: it has no {what}"
             raise SourceError(msg)
 
-    def _execute(self, args: tuple[str, ...], settings: tuple[Setting, ...]) -> bytes:
-        """Run git with ``settings`` (see git_command); raises git.GitCommandError."""
-        # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
-        output: bytes = self.repo.git.execute(
-            ["git", *setting_flags(settings), "--literal-pathspecs", *args],
-            env=setting_environment(os.environ, settings),
-            stdout_as_string=False,
-            strip_newline_in_stdout=False,
-        )
-        return output
-
     def output(self, *args: str, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
         """The output of a git command, or a SourceError that explains its failure."""
         try:
-            return self._execute(args, settings)
-        except self._git.GitCommandError as error:
-            raise SourceError(self._explain(error)) from None
+            return run_git(list(args), self.root, settings)
+        except GitFailedError as error:
+            raise SourceError(_explain(error.stderr, error.command, self.root)) from None
 
     def _answer(self, *args: str) -> str | None:
         """The output of a git command that may fail, as text; None when it fails."""
         try:
-            return _decode(self._execute(args, SAFE_SETTINGS)).strip() or None
-        except self._git.GitCommandError:
+            return _decode(run_git(list(args), self.root)).strip() or None
+        except GitFailedError:
             return None
-
-    def _explain(self, error: git.GitCommandError) -> str:
-        raw: object = error.stderr
-        stderr = (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)).strip()
-        if stderr.startswith("stderr: '") and stderr.endswith("'"):
-            stderr = stderr.removeprefix("stderr: '")[:-1]  # GitPython quotes what git wrote
-        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        detail = next(
-            (line for line in lines if line.startswith("fatal:")), lines[0] if lines else ""
-        )
-        detail = detail.removeprefix("fatal: ").removeprefix("error: ")
-        if "promisor remote" in stderr:
-            return f"git: {detail}: {NOT_FETCHED}"
-        if "dubious ownership" in stderr:
-            return (
-                f"git refuses to read {self.root}: it is owned by another user; trust it with "
-                f"`git config --global --add safe.directory {self.root}`"
-            )
-        return f"git: {detail}" if detail else f"git failed: {' '.join(map(str, error.command))}"
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone (some history is missing)."""

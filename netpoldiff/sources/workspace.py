@@ -18,7 +18,7 @@ from netpoldiff.sources.files import (
     too_much,
 )
 from netpoldiff.sources.git_files import index_files, tree_files, worktree_files
-from netpoldiff.sources.git_repo import GitRepository, outside_any_repository
+from netpoldiff.sources.git_repo import GitRepository, NotARepositoryError, outside_any_repository
 from netpoldiff.sources.source import (
     Index,
     MergeBase,
@@ -50,9 +50,7 @@ class Workspace:
             return cls(start, None, max_file_size, max_total_size)
         try:
             repository: GitRepository | None = GitRepository(start)
-        except SourceError:
-            if not start.is_dir():
-                raise
+        except NotARepositoryError:
             repository = None
         return cls(start, repository, max_file_size, max_total_size)
 

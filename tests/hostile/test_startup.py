@@ -1,7 +1,8 @@
 """A lean start: a run imports only what it uses, read from ``python -X importtime``.
 
-A git hook starts netpoldiff on every commit: ``--version`` must not pay for git, YAML,
-tables or the manifests, and a matrix of directories outside a repository not for git.
+A git hook starts netpoldiff on every commit: ``--version`` must not pay for YAML, tables or
+the manifests, a matrix of directories outside a repository not for a git process, and no run
+for a git library (git itself is run).
 """
 
 from __future__ import annotations
@@ -48,14 +49,20 @@ def test_version_imports_no_git_yaml_tables_or_manifests(tmp_path: Path) -> None
     assert not [name for name in imported if name.startswith("netpoldiff.commands")]
 
 
-def test_a_matrix_of_a_directory_outside_any_repository_imports_no_git(tmp_path: Path) -> None:
+def _without_git(tmp_path: Path) -> dict[str, str]:
+    """An environment whose PATH holds no git program."""
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    return {"PATH": str(empty)}
+
+
+def test_a_matrix_of_a_directory_outside_any_repository_runs_no_git(tmp_path: Path) -> None:
     if not outside_any_repository(tmp_path):  # pragma: no cover - a .git or HEAD above /tmp
         pytest.skip(f"{tmp_path} may be inside a repository")
     shutil.copytree(FIXTURES / "demo" / "new", tmp_path / "k8s")
-    run, imported = _imported(tmp_path, "matrix", "k8s", "--no-cache")
+    run, imported = _imported(tmp_path, "matrix", "k8s", "--no-cache", env=_without_git(tmp_path))
     assert (run.returncode, run.stdout.splitlines()[0]) == (0, "Reachability matrix of k8s")
     assert "yaml" in imported
-    assert "git" not in imported
     # The other commands' modules are not imported either.
     assert not {"netpoldiff.commands.diff", "netpoldiff.commands.explain"} & imported
 
@@ -79,6 +86,7 @@ def test_a_diff_whose_files_are_all_in_the_cache_reads_no_yaml(tmp_path: Path) -
     # (Worker processes are imported only to convert too; coverage's subprocess hook imports
     # multiprocessing under the test suite, so that is not asserted here.)
     assert sorted(warm_imports & parsing) == []
+    assert "git" not in cold_imports  # git is run, not driven through a library
 
 
 def test_a_matrix_inside_a_repository_still_opens_it(tmp_path: Path) -> None:
@@ -87,22 +95,29 @@ def test_a_matrix_inside_a_repository_still_opens_it(tmp_path: Path) -> None:
     repo = GitRepo.init(tmp_path / "repo")
     shutil.copytree(FIXTURES / "demo" / "new", repo.root / "k8s")
     assert not outside_any_repository(repo.root / "k8s")
-    run, imported = _imported(repo.root / "k8s", "matrix", ".", "--no-cache")
+    run, _ = _imported(repo.root / "k8s", "matrix", ".", "--no-cache")
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "git" in imported
+    no_git = _without_git(tmp_path)
+    without, _ = _imported(repo.root / "k8s", "matrix", ".", "--no-cache", env=no_git)
+    assert (without.returncode, without.stderr.splitlines()[-1]) == (
+        2,
+        "netpoldiff: cannot run git: No such file or directory",
+    )
 
 
 @pytest.mark.parametrize(
     "marker", [".git", "HEAD"], ids=["a .git entry", "a HEAD file (a bare repository)"]
 )
 def test_a_directory_below_what_git_could_read_as_a_repository_is_not_outside(
-    tmp_path: Path, marker: str
+    tmp_path: Path, marker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     assert outside_any_repository(tmp_path / "a" / "b")
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere"))  # git reads that one
+    assert not outside_any_repository(tmp_path / "a" / "b")
+    monkeypatch.delenv("GIT_DIR")
     (tmp_path / marker).write_text("")
     assert not outside_any_repository(tmp_path / "a" / "b")
-    assert not outside_any_repository(Path("$HOME") / "x")  # GitPython expands variables
 
 
 def test_the_commands_package_gives_each_name_from_its_module_when_asked() -> None:

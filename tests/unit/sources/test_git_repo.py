@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from netpoldiff.errors import SourceError, UsageError
-from netpoldiff.sources.git_repo import GitRepository, Resolved
+from netpoldiff.sources.git_repo import GitRepository, NotARepositoryError, Resolved
 from tests.testing.gitrepo import GitRepo, demo_repository
 
 SHALLOW_HINT = "this clone is shallow and lacks that history: fetch it with `git fetch --deepen"
@@ -46,6 +46,48 @@ def test_no_directory_and_no_repository_are_source_errors(tmp_path: Path) -> Non
         GitRepository(tmp_path)
 
 
+def test_a_file_is_not_where_a_command_runs(demo: GitRepo) -> None:
+    with pytest.raises(SourceError, match=r"k8s/shop\.yaml: not a directory$"):
+        GitRepository(demo.root / "k8s" / "shop.yaml")
+
+
+def test_inside_the_git_directory_the_working_tree_is_its_parent(demo: GitRepo) -> None:
+    for start in (demo.root / ".git", demo.root / ".git" / "refs"):
+        repository = GitRepository(start)
+        assert (repository.root, repository.bare) == (demo.root, False)
+        assert repository.git_dir == (demo.root / ".git").resolve()
+
+
+def test_a_linked_working_tree_reads_its_own_index_and_head(demo: GitRepo, tmp_path: Path) -> None:
+    demo.git("worktree", "add", "--quiet", "--detach", str(tmp_path / "linked"), "HEAD~1")
+    repository = GitRepository(tmp_path / "linked" / "k8s")
+
+    assert (repository.root, repository.bare) == (tmp_path / "linked", False)
+    assert repository.git_dir == (demo.root / ".git" / "worktrees" / "linked").resolve()
+    assert repository.resolve("HEAD").tree_ish == demo.sha("HEAD~1")
+
+
+def test_git_dir_in_the_environment_is_the_repository_git_reads(
+    demo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in a hook git runs with GIT_DIR set: every command reads that repository.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(demo.root / ".git"))
+    repository = GitRepository(elsewhere)
+
+    assert repository.git_dir == (demo.root / ".git").resolve()
+    assert repository.resolve("HEAD").tree_ish == demo.sha("HEAD")
+
+
+def test_without_git_the_error_says_git_cannot_run(
+    demo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    with pytest.raises(SourceError, match=r"^cannot run git: No such file or directory$"):
+        GitRepository(demo.root)
+
+
 def test_a_bare_repository_has_no_index_and_no_working_tree(tmp_path: Path) -> None:
     demo_repository(tmp_path / "repo").git("clone", "--quiet", "--bare", ".", str(tmp_path / "b"))
     repository = GitRepository(tmp_path / "b")
@@ -63,10 +105,11 @@ def test_a_repository_owned_by_another_user_says_how_to_trust_it(tmp_path: Path)
     repo = demo_repository(tmp_path / "repo")
     for path in (repo.root, *repo.root.rglob("*")):
         os.lchown(path, 65534, 65534)
-    repository = GitRepository(repo.root)
 
+    # git finds the repository and refuses it: not "not inside a git repository".
     with pytest.raises(SourceError) as raised:
-        repository.resolve("HEAD")
+        GitRepository(repo.root / "k8s")
+    assert not isinstance(raised.value, NotARepositoryError)
     assert str(raised.value) == (
         f"git refuses to read {repo.root}: it is owned by another user; trust it with "
         f"`git config --global --add safe.directory {repo.root}`"

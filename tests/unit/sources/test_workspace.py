@@ -162,8 +162,8 @@ def test_a_pushed_commit_is_a_revision_even_beside_a_directory_of_its_name(
 def test_a_directory_outside_any_repository_has_a_workspace_without_one(
     tmp_path: Path, marker: str | None
 ) -> None:
-    # With nothing git could take for a repository above it, GitPython is not even asked;
-    # with a file that only looks like one, GitPython is asked and finds none.
+    # With nothing git could take for a repository above it, git is not even run; with a
+    # file that only looks like one, git is run and finds none.
     if marker is not None:
         (tmp_path / marker).write_text("not a repository\n")
     (tmp_path / "k8s").mkdir()

@@ -1,5 +1,5 @@
 """Entry point for ``python -m netpoldiff``."""
 
-from netpoldiff.cli import main
+from netpoldiff.cli import run
 
-main()
+run()

@@ -17,8 +17,8 @@ UNIT = REPO_ROOT / "tests" / "unit"
 # Modules whose tests live elsewhere, and why.
 ELSEWHERE: Final = {
     "__init__.py": "the version string; `--version` is tested in tests/unit/cli/test_group.py",
-    "__main__.py": "`python -m netpoldiff` calls cli.main; tests/e2e runs it as a subprocess",
-    "cli/__init__.py": "main() is tested in tests/unit/cli/test_main.py",
+    "__main__.py": "`python -m netpoldiff` calls cli.run; tests/e2e runs it as a subprocess",
+    "cli/__init__.py": "main() and run() are tested in tests/unit/cli/test_main.py",
     "commands/__init__.py": "re-exports only",
     "configuration/__init__.py": "re-exports only",
     "evaluate/__init__.py": "evaluate() is tested in tests/unit/evaluate/test_engine.py",

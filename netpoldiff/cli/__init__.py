@@ -43,4 +43,18 @@ def main(argv: Iterable[str] | None = None) -> None:
         gc.unfreeze()
 
 
-__all__ = ["main"]
+def run() -> None:
+    """The ``netpoldiff`` program: ``main``, then an exit that does not rescan the run's objects.
+
+    The interpreter collects cycles once more as it exits, over every object still alive:
+    most of the time between the report's last byte and the end of the process (about 20 ms of
+    a 0.2 s diff). Frozen, they are left to be freed; ``main`` alone, called again and again
+    in one process, keeps collecting as usual.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
+__all__ = ["main", "run"]

@@ -1,4 +1,4 @@
-"""``main``: PATHs after ``--``, and ``python -m netpoldiff``."""
+"""``main`` and ``run``: PATHs after ``--``, ``python -m netpoldiff``, the program's exit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import gc
 import json
 import subprocess
 import sys
+from importlib.metadata import entry_points
 
+import pytest
+
+from netpoldiff.cli import run
 from tests.conftest import REPO_ROOT, CliRunner
 
 
@@ -48,3 +52,21 @@ def test_a_run_leaves_nothing_young_for_the_collector_to_rescan(run_cli: CliRunn
     # The run's own objects are old: a young collection sees only what was made since.
     assert young
     assert max(young) < 2 * gc.get_threshold()[0]
+
+
+def test_the_program_exits_with_the_run_s_objects_frozen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The collection the interpreter makes as it exits then skips them (see run).
+    monkeypatch.setattr(sys, "argv", ["netpoldiff", "--version"])
+    try:
+        run()  # a run that succeeds returns: status 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out.startswith("netpoldiff, version ")
+
+
+def test_the_installed_program_is_run() -> None:
+    (script,) = entry_points(group="console_scripts", name="netpoldiff")
+    assert script.value == "netpoldiff.cli:run"

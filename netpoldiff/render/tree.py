@@ -101,7 +101,7 @@ def _records(listing: bytes) -> list[tuple[list[str], str]]:
 
 
 def _revision_tree(repository: GitRepository, tree_ish: str) -> dict[str, Entry]:
-    listing = repository.output("ls-tree", "-r", "-z", "-l", "--full-tree", tree_ish)
+    listing = repository.tree_listing(tree_ish)
     entries = {}
     for (mode, _kind, object_id, size), path in _records(listing):
         kind = _mode_kind(mode)

@@ -100,8 +100,12 @@ def tree_files(
     repository: GitRepository, resolved: Resolved, paths: tuple[str, ...], max_bytes: int
 ) -> SourceFiles:
     """The manifests of a tree: regular blobs only, read from the object database."""
-    listing = repository.output(
-        "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
+    listing = (
+        repository.output(
+            "ls-tree", "-r", "-z", "-l", "--full-tree", resolved.tree_ish, "--", *paths
+        )
+        if paths
+        else repository.tree_listing(resolved.tree_ish)
     )
     found = _Listing(paths)
     entries: list[tuple[str, str, int]] = []

@@ -141,6 +141,7 @@ class GitRepository:
                     "--is-bare-repository",
                     "--is-inside-work-tree",
                     "--absolute-git-dir",
+                    "--show-object-format",  # sha1 or sha256
                     "--show-cdup",  # printed only inside a working tree
                 ],
                 self.start,
@@ -150,8 +151,9 @@ class GitRepository:
                 msg = f"{self.start} is not inside a git repository"
                 raise NotARepositoryError(msg) from None
             raise SourceError(_explain(error.stderr, error.command, self.start)) from None
-        bare, inside, git_dir, *cdup = _decode(found).split("\n")
+        bare, inside, git_dir, object_format, *cdup = _decode(found).split("\n")
         self.git_dir = Path(git_dir).resolve()
+        self.object_format = object_format or "sha1"  # the hash of its object ids
         if inside == "true":
             self.bare = False
             self.root = Path(os.path.normpath(self.start / (cdup[0] if cdup else "")))
@@ -163,6 +165,7 @@ class GitRepository:
             self.bare = True
             self.root = self.git_dir
         self._commits: dict[str, str | None] = {}
+        self._listings: dict[str, bytes] = {}
 
     def require_working_tree(self, what: str) -> None:
         """Fail for a bare repository, which has no index and no working tree."""
@@ -183,6 +186,18 @@ class GitRepository:
             return _decode(run_git(list(args), self.root)).strip() or None
         except GitFailedError:
             return None
+
+    def tree_listing(self, tree_ish: str) -> bytes:
+        """Every entry of a tree, recursively, with sizes: ``ls-tree -r -z -l --full-tree``.
+
+        Listed once per run: the files a diff reads and the tree a renderer looks through are
+        the same listing, and ``-l`` looks up every blob's size.
+        """
+        listing = self._listings.get(tree_ish)
+        if listing is None:
+            listing = self.output("ls-tree", "-r", "-z", "-l", "--full-tree", tree_ish)
+            self._listings[tree_ish] = listing
+        return listing
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone (some history is missing)."""
@@ -324,11 +339,6 @@ class GitRepository:
                 raise SourceError(msg) from None
             result.append(PurePosixPath(relative).as_posix() if relative.parts else ".")
         return tuple(result)
-
-    @functools.cached_property
-    def object_format(self) -> str:
-        """The repository's hash: ``sha1`` or ``sha256``."""
-        return _decode(self.output("rev-parse", "--show-object-format")).strip() or "sha1"
 
     @functools.cached_property
     def blobs(self) -> BlobReader:

@@ -233,6 +233,26 @@ def test_an_object_id_is_a_full_lowercase_id_of_the_repository_hash(
     assert not repository.is_object_id("g" * length)
 
 
+def test_a_tree_is_listed_once_per_run(demo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The files a diff reads and the tree a renderer looks through are the same listing.
+    repository = GitRepository(demo.root)
+    asked: list[tuple[str, ...]] = []
+    run = repository.output
+
+    def counted(*args: str) -> bytes:
+        asked.append(args)
+        return run(*args)
+
+    monkeypatch.setattr(repository, "output", counted)
+    tree = repository.resolve("HEAD").tree_ish
+    listing = repository.tree_listing(tree)
+
+    assert repository.tree_listing(tree) is listing
+    assert asked == [("ls-tree", "-r", "-z", "-l", "--full-tree", tree)]
+    assert b"\tk8s/shop.yaml\0" in listing
+    assert repository.tree_listing(demo.sha("HEAD~1")) != listing
+
+
 # ---- paths, hooks and pushes ---------------------------------------------------------------------
 
 

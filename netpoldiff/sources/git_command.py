@@ -25,6 +25,11 @@ starts gets these settings, which override the repository's. Reviewed, setting b
   (verifying signatures), editors, ``core.alternateRefsCommand`` (fetch and push).
 - Left as configured: ``core.untrackedCache`` runs nothing, and ``trace2.*`` is read from the
   user's and the system's configuration only, never the repository's.
+- ``safe.directory`` is the user's to set, with one exception: finding the repository (where
+  its top is, with ``rev-parse``, which reads no index and runs nothing) ignores ownership, so
+  that directory sources in a repository owned by another user (a CI container's checkout)
+  still read the repository's configuration from its top. Every command that reads objects
+  or the index then meets git's refusal, and the error says how to trust the directory.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ SAFE_SETTINGS: Final[tuple[Setting, ...]] = (
 )
 # For ``rev-parse --git-path hooks`` only: it runs nothing, and must see the real hooksPath.
 SAFE_SETTINGS_BUT_HOOKS: Final = SAFE_SETTINGS[:-1]
+# For ``rev-parse`` finding the repository only (see above).
+FINDING_SETTINGS: Final = (*SAFE_SETTINGS, ("safe.directory", "*"))
 
 _COUNT: Final = "GIT_CONFIG_COUNT"
 NOT_FETCHED: Final = (

@@ -13,6 +13,7 @@ from typing import Final, NoReturn
 from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.sources.git_blobs import HEX_LENGTHS, BlobReader
 from netpoldiff.sources.git_command import (
+    FINDING_SETTINGS,
     NOT_FETCHED,
     SAFE_SETTINGS,
     SAFE_SETTINGS_BUT_HOOKS,
@@ -133,7 +134,8 @@ class GitRepository:
             raise SourceError(msg)
         self.start = start.resolve()
         # git finds the repository itself, as every git command run here would: .git files,
-        # GIT_DIR, GIT_CEILING_DIRECTORIES and safe.directory are all its own to apply.
+        # GIT_DIR and GIT_CEILING_DIRECTORIES are its own to apply. Whose it is matters only
+        # to the commands that read it (git_command.py).
         try:
             found = run_git(
                 [
@@ -145,6 +147,7 @@ class GitRepository:
                     "--show-cdup",  # printed only inside a working tree
                 ],
                 self.start,
+                FINDING_SETTINGS,
             )
         except GitFailedError as error:
             if "not a git repository" in error.stderr:
@@ -181,10 +184,16 @@ class GitRepository:
             raise SourceError(_explain(error.stderr, error.command, self.root)) from None
 
     def _answer(self, *args: str) -> str | None:
-        """The output of a git command that may fail, as text; None when it fails."""
+        """The output of a git command that may fail, as text; None when it fails.
+
+        Not when git refuses the repository itself: "no such revision" would then be a
+        silent wrong answer (HEAD read as a branch with no commits yet).
+        """
         try:
             return _decode(run_git(list(args), self.root)).strip() or None
-        except GitFailedError:
+        except GitFailedError as error:
+            if "dubious ownership" in error.stderr:
+                raise SourceError(_explain(error.stderr, error.command, self.root)) from None
             return None
 
     def tree_listing(self, tree_ish: str) -> bytes:

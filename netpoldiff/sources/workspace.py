@@ -76,7 +76,14 @@ class Workspace:
         one, as git's own "ambiguous argument" does: never a silent choice.
         """
         on_disk = (self.start / text).exists() and not self._in_git_dir(self.start / text)
-        revision = self.repository is not None and self.repository.is_revision(text)
+        try:
+            revision = self.repository is not None and self.repository.is_revision(text)
+        except SourceError:
+            if not on_disk:
+                raise
+            # git refuses the repository (another user's): no revision of it can be read,
+            # so the path is the only reading there is.
+            revision = False
         if on_disk and revision:
             msg = (
                 f"{text!r} is both a revision and a path: write ./{text} for the path or "

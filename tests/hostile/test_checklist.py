@@ -577,6 +577,30 @@ def test_dubious_ownership_for_real(run_cli: CliRunner, history: GitRepo) -> Non
     assert_one_line_error(result, "git config --global --add safe.directory")
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="needs root to give the repository to another user",
+)
+def test_a_directory_in_a_repository_owned_by_another_user_reads_its_configuration(
+    run_cli: CliRunner, history: GitRepo
+) -> None:
+    # A CI container's checkout: no revision can be read, but a directory can, with the
+    # configuration at the repository's top (here it leaves every file out).
+    for path in (history.root, *history.root.rglob("*")):
+        os.lchown(path, 65534, 65534)
+    args = ("-C", str(history.root / "k8s"), "matrix", ".", "--format", "json")
+
+    def workloads() -> list[str]:
+        result = run_cli(*args)
+        assert result.status == 0, result.err
+        endpoints = json.loads(result.out)["endpoints"]
+        return [e["name"] for e in endpoints if e["type"] == "workload"]
+
+    assert workloads() != []
+    history.write(".netpoldiff.yaml", "exclude: [k8s/]\n")
+    assert workloads() == []
+
+
 # --- 5: partial input --------------------------------------------------------------------------
 
 

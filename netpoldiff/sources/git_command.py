@@ -35,8 +35,12 @@ starts gets these settings, which override the repository's. Reviewed, setting b
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Final
+
+from netpoldiff.errors import SourceError
 
 Setting = tuple[str, str]
 
@@ -90,3 +94,59 @@ def setting_environment(
         variables[f"GIT_CONFIG_KEY_{index}"] = key
         variables[f"GIT_CONFIG_VALUE_{index}"] = value
     return variables
+
+
+class GitFailedError(Exception):
+    """A git command that exited with an error, with what it wrote to stderr."""
+
+    def __init__(self, command: list[str], stderr: bytes) -> None:
+        super().__init__(command)
+        self.command = command
+        self.stderr = stderr.decode("utf-8", "replace")
+
+
+def run_git(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
+    """The output of ``git args`` run in ``cwd`` with ``settings``; GitFailedError when it fails.
+
+    Messages are in English whatever the user's locale (LC_ALL=C): failures are told apart
+    by what git writes.
+    """
+    # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
+    command = ["git", *setting_flags(settings), "--literal-pathspecs", *args]
+    environment = {
+        **os.environ,
+        "LANGUAGE": "C",
+        "LC_ALL": "C",
+        **setting_environment(os.environ, settings),
+    }
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as error:
+        msg = f"cannot run git: {error.strerror}"
+        raise SourceError(msg) from None
+    if done.returncode != 0:
+        raise GitFailedError(command, done.stderr)
+    return done.stdout
+
+
+def explain_failure(stderr: str, command: list[str], root: Path) -> str:
+    """What went wrong, in one line, from what git wrote to stderr."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    detail = next((line for line in lines if line.startswith("fatal:")), lines[0] if lines else "")
+    detail = detail.removeprefix("fatal: ").removeprefix("error: ")
+    if "promisor remote" in stderr:
+        return f"git: {detail}: {NOT_FETCHED}"
+    if "dubious ownership" in stderr:
+        # git names the directory to trust, the top of the repository, wherever it ran.
+        suggested = [line for line in lines if line.startswith("git config ")]
+        trust = suggested[0] if suggested else f"git config --global --add safe.directory {root}"
+        top = trust.rsplit("safe.directory ", 1)[-1]
+        return f"git refuses to read {top}: it is owned by another user; trust it with `{trust}`"
+    return f"git: {detail}" if detail else f"git failed: {' '.join(command)}"

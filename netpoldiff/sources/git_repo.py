@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final, NoReturn
@@ -14,12 +13,12 @@ from netpoldiff.errors import SourceError, UsageError
 from netpoldiff.sources.git_blobs import HEX_LENGTHS, BlobReader
 from netpoldiff.sources.git_command import (
     FINDING_SETTINGS,
-    NOT_FETCHED,
     SAFE_SETTINGS,
     SAFE_SETTINGS_BUT_HOOKS,
+    GitFailedError,
     Setting,
-    setting_environment,
-    setting_flags,
+    explain_failure,
+    run_git,
 )
 
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
@@ -49,46 +48,6 @@ class NotARepositoryError(SourceError):
     """The directory is in no git repository: directory sources still work there."""
 
 
-class GitFailedError(Exception):
-    """A git command that exited with an error, with what it wrote to stderr."""
-
-    def __init__(self, command: list[str], stderr: bytes) -> None:
-        super().__init__(command)
-        self.command = command
-        self.stderr = _decode(stderr)
-
-
-def run_git(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
-    """The output of ``git args`` run in ``cwd`` with ``settings``; GitFailedError when it fails.
-
-    Messages are in English whatever the user's locale (LC_ALL=C): failures are told apart
-    by what git writes.
-    """
-    # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
-    command = ["git", *setting_flags(settings), "--literal-pathspecs", *args]
-    environment = {
-        **os.environ,
-        "LANGUAGE": "C",
-        "LC_ALL": "C",
-        **setting_environment(os.environ, settings),
-    }
-    try:
-        done = subprocess.run(
-            command,
-            cwd=cwd,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as error:
-        msg = f"cannot run git: {error.strerror}"
-        raise SourceError(msg) from None
-    if done.returncode != 0:
-        raise GitFailedError(command, done.stderr)
-    return done.stdout
-
-
 def outside_any_repository(start: Path) -> bool:
     """Whether no git repository can hold the directory ``start``, known without running git.
 
@@ -104,22 +63,6 @@ def outside_any_repository(start: Path) -> bool:
         for directory in (absolute, *absolute.parents)
         for name in (".git", "HEAD")
     )
-
-
-def _explain(stderr: str, command: list[str], root: Path) -> str:
-    """What went wrong, in one line, from what git wrote to stderr."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    detail = next((line for line in lines if line.startswith("fatal:")), lines[0] if lines else "")
-    detail = detail.removeprefix("fatal: ").removeprefix("error: ")
-    if "promisor remote" in stderr:
-        return f"git: {detail}: {NOT_FETCHED}"
-    if "dubious ownership" in stderr:
-        # git names the directory to trust, the top of the repository, wherever it ran.
-        suggested = [line for line in lines if line.startswith("git config ")]
-        trust = suggested[0] if suggested else f"git config --global --add safe.directory {root}"
-        top = trust.rsplit("safe.directory ", 1)[-1]
-        return f"git refuses to read {top}: it is owned by another user; trust it with `{trust}`"
-    return f"git: {detail}" if detail else f"git failed: {' '.join(command)}"
 
 
 class GitRepository:
@@ -153,7 +96,7 @@ class GitRepository:
             if "not a git repository" in error.stderr:
                 msg = f"{self.start} is not inside a git repository"
                 raise NotARepositoryError(msg) from None
-            raise SourceError(_explain(error.stderr, error.command, self.start)) from None
+            raise SourceError(explain_failure(error.stderr, error.command, self.start)) from None
         bare, inside, git_dir, object_format, *cdup = _decode(found).split("\n")
         self.git_dir = Path(git_dir).resolve()
         self.object_format = object_format or "sha1"  # the hash of its object ids
@@ -181,7 +124,7 @@ class GitRepository:
         try:
             return run_git(list(args), self.root, settings)
         except GitFailedError as error:
-            raise SourceError(_explain(error.stderr, error.command, self.root)) from None
+            raise SourceError(explain_failure(error.stderr, error.command, self.root)) from None
 
     def _answer(self, *args: str) -> str | None:
         """The output of a git command that may fail, as text; None when it fails.
@@ -193,7 +136,7 @@ class GitRepository:
             return _decode(run_git(list(args), self.root)).strip() or None
         except GitFailedError as error:
             if "dubious ownership" in error.stderr:
-                raise SourceError(_explain(error.stderr, error.command, self.root)) from None
+                raise SourceError(explain_failure(error.stderr, error.command, self.root)) from None
             return None
 
     def tree_listing(self, tree_ish: str) -> bytes:

@@ -32,7 +32,7 @@ import yaml
 from netpoldiff.errors import InputError
 from netpoldiff.manifests import load_cluster, yaml_docs
 from netpoldiff.sources import GitRepository, SourceFile
-from netpoldiff.sources.git_repo import _explain
+from netpoldiff.sources.git_command import explain_failure
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult, CliRunner, assert_one_line_error
 from tests.hostile.measured import KILL_AFTER, RSS_BUDGET_MB, TIME_BUDGET, Measured, run_measured
 from tests.testing.gitrepo import GitRepo
@@ -560,7 +560,8 @@ def test_dubious_ownership_suggests_safe_directory(history: GitRepo) -> None:
         f"To add an exception for this directory, call:\n\n"
         f"\tgit config --global --add safe.directory {history.root}\n"
     )
-    message = _explain(stderr, ["git", "rev-parse", "--is-shallow-repository"], repository.root)
+    command = ["git", "rev-parse", "--is-shallow-repository"]
+    message = explain_failure(stderr, command, repository.root)
     assert "\n" not in message
     assert "owned by another user" in message
     assert f"git config --global --add safe.directory {repository.root}" in message

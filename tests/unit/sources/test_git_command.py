@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from netpoldiff.errors import SourceError
 from netpoldiff.sources.git_command import (
     SAFE_SETTINGS,
     SAFE_SETTINGS_BUT_HOOKS,
+    GitFailedError,
+    explain_failure,
+    run_git,
     setting_environment,
     setting_flags,
 )
@@ -108,3 +112,42 @@ def test_reading_where_hooks_live_sees_the_repository_own_hooks_path(armed: GitR
 
     assert git(armed, *flags, "rev-parse", "--git-path", "hooks") == "my-hooks\n"
     assert git(armed, *flags, "config", "--get", "core.fsmonitor") == "false\n"
+
+
+@pytest.mark.parametrize(
+    ("stderr", "message"),
+    [
+        (
+            "warning: x\nfatal: bad object HEAD\n",
+            "git: bad object HEAD",
+        ),
+        (
+            "fatal: could not fetch abc from promisor remote\n",
+            "git: could not fetch abc from promisor remote: this partial clone lacks it",
+        ),
+        (
+            "fatal: detected dubious ownership in repository at '/r'\n",
+            (
+                "git refuses to read /top: it is owned by another user; trust it with "
+                "`git config --global --add safe.directory /top`"
+            ),
+        ),
+        ("", "git failed: git ls-tree HEAD"),
+    ],
+    ids=["fatal line", "promisor", "dubious, no suggestion", "nothing said"],
+)
+def test_a_failure_is_explained_in_one_line(stderr: str, message: str) -> None:
+    explained = explain_failure(stderr, ["git", "ls-tree", "HEAD"], Path("/top"))
+    assert explained.startswith(message)
+    assert "\n" not in explained
+
+
+def test_run_git_gives_the_output_or_what_git_said(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    assert run_git(["rev-parse", "--is-bare-repository"], tmp_path) == b"false\n"
+    with pytest.raises(GitFailedError) as failed:
+        run_git(["rev-parse", "--verify", "--end-of-options", "nope"], tmp_path)
+    assert failed.value.command[-1] == "nope"
+    assert "Needed a single revision" in failed.value.stderr  # in English: LC_ALL=C
+    with pytest.raises(SourceError, match=r"^cannot run git: "):
+        run_git(["status"], tmp_path / "missing")

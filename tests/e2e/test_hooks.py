@@ -141,8 +141,8 @@ def test_install_from_a_subdirectory_writes_the_hook_git_runs(
 ) -> None:
     """BUG: from a subdirectory, the hook lands in <subdir>/.git/hooks, which git never runs.
 
-    GitPython runs ``git rev-parse --git-path hooks`` at the top of the working tree, and the
-    relative answer is then joined to the starting directory instead.
+    ``git rev-parse --git-path hooks`` runs at the top of the working tree, and its relative
+    answer was joined to the starting directory instead.
     """
     repo = _old_repo(tmp_path / "repo")
     if hooks_path is not None:

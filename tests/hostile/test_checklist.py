@@ -841,9 +841,10 @@ def test_hostile_reports_are_identical_across_hash_seeds(tmp_path: Path) -> None
 
 
 def test_corrupt_blob_is_an_error_not_an_empty_file(run_cli: CliRunner, tmp_path: Path) -> None:
-    # BUG: GitPython's stream of a corrupt loose object returns the bytes git managed to send
-    # (none): the file is read as empty and silently left out (exit 0, "incomplete": false).
-    # On the next read the cat-file pipe is broken and click exits 1 with no message at all.
+    # BUG (when blobs were read through GitPython): its stream of a corrupt loose object
+    # returned the bytes git managed to send (none): the file was read as empty and silently
+    # left out (exit 0, "incomplete": false). On the next read the cat-file pipe was broken
+    # and click exited 1 with no message at all.
     repo = two_commits(tmp_path / "repo", {"k8s/open.yaml": fixture_bytes("open-everything.yaml")})
     blob = repo.sha("HEAD:k8s/open.yaml")
     loose = repo.root / ".git" / "objects" / blob[:2] / blob[2:]

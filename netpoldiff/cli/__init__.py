@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from netpoldiff.cli.group import cli
 from netpoldiff.cli.handler import exit_status
 from netpoldiff.cli.invocation import Invocation
+from netpoldiff.cli.process import leave_frozen, prepare
 from netpoldiff.cli.progress import status_line
 
 
@@ -20,16 +21,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     if "--" in args:
         split = args.index("--")
         args, paths = args[:split], args[split + 1 :]
-    # Names from manifests may not be encodable on this terminal: never fail on printing them.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-    # A run builds millions of long-lived objects and few cycles: the cyclic collector would
-    # spend about as long rescanning them as the run takes, and a run is short.
-    gc.disable()
-    # Documents may nest MAX_DEPTH levels; building them recurses a few frames per level.
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    prepare()
     invocation = Invocation(tuple(paths), status=status_line(sys.stderr, sys.stdout))
     try:
         with exit_status(invocation):
@@ -46,15 +38,12 @@ def main(argv: Iterable[str] | None = None) -> None:
 def run() -> None:
     """The ``netpoldiff`` program: ``main``, then an exit that does not rescan the run's objects.
 
-    The interpreter collects cycles once more as it exits, over every object still alive:
-    most of the time between the report's last byte and the end of the process (about 20 ms of
-    a 0.2 s diff). Frozen, they are left to be freed; ``main`` alone, called again and again
-    in one process, keeps collecting as usual.
+    ``main`` alone, called again and again in one process, keeps collecting as usual.
     """
     try:
         main()
     finally:
-        gc.freeze()
+        leave_frozen()
 
 
 __all__ = ["main", "run"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 from netpoldiff.cli.handler import exit_status
 from netpoldiff.cli.invocation import Invocation
 from netpoldiff.cli.output import say, write
+from netpoldiff.cli.process import leave_frozen, prepare
 from netpoldiff.commands import pre_receive_command, protection, run_within
 from netpoldiff.commands.progress import SILENT
 from netpoldiff.errors import SourceError
@@ -74,10 +75,12 @@ def _child() -> None:
     """The time-limited run: the job from the parent on standard input."""
     # Sent by the parent netpoldiff through a pipe only it holds, never read from elsewhere.
     job, output, protected = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
-    sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))  # as main() sets it
-    with exit_status(Invocation()):
-        _finish(pre_receive_command(job, protected=protected), output, job.settings)
+    prepare()  # as the command line is
+    try:
+        with exit_status(Invocation()):
+            _finish(pre_receive_command(job, protected=protected), output, job.settings)
+    finally:
+        leave_frozen()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Final
 
 from netpoldiff.errors import SourceError
-from netpoldiff.sources.git_command import NOT_FETCHED, setting_environment, setting_flags
+from netpoldiff.sources.git_command import NOT_FETCHED, git_environment, setting_flags
 
 HEX_LENGTHS: Final = {"sha1": 40, "sha256": 64}
 _CHUNK: Final = 1 << 20
@@ -43,7 +43,7 @@ class _CatFile:
             self.process = subprocess.Popen(
                 ["git", *setting_flags(), "cat-file", mode],
                 cwd=root,
-                env={**os.environ, "LC_ALL": "C", **setting_environment(os.environ)},
+                env=git_environment(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._errors,

@@ -96,6 +96,20 @@ def setting_environment(
     return variables
 
 
+def git_environment(settings: tuple[Setting, ...] = SAFE_SETTINGS) -> dict[str, str]:
+    """The environment of every git process: the user's, ``settings``, and git in English.
+
+    Failures are told apart by what git writes, so its messages are not translated
+    (LANGUAGE and LC_ALL), whatever the user's locale.
+    """
+    return {
+        **os.environ,
+        "LANGUAGE": "C",
+        "LC_ALL": "C",
+        **setting_environment(os.environ, settings),
+    }
+
+
 class GitFailedError(Exception):
     """A git command that exited with an error, with what it wrote to stderr."""
 
@@ -108,22 +122,15 @@ class GitFailedError(Exception):
 def run_git(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
     """The output of ``git args`` run in ``cwd`` with ``settings``; GitFailedError when it fails.
 
-    Messages are in English whatever the user's locale (LC_ALL=C): failures are told apart
-    by what git writes.
+    Failures are told apart by what git writes (see git_environment).
     """
     # Paths are literal, as typed: no globs, no ":(magic)", like revisions read them.
     command = ["git", *setting_flags(settings), "--literal-pathspecs", *args]
-    environment = {
-        **os.environ,
-        "LANGUAGE": "C",
-        "LC_ALL": "C",
-        **setting_environment(os.environ, settings),
-    }
     try:
         done = subprocess.run(
             command,
             cwd=cwd,
-            env=environment,
+            env=git_environment(settings),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,

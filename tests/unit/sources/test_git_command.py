@@ -18,6 +18,7 @@ from netpoldiff.sources.git_command import (
     SAFE_SETTINGS_BUT_HOOKS,
     GitFailedError,
     explain_failure,
+    git_environment,
     run_git,
     setting_environment,
     setting_flags,
@@ -151,3 +152,13 @@ def test_run_git_gives_the_output_or_what_git_said(tmp_path: Path) -> None:
     assert "Needed a single revision" in failed.value.stderr  # in English: LC_ALL=C
     with pytest.raises(SourceError, match=r"^cannot run git: "):
         run_git(["status"], tmp_path / "missing")
+
+
+def test_every_git_process_gets_the_settings_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "fr")
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    monkeypatch.setenv("NETPOLDIFF_TEST_KEPT", "1")
+    environment = git_environment()
+    assert (environment["LANGUAGE"], environment["LC_ALL"]) == ("C", "C")
+    assert environment["NETPOLDIFF_TEST_KEPT"] == "1"
+    assert environment.items() >= setting_environment(os.environ).items()

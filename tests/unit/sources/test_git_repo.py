@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from netpoldiff.errors import SourceError, UsageError
+from netpoldiff.sources import git_repo
+from netpoldiff.sources.git_command import SAFE_SETTINGS, Setting, run_git
 from netpoldiff.sources.git_repo import GitRepository, Resolved
+from tests.conftest import CliRunner
 from tests.testing.gitrepo import GitRepo, demo_repository
 
 SHALLOW_HINT = "this clone is shallow and lacks that history: fetch it with `git fetch --deepen"
@@ -253,6 +256,27 @@ def test_a_tree_is_listed_once_per_run(demo: GitRepo, monkeypatch: pytest.Monkey
     assert asked == [("ls-tree", "-r", "-z", "-l", "--full-tree", tree)]
     assert b"\tk8s/shop.yaml\0" in listing
     assert repository.tree_listing(demo.sha("HEAD~1")) != listing
+
+
+def test_a_diff_asks_git_each_question_once(
+    demo: GitRepo, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Per run: the repository found once (with its hash), each revision resolved once, each
+    # tree listed once however many readers look through it.
+    asked: list[tuple[str, ...]] = []
+
+    def counted(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
+        asked.append(tuple(args))
+        return run_git(args, cwd, settings)
+
+    monkeypatch.setattr(git_repo, "run_git", counted)
+    result = run_cli("-C", str(demo.root), "HEAD~1", "HEAD", "--no-cache")
+
+    assert result.status == 0, result.err
+    assert sorted(asked) == sorted(set(asked))
+    listings = [args for args in asked if args[0] == "ls-tree" and "--" not in args]
+    assert len(listings) == 2  # OLD's tree and NEW's
+    assert not [args for args in asked if "--show-object-format" in args and len(args) == 2]
 
 
 # ---- paths, hooks and pushes ---------------------------------------------------------------------

@@ -143,6 +143,11 @@ def run_git(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SET
     return done.stdout
 
 
+def refused_for_ownership(stderr: str) -> bool:
+    """Whether git refused the repository itself: owned by another user (``safe.directory``)."""
+    return "dubious ownership" in stderr
+
+
 def explain_failure(stderr: str, command: list[str], root: Path) -> str:
     """What went wrong, in one line, from what git wrote to stderr."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
@@ -150,7 +155,7 @@ def explain_failure(stderr: str, command: list[str], root: Path) -> str:
     detail = detail.removeprefix("fatal: ").removeprefix("error: ")
     if "promisor remote" in stderr:
         return f"git: {detail}: {NOT_FETCHED}"
-    if "dubious ownership" in stderr:
+    if refused_for_ownership(stderr):
         # git names the directory to trust, the top of the repository, wherever it ran.
         suggested = [line for line in lines if line.startswith("git config ")]
         trust = suggested[0] if suggested else f"git config --global --add safe.directory {root}"

@@ -18,6 +18,7 @@ from netpoldiff.sources.git_command import (
     GitFailedError,
     Setting,
     explain_failure,
+    refused_for_ownership,
     run_git,
 )
 
@@ -135,7 +136,7 @@ class GitRepository:
         try:
             return _decode(run_git(list(args), self.root)).strip() or None
         except GitFailedError as error:
-            if "dubious ownership" in error.stderr:
+            if refused_for_ownership(error.stderr):
                 raise SourceError(explain_failure(error.stderr, error.command, self.root)) from None
             return None
 
@@ -164,10 +165,13 @@ class GitRepository:
             msg = f"revision {revision!r} must not start with '-'"
             raise UsageError(msg)
         if revision not in self._commits:
-            # Resolved first, then peeled: ``:/text`` reads all that follows as the message
-            # to look for, so ``:/text^{commit}`` would look for "text^{commit}".
-            found = self._object(revision)
-            peeled = None if found is None else self._object(f"{found}^{{commit}}")
+            if ":" in revision:
+                # Resolved first, then peeled: after a colon (``:/text``, ``HEAD:path``) the
+                # rest is a message or a path, so ``^{commit}`` would be read as part of it.
+                found = self._object(revision)
+                peeled = None if found is None else self._object(f"{found}^{{commit}}")
+            else:
+                peeled = self._object(f"{revision}^{{commit}}")  # one process, not two
             self._commits[revision] = peeled  # once per run, as every check asks again
         return self._commits[revision]
 

@@ -153,6 +153,35 @@ def test_a_revision_that_starts_with_a_dash_is_a_usage_error(demo: GitRepo) -> N
             call("--all")
 
 
+def test_a_revision_is_resolved_and_peeled_by_one_git_process(
+    demo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = GitRepository(demo.root)
+    asked: list[list[str]] = []
+
+    def counted(args: list[str], cwd: Path, settings: tuple[Setting, ...] = SAFE_SETTINGS) -> bytes:
+        asked.append(args)
+        return run_git(args, cwd, settings)
+
+    monkeypatch.setattr(git_repo, "run_git", counted)
+
+    assert repository.resolve("HEAD~1").tree_ish == demo.sha("HEAD~1")
+    assert asked == [["rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD~1^{commit}"]]
+
+
+def test_after_a_colon_the_peeling_is_not_read_as_part_of_the_path(demo: GitRepo) -> None:
+    # ``HEAD:k8s^{commit}`` names the file "k8s^{commit}", not the commit of HEAD:k8s: a path
+    # resolved with the peeling appended would pass a blob off as a commit.
+    demo.write("k8s^{commit}", "kind: Namespace\n")
+    demo.commit("a file whose name ends like a peeling")
+    repository = GitRepository(demo.root)
+
+    assert demo.sha("HEAD:k8s^{commit}") != ""
+    assert not repository.is_revision("HEAD:k8s")
+    assert repository.is_revision(":/peeling")
+    assert repository.resolve(":/peeling").tree_ish == demo.sha("HEAD")
+
+
 def test_an_unknown_revision_names_the_repository(demo: GitRepo) -> None:
     repository = GitRepository(demo.root)
 

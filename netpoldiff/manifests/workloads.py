@@ -30,6 +30,7 @@ def _template(fields: Fields, path: tuple[str, ...]) -> Fields:
 def container_ports(container: Fields) -> list[ContainerPort]:
     """The ports a container declares, validated as the API server does."""
     ports = []
+    names: set[str] = set()
     for port in container.mappings("ports") or ():
         number = port.integer("containerPort")
         if number is None:
@@ -42,6 +43,12 @@ def container_ports(container: Fields) -> list[ContainerPort]:
             problem = port_name_problem(name)
             if problem:
                 raise port.error("name", problem)
+            if name in names:
+                # Unique within one container (two containers of a pod may share a name).
+                raise port.error(
+                    "name", f"duplicate value {name!r}: a container names each port once"
+                )
+            names.add(name)
         ports.append(ContainerPort(number, port_protocol, name))
     return ports
 

@@ -288,6 +288,15 @@ ERROR_CASES: dict[str, Bad] = {
     "container-port-name-invalid": Bad(
         container_port("{containerPort: 80, name: HTTP}"), 1, 8, ("port name 'HTTP'",)
     ),
+    "container-port-name-twice": Bad(
+        pod(
+            "containers:\n- name: a\n  ports:\n  - {containerPort: 80, name: web}\n"
+            "  - {containerPort: 81, name: web, protocol: UDP}\n"
+        ),
+        1,
+        9,
+        ("ports[1].name", "duplicate value 'web'"),
+    ),
     "container-protocol-invalid": Bad(
         container_port("{containerPort: 80, protocol: icmp}"), 1, 8, ("'icmp'",)
     ),

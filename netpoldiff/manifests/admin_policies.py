@@ -263,13 +263,16 @@ class _Reader:
         name = rule.string("name") or ""
         if len(name) > 100:  # noqa: PLR2004 - the CRD's maxLength
             raise rule.error("name", "is longer than 100 characters")
-        return AdminRule(
-            action,
-            tuple(self._peer(peer, egress=egress) for peer in peers),
-            self._ports(rule),
-            name,
-            origin=rule.where(),
-        )
+        read = tuple(self._peer(peer, egress=egress) for peer in peers)
+        ports = self._ports(rule)
+        # The CRD's rule: "networks/nodes/domainNames peer cannot be set with namedPorts since
+        # there are no namedPorts for networks/nodes/domainNames".
+        if any(isinstance(p.port, str) for p in ports or ()) and any(
+            isinstance(peer, NetworksPeer | UnresolvedPeer) for peer in read
+        ):
+            msg = "names a port, which a networks, nodes or domainNames peer of the rule lacks"
+            raise rule.error(self.version.ports_key, msg)
+        return AdminRule(action, read, ports, name, origin=rule.where())
 
 
 def _named(fields: Fields, key: str) -> tuple[PolicyPort, ...]:

@@ -52,6 +52,9 @@ ANP = manifest(
     egress:
     - action: Allow
       to: [{networks: [10.0.0.0/8, "fd00::/8"]}]
+      ports: [{portNumber: {port: 443}}]
+    - action: Allow
+      to: [{namespaces: {}}]
       ports: [{namedPort: http}]
     """,
 )
@@ -73,6 +76,9 @@ CNP = manifest(
     egress:
     - action: Accept
       to: [{networks: [10.0.0.0/8, "fd00::/8"]}]
+      protocols: [{tcp: {destinationPort: {number: 443}}}]
+    - action: Accept
+      to: [{namespaces: {}}]
       protocols: [{destinationNamedPort: http}]
     """,
     version=V2,
@@ -100,12 +106,13 @@ def test_an_admin_network_policy_reads_as_its_tier_priority_subject_and_ordered_
         PolicyPort(Protocol.UDP, 5000, 6000),
     )
     assert second.ports is None  # "If Ports is not set then the rule does not filter traffic"
-    [egress] = policy.egress
-    [peer] = egress.peers
+    to_networks, to_pods = policy.egress
+    [peer] = to_networks.peers
     assert isinstance(peer, NetworksPeer)
     assert peer.cidrs == ("10.0.0.0/8", "fd00::/8")
+    assert to_networks.ports == (PolicyPort(Protocol.TCP, 443),)
     # A named port carries no protocol: kept once per protocol, so it matches whichever.
-    assert egress.ports == tuple(PolicyPort(p, "http") for p in Protocol)
+    assert to_pods.ports == tuple(PolicyPort(p, "http") for p in Protocol)
 
 
 def test_a_cluster_network_policy_saying_the_same_is_the_same_but_for_its_kind() -> None:
@@ -276,6 +283,27 @@ REFUSED = {
         1,
         5,
         ("spec.tier", "Admin or Baseline"),
+    ),
+    "v1alpha1-named-port-to-networks": Bad(
+        anp(
+            "priority: 1",
+            SUBJECT,
+            "egress: [{action: Deny, to: [{networks: [10.0.0.0/8]}, {namespaces: {}}],"
+            " ports: [{portNumber: {port: 53, protocol: UDP}}, {namedPort: dns}]}]",
+        ),
+        1,
+        7,
+        ("spec.egress[0].ports", "networks, nodes or domainNames"),
+    ),
+    "v1alpha2-named-port-to-nodes": Bad(
+        cnp(
+            "priority: 1",
+            SUBJECT,
+            "egress: [{action: Deny, to: [{nodes: {}}], protocols: [{destinationNamedPort: ssh}]}]",
+        ),
+        1,
+        8,
+        ("spec.egress[0].protocols", "networks, nodes or domainNames"),
     ),
     "port-zero": Bad(
         anp("priority: 1", SUBJECT, egress_ports("{portNumber: {port: 0}}")),

@@ -170,11 +170,11 @@ PORTS_WITHOUT_PEERS: Final = _register(
 DNS_BLOCKED: Final = _register(
     "NPD017",
     "warning",
-    "a policy isolates workloads for egress and lets them reach no DNS server (UDP or TCP 53 "
-    "to kube-dns or to any address): they cannot resolve names",
-    "{policy} isolates {count} for egress ({names}) and {none} reach a DNS server: neither "
-    "kube-dns (k8s-app=kube-dns in kube-system) nor any address on UDP/53 or TCP/53, so names "
-    "do not resolve",
+    "a policy isolates workloads for egress and lets them reach no DNS server over UDP "
+    "(kube-dns, OpenShift's DNS, or any address on UDP/53): they cannot resolve names",
+    "{policy} isolates {count} for egress ({names}) and {none} reach a DNS server over UDP: "
+    "neither the cluster's DNS (kube-dns, OpenShift's) nor any address on UDP/53, so names do "
+    "not resolve",
     same_by=("policy",),  # which workloads it isolates moves with every workload added
 )
 IPV4_ONLY: Final = _register(
@@ -205,6 +205,15 @@ COVERED_POLICY: Final = _register(
     "{policy}: other policies select every pod it selects and allow every flow it allows to "
     "the workloads in the input ({others}), so removing it changes nothing",
     same_by=("policy",),  # the policies that cover it can change while it stays covered
+)
+DNS_TCP_BLOCKED: Final = _register(
+    "NPD022",
+    "warning",
+    "a policy isolates workloads for egress and lets them reach DNS over UDP but not TCP: "
+    "answers too large for UDP, asked again over TCP, fail",
+    "{policy} isolates {count} for egress ({names}) and lets {them} reach DNS over UDP but not "
+    "TCP: answers too large for UDP (asked again over TCP) fail",
+    same_by=("policy",),
 )
 
 # Warnings about input a report does not see (not followed, not read, not evaluated): a diff

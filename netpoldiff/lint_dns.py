@@ -1,10 +1,18 @@
-"""Egress isolation that blocks DNS: workloads that may reach no name server cannot resolve names.
+"""Egress isolation that blocks DNS: workloads that may not ask a name server, or not over TCP.
 
 A default-deny egress policy without a DNS allowance is the most common way to break every
-workload of a namespace at once. Read from the matrix: a workload isolated for egress resolves
-names when it may reach kube-dns (pods labelled ``k8s-app=kube-dns`` in ``kube-system``) or any
-address outside the cluster on UDP/53 or TCP/53. When the input holds no kube-dns, the rules are
-asked whether they would let the standard one through (its labels, its named ports).
+workload of a namespace at once; allowing UDP/53 alone is the next (an answer too large for UDP
+is asked for again over TCP, and that fails). Read from the matrix, per protocol: a workload
+isolated for egress reaches DNS when it may reach a DNS server of the input on one of that
+server's DNS ports, or any address outside the cluster on 53. Resolvers ask over UDP first: a
+workload that may ask over TCP only resolves no name.
+
+The DNS servers are those the common distributions deploy, found by namespace and pod labels:
+kube-dns (CoreDNS or kube-dns, ``k8s-app=kube-dns`` in ``kube-system``) and OpenShift's
+(``dns.operator.openshift.io/daemonset-dns=default`` in ``openshift-dns``, whose pods answer
+on 5353 behind their Service's 53: a policy sees the pod's port). A server's DNS ports are the
+container ports it names ``dns`` and ``dns-tcp``, else 53. When the input holds none of them,
+the rules are asked whether they would let the standard ones through.
 """
 
 from __future__ import annotations
@@ -22,25 +30,31 @@ from netpoldiff.compiled import (
     CompiledRule,
     PortMap,
 )
-from netpoldiff.diagnostics import DNS_BLOCKED, Diagnostic
+from netpoldiff.diagnostics import DNS_BLOCKED, DNS_TCP_BLOCKED, Code, Diagnostic
 from netpoldiff.errors import Location
 from netpoldiff.intervals import IntervalSet
 from netpoldiff.matrix import Matrix
 from netpoldiff.model import Namespace, ObjectRef, Workload, WorkloadEndpoint
 from netpoldiff.policies import NetworkPolicy, PodPeer
-from netpoldiff.ports import ConnectionSet, Protocol
+from netpoldiff.ports import NO_CONNECTIONS, ConnectionSet, Protocol
 from netpoldiff.selectors import LabelSelector
 
-DNS_NAMESPACE: Final = "kube-system"
-DNS_LABELS: Final = {"k8s-app": "kube-dns"}
 _DNS_PORT: Final = IntervalSet.of((53, 53))
-DNS: Final = ConnectionSet.of(Protocol.UDP, _DNS_PORT) | ConnectionSet.of(Protocol.TCP, _DNS_PORT)
-# The container ports of the standard kube-dns (CoreDNS's manifests): what a rule naming a
-# port resolves on when the input does not hold kube-dns.
-DNS_PORT_MAP: Final[PortMap] = (
-    ("dns", Protocol.UDP, 53),
-    ("dns-tcp", Protocol.TCP, 53),
-    ("metrics", Protocol.TCP, 9153),
+_DNS_PORT_NAMES: Final = frozenset({"dns", "dns-tcp"})
+# (namespace, pod labels, container ports) of the DNS servers the common distributions deploy,
+# as their manifests write them: the input's servers are found by the first two, and a rule
+# naming a port resolves on the third when the input holds none.
+KNOWN_SERVERS: Final[tuple[tuple[str, Mapping[str, str], PortMap], ...]] = (
+    (
+        "kube-system",
+        {"k8s-app": "kube-dns"},
+        (("dns", Protocol.UDP, 53), ("dns-tcp", Protocol.TCP, 53), ("metrics", Protocol.TCP, 9153)),
+    ),
+    (
+        "openshift-dns",
+        {"dns.operator.openshift.io/daemonset-dns": "default"},
+        (("dns", Protocol.UDP, 5353), ("dns-tcp", Protocol.TCP, 5353)),
+    ),
 )
 _NAMES_SHOWN: Final = 3
 
@@ -48,7 +62,11 @@ Blamed = CompiledPolicy | CompiledAdminPolicy
 
 
 def dns_checks(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
-    """One warning per policy that isolates workloads for egress none of which may reach DNS."""
+    """Warnings at the policies that isolate workloads for egress that may not ask DNS.
+
+    Those that may not ask over UDP resolve no name (NPD017); those that may ask over UDP but
+    not TCP fail on large answers (NPD022). One warning per policy and code.
+    """
     workloads = _workloads(cluster, matrix)
     admin_deny = [p for p in matrix.admin_policies if _denies_egress(p)]
     # Masks built once each from their positions: OR-ing bits in one at a time is quadratic.
@@ -59,18 +77,21 @@ def dns_checks(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
     )
     if not restricted:
         return ()
-    kube_dns = mask_of(
-        position
+    servers = {
+        position: _listening(workload.named_ports())
         for position, workload in workloads.items()
-        if workload.namespace == DNS_NAMESPACE and _is_kube_dns(dict(workload.labels))
-    )
+        if _known_server(workload) is not None
+    }
     externals = mask_of(i for i in iter_bits(matrix.present) if i not in workloads)
-    blocked = restricted & ~_reaching(matrix, kube_dns | externals)
-    if not kube_dns:
-        blocked &= ~_would_reach_kube_dns(cluster, matrix, blocked)
-    if not blocked:
-        return ()
-    return tuple(_blame(cluster, matrix, blocked, admin_deny))
+    udp = _reaching(matrix, servers, externals, Protocol.UDP)
+    tcp = _reaching(matrix, servers, externals, Protocol.TCP)
+    if not servers:
+        udp |= _would_reach_a_server(cluster, matrix, restricted & ~udp, Protocol.UDP)
+        tcp |= _would_reach_a_server(cluster, matrix, restricted & udp & ~tcp, Protocol.TCP)
+    return (
+        *_blame(cluster, matrix, restricted & ~udp, admin_deny, DNS_BLOCKED),
+        *_blame(cluster, matrix, restricted & udp & ~tcp, admin_deny, DNS_TCP_BLOCKED),
+    )
 
 
 def _workloads(cluster: Cluster, matrix: Matrix) -> Mapping[int, Workload]:
@@ -81,37 +102,66 @@ def _workloads(cluster: Cluster, matrix: Matrix) -> Mapping[int, Workload]:
     return {index[w.endpoint]: w for w in cluster.workloads if w.endpoint in index}
 
 
-def _is_kube_dns(labels: Mapping[str, str]) -> bool:
-    return all(labels.get(key) == value for key, value in DNS_LABELS.items())
+def _known_server(workload: Workload) -> int | None:
+    """Which of the known DNS servers ``workload`` is (an index of KNOWN_SERVERS), if one."""
+    labels = dict(workload.labels)
+    for index, (namespace, wanted, _) in enumerate(KNOWN_SERVERS):
+        if workload.namespace == namespace and _has(labels, wanted):
+            return index
+    return None
+
+
+def _has(labels: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
+    return all(labels.get(key) == value for key, value in wanted.items())
+
+
+def _listening(port_map: PortMap) -> ConnectionSet:
+    """Where a DNS server answers: per protocol, its ports named dns or dns-tcp, else 53."""
+    found = NO_CONNECTIONS
+    for protocol in (Protocol.UDP, Protocol.TCP):
+        numbers = [n for name, p, n in port_map if p is protocol and name in _DNS_PORT_NAMES]
+        ports = IntervalSet.from_ranges((n, n) for n in numbers) if numbers else _DNS_PORT
+        found = found | ConnectionSet.of(protocol, ports)
+    return found
 
 
 def _denies_egress(policy: CompiledAdminPolicy) -> bool:
     return any(rule.action is AdminAction.DENY for rule in policy.egress)
 
 
-def _reaching(matrix: Matrix, servers: int) -> int:
-    """The sources that may reach one of ``servers`` on UDP/53 or TCP/53."""
+def _reaching(
+    matrix: Matrix, servers: Mapping[int, ConnectionSet], externals: int, protocol: Protocol
+) -> int:
+    """The sources that may ask a DNS server over ``protocol``: a server, or any address on 53."""
+    over = ConnectionSet.of(protocol)
+    outside = ConnectionSet.of(protocol, _DNS_PORT)
     sources = 0
-    for server in iter_bits(servers):
-        for connections, members in matrix.columns[server].items():
-            if connections & DNS:
+    asked = [(server, listening & over) for server, listening in servers.items()]
+    asked.extend((address, outside) for address in iter_bits(externals))
+    for destination, wanted in asked:
+        for connections, members in matrix.columns[destination].items():
+            if connections & wanted:
                 sources |= members
     return sources
 
 
-def _would_reach_kube_dns(cluster: Cluster, matrix: Matrix, blocked: int) -> int:
-    """Of ``blocked``, those a policy lets reach the standard kube-dns, were it there.
+def _would_reach_a_server(
+    cluster: Cluster, matrix: Matrix, candidates: int, protocol: Protocol
+) -> int:
+    """Of ``candidates``, those a policy lets ask a standard DNS server over ``protocol``.
 
-    An admin policy's Allow or Pass toward it counts too: what the tiers below make of a Pass
+    An admin policy's Allow or Pass toward one counts too: what the tiers below make of a Pass
     is not known without the pods.
     """
     by_ref: dict[ObjectRef, NetworkPolicy | AdminPolicy] = {p.ref: p for p in cluster.policies}
     by_ref.update((p.ref, p) for p in cluster.admin_policies)
     namespaces = {namespace.name: namespace for namespace in cluster.namespaces}
-    system = dict(namespaces.get(DNS_NAMESPACE, Namespace.implicit(DNS_NAMESPACE)).labels)
+    labels = [
+        dict(namespaces.get(name, Namespace.implicit(name)).labels) for name, _, _ in KNOWN_SERVERS
+    ]
     answers: dict[int, bool] = {}
     reaching: list[int] = []
-    for position in iter_bits(blocked):
+    for position in iter_bits(candidates):
         deciders: list[Blamed] = list(matrix.egress_by[position])
         deciders.extend(p for p in matrix.admin_policies if (p.subjects >> position) & 1)
         for compiled in deciders:
@@ -119,7 +169,7 @@ def _would_reach_kube_dns(cluster: Cluster, matrix: Matrix, blocked: int) -> int
             if known is None:
                 policy = by_ref.get(compiled.ref)
                 known = answers[id(compiled)] = policy is not None and _lets_through(
-                    policy, compiled, system
+                    policy, compiled, labels, protocol
                 )
             if known:
                 reaching.append(position)
@@ -128,42 +178,66 @@ def _would_reach_kube_dns(cluster: Cluster, matrix: Matrix, blocked: int) -> int
 
 
 def _lets_through(
-    policy: NetworkPolicy | AdminPolicy, compiled: Blamed, system: Mapping[str, str]
+    policy: NetworkPolicy | AdminPolicy,
+    compiled: Blamed,
+    namespace_labels: Sequence[Mapping[str, str]],
+    protocol: Protocol,
 ) -> bool:
-    """Whether one of the policy's egress rules allows DNS to the standard kube-dns."""
+    """Whether an egress rule of the policy lets a standard DNS server be asked over ``protocol``.
+
+    ``namespace_labels``: the labels of each known server's namespace, in KNOWN_SERVERS' order.
+    """
     rules: list[tuple[bool, tuple[object, ...] | None]] = []
     if isinstance(policy, AdminPolicy):
         rules.extend((rule.action is not AdminAction.DENY, rule.peers) for rule in policy.egress)
     else:
         rules.extend((True, rule.peers) for rule in policy.egress)
     compiled_rules: Sequence[CompiledRule | CompiledAdminRule] = compiled.egress or ()
+    over = ConnectionSet.of(protocol)
     for (lets, peers), compiled_rule in zip(rules, compiled_rules, strict=True):
-        if not lets or not compiled_rule.ports.resolve(DNS_PORT_MAP) & DNS:
+        if not lets:
             continue
-        if peers is None or any(
-            _selects_kube_dns(peer, policy.namespace, system) for peer in peers
-        ):
-            return True
+        servers = zip(KNOWN_SERVERS, namespace_labels, strict=True)
+        for (name, pod_labels, port_map), labels in servers:
+            if not compiled_rule.ports.resolve(port_map) & _listening(port_map) & over:
+                continue
+            if peers is None or any(
+                _selects(peer, policy.namespace, (name, labels), pod_labels) for peer in peers
+            ):
+                return True
     return False
 
 
-def _selects_kube_dns(peer: object, namespace: str | None, system: Mapping[str, str]) -> bool:
-    """Whether a peer of a policy of ``namespace`` selects the standard kube-dns."""
+def _selects(
+    peer: object,
+    policy_namespace: str | None,
+    server_namespace: tuple[str, Mapping[str, str]],
+    pod_labels: Mapping[str, str],
+) -> bool:
+    """Whether a peer of a policy of ``policy_namespace`` selects a server's pods.
+
+    ``server_namespace``: the name and labels of the namespace the server's pods run in.
+    """
+    name, labels = server_namespace
     if isinstance(peer, PodPeer):
         if peer.namespace_selector is None:
-            in_namespace = namespace == DNS_NAMESPACE
+            in_namespace = policy_namespace == name
         else:
-            in_namespace = peer.namespace_selector.matches(system)
-        return in_namespace and (peer.pod_selector or LabelSelector()).matches(DNS_LABELS)
+            in_namespace = peer.namespace_selector.matches(labels)
+        return in_namespace and (peer.pod_selector or LabelSelector()).matches(pod_labels)
     if isinstance(peer, PodsPeer):
-        return peer.namespace_selector.matches(system) and peer.pod_selector.matches(DNS_LABELS)
-    return isinstance(peer, NamespacesPeer) and peer.namespace_selector.matches(system)
+        return peer.namespace_selector.matches(labels) and peer.pod_selector.matches(pod_labels)
+    return isinstance(peer, NamespacesPeer) and peer.namespace_selector.matches(labels)
 
 
 def _blame(
-    cluster: Cluster, matrix: Matrix, blocked: int, admin_deny: list[CompiledAdminPolicy]
+    cluster: Cluster,
+    matrix: Matrix,
+    blocked: int,
+    admin_deny: list[CompiledAdminPolicy],
+    code: Code,
 ) -> Iterator[Diagnostic]:
-    """Warnings at few policies that isolate every blocked workload: the widest first."""
+    """``code`` at few policies that isolate every blocked workload: the widest first."""
     isolates: dict[ObjectRef, tuple[Blamed, int]] = {}
     for position in iter_bits(blocked):
         deciders: list[Blamed] = list(matrix.egress_by[position])
@@ -181,12 +255,14 @@ def _blame(
         left &= ~mask
         del isolates[ref]
         shown = [matrix.endpoints[i] for i in iter_bits(mask)]
-        yield DNS_BLOCKED.at(
+        many = len(shown) > 1
+        yield code.at(
             origins.get(ref, policy.origin),
             policy=_name(ref),
-            count=f"{len(shown)} workload{'s' if len(shown) > 1 else ''}",
+            count=f"{len(shown)} workload{'s' if many else ''}",
             names=_names(shown),
-            none="none of them may" if len(shown) > 1 else "it may not",
+            none="none of them may" if many else "it may not",
+            them="them" if many else "it",
         )
 
 

@@ -18,6 +18,7 @@ from netpoldiff.cluster import Cluster
 from netpoldiff.compiled import CompiledPolicy, CompiledRule, NamedPort, PortMap
 from netpoldiff.diagnostics import (
     DNS_BLOCKED,
+    DNS_TCP_BLOCKED,
     IPV4_ONLY,
     NAMED_PORT_UNDECLARED,
     PEER_SELECTS_NOTHING,
@@ -74,7 +75,7 @@ def unmatched(
     # Likely mistakes beyond what matches nothing: each check is a pure function of its own.
     if wanted is None or {PORTS_WITHOUT_PEERS.code, IPV4_ONLY.code} & set(wanted):
         found.extend(rule_checks(cluster, memo))
-    if wanted is None or DNS_BLOCKED.code in wanted:
+    if wanted is None or {DNS_BLOCKED.code, DNS_TCP_BLOCKED.code} & set(wanted):
         found.extend(dns_checks(cluster, matrix))
     found.extend(redundancy_checks(cluster, matrix, port_maps, wanted, memo))
     return tuple(found)

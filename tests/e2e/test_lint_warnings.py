@@ -44,6 +44,14 @@ WARNINGS = [
         40,
         "shop/default-deny-egress isolates 2 workloads for egress",
     ),
+    Warned(
+        "dns-tcp-blocked",
+        "NPD022",
+        "shop.yaml",
+        66,
+        "shop/allow-dns isolates 2 workloads for egress (shop/api[Deployment], "
+        "shop/postgres[StatefulSet]) and lets them reach DNS over UDP but not TCP",
+    ),
     Warned("ipv4-only", "NPD018", "web.yaml", 33, "0.0.0.0/0 has no ::/0 beside it"),
     Warned(
         "ipv4-only-except",

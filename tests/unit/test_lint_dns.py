@@ -1,4 +1,4 @@
-"""lint_dns: egress isolation that lets workloads reach no DNS server."""
+"""lint_dns: egress isolation that lets workloads reach no DNS server, or not over TCP."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from netpoldiff.errors import Location
 from netpoldiff.evaluate import evaluate
 from netpoldiff.lint_dns import dns_checks
 from netpoldiff.model import Namespace, Workload
-from netpoldiff.policies import NetworkPolicy
+from netpoldiff.policies import NetworkPolicy, Rule
 from tests.testing.builders import (
     TCP,
     UDP,
@@ -38,11 +38,24 @@ COREDNS = workload(
 DNS_PORTS = (port(UDP, 53), port(TCP, 53))
 KUBE_DNS = pods({"k8s-app": "kube-dns"}, namespaces={"kubernetes.io/metadata.name": "kube-system"})
 DENY_EGRESS = policy("shop/deny-egress", egress=())
+OPENSHIFT_DNS = workload(
+    "openshift-dns/dns-default",
+    {"dns.operator.openshift.io/daemonset-dns": "default"},
+    (named("dns", 5353, UDP), named("dns-tcp", 5353)),
+)
+OPENSHIFT_PODS = pods(
+    {"dns.operator.openshift.io/daemonset-dns": "default"},
+    namespaces={"kubernetes.io/metadata.name": "openshift-dns"},
+)
 BLOCKED = (
     "shop/deny-egress isolates 2 workloads for egress (shop/api[Deployment], "
-    "shop/web[Deployment]) and none of them may reach a DNS server: neither kube-dns "
-    "(k8s-app=kube-dns in kube-system) nor any address on UDP/53 or TCP/53, so names do not "
-    "resolve"
+    "shop/web[Deployment]) and none of them may reach a DNS server over UDP: neither the "
+    "cluster's DNS (kube-dns, OpenShift's) nor any address on UDP/53, so names do not resolve"
+)
+TCP_BLOCKED = (
+    "shop/deny-egress isolates 2 workloads for egress (shop/api[Deployment], "
+    "shop/web[Deployment]) and lets them reach DNS over UDP but not TCP: answers too large for "
+    "UDP (asked again over TCP) fail"
 )
 
 Objects = tuple[Namespace | Workload | NetworkPolicy | AdminPolicy, ...]
@@ -50,7 +63,12 @@ Objects = tuple[Namespace | Workload | NetworkPolicy | AdminPolicy, ...]
 
 def warnings_of(*objects: Namespace | Workload | NetworkPolicy | AdminPolicy) -> list[str]:
     state = cluster(*objects)
-    return [d.message for d in dns_checks(state, evaluate(state)) if d.code == "NPD017"]
+    return [d.message for d in dns_checks(state, evaluate(state))]
+
+
+def allowing(*rules: Rule) -> tuple[Workload | NetworkPolicy, ...]:
+    """The two shop workloads, isolated for egress, and a policy of theirs with ``rules``."""
+    return (WEB, API, DENY_EGRESS, policy("shop/dns", egress=rules))
 
 
 @pytest.mark.parametrize(
@@ -66,7 +84,7 @@ def warnings_of(*objects: Namespace | Workload | NetworkPolicy | AdminPolicy) ->
                 DENY_EGRESS,
                 policy("shop/dns", egress=(rule(KUBE_DNS, ports=(port(UDP, 53),)),)),
             ),
-            [],
+            [TCP_BLOCKED],
             id="udp-to-kube-dns",
         ),
         pytest.param(
@@ -97,7 +115,7 @@ def warnings_of(*objects: Namespace | Workload | NetworkPolicy | AdminPolicy) ->
         ),
         pytest.param(
             (WEB, API, policy("shop/deny-egress", egress=(rule(ports=(port(TCP, 53),)),))),
-            [],
+            [BLOCKED],
             id="tcp-to-any-address",
         ),
         pytest.param(
@@ -110,7 +128,10 @@ def warnings_of(*objects: Namespace | Workload | NetworkPolicy | AdminPolicy) ->
                 WEB,
                 API,
                 DENY_EGRESS,
-                policy("shop/dns", egress=(rule(KUBE_DNS, ports=(port(UDP, "dns"),)),)),
+                policy(
+                    "shop/dns",
+                    egress=(rule(KUBE_DNS, ports=(port(UDP, "dns"), port(TCP, "dns-tcp"))),),
+                ),
             ),
             [],
             id="kube-dns-not-in-the-input-by-port-name",
@@ -130,8 +151,8 @@ def warnings_of(*objects: Namespace | Workload | NetworkPolicy | AdminPolicy) ->
             [
                 (
                     "shop/deny-egress isolates 1 workload for egress (shop/web[Deployment]) and "
-                    "it may not reach a DNS server: neither kube-dns (k8s-app=kube-dns in "
-                    "kube-system) nor any address on UDP/53 or TCP/53, so names do not resolve"
+                    "it may not reach a DNS server over UDP: neither the cluster's DNS "
+                    "(kube-dns, OpenShift's) nor any address on UDP/53, so names do not resolve"
                 )
             ],
             id="only-the-isolated-ones",
@@ -143,6 +164,120 @@ def test_egress_isolation_without_dns_is_warned_about(
     objects: Objects, expected: list[str]
 ) -> None:
     assert warnings_of(*objects) == expected
+
+
+@pytest.mark.parametrize(
+    ("objects", "expected"),
+    [
+        pytest.param(allowing(rule(ports=DNS_PORTS)), [], id="udp-and-tcp-to-any-address"),
+        pytest.param(
+            allowing(rule(ports=(port(UDP, 53),))), [TCP_BLOCKED], id="udp-to-any-address"
+        ),
+        pytest.param(
+            (COREDNS, *allowing(rule(KUBE_DNS, ports=(port(TCP, 53),)))),
+            [BLOCKED],
+            id="tcp-only-to-kube-dns",  # resolvers ask over UDP first
+        ),
+        pytest.param(
+            (
+                COREDNS,
+                *allowing(rule(KUBE_DNS, ports=(port(UDP, 53),)), rule(ports=(port(TCP, 53),))),
+            ),
+            [],
+            id="udp-to-kube-dns-tcp-to-any-address",
+        ),
+        pytest.param(
+            allowing(rule(KUBE_DNS, ports=(port(UDP, "dns"),))),
+            [TCP_BLOCKED],
+            id="kube-dns-not-in-the-input-udp-by-name",
+        ),
+        pytest.param(
+            (
+                workload("kube-system/coredns", {"k8s-app": "kube-dns"}),
+                *allowing(rule(KUBE_DNS, ports=DNS_PORTS)),
+            ),
+            [],
+            id="kube-dns-declaring-no-ports-answers-on-53",
+        ),
+        pytest.param(
+            (
+                OPENSHIFT_DNS,
+                *allowing(rule(OPENSHIFT_PODS, ports=(port(UDP, "dns"), port(TCP, "dns-tcp")))),
+            ),
+            [],
+            id="openshift-dns-by-port-names",
+        ),
+        pytest.param(
+            (
+                OPENSHIFT_DNS,
+                *allowing(rule(OPENSHIFT_PODS, ports=(port(UDP, 5353), port(TCP, 5353)))),
+            ),
+            [],
+            id="openshift-dns-on-5353",
+        ),
+        pytest.param(
+            (OPENSHIFT_DNS, *allowing(rule(OPENSHIFT_PODS, ports=DNS_PORTS))),
+            [BLOCKED],
+            id="openshift-dns-on-53",  # its pods answer on 5353: policies see the pod's port
+        ),
+        pytest.param(
+            (OPENSHIFT_DNS, *allowing(rule(OPENSHIFT_PODS, ports=(port(UDP, 5353),)))),
+            [TCP_BLOCKED],
+            id="openshift-dns-udp-only",
+        ),
+        pytest.param(
+            allowing(
+                rule(
+                    pods(namespaces={"kubernetes.io/metadata.name": "openshift-dns"}),
+                    ports=(port(UDP, "dns"), port(TCP, "dns-tcp")),
+                )
+            ),
+            [],
+            id="openshift-dns-not-in-the-input-but-selected",
+        ),
+        pytest.param(
+            allowing(rule(OPENSHIFT_PODS, ports=(port(UDP, 5353),))),
+            [TCP_BLOCKED],
+            id="openshift-dns-not-in-the-input-udp-only",
+        ),
+        pytest.param(
+            allowing(rule(OPENSHIFT_PODS, ports=DNS_PORTS)),
+            [BLOCKED],
+            id="openshift-dns-not-in-the-input-on-53",
+        ),
+        pytest.param(
+            (
+                workload("openshift-dns/other", {"app": "dns"}, (named("dns", 5353, UDP),)),
+                *allowing(
+                    rule(
+                        pods(
+                            {"app": "dns"},
+                            namespaces={"kubernetes.io/metadata.name": "openshift-dns"},
+                        ),
+                        ports=(port(UDP, 5353),),
+                    )
+                ),
+            ),
+            [BLOCKED],
+            id="a-port-named-dns-makes-no-server",
+        ),
+    ],
+)
+def test_dns_is_asked_over_udp_and_tcp_on_the_servers_own_ports(
+    objects: Objects, expected: list[str]
+) -> None:
+    assert warnings_of(*objects) == expected
+
+
+def test_both_warnings_at_once_each_at_its_policy() -> None:
+    jobs_deny = policy("jobs/deny-egress", egress=(rule(ports=(port(UDP, 53),)),))
+    found = warnings_of(WEB, API, BATCH, DENY_EGRESS, jobs_deny)
+    assert [message.split(" isolates ")[0] for message in found] == [
+        "shop/deny-egress",
+        "jobs/deny-egress",
+    ]
+    assert "so names do not resolve" in found[0]
+    assert "lets it reach DNS over UDP but not TCP" in found[1]
 
 
 def test_a_peer_in_kube_system_by_its_own_namespace() -> None:

@@ -57,6 +57,8 @@ KNOWN_SERVERS: Final[tuple[tuple[str, Mapping[str, str], PortMap], ...]] = (
     ),
 )
 _NAMES_SHOWN: Final = 3
+UDP: Final = ConnectionSet.of(Protocol.UDP)
+TCP: Final = ConnectionSet.of(Protocol.TCP)
 
 Blamed = CompiledPolicy | CompiledAdminPolicy
 
@@ -83,8 +85,7 @@ def dns_checks(cluster: Cluster, matrix: Matrix) -> tuple[Diagnostic, ...]:
         if _known_server(workload) is not None
     }
     externals = mask_of(i for i in iter_bits(matrix.present) if i not in workloads)
-    udp = _reaching(matrix, servers, externals, Protocol.UDP)
-    tcp = _reaching(matrix, servers, externals, Protocol.TCP)
+    udp, tcp = _reaching(matrix, servers, externals)
     if not servers:
         udp |= _would_reach_a_server(cluster, matrix, restricted & ~udp, Protocol.UDP)
         tcp |= _would_reach_a_server(cluster, matrix, restricted & udp & ~tcp, Protocol.TCP)
@@ -130,19 +131,23 @@ def _denies_egress(policy: CompiledAdminPolicy) -> bool:
 
 
 def _reaching(
-    matrix: Matrix, servers: Mapping[int, ConnectionSet], externals: int, protocol: Protocol
-) -> int:
-    """The sources that may ask a DNS server over ``protocol``: a server, or any address on 53."""
-    over = ConnectionSet.of(protocol)
-    outside = ConnectionSet.of(protocol, _DNS_PORT)
-    sources = 0
-    asked = [(server, listening & over) for server, listening in servers.items()]
-    asked.extend((address, outside) for address in iter_bits(externals))
-    for destination, wanted in asked:
+    matrix: Matrix, servers: Mapping[int, ConnectionSet], externals: int
+) -> tuple[int, int]:
+    """The sources that may ask a DNS server (or any address on 53): over UDP, and over TCP.
+
+    One pass over the destinations' columns answers both.
+    """
+    outside = ConnectionSet.of(Protocol.UDP, _DNS_PORT), ConnectionSet.of(Protocol.TCP, _DNS_PORT)
+    asked = [(server, listening & UDP, listening & TCP) for server, listening in servers.items()]
+    asked.extend((address, *outside) for address in iter_bits(externals))
+    udp = tcp = 0
+    for destination, over_udp, over_tcp in asked:
         for connections, members in matrix.columns[destination].items():
-            if connections & wanted:
-                sources |= members
-    return sources
+            if connections & over_udp:
+                udp |= members
+            if connections & over_tcp:
+                tcp |= members
+    return udp, tcp
 
 
 def _would_reach_a_server(

@@ -201,7 +201,10 @@ class Causes:
         kept += [e for changed in objects for e in changed.workloads]
         # Most of the cluster: all of it, and NEW's selection and columns carry over.
         within = kept if 2 * len(kept) <= self._masks.workload_count else None
-        matrix = self._engine.evaluate(reverted(self.changes, objects, within))
+        # A few workloads are evaluated afresh: NEW's engine would keep each such state, and
+        # every later one would be checked against all of them (quadratic in the objects).
+        engine = self._engine if within is None else Engine(self._engine.universe)
+        matrix = engine.evaluate(reverted(self.changes, objects, within))
         if self._moved:
             matrix = matrix.moved(self._masks.moves_of(objects))
         new = self.diff.new.columns

@@ -8,7 +8,8 @@ from OLD to NEW.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -142,10 +143,15 @@ def reverted(
     if within is not None:
         kept = set(within)
         workloads = {endpoint: w for endpoint, w in workloads.items() if endpoint in kept}
-        spaces = {endpoint.namespace for endpoint in workloads}
-        # Admin policies are cluster-wide: every pair may be theirs.
+        labels: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for endpoint, workload in workloads.items():
+            labels[endpoint.namespace].append(dict(workload.labels))
+        # A NetworkPolicy decides only for the pods it selects: one selecting none of these
+        # workloads decides no pair among them. Admin policies are cluster-wide: all stay.
         policies = {
-            ref: p for ref, p in policies.items() if p.namespace is None or p.namespace in spaces
+            ref: p
+            for ref, p in policies.items()
+            if p.namespace is None or _selects_one(p, labels.get(p.namespace, ()))
         }
     # In NEW's order, the reverted ones after: evaluating is the same in any order (sorting
     # ten thousand workloads for each state of a plan is what would cost).
@@ -154,6 +160,10 @@ def reverted(
         tuple(Namespace(name, labels) for name, labels in namespaces.items()),
         tuple(workloads.values()),
     )
+
+
+def _selects_one(policy: NetworkPolicy, labels: Iterable[Mapping[str, str]]) -> bool:
+    return any(policy.pod_selector.matches(each) for each in labels)
 
 
 def with_policies(

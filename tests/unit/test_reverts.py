@@ -70,17 +70,22 @@ def test_reverting_one_object_touches_that_object_only() -> None:
     assert set(state.workloads) == set(NEW.workloads)
 
 
-def test_within_keeps_those_workloads_and_the_policies_of_their_namespaces() -> None:
+def test_within_keeps_those_workloads_and_the_policies_that_select_them() -> None:
+    # A NetworkPolicy decides only for the pods it selects: shop/allow (app=api) and ops/deny
+    # decide no pair of shop/web's; shop/web-out does. Admin policies would all stay.
+    web_out = policy("shop/web-out", {"app": "web"}, egress=())
     other = cluster(
         namespace("shop"),
         namespace("ops"),
         WEB,
+        API,
         workload("ops/probe"),
         ALLOW,
+        web_out,
         policy("ops/deny", ingress=()),
     )
     changes = ChangeSet.between(other, other)
     state = reverted(changes, [], within=[endpoint("shop/web")])
     assert [w.endpoint for w in state.workloads] == [endpoint("shop/web")]
-    assert [p.ref for p in state.policies] == [ObjectRef.network_policy("shop", "allow")]
+    assert [p.ref for p in state.policies] == [web_out.ref]
     assert {n.name for n in state.namespaces} == {"shop", "ops"}

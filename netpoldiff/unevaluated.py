@@ -20,6 +20,7 @@ from netpoldiff.model import ObjectRef, UnevaluatedPolicy
 
 Reason = Literal["selects-nothing", "kind-not-evaluated", "not-read"]
 ObjectChange = Literal["added", "removed", "modified"]
+Unread = Literal["template", "not-followed"]  # why a file was not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class Unevaluated:
     change: ObjectChange
     reason: Reason
     origin: Location | None
+    # Why a file was not read: a template, or a symbolic link or submodule, not followed.
+    unread: Unread = "template"
 
     @property
     def kind(self) -> str | None:
@@ -63,19 +66,24 @@ def unevaluated_changes(
 
 
 def unread_files(
-    old: Mapping[str, str], new: Mapping[str, str], shown: Mapping[str, str]
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+    shown: Mapping[str, str],
+    unread: Unread = "template",
 ) -> tuple[Unevaluated, ...]:
-    """Every file skipped on a side (a template) that differs between the sides, by path.
+    """Every file skipped on a side that differs between the sides, by path.
 
     ``old`` and ``new`` map each such file, by its path within its source, to its content's
     identity on that side (no entry: the side does not hold it); ``shown`` maps it to the
-    path a report names. A skipped file the same on both sides changes nothing.
+    path a report names. A skipped file the same on both sides changes nothing. ``unread``
+    says why they were skipped.
     """
     found = []
     for key in sorted(old.keys() | new.keys()):
         change = _change(old.get(key), new.get(key))
         if change is not None:
-            found.append(Unevaluated(None, change, "not-read", Location(shown.get(key, key))))
+            where = Location(shown.get(key, key))
+            found.append(Unevaluated(None, change, "not-read", where, unread))
     return tuple(found)
 
 

@@ -216,7 +216,10 @@ def _check_equivalent(*, equivalent: bool, exit_code: bool, fail_on: Sequence[Fa
 def _unread(
     old_files: SourceFiles, before: LoadedSource, new_files: SourceFiles, after: LoadedSource
 ) -> tuple[Unevaluated, ...]:
-    """The files skipped as templates on a side that differ between the sides."""
+    """The files skipped on a side that differ between the sides.
+
+    Templates, and symbolic links and submodules, which are never followed.
+    """
     sides = ((before, old_files), (after, new_files))
     skipped = {_key(loaded.source, path) for loaded, _ in sides for path in loaded.skipped}
     contents: tuple[dict[str, str], dict[str, str]] = ({}, {})
@@ -227,7 +230,13 @@ def _unread(
             if key in skipped:
                 found[key] = file.object_id or blob_id(file.data)
                 shown[key] = file.path
-    return unread_files(*contents, shown)
+    links: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    for (loaded, files), found in zip(sides, links, strict=True):
+        for path, identity in files.not_followed:
+            key = _key(loaded.source, path)
+            found[key] = identity
+            shown.setdefault(key, path)
+    return unread_files(*contents, shown) + unread_files(*links, shown, "not-followed")
 
 
 def _key(source: Source, path: str) -> str:

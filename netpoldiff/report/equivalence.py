@@ -127,7 +127,10 @@ def _gaps(found: Equivalence, name: Callable[[str], str]) -> list[str]:
             what = f"{name(entry.name)} ({entry.change})"
         else:
             what = f"{name(str(entry.ref))} ({name(entry.ref.kind)}, {entry.change})"
-        gaps.append(f"{what} {_WHY_NOT_EVALUATED[entry.reason]}")
+        why = _WHY_NOT_EVALUATED[entry.reason]
+        if entry.reason == "not-read" and entry.unread == "not-followed":
+            why = "was not read (a symbolic link or submodule, not followed)"
+        gaps.append(f"{what} {why}")
     gaps.extend(
         f"{name(str(location))} in {side.upper()} was skipped" for location, side in found.skipped
     )

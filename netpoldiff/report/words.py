@@ -21,6 +21,10 @@ from netpoldiff.unevaluated import Unevaluated
 SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
 NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
 NOT_READ_HEADING = "Changed but not analysed: a template, not a manifest (render it to diff it)"
+NOT_FOLLOWED_HEADING = (
+    "Changed but not analysed: a symbolic link or submodule, not followed (what it points to "
+    "may hold manifests)"
+)
 CONFIGURATION_HEADING = "Repository configuration changed"
 OBJECTS_HEADING = "Objects changed"
 FINDINGS_HEADING = "Findings"
@@ -248,9 +252,14 @@ def unevaluated_groups(report: DiffReport) -> list[tuple[str, list[Unevaluated]]
             NOT_EVALUATED_HEADING,
             [u for u in report.unevaluated if u.reason == "kind-not-evaluated"],
         ),
-        (NOT_READ_HEADING, [u for u in report.unevaluated if u.reason == "not-read"]),
+        (NOT_READ_HEADING, [u for u in report.unevaluated if _unread(u) == "template"]),
+        (NOT_FOLLOWED_HEADING, [u for u in report.unevaluated if _unread(u) == "not-followed"]),
     ]
     return [(heading, entries) for heading, entries in groups if entries]
+
+
+def _unread(entry: Unevaluated) -> str | None:
+    return entry.unread if entry.reason == "not-read" else None
 
 
 def unevaluated_text(entry: Unevaluated) -> str:

@@ -94,6 +94,9 @@ class SourceFiles:
     warnings: tuple[Diagnostic, ...] = ()
     errors: tuple[InputError, ...] = ()  # files not read, like those over the size limit
     short: str = ""
+    # Symbolic links and submodules, not followed: (path, what git would name its content).
+    # A diff tells which changed: it cannot say what such a change does.
+    not_followed: tuple[tuple[str, str], ...] = ()
 
     @property
     def short_label(self) -> str:
@@ -142,6 +145,11 @@ def _skipped_symlink(path: str) -> Diagnostic:
     return NOT_FOLLOWED.at(Location(path), what="symbolic link skipped, not followed")
 
 
+def link_identity(path: Path, object_format: str = "sha1") -> str:
+    """What git names a symbolic link's content (its target): equal when the link is."""
+    return blob_id(os.fsencode(path.readlink()), object_format)
+
+
 def read_path(
     spec: str, max_bytes: int = DEFAULT_MAX_FILE_SIZE, explicit: Collection[Path] = ()
 ) -> SourceFiles:
@@ -152,7 +160,8 @@ def read_path(
     """
     root = Path(spec)
     if root.is_symlink() and root.is_file():
-        return SourceFiles(spec, (), (_skipped_symlink(spec),))
+        link = ((spec, link_identity(root)),)
+        return SourceFiles(spec, (), (_skipped_symlink(spec),), not_followed=link)
     if root.is_file():
         if root.stat().st_size > max_bytes:
             return SourceFiles(spec, (), (), (too_large(spec, root.stat().st_size, max_bytes),))
@@ -163,9 +172,13 @@ def read_path(
     files: list[SourceFile] = []
     warnings: list[Diagnostic] = []
     errors: list[InputError] = []
+    links: list[tuple[str, str]] = []
     for directory, subdirectories, names in os.walk(root):
         linked = {d for d in subdirectories if (Path(directory) / d).is_symlink()}
-        warnings.extend(_skipped_symlink(str(Path(directory) / d)) for d in sorted(linked))
+        for name in sorted(linked):
+            folder = Path(directory) / name
+            warnings.append(_skipped_symlink(str(folder)))
+            links.append((str(folder), link_identity(folder)))
         # Like git, which tracks dot-folders too; only repository metadata is left out.
         subdirectories[:] = sorted(
             d for d in subdirectories if d not in _METADATA_FOLDERS and d not in linked
@@ -174,26 +187,32 @@ def read_path(
             path = Path(directory) / name
             named = bool(explicit) and path.resolve() in explicit
             if is_manifest_name(name) or named:
-                _collect(path, max_bytes, files, warnings, errors, explicit=named)
+                _collect(path, max_bytes, files, (warnings, errors, links), explicit=named)
             elif (warning := suffix_warning(shown_path(str(path)))) is not None:
                 warnings.append(warning)
     files.sort(key=lambda f: f.path)
-    return SourceFiles(spec, tuple(files), tuple(warnings), tuple(errors))
+    return SourceFiles(
+        spec, tuple(files), tuple(warnings), tuple(errors), not_followed=tuple(links)
+    )
 
 
 def _collect(
     path: Path,
     max_bytes: int,
     files: list[SourceFile],
-    warnings: list[Diagnostic],
-    errors: list[InputError],
+    notes: tuple[list[Diagnostic], list[InputError], list[tuple[str, str]]],
     *,
     explicit: bool,
 ) -> None:
-    """Read one manifest of a directory, or note why it is not read."""
+    """Read one manifest of a directory, or note why it is not read.
+
+    ``notes``: the warnings, the errors and the links not followed, each added to.
+    """
+    warnings, errors, links = notes
     display = shown_path(str(path))
     if path.is_symlink():
         warnings.append(_skipped_symlink(display))
+        links.append((display, link_identity(path)))
         return
     size = path.stat().st_size
     if size > max_bytes:

@@ -13,6 +13,7 @@ from netpoldiff.sources.files import (
     SourceFile,
     SourceFiles,
     is_manifest_name,
+    link_identity,
     on_disk,
     shown_path,
     suffix_warning,
@@ -36,16 +37,19 @@ class _Listing:
     warnings: list[Diagnostic] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     named: set[str] = field(default_factory=set)  # files named by themselves as PATHs
+    not_followed: list[tuple[str, str]] = field(default_factory=list)
 
-    def wanted(self, mode: str, raw_path: bytes, path: str) -> bool:
+    def wanted(self, mode: str, raw_path: bytes, path: str, object_id: str) -> bool:
         """Whether to read an entry; notes why not when it is not.
 
         A file named by itself as a PATH is read whatever its name (``kubectl apply -f
         FILE``); the rest only with a manifest suffix (``kubectl apply -f DIR``).
+        ``object_id`` names the entry's content (a link's target, a submodule's commit).
         """
         skipped = _skipped(mode, path)
         if skipped is not None:
             self.warnings.append(skipped)
+            self.not_followed.append((path, object_id))
             return False
         if mode in _REGULAR_MODES and os.fsdecode(raw_path) in self.paths:
             self.named.add(path)
@@ -66,7 +70,14 @@ class _Listing:
 
     def result(self, label: str, short: str | None = None) -> SourceFiles:
         files = tuple(replace(f, explicit=True) if f.path in self.named else f for f in self.files)
-        return SourceFiles(label, files, tuple(self.warnings), tuple(self.errors), short or label)
+        return SourceFiles(
+            label,
+            files,
+            tuple(self.warnings),
+            tuple(self.errors),
+            short or label,
+            tuple(self.not_followed),
+        )
 
 
 def _path_text(raw: bytes) -> str:
@@ -115,7 +126,7 @@ def tree_files(
         meta, _, raw_path = record.partition(b"\t")
         mode, _kind, object_id, size = meta.decode().split()
         path = _path_text(raw_path)
-        if found.wanted(mode, raw_path, path) and found.fits(path, int(size), max_bytes):
+        if found.wanted(mode, raw_path, path, object_id) and found.fits(path, int(size), max_bytes):
             entries.append((path, object_id, int(size)))
     found.files.extend(
         _blob_file(repository, path, object_id, size) for path, object_id, size in entries
@@ -161,7 +172,7 @@ def index_files(repository: GitRepository, paths: tuple[str, ...], max_bytes: in
         if stage != "0":
             msg = f"{path}: unmerged in the git index; finish the merge (git add or git rm it)"
             raise SourceError(msg)
-        if found.wanted(mode, raw_path, path):
+        if found.wanted(mode, raw_path, path, object_id):
             _add_from_index(repository, found, path, object_id, max_bytes)
     return found.result("index")
 
@@ -185,18 +196,20 @@ def worktree_files(
         seen.add(entry.raw_path)
         path = _path_text(entry.raw_path)
         if entry.tag == _SKIP_WORKTREE:
-            if found.wanted(entry.mode, entry.raw_path, path):
+            if found.wanted(entry.mode, entry.raw_path, path, entry.object_id):
                 _add_from_index(repository, found, path, entry.object_id, max_bytes)
             continue
         on_disk = root / os.fsdecode(entry.raw_path)
         # What is on disk now is what git diff compares: a link, even where a file was.
-        mode = _SYMLINK_MODE if on_disk.is_symlink() else entry.mode
+        mode, object_id = entry.mode, entry.object_id
+        if on_disk.is_symlink():
+            mode, object_id = _SYMLINK_MODE, link_identity(on_disk, repository.object_format)
         if mode != _SYMLINK_MODE and _under_symlink(root, on_disk, linked_directories):
             # git sees the tracked file as deleted when a folder above it became a link.
             found.warnings.append(
                 NOT_FOLLOWED.at(Location(path), what="inside a symbolic link, not followed")
             )
-        elif found.wanted(mode, entry.raw_path, path) and on_disk.is_file():
+        elif found.wanted(mode, entry.raw_path, path, object_id) and on_disk.is_file():
             _add_from_disk(repository, found, path, on_disk, max_bytes)
     return found.result("working tree")
 

@@ -419,6 +419,16 @@ def test_odd_document_shapes_are_skipped_and_lists_unfolded(
 # --- 10, 11: symbolic links, submodules, export-ignore ------------------------------------------
 
 
+LINK_ADDED = {
+    "kind": None,
+    "namespace": None,
+    "name": "k8s/open.yaml",
+    "change": "added",
+    "reason": "not-read",
+    "file": "k8s/open.yaml",
+}
+
+
 def test_symlink_to_a_file_outside_is_skipped_and_never_read(
     run_cli: CliRunner, tmp_path: Path
 ) -> None:
@@ -432,7 +442,7 @@ def test_symlink_to_a_file_outside_is_skipped_and_never_read(
     root = str(repo.root)
     for args in (("HEAD~1", "HEAD"), ("HEAD~1", "--staged"), ("HEAD~1",)):
         document = json_of(run_cli("-C", root, *args, "--format", "json", "--no-cache"))
-        # Read, the policy would open shop/web to everyone.
+        # Read, the policy would open shop/web to everyone: never "no change", then.
         assert document["summary"] == NO_CHANGE, args
         assert document["warnings"] == [
             {
@@ -443,6 +453,18 @@ def test_symlink_to_a_file_outside_is_skipped_and_never_read(
                 "introduced": True,
             }
         ], args
+        assert document["incomplete"] is True, args
+        assert document["unevaluated"] == [LINK_ADDED], args
+    text = run_cli("-C", root, "HEAD~1", "HEAD", "--no-cache", "--fail-on", "opened")
+    assert text.status == 1
+    assert "No reachability changes." not in text.out
+    assert "a symbolic link or submodule, not followed" in text.out
+    verdict = run_cli("-C", root, "HEAD~1", "HEAD", "--no-cache", "--equivalent")
+    assert verdict.out.startswith("cannot tell: k8s/open.yaml (added) was not read")
+    # The same link on both sides changes nothing: HEAD against the working tree and index.
+    for args in (("HEAD",), ("HEAD", "--staged")):
+        document = json_of(run_cli("-C", root, *args, "--format", "json", "--no-cache"))
+        assert (document["incomplete"], document["unevaluated"]) == (False, []), args
 
 
 def test_submodule_is_skipped_with_a_warning(run_cli: CliRunner, tmp_path: Path) -> None:
@@ -465,6 +487,8 @@ def test_submodule_is_skipped_with_a_warning(run_cli: CliRunner, tmp_path: Path)
             "introduced": True,
         }
     ]
+    assert document["incomplete"] is True
+    assert document["unevaluated"] == [{**LINK_ADDED, "name": "k8s/vendor", "file": "k8s/vendor"}]
 
 
 def test_export_ignore_files_are_read(run_cli: CliRunner, tmp_path: Path) -> None:

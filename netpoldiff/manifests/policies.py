@@ -194,6 +194,8 @@ def network_policy(
     ingress = _rules(spec, "ingress", "from", warnings)
     egress = _rules(spec, "egress", "to", warnings)
     types = spec.strings("policyTypes") or []
+    if len(types) > 2:  # noqa: PLR2004 - Ingress and Egress
+        raise spec.error("policyTypes", "may not specify more than two policyTypes")
     for policy_type in types:
         if policy_type not in {"Ingress", "Egress"}:
             msg = f"{policy_type!r} is not a policy type (Ingress or Egress)"

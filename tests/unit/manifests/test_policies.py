@@ -80,6 +80,8 @@ POLICY_CASES: dict[str, tuple[str, NetworkPolicy]] = {
         "policyTypes: [Ingress, Egress]",
         expected_policy(egress_affected=True),
     ),
+    # Two entries pass validation, repeated or not ("may not specify more than two").
+    "policy-types-ingress-twice": ("policyTypes: [Ingress, Ingress]", expected_policy()),
     "policy-types-ingress-keeps-unlisted-egress-rules": (
         "policyTypes: [Ingress]\negress: [{}]",
         expected_policy(egress=(Rule(None),)),
@@ -536,6 +538,12 @@ ERROR_CASES: dict[str, Bad] = {
     # policyTypes and shapes
     "policy-type-lowercase": Bad(
         netpol("policyTypes: [ingress]"), 1, 5, ("'ingress' is not a policy type",)
+    ),
+    "policy-types-three": Bad(
+        netpol("policyTypes: [Ingress, Ingress, Egress]"),
+        1,
+        5,
+        ("spec.policyTypes", "may not specify more than two policyTypes"),
     ),
     "policy-types-not-a-list": Bad(
         netpol("policyTypes: Ingress"), 1, 5, ("spec.policyTypes", "must be a list")

@@ -9,6 +9,7 @@ and one it drops is never read.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from collections.abc import Iterator
@@ -78,7 +79,8 @@ class Framing:
 
     def document_at(self, line: int) -> int:
         """The 1-based number of the document that holds a 0-based line."""
-        return 1 + sum(1 for boundary in self.boundaries if boundary <= line)
+        # Asked once per document: a scan of every boundary would be quadratic in them.
+        return 1 + bisect.bisect_right(self.boundaries, line)
 
 
 def frame(text: str, path: str, first_line: int = 0) -> Framing:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from netpoldiff.changes import ChangeSet
-from netpoldiff.model import ObjectRef
 from netpoldiff.reverts import changed_objects, reverted
 from tests.testing.builders import (
     cluster,

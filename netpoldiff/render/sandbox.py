@@ -9,6 +9,8 @@ tried to start git or helm finds neither), and proxies point nowhere (a fetch fa
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -95,8 +97,11 @@ def run_bounded(
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=_POLL)
         finally:
-            if process.poll() is None:
-                process.kill()
+            # The whole session, not the program alone: a child it started (a shell's sleep,
+            # a plugin) would keep the output pipe open, and the reader waiting, past the
+            # deadline. Killed even when the program has ended, for the children it left.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             reader.join()
             process.stdout.close()

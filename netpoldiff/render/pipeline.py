@@ -76,7 +76,10 @@ def render_source(
         except InputError as error:
             errors.append(error)
     for chart in found.charts:
-        rendered.extend(charts.render(workspace, tree, chart, plan))
+        try:
+            rendered.extend(charts.render(workspace, tree, chart, plan))
+        except InputError as error:  # kept like an overlay's: a diff names its side
+            errors.append(error)
     if errors and not keep_going:
         return replace(files, errors=(*files.errors, *errors))
     return replace(

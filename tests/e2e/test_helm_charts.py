@@ -95,3 +95,6 @@ def test_a_template_that_fails_is_one_line_naming_the_chart(
     repo.commit("a template that fails")
     result = run_cli("-C", str(repo.root), "HEAD~1", "HEAD")
     assert_one_line_error(result, "charts/shop", "no prod values")
+    # A diff's errors say which side they were found on: OLD renders, NEW does not.
+    new = repo.sha("HEAD")[:7]
+    assert result.err.startswith(f"netpoldiff: in NEW ({new}): charts/shop: "), result.err

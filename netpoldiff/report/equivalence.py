@@ -28,6 +28,10 @@ _WHY_NOT_EVALUATED: Final = {
     "kind-not-evaluated": "is of a kind netpoldiff does not evaluate",
     "not-read": "was not read (a template)",
 }
+_WHY_NOT_READ: Final = {
+    "template": _WHY_NOT_EVALUATED["not-read"],
+    "not-followed": "was not read (a symbolic link or submodule, not followed)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +131,8 @@ def _gaps(found: Equivalence, name: Callable[[str], str]) -> list[str]:
             what = f"{name(entry.name)} ({entry.change})"
         else:
             what = f"{name(str(entry.ref))} ({name(entry.ref.kind)}, {entry.change})"
-        why = _WHY_NOT_EVALUATED[entry.reason]
-        if entry.reason == "not-read" and entry.unread == "not-followed":
-            why = "was not read (a symbolic link or submodule, not followed)"
-        gaps.append(f"{what} {why}")
+        why = _WHY_NOT_READ[entry.unread] if entry.reason == "not-read" else None
+        gaps.append(f"{what} {why or _WHY_NOT_EVALUATED[entry.reason]}")
     gaps.extend(
         f"{name(str(location))} in {side.upper()} was skipped" for location, side in found.skipped
     )

@@ -16,7 +16,7 @@ from netpoldiff.report.lines import ChangeLine
 from netpoldiff.report.reports import DiffReport, Side
 from netpoldiff.reverts import ChangedObject
 from netpoldiff.suppression import IGNORE_ANNOTATION, Means, Suppressed
-from netpoldiff.unevaluated import Unevaluated
+from netpoldiff.unevaluated import Unevaluated, Unread
 
 SELECTS_NOTHING_HEADING = "Changed, but selecting no workload in the input: effect not shown"
 NOT_EVALUATED_HEADING = "Changed, of a kind netpoldiff does not evaluate: effect not shown"
@@ -258,7 +258,7 @@ def unevaluated_groups(report: DiffReport) -> list[tuple[str, list[Unevaluated]]
     return [(heading, entries) for heading, entries in groups if entries]
 
 
-def _unread(entry: Unevaluated) -> str | None:
+def _unread(entry: Unevaluated) -> Unread | None:
     return entry.unread if entry.reason == "not-read" else None
 
 
